@@ -1,0 +1,56 @@
+import sharp from 'sharp';
+import { writeFileAtomic } from '../util/atomic.js';
+
+/** A grayscale image with intensities in [0, 1], row-major. */
+export interface GrayImage {
+  width: number;
+  height: number;
+  data: Float32Array;
+  /** Bit depth of the source (8 or 16), kept so a copy can be written back the same way. */
+  bits: 8 | 16;
+}
+
+/** Read PNG/JPEG (8 or 16 bit, any channels) into a grayscale image in [0, 1]. */
+export async function readGray(path: string): Promise<GrayImage> {
+  let meta;
+  try {
+    meta = await sharp(path).metadata();
+  } catch (err) {
+    throw new Error(`${path}: cannot read image (${(err as Error).message})`);
+  }
+  const sixteen = meta.depth === 'ushort';
+  const { data, info } = await sharp(path)
+    .toColourspace(sixteen ? 'grey16' : 'b-w')
+    .extractChannel(0)
+    .raw({ depth: sixteen ? 'ushort' : 'uchar' })
+    .toBuffer({ resolveWithObject: true })
+    .catch((err: Error) => { throw new Error(`${path}: cannot decode image (${err.message})`); });
+  const n = info.width * info.height;
+  const out = new Float32Array(n);
+  if (sixteen) {
+    const u16 = new Uint16Array(data.buffer, data.byteOffset, n);
+    for (let i = 0; i < n; i++) out[i] = u16[i] / 65535;
+  } else {
+    for (let i = 0; i < n; i++) out[i] = data[i] / 255;
+  }
+  return { width: info.width, height: info.height, data: out, bits: sixteen ? 16 : 8 };
+}
+
+/** Encode a grayscale image as PNG (8 or 16 bit). Deterministic: same pixels give the same bytes. */
+export async function encodeGrayPng(img: GrayImage, bits: 8 | 16 = img.bits): Promise<Buffer> {
+  const n = img.width * img.height;
+  if (bits === 16) {
+    const u16 = new Uint16Array(n);
+    for (let i = 0; i < n; i++) u16[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 65535);
+    return sharp(u16, { raw: { width: img.width, height: img.height, channels: 1 } })
+      .toColourspace('grey16').png({ compressionLevel: 6 }).toBuffer();
+  }
+  const u8 = new Uint8Array(n);
+  for (let i = 0; i < n; i++) u8[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 255);
+  return sharp(Buffer.from(u8.buffer), { raw: { width: img.width, height: img.height, channels: 1 } })
+    .png({ compressionLevel: 6 }).toBuffer();
+}
+
+export async function writeGrayPng(path: string, img: GrayImage, bits: 8 | 16 = img.bits): Promise<void> {
+  await writeFileAtomic(path, await encodeGrayPng(img, bits));
+}
