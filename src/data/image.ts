@@ -28,7 +28,9 @@ export async function readGray(path: string): Promise<GrayImage> {
   const n = info.width * info.height;
   const out = new Float32Array(n);
   if (sixteen) {
-    const u16 = new Uint16Array(data.buffer, data.byteOffset, n);
+    // Raw output is native-endian; copy when the buffer is not 2-byte aligned so the view is valid.
+    const src = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
+    const u16 = new Uint16Array(src.buffer, src.byteOffset, n);
     for (let i = 0; i < n; i++) out[i] = u16[i] / 65535;
   } else {
     for (let i = 0; i < n; i++) out[i] = data[i] / 255;

@@ -1,0 +1,13 @@
+export type { ImageRecord, Dataset, LoadIssue, Split } from './types.js';
+export { SPLITS } from './types.js';
+export { readGray, encodeGrayPng, writeGrayPng, type GrayImage } from './image.js';
+export { readImage, probeImage, isImagePath, IMAGE_EXTENSIONS } from './read-image.js';
+export { decodeDicom, isDicomBytes } from './dicom.js';
+export { letterbox, letterboxTransform, toModelBox, toOriginalBox, type LetterboxTransform, type LetterboxOptions } from './letterbox.js';
+export { splitByPatient, type SplitOptions } from './split.js';
+export { loadDataset, detectFormat, DATASET_FORMATS, type DatasetFormat, type LoadOptions } from './load.js';
+export { loadMura, parseMuraPath } from './loaders/mura.js';
+export { loadGrazpedwri, findYoloLabelDirs } from './loaders/grazpedwri.js';
+export { loadManifest } from './loaders/manifest.js';
+export { loadFolder } from './loaders/folder.js';
+export type { VerifyLevel } from './loaders/common.js';
