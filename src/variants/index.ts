@@ -1,0 +1,4 @@
+export { applyVariant, VARIANT_MODES, FILL_MODES, type VariantMode, type FillMode, type VariantOptions } from './apply.js';
+export { randomCoverBoxes } from './random-cover.js';
+export { pixelRect, rectsOverlap, rectMask, type PixelRect } from './rects.js';
+export { maskDataset, checkOutside, MASK_MANIFEST, type MaskDatasetOptions, type MaskSummary } from './mask-dataset.js';
