@@ -1,9 +1,18 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { maskDataset, VARIANT_MODES, FILL_MODES, type VariantMode, type FillMode } from '../variants/index.js';
 import { BOX_FORMATS, type BoxFormat } from '../labels/formats/index.js';
 import { DATASET_FORMATS, type DatasetFormat } from '../data/load.js';
-import { intArg, numArg, printJson } from './common.js';
+
+function nonNegative(name: string, integer: boolean) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
+      throw new InvalidArgumentError(`${name} must be a${integer ? 'n integer' : ' number'} >= 0, got "${v}"`);
+    }
+    return n;
+  };
+}
 
 interface MaskOpts {
   data: string; boxes: string; mode: VariantMode; out: string; margin: number; seed: number; fill: FillMode;
@@ -17,8 +26,8 @@ export function register(program: Command): void {
     .requiredOption('--boxes <path>', 'label boxes: COCO/Presidio JSON, CSV, or a YOLO labels folder')
     .addOption(new Option('--mode <mode>', 'which variant to write').choices(VARIANT_MODES as string[]).makeOptionMandatory())
     .requiredOption('--out <dir>', 'output folder (must not be the dataset folder or inside it)')
-    .option('--margin <px>', 'pixels added around each box', numArg('--margin', 0), 0)
-    .option('--seed <n>', 'seed for random-cover placement', intArg('--seed', 0), 0)
+    .option('--margin <px>', 'pixels added around each box', nonNegative('--margin', false), 0)
+    .option('--seed <n>', 'seed for random-cover placement', nonNegative('--seed', true), 0)
     .addOption(new Option('--fill <fill>', 'fill for covered boxes: black, or mean (median of a ring around the box)').choices(FILL_MODES as string[]).default('black'))
     .addOption(new Option('--data-format <format>', 'dataset layout (default: detect)').choices(DATASET_FORMATS as string[]))
     .addOption(new Option('--boxes-format <format>', 'box file format (default: detect)').choices(BOX_FORMATS as string[]))
@@ -37,7 +46,7 @@ export function register(program: Command): void {
       }).finally(() => bar?.stop());
       for (const i of s.issues.slice(0, 20)) process.stderr.write(`failed ${i.file}: ${i.message}\n`);
       if (s.issues.length > 20) process.stderr.write(`... and ${s.issues.length - 20} more\n`);
-      if (o.json) printJson(s);
+      if (o.json) process.stdout.write(JSON.stringify(s, null, 2) + '\n');
       else {
         process.stderr.write(`${s.mode}: ${s.written} written, ${s.skipped} skipped (already done), ${s.failed} failed, ` +
           `${s.metadataCopied} metadata file(s) copied -> ${s.out}\n`);
