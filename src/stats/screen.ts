@@ -102,9 +102,9 @@ export function screenTable(rows: readonly Record<string, string>[], outcome: st
     if (identifier) return { ...base, kind: 'identifier', effect: null, p: null, flags: ['identifier'] };
     const numeric = allNumeric && levels >= minNumericDistinct;
     const kind: ColumnKind = numeric ? 'numeric' : 'categorical';
-    if (levels === 1) return { ...base, kind, effect: 0, p: 1, flags: ['constant'] };
     // Present only for one outcome level: untestable here, but the missingness itself may be a shortcut.
     if (!labels.includes(0) || !labels.includes(1)) return { ...base, kind, effect: null, p: null, flags: ['one-outcome'] };
+    if (levels === 1) return { ...base, kind, effect: 0, p: 1, flags: ['constant'] };
     const flags: ScreenFlag[] = [];
     let effect: number; let p: number; let auc: number | undefined;
     if (numeric) {
