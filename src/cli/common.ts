@@ -1,0 +1,36 @@
+import { InvalidArgumentError } from 'commander';
+import { loadDataset } from '../data/load.js';
+import type { Dataset } from '../data/types.js';
+
+/** Commander parsers that reject junk with the option's name in the message. */
+export function intArg(name: string, min = 0) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${v}"`);
+    return n;
+  };
+}
+
+export function numArg(name: string, min = -Infinity, max = Infinity) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}], got "${v}"`);
+    return n;
+  };
+}
+
+/** Load a dataset, print its per-file problems and a count on stderr, and fail if nothing usable is left. */
+export async function loadDatasetReported(dir: string): Promise<Dataset> {
+  const ds = await loadDataset(dir);
+  if (ds.issues.length) {
+    for (const issue of ds.issues.slice(0, 20)) process.stderr.write(`skipped ${issue.file}: ${issue.message}\n`);
+    if (ds.issues.length > 20) process.stderr.write(`... and ${ds.issues.length - 20} more\n`);
+    process.stderr.write(`${ds.issues.length} file(s) skipped, ${ds.records.length} loaded from ${dir}\n`);
+  }
+  if (ds.records.length === 0) throw new Error(`${dir}: no usable images`);
+  return ds;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { scoreRecords, writeScores } from '../train/index.js';
+import { applySplitFile } from '../train/split-file.js';
+import { checkChoice } from '../util/options.js';
+import { loadDatasetReported, intArg } from './common.js';
+
+export function register(program: Command): void {
+  program.command('predict')
+    .description('Score images with a trained run: CSV id,path,patient,study,label,score (score = probability abnormal)')
+    .requiredOption('--run <run>', 'training run folder')
+    .requiredOption('--data <dir>', 'dataset folder')
+    .requiredOption('--out <csv>', 'scores CSV to write')
+    .option('--split <split>', 'train | valid | test | all (test = the run\'s held-out patients)', 'test')
+    .option('--threads <n>', 'compute threads', intArg('--threads', 1))
+    .action(async (o) => {
+      const split = checkChoice('--split', o.split, ['train', 'valid', 'test', 'all'] as const);
+      const ds = await loadDatasetReported(o.data);
+      const records = split === 'all' ? ds.records : (await applySplitFile(o.run, ds.records))[split];
+      const rows = await scoreRecords(o.run, records, o.threads);
+      await writeScores(o.out, rows);
+      process.stdout.write(`scored ${rows.length} ${split} images -> ${o.out}\n`);
+    });
+}

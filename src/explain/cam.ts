@@ -1,0 +1,91 @@
+/** Activations of one layer and the gradients of the logit with respect to them, NCHW. */
+export interface LayerCapture {
+  activations: Float32Array;
+  gradients: Float32Array;
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+}
+
+/** One saliency map per image at the layer's resolution (n * h * w). */
+export interface CamMaps { maps: Float32Array; n: number; h: number; w: number }
+
+/**
+ * Class activation maps from a captured layer: ReLU(sum_k alpha_k A_k). Subclasses choose the channel weights
+ * alpha; everything else (weighting, ReLU) is shared.
+ */
+export abstract class BaseCam {
+  abstract readonly name: string;
+
+  /** Channel weights for image i: c numbers. */
+  protected abstract channelWeights(cap: LayerCapture, i: number): Float64Array;
+
+  compute(cap: LayerCapture): CamMaps {
+    const { n, c, h, w } = cap;
+    const plane = h * w;
+    const maps = new Float32Array(n * plane);
+    for (let i = 0; i < n; i++) {
+      const alpha = this.channelWeights(cap, i);
+      const acc = new Float64Array(plane);
+      for (let k = 0; k < c; k++) {
+        const a = alpha[k];
+        if (a === 0) continue;
+        const base = (i * c + k) * plane;
+        for (let p = 0; p < plane; p++) acc[p] += a * cap.activations[base + p];
+      }
+      for (let p = 0; p < plane; p++) maps[i * plane + p] = Math.max(0, acc[p]);
+    }
+    return { maps, n, h, w };
+  }
+}
+
+/**
+ * Grad-CAM: alpha_k = mean over positions of dy/dA_k.
+ * Selvaraju et al., "Grad-CAM", ICCV 2017, eq. 1-2.
+ */
+export class GradCam extends BaseCam {
+  readonly name = 'gradcam';
+  protected channelWeights(cap: LayerCapture, i: number): Float64Array {
+    const plane = cap.h * cap.w;
+    const alpha = new Float64Array(cap.c);
+    for (let k = 0; k < cap.c; k++) {
+      const base = (i * cap.c + k) * plane;
+      let s = 0;
+      for (let p = 0; p < plane; p++) s += cap.gradients[base + p];
+      alpha[k] = s / plane;
+    }
+    return alpha;
+  }
+}
+
+/**
+ * Grad-CAM++: alpha_k = sum_ij a_kij ReLU(g_kij), a_kij = g^2 / (2 g^2 + sum_ab A_kab g^3), taking the
+ * exponential link so higher derivatives are powers of the first.
+ * Chattopadhay et al., "Grad-CAM++", WACV 2018, eq. 19.
+ */
+export class GradCamPlusPlus extends BaseCam {
+  readonly name = 'gradcam++';
+  protected channelWeights(cap: LayerCapture, i: number): Float64Array {
+    const plane = cap.h * cap.w;
+    const alpha = new Float64Array(cap.c);
+    for (let k = 0; k < cap.c; k++) {
+      const base = (i * cap.c + k) * plane;
+      let sumA = 0;
+      for (let p = 0; p < plane; p++) sumA += cap.activations[base + p];
+      let weight = 0;
+      for (let p = 0; p < plane; p++) {
+        const g = cap.gradients[base + p];
+        const g2 = g * g;
+        const denom = 2 * g2 + sumA * g2 * g;
+        const a = denom !== 0 ? g2 / denom : 0;
+        weight += a * Math.max(0, g);
+      }
+      alpha[k] = weight;
+    }
+    return alpha;
+  }
+}
+
+export const CAM_METHODS = { gradcam: GradCam, 'gradcam++': GradCamPlusPlus } as const;
+export type CamMethod = keyof typeof CAM_METHODS;

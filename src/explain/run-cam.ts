@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import type { ImageRecord } from '../data/types.js';
+import { readImage } from '../data/read-image.js';
+import { letterbox, toModelBox } from '../data/letterbox.js';
+import type { LabelBox } from '../labels/types.js';
+import type { Model } from '../engine/index.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { progress } from '../util/progress.js';
+import { CAM_METHODS, type CamMethod } from './cam.js';
+import { upsample, labelAttention } from './attention.js';
+import { overlayRgb, encodeRgbPng } from './overlay.js';
+import { encodeNpy } from './npy.js';
+
+export interface CamImageResult {
+  id: string;
+  label?: 0 | 1;
+  n_boxes: number;
+  label_attention: number;
+  pointing_hit: boolean;
+  box_area_share: number;
+  /** Attention per label category, for images with boxes of that category. */
+  by_category: Record<string, number>;
+  overlay?: string;
+  map?: string;
+}
+
+export interface CamRunOptions {
+  size: number;
+  mean: number;
+  std: number;
+  method?: CamMethod;
+  layer?: string;
+  batch?: number;
+  /** Folder for overlays (PNG) and raw maps (.npy); nothing is written when absent. */
+  outDir?: string;
+  /** Write files for at most this many images (all when absent). */
+  maxFiles?: number;
+}
+
+/**
+ * Grad-CAM (or Grad-CAM++) for each record at the model's input resolution, with label attention measured
+ * against the record's boxes mapped into the same letterboxed frame.
+ */
+export async function camRecords(model: Model, records: readonly ImageRecord[], boxes: ReadonlyMap<string, readonly LabelBox[]>, opts: CamRunOptions): Promise<CamImageResult[]> {
+  const method = new CAM_METHODS[opts.method ?? 'gradcam']();
+  const batch = opts.batch ?? 8;
+  const S = opts.size;
+  const out: CamImageResult[] = [];
+  const bar = progress('grad-cam', records.length);
+  for (let start = 0; start < records.length; start += batch) {
+    const chunk = records.slice(start, start + batch);
+    const prepared = await Promise.all(chunk.map(async (r) => {
+      const img = await readImage(r.path);
+      const lb = letterbox(img, S, { normalize: { mean: opts.mean, std: opts.std } });
+      const raw = letterbox(img, S);
+      return { r, input: lb.image.data, gray: raw.image.data, boxes: (boxes.get(r.id) ?? []).map((b) => toModelBox(b, lb.transform)) };
+    }));
+    const images = new Float32Array(chunk.length * S * S);
+    prepared.forEach((p, k) => images.set(p.input, k * S * S));
+    const cap = await model.capture(images, { n: chunk.length, height: S, width: S }, opts.layer);
+    const cams = method.compute(cap);
+    for (let k = 0; k < chunk.length; k++) {
+      const { r, gray, boxes: bs } = prepared[k];
+      const map = upsample(cams.maps.subarray(k * cams.h * cams.w, (k + 1) * cams.h * cams.w), cams.h, cams.w, S, S);
+      const score = labelAttention(map, S, S, bs);
+      const byCategory: Record<string, number> = {};
+      for (const cat of new Set(bs.map((b) => b.category))) {
+        byCategory[cat] = labelAttention(map, S, S, bs.filter((b) => b.category === cat)).labelAttention;
+      }
+      const res: CamImageResult = {
+        id: r.id, label: r.label, n_boxes: bs.length, label_attention: score.labelAttention,
+        pointing_hit: score.pointingHit, box_area_share: score.boxAreaShare, by_category: byCategory,
+      };
+      if (opts.outDir && (opts.maxFiles === undefined || out.length < opts.maxFiles)) {
+        const stem = r.id.replace(/[\\/]/g, '__').replace(/\.[^.]+$/, '');
+        res.overlay = `${stem}.png`;
+        res.map = `${stem}.npy`;
+        await writeFileAtomic(join(opts.outDir, res.overlay), await encodeRgbPng(overlayRgb(gray, map, S, S, bs), S, S));
+        await writeFileAtomic(join(opts.outDir, res.map), encodeNpy(map, [S, S]));
+      }
+      out.push(res);
+    }
+    bar.tick(chunk.length);
+  }
+  bar.stop();
+  return out;
+}

@@ -1,0 +1,231 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { loadDataset } from '../data/load.js';
+import type { Dataset, ImageRecord } from '../data/types.js';
+import type { LabelBox } from '../labels/types.js';
+import { readBoxes, writeBoxes, indexBoxes } from '../labels/formats/index.js';
+import { maskDataset } from '../variants/mask-dataset.js';
+import { Model } from '../engine/index.js';
+import { train, scoreRecords, writeScores, studySplits, QUICK_PROFILE, PAPER_PROFILE, BEST_WEIGHTS, type TrainConfig, type ScoredImage } from '../train/index.js';
+import { writeSplitFile } from '../train/split-file.js';
+import { letterbox } from '../data/letterbox.js';
+import { camRecords } from '../explain/run-cam.js';
+import { summariseAttention, type AttentionSummary } from '../explain/summary.js';
+import { counterfactual, type CounterfactualResult, type Scorer } from '../explain/counterfactual.js';
+import { writeJsonAtomic } from '../util/atomic.js';
+import { ARMS, DEFAULT_ARMS, type ArmName } from './arms.js';
+import { StepLog } from './steps.js';
+import { compareArm, type ArmComparison } from './compare-arms.js';
+import { findLabels, type DetectorSummary } from './labels-step.js';
+import { makePhantom, type PhantomOptions } from './phantom-step.js';
+import { describeDataset, type DatasetSummary } from './dataset-summary.js';
+import { versions } from './versions.js';
+import { renderReport } from '../report/index.js';
+
+export type Profile = 'quick' | 'paper';
+
+export interface StudyOptions {
+  out: string;
+  /** Dataset folder; the built-in phantom is generated when absent. */
+  data?: string;
+  /** Label boxes file; otherwise the detector finds them. */
+  boxes?: string;
+  profile?: Profile;
+  arms?: readonly ArmName[];
+  seed?: number;
+  margin?: number;
+  threads?: number;
+  /** Overrides of the profile's training settings. */
+  train?: Partial<TrainConfig>;
+  phantom?: PhantomOptions;
+  /** Test images given CAM overlays on disk per arm (all get measured). */
+  overlays?: number;
+}
+
+export interface ArmResult extends ArmComparison, Partial<AttentionSummary> {
+  name: ArmName;
+  description: string;
+  val_auc: number;
+  best_epoch: number;
+  label_attention?: number;
+  label_attention_ci?: [number, number];
+  pointing_game?: number;
+}
+
+export interface StudyResults {
+  tool: string;
+  created: string;
+  config: Record<string, unknown>;
+  dataset: DatasetSummary;
+  detector: DetectorSummary | null;
+  arms: ArmResult[];
+  counterfactual: (CounterfactualResult['covered'] & Omit<CounterfactualResult, 'images' | 'covered'>) | null;
+  by_category: Record<string, unknown>;
+  versions: Record<string, string>;
+  timings: Record<string, number>;
+}
+
+/**
+ * Yi et al.'s study on any dataset: train one model per arm (original, covered, labels-only, random-cover
+ * control, optional per-category covers) on the same patient split and seed, compare each with the original
+ * by paired DeLong tests, measure label attention with Grad-CAM, and run the counterfactual cover test on the
+ * original model. Every step is resumable; results.json and report.html end it.
+ */
+export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
+  const out = resolve(opts.out);
+  const seed = opts.seed ?? 0;
+  const profile: Profile = opts.profile ?? 'quick';
+  const arms = [...new Set<ArmName>(['original', ...(opts.arms ?? DEFAULT_ARMS)])];
+  const margin = opts.margin ?? 2;
+  const log = await StepLog.open(out);
+  const trainCfg: Partial<TrainConfig> = { ...(profile === 'paper' ? PAPER_PROFILE : QUICK_PROFILE), seed, threads: opts.threads, ...opts.train };
+
+  // 1. Data: the user's, or the phantom.
+  const dataDir = opts.data ? resolve(opts.data) : join(out, 'data');
+  const phantom = opts.data ? null : await log.run('phantom', () => makePhantom(dataDir, { seed, ...opts.phantom }));
+  const ds = await loadDataset(dataDir);
+  if (ds.records.length === 0) throw new Error(`${dataDir}: no usable images`);
+  const splits = studySplits(ds.records, seed);
+
+  // 2. Labels: given boxes, or the detector (scored against the truth when the data has one).
+  const boxesPath = join(out, 'boxes.coco.json');
+  const labels = await log.run('labels', () => findLabels(ds, opts.boxes, boxesPath, dataDir));
+  const boxes: LabelBox[] = await readBoxes(boxesPath);
+  const boxIndex = indexBoxes(boxes);
+
+  // 3. Arms: a masked copy of the dataset each.
+  for (const arm of arms) {
+    const spec = ARMS[arm];
+    if (!spec.mode) continue;
+    await log.run(`arm:${arm}`, async () => {
+      let armBoxes = boxesPath;
+      if (spec.categories) {
+        armBoxes = join(out, 'arms', `${arm}.boxes.coco.json`);
+        await writeBoxes(armBoxes, boxes.filter((b) => spec.categories!.includes(b.category)), 'coco', await imageSizes(ds));
+      }
+      const summary = await maskDataset({ data: dataDir, boxes: armBoxes, out: armDir(out, arm), mode: spec.mode!, margin, seed });
+      return { written: summary.written, skipped: summary.skipped, failed: summary.failed };
+    });
+  }
+  const armData = (arm: ArmName) => (arm === 'original' ? dataDir : armDir(out, arm));
+
+  // 4-5. Train each arm on the same split, then score its own test images.
+  const scores = new Map<ArmName, ScoredImage[]>();
+  const trained = new Map<ArmName, { val_auc: number; best_epoch: number }>();
+  for (const arm of arms) {
+    const runDir = join(out, 'runs', arm);
+    const records = await armRecords(armData(arm), splits);
+    const t = await log.run(`train:${arm}`, async () => {
+      await writeSplitFile(runDir, { ...records, how: splits.how });
+      const r = await train({ train: records.train, valid: records.valid }, runDir, trainCfg, true);
+      return { val_auc: r.bestAuc, best_epoch: r.bestEpoch };
+    });
+    trained.set(arm, t);
+    const scorePath = join(out, 'scores', `${arm}.csv`);
+    scores.set(arm, await log.run(`predict:${arm}`, async () => {
+      const rows = await scoreRecords(runDir, records.test, opts.threads);
+      await writeScores(scorePath, rows);
+      return rows;
+    }));
+  }
+
+  // 6-7. Compare with the original arm, and measure where each model looks.
+  const results: ArmResult[] = [];
+  for (const arm of arms) {
+    const cmp = compareArm(scores.get(arm)!, arm === 'original' ? undefined : scores.get('original'), arm);
+    const attention = await log.run(`cam:${arm}`, async () => {
+      const runDir = join(out, 'runs', arm);
+      const records = (await armRecords(armData(arm), splits)).test;
+      using model = await Model.load(join(runDir, BEST_WEIGHTS), { threads: opts.threads });
+      const cfg = trainCfg as TrainConfig;
+      const per = await camRecords(model, records, boxIndex, {
+        size: cfg.size, mean: cfg.mean ?? 0.5, std: cfg.std ?? 0.25, outDir: join(out, 'cam', arm), maxFiles: opts.overlays ?? 24,
+      });
+      await writeJsonAtomic(join(out, 'cam', arm, 'attention.json'), per);
+      return summariseAttention(per, seed);
+    });
+    results.push({ name: arm, description: ARMS[arm].description, ...trained.get(arm)!, ...cmp, ...attention });
+  }
+
+  // 8. Counterfactual cover test on the original model (and per category when labels have categories).
+  const cf = await log.run('counterfactual', () => counterfactualOf(out, trainCfg as TrainConfig, splits.test, boxIndex, seed, margin, opts.threads));
+
+  const summary: StudyResults = {
+    tool: 'confound',
+    created: new Date().toISOString(),
+    config: { profile, seed, margin, arms, data: opts.data ?? null, boxes: opts.boxes ?? 'detector', split: splits.how, train: trainCfg, phantom: phantom ?? null },
+    dataset: await describeDataset(ds, splits, boxIndex),
+    detector: labels,
+    arms: results,
+    counterfactual: cf.all ? { ...cf.all.covered, ...withoutImages(cf.all) } : null,
+    by_category: byCategory(results, cf.categories),
+    versions: await versions(),
+    timings: log.timings,
+  };
+  await writeJsonAtomic(join(out, 'results.json'), summary);
+  await renderReport(out);
+  return summary;
+}
+
+function armDir(out: string, arm: ArmName): string { return join(out, 'arms', arm); }
+
+/** The same split's records, looked up by id in an arm's (masked) copy of the data. */
+async function armRecords(dir: string, splits: { train: ImageRecord[]; valid: ImageRecord[]; test: ImageRecord[] }) {
+  const ds = await loadDataset(dir, { verify: 'none' });
+  const byId = new Map(ds.records.map((r) => [r.id, r]));
+  const map = (rs: ImageRecord[]) => rs.map((r) => {
+    const x = byId.get(r.id);
+    if (!x) throw new Error(`${dir}: image ${r.id} is missing from this arm`);
+    return { ...r, path: x.path };
+  });
+  return { train: map(splits.train), valid: map(splits.valid), test: map(splits.test) };
+}
+
+async function imageSizes(ds: Dataset) {
+  const { datasetSizes } = await import('../labels/formats/io.js');
+  return datasetSizes(ds);
+}
+
+function withoutImages(r: CounterfactualResult): Omit<CounterfactualResult, 'images' | 'covered'> {
+  const { images: _images, covered: _covered, ...rest } = r;
+  return rest;
+}
+
+async function counterfactualOf(out: string, cfg: TrainConfig, test: ImageRecord[], boxes: ReadonlyMap<string, readonly LabelBox[]>, seed: number, margin: number, threads?: number) {
+  using model = await Model.load(join(out, 'runs', 'original', BEST_WEIGHTS), { threads });
+  const scorer: Scorer = {
+    batchSize: 16,
+    prepare: (img) => letterbox(img, cfg.size, { normalize: { mean: cfg.mean ?? 0.5, std: cfg.std ?? 0.25 } }).image.data,
+    score: (batch, n) => model.predict(batch, { n, height: cfg.size, width: cfg.size }),
+  };
+  const all = await counterfactual(scorer, test, boxes, { margin, seed });
+  await writeJsonAtomic(join(out, 'counterfactual.json'), all);
+  const categories: Record<string, Omit<CounterfactualResult, 'images'>> = {};
+  const present = new Set([...boxes.values()].flat().map((b) => b.category));
+  if (present.size > 1) {
+    for (const cat of [...present].sort()) {
+      const r = await counterfactual(scorer, test, boxes, { margin, seed, categories: [cat] });
+      const { images: _i, ...rest } = r;
+      categories[cat] = rest;
+    }
+  }
+  return { all: withoutImages(all) as unknown as CounterfactualResult, categories };
+}
+
+function byCategory(arms: ArmResult[], cf: Record<string, unknown>): Record<string, unknown> {
+  const original = arms.find((a) => a.name === 'original');
+  const covered = arms.find((a) => a.name === 'covered');
+  const perArm = arms.filter((a) => a.name.startsWith('cover-')).map((a) => ({
+    arm: a.name, auc: a.auc, ci: a.ci, p_vs_original: a.p_vs_original,
+    // Share of the covered arm's AUC change that covering this category alone reproduces.
+    share_of_covered_effect: original && covered && covered.auc !== original.auc ? (a.auc - original.auc) / (covered.auc - original.auc) : null,
+  }));
+  return { arms: perArm, counterfactual: cf, attention: original?.by_category ?? {} };
+}
+
+export async function readResults(dir: string): Promise<StudyResults> {
+  const path = join(dir, 'results.json');
+  if (!existsSync(path)) throw new Error(`${path}: not found; run \`confound study --out ${dir}\` first`);
+  return JSON.parse(await readFile(path, 'utf8')) as StudyResults;
+}

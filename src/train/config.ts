@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** Everything a training run depends on; stored in RUN/config.json so a run can be resumed and audited. */
+export const TrainConfigSchema = z.object({
+  arch: z.enum(['densenet121', 'densenet-small']).default('densenet121'),
+  size: z.number().int().min(16).max(2048).default(320),
+  epochs: z.number().int().min(1).default(10),
+  batch: z.number().int().min(1).default(8),
+  lr: z.number().positive().default(1e-4),
+  seed: z.number().int().min(0).default(0),
+  /** Epochs without validation-loss improvement before the learning rate is divided by 10. */
+  patience: z.number().int().min(0).default(1),
+  flip: z.number().min(0).max(1).default(0.5),
+  maxRotation: z.number().min(0).max(180).default(30),
+  mean: z.number().default(0.5),
+  std: z.number().positive().default(0.25),
+  threads: z.number().int().min(1).optional(),
+  device: z.enum(['cpu', 'cuda']).default('cpu'),
+  /** Pretrained weights (safetensors) to start from. */
+  weights: z.string().optional(),
+});
+export type TrainConfig = z.infer<typeof TrainConfigSchema>;
+
+/** The MURA recipe at quick CPU settings, for the built-in phantom study. */
+export const QUICK_PROFILE: Partial<TrainConfig> = { arch: 'densenet-small', size: 128, epochs: 4, batch: 16, lr: 1e-3 };
+/** The paper's setting: DenseNet-121 at 320 px with the MURA recipe (meant for a GPU). */
+export const PAPER_PROFILE: Partial<TrainConfig> = { arch: 'densenet121', size: 320, epochs: 10, batch: 8, lr: 1e-4 };

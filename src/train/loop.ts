@@ -1,0 +1,171 @@
+import { mkdir, readFile, rm, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ImageRecord } from '../data/types.js';
+import { Model } from '../engine/index.js';
+import { auc } from '../stats/auc.js';
+import { Rng } from '../util/rng.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
+import { progress } from '../util/progress.js';
+import { augmentInto } from './augment.js';
+import { InputCache, assembleBatch } from './inputs.js';
+import { classWeights, plateauStep, type PlateauState } from './schedule.js';
+import { TrainConfigSchema, type TrainConfig } from './config.js';
+
+export interface EpochMetrics {
+  epoch: number;
+  lr: number;
+  train_loss: number;
+  val_loss: number;
+  val_auc: number;
+  images_per_s: number;
+  seconds: number;
+}
+
+/** What RUN/state.json records after each finished epoch; enough to resume exactly. */
+interface RunState {
+  epochsDone: number;
+  checkpoint: string;
+  plateau: PlateauState;
+  bestAuc: number;
+  bestEpoch: number;
+  history: EpochMetrics[];
+}
+
+export interface TrainData { train: ImageRecord[]; valid: ImageRecord[] }
+
+export interface TrainResult { run: string; bestEpoch: number; bestAuc: number; history: EpochMetrics[]; resumed: boolean }
+
+export const BEST_WEIGHTS = 'model.safetensors';
+
+function checkLabelled(records: readonly ImageRecord[], split: string): (0 | 1)[] {
+  const missing = records.filter((r) => r.label === undefined);
+  if (missing.length) throw new Error(`${missing.length} ${split} images have no label (first: ${missing[0].path})`);
+  if (records.length === 0) throw new Error(`no ${split} images`);
+  return records.map((r) => r.label as 0 | 1);
+}
+
+/**
+ * Train one classifier with the MURA recipe: Adam, weighted BCE, flips and rotations, learning rate /10 on a
+ * validation-loss plateau, best epoch kept by validation AUC. Every epoch ends in an atomic checkpoint, so a
+ * killed run resumes (`resume: true`) and reaches the same weights as an uninterrupted one.
+ */
+export async function train(data: TrainData, runDir: string, options: Partial<TrainConfig>, resume = false): Promise<TrainResult> {
+  const cfg = TrainConfigSchema.parse(options);
+  const trainLabels = checkLabelled(data.train, 'training');
+  const validLabels = checkLabelled(data.valid, 'validation');
+  const weights = classWeights(trainLabels);
+  await mkdir(runDir, { recursive: true });
+
+  const statePath = join(runDir, 'state.json');
+  let state: RunState | undefined;
+  if (resume && existsSync(statePath)) {
+    const saved = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')) as { train: TrainConfig };
+    if (JSON.stringify(saved.train) !== JSON.stringify(cfg)) {
+      throw new Error(`${join(runDir, 'config.json')}: the run was started with other settings; use a new --out or the same settings`);
+    }
+    state = JSON.parse(await readFile(statePath, 'utf8')) as RunState;
+  } else {
+    await writeJsonAtomic(join(runDir, 'config.json'), {
+      train: cfg,
+      data: { train: data.train.length, valid: data.valid.length, positives: trainLabels.filter((l) => l === 1).length },
+      class_weights: weights,
+    });
+  }
+
+  using model = state
+    ? await Model.load(join(runDir, state.checkpoint), { threads: cfg.threads, device: cfg.device, withOptimizer: true })
+    : await Model.create({ arch: cfg.arch, channels: 1, seed: cfg.seed, threads: cfg.threads, device: cfg.device, weights: cfg.weights });
+
+  let plateau: PlateauState = state?.plateau ?? { lr: cfg.lr, best: Infinity, badEpochs: 0 };
+  let bestAuc = state?.bestAuc ?? -Infinity;
+  let bestEpoch = state?.bestEpoch ?? -1;
+  const history = state?.history ?? [];
+  const resumed = state !== undefined;
+  if (state && state.epochsDone >= cfg.epochs) return { run: runDir, bestEpoch, bestAuc, history, resumed };
+
+  const cache = new InputCache({ size: cfg.size, mean: cfg.mean, std: cfg.std });
+  const plane = cfg.size * cfg.size;
+  const fill = (0 - cfg.mean) / cfg.std;
+  const rootRng = new Rng(cfg.seed);
+
+  for (let epoch = (state?.epochsDone ?? 0) + 1; epoch <= cfg.epochs; epoch++) {
+    await model.setLearningRate(plateau.lr);
+    const started = Date.now();
+    const order = rootRng.fork(`order:${epoch}`).shuffle(data.train.map((_, i) => i));
+    const batches: number[][] = [];
+    for (let i = 0; i < order.length; i += cfg.batch) batches.push(order.slice(i, i + cfg.batch));
+
+    const makeBatch = (b: number) => {
+      const idx = batches[b];
+      return assembleBatch(idx.map((i) => data.train[i]), cache, cfg.size, (src, k, out) =>
+        augmentInto(src, cfg.size, rootRng.fork(`aug:${epoch}:${idx[k]}`), { flip: cfg.flip, maxRotation: cfg.maxRotation }, out, fill));
+    };
+    const bar = progress(`epoch ${epoch}/${cfg.epochs}`, data.train.length, ['loss', 'img_s']);
+    let lossSum = 0;
+    let next = makeBatch(0);
+    for (let b = 0; b < batches.length; b++) {
+      const images = await next;
+      // Decode and augment the next batch while the engine computes this one off the event loop.
+      if (b + 1 < batches.length) next = makeBatch(b + 1);
+      const idx = batches[b];
+      const targets = Float32Array.from(idx, (i) => trainLabels[i]);
+      const w = Float32Array.from(idx, (i) => (trainLabels[i] === 1 ? weights.pos : weights.neg));
+      const loss = await model.trainStep(images, targets, w, { n: idx.length, height: cfg.size, width: cfg.size });
+      lossSum += loss * idx.length;
+      const seen = Math.min((b + 1) * cfg.batch, order.length);
+      bar.tick(idx.length, { loss: (lossSum / seen).toFixed(4), img_s: (seen / ((Date.now() - started) / 1000)).toFixed(1) });
+    }
+    bar.stop();
+    const trainSeconds = (Date.now() - started) / 1000;
+
+    const probs = await predictRecords(model, data.valid, cache, cfg.size, cfg.batch * 2);
+    const valLoss = weightedBce(validLabels, probs, weights);
+    const valAuc = new Set(validLabels).size === 2 ? auc(validLabels, probs) : NaN;
+    const metrics: EpochMetrics = {
+      epoch, lr: plateau.lr, train_loss: lossSum / order.length, val_loss: valLoss, val_auc: valAuc,
+      images_per_s: order.length / trainSeconds, seconds: (Date.now() - started) / 1000,
+    };
+    history.push(metrics);
+    if (valAuc > bestAuc || bestEpoch < 0) {
+      bestAuc = valAuc; bestEpoch = epoch;
+      await model.save(join(runDir, BEST_WEIGHTS));
+    }
+    plateau = plateauStep(plateau, valLoss, cfg.patience);
+    const checkpoint = `checkpoint-${String(epoch).padStart(3, '0')}.safetensors`;
+    await model.saveCheckpoint(join(runDir, checkpoint));
+    await writeFileAtomic(join(runDir, 'metrics.jsonl'), history.map((m) => JSON.stringify(m)).join('\n') + '\n');
+    await writeJsonAtomic(statePath, { epochsDone: epoch, checkpoint, plateau, bestAuc, bestEpoch, history } satisfies RunState);
+    await removeOldCheckpoints(runDir, checkpoint);
+    process.stderr.write(`epoch ${epoch}: train loss ${metrics.train_loss.toFixed(4)}, val loss ${valLoss.toFixed(4)}, ` +
+      `val AUC ${valAuc.toFixed(3)}, ${metrics.images_per_s.toFixed(1)} img/s\n`);
+  }
+  return { run: runDir, bestEpoch, bestAuc, history, resumed };
+}
+
+async function removeOldCheckpoints(runDir: string, keep: string): Promise<void> {
+  for (const f of await readdir(runDir)) {
+    if (f.startsWith('checkpoint-') && f.endsWith('.safetensors') && f !== keep) await rm(join(runDir, f), { force: true });
+  }
+}
+
+/** Probabilities for records, in order, batch by batch. */
+export async function predictRecords(model: Model, records: readonly ImageRecord[], cache: InputCache, size: number, batch: number): Promise<Float32Array> {
+  const out = new Float32Array(records.length);
+  for (let i = 0; i < records.length; i += batch) {
+    const chunk = records.slice(i, i + batch);
+    const images = await assembleBatch(chunk, cache, size);
+    out.set(await model.predict(images, { n: chunk.length, height: size, width: size }), i);
+  }
+  return out;
+}
+
+function weightedBce(labels: readonly (0 | 1)[], probs: Float32Array, w: { pos: number; neg: number }): number {
+  const eps = 1e-7;
+  let s = 0;
+  labels.forEach((l, i) => {
+    const p = Math.min(1 - eps, Math.max(eps, probs[i]));
+    s += l === 1 ? -w.pos * Math.log(p) : -w.neg * Math.log(1 - p);
+  });
+  return s / labels.length;
+}
