@@ -49,8 +49,9 @@ export async function encodeGrayPng(img: GrayImage, bits: 8 | 16 = img.bits): Pr
   }
   const u8 = new Uint8Array(n);
   for (let i = 0; i < n; i++) u8[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 255);
+  // Without an explicit b-w colourspace sharp writes single-channel raw input as an RGB PNG.
   return sharp(Buffer.from(u8.buffer), { raw: { width: img.width, height: img.height, channels: 1 } })
-    .png({ compressionLevel: 6 }).toBuffer();
+    .toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer();
 }
 
 export async function writeGrayPng(path: string, img: GrayImage, bits: 8 | 16 = img.bits): Promise<void> {

@@ -33,6 +33,8 @@ export interface RenderedImage {
   /** Per pixel: 0 no label, 1 laterality marker, 2 technologist initials. Exactly the pixels labels changed. */
   labelMask: Uint8Array;
   labels: RenderedLabel[];
+  /** The same radiograph without its labels (ground truth for label removal). */
+  clean: GrayImage;
 }
 
 export const LABEL_CODES: Record<SynthLabelCategory, number> = { laterality: 1, technologist: 2 };
@@ -264,6 +266,7 @@ export function renderImage(spec: RenderSpec): RenderedImage {
   const noise = nr.uniform(0.006, 0.02);
   for (let i = 0; i < blurred.length; i++) blurred[i] += nr.normal(0, noise * (0.4 + blurred[i]));
 
+  const clean = blurred.slice();
   // Labels: laterality marker first, then technologist initials (often beside the marker).
   const lr = rng.fork('labels');
   const labelMask = new Uint8Array(size * size);
@@ -288,6 +291,6 @@ export function renderImage(spec: RenderSpec): RenderedImage {
     compositeLabel(blurred, size, labelMask, drawn, LABEL_CODES[shape.category], lr);
     labels.push({ category: shape.category, text: shape.text, bbox: box });
   });
-  for (let i = 0; i < blurred.length; i++) blurred[i] = blurred[i] < 0 ? 0 : blurred[i] > 1 ? 1 : blurred[i];
-  return { image: { width: size, height: size, data: blurred, bits: 8 }, labelMask, labels };
+  for (const a of [blurred, clean]) for (let i = 0; i < a.length; i++) a[i] = a[i] < 0 ? 0 : a[i] > 1 ? 1 : a[i];
+  return { image: { width: size, height: size, data: blurred, bits: 8 }, labelMask, labels, clean: { width: size, height: size, data: clean, bits: 8 } };
 }
