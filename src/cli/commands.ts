@@ -1,13 +1,20 @@
 import type { Command } from 'commander';
-import { register as compare } from './compare.js';
-import { register as screen } from './screen.js';
-import { register as mask } from './mask.js';
-import { register as synth } from './synth.js';
 
-/** Every CLI command: one module each under src/cli/, each exporting `register`. Add one line per command. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
-  compare,
-  screen,
-  mask,
-  synth,
+type Registrar = { register: (program: Command) => void };
+
+/**
+ * Every CLI command, by name, in pipeline order: one module each under src/cli/, each exporting `register`.
+ * Modules load lazily so a command pays only for its own dependencies (sharp, the engine, onnxruntime).
+ * Add one line per command.
+ */
+export const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Registrar>]> = [
+  ['synth', () => import('./synth.js')],
+  ['screen', () => import('./screen.js')],
+  ['mask', () => import('./mask.js')],
+  ['train', () => import('./train.js')],
+  ['predict', () => import('./predict.js')],
+  ['compare', () => import('./compare.js')],
+  ['cam', () => import('./cam.js')],
+  ['counterfactual', () => import('./counterfactual.js')],
+  ['study', () => import('./study.js')],
 ];

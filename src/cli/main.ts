@@ -5,14 +5,18 @@ import { COMMANDS } from './commands.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-const program = new Command('confound')
-  .description('Find and remove burned-in label shortcuts in radiograph classifiers')
-  .version(pkg.version)
-  .showHelpAfterError();
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('confound')
+    .description('Find and remove burned-in label shortcuts in radiograph classifiers')
+    .version(pkg.version)
+    .showHelpAfterError();
+  // Load only the command asked for; all of them when listing help or on an unknown name.
+  const asked = COMMANDS.filter(([name]) => name === argv[2]);
+  for (const [, load] of asked.length ? asked : COMMANDS) (await load()).register(program);
+  await program.parseAsync(argv);
+}
 
-for (const register of COMMANDS) register(program);
-
-program.parseAsync(process.argv).catch((err: unknown) => {
+main(process.argv).catch((err: unknown) => {
   const e = err as Error;
   process.stderr.write(`confound: ${e.message}\n`);
   if (process.env.CONFOUND_DEBUG) process.stderr.write(`${e.stack}\n`);

@@ -43,14 +43,20 @@ export interface StudyOptions {
   overlays?: number;
 }
 
-export interface ArmResult extends ArmComparison, Partial<AttentionSummary> {
+export interface ArmResult extends ArmComparison {
   name: ArmName;
   description: string;
   val_auc: number;
   best_epoch: number;
-  label_attention?: number;
-  label_attention_ci?: [number, number];
-  pointing_game?: number;
+  /** Mean share of Grad-CAM mass inside label boxes over test images with boxes, bootstrap 95% CI. */
+  label_attention: number;
+  label_attention_ci: [number, number];
+  pointing_game: number;
+  pointing_game_ci: [number, number];
+  /** Share of the image the boxes cover: what an evenly spread map would give. */
+  attention_chance: number;
+  attention_n: number;
+  attention_by_category: AttentionSummary['by_category'];
 }
 
 export interface StudyResults {
@@ -60,6 +66,7 @@ export interface StudyResults {
   dataset: DatasetSummary;
   detector: DetectorSummary | null;
   arms: ArmResult[];
+  /** The original model's cover test: the covered effect's numbers at top level, the control under random_cover. */
   counterfactual: (CounterfactualResult['covered'] & Omit<CounterfactualResult, 'images' | 'covered'>) | null;
   by_category: Record<string, unknown>;
   versions: Record<string, string>;
@@ -145,7 +152,12 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
       await writeJsonAtomic(join(out, 'cam', arm, 'attention.json'), per);
       return summariseAttention(per, seed);
     });
-    results.push({ name: arm, description: ARMS[arm].description, ...trained.get(arm)!, ...cmp, ...attention });
+    results.push({
+      name: arm, description: ARMS[arm].description, ...trained.get(arm)!, ...cmp,
+      label_attention: attention.label_attention, label_attention_ci: attention.label_attention_ci,
+      pointing_game: attention.pointing_game, pointing_game_ci: attention.pointing_game_ci,
+      attention_chance: attention.chance, attention_n: attention.n, attention_by_category: attention.by_category,
+    });
   }
 
   // 8. Counterfactual cover test on the original model (and per category when labels have categories).
@@ -158,7 +170,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
     dataset: await describeDataset(ds, splits, boxIndex),
     detector: labels,
     arms: results,
-    counterfactual: cf.all ? { ...cf.all.covered, ...withoutImages(cf.all) } : null,
+    counterfactual: flattenCounterfactual(cf.all),
     by_category: byCategory(results, cf.categories),
     versions: await versions(),
     timings: log.timings,
@@ -187,9 +199,16 @@ async function imageSizes(ds: Dataset) {
   return datasetSizes(ds);
 }
 
-function withoutImages(r: CounterfactualResult): Omit<CounterfactualResult, 'images' | 'covered'> {
-  const { images: _images, covered: _covered, ...rest } = r;
+type CounterfactualSummary = Omit<CounterfactualResult, 'images'>;
+
+function withoutImages(r: CounterfactualResult): CounterfactualSummary {
+  const { images: _images, ...rest } = r;
   return rest;
+}
+
+function flattenCounterfactual(r: CounterfactualSummary): StudyResults['counterfactual'] {
+  const { covered, ...rest } = r;
+  return { ...covered, ...rest };
 }
 
 async function counterfactualOf(out: string, cfg: TrainConfig, test: ImageRecord[], boxes: ReadonlyMap<string, readonly LabelBox[]>, seed: number, margin: number, threads?: number) {
@@ -201,16 +220,14 @@ async function counterfactualOf(out: string, cfg: TrainConfig, test: ImageRecord
   };
   const all = await counterfactual(scorer, test, boxes, { margin, seed });
   await writeJsonAtomic(join(out, 'counterfactual.json'), all);
-  const categories: Record<string, Omit<CounterfactualResult, 'images'>> = {};
+  const categories: Record<string, CounterfactualSummary> = {};
   const present = new Set([...boxes.values()].flat().map((b) => b.category));
   if (present.size > 1) {
     for (const cat of [...present].sort()) {
-      const r = await counterfactual(scorer, test, boxes, { margin, seed, categories: [cat] });
-      const { images: _i, ...rest } = r;
-      categories[cat] = rest;
+      categories[cat] = withoutImages(await counterfactual(scorer, test, boxes, { margin, seed, categories: [cat] }));
     }
   }
-  return { all: withoutImages(all) as unknown as CounterfactualResult, categories };
+  return { all: withoutImages(all), categories };
 }
 
 function byCategory(arms: ArmResult[], cf: Record<string, unknown>): Record<string, unknown> {
@@ -221,7 +238,7 @@ function byCategory(arms: ArmResult[], cf: Record<string, unknown>): Record<stri
     // Share of the covered arm's AUC change that covering this category alone reproduces.
     share_of_covered_effect: original && covered && covered.auc !== original.auc ? (a.auc - original.auc) / (covered.auc - original.auc) : null,
   }));
-  return { arms: perArm, counterfactual: cf, attention: original?.by_category ?? {} };
+  return { arms: perArm, counterfactual: cf, attention: original?.attention_by_category ?? {} };
 }
 
 export async function readResults(dir: string): Promise<StudyResults> {

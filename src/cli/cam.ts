@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { checkChoice } from '../util/options.js';
+import { writeJsonAtomic } from '../util/atomic.js';
+import { intArg, loadDatasetReported, printJson } from './common.js';
+
+export function register(program: Command): void {
+  program.command('cam')
+    .description('Grad-CAM per test image: overlays (PNG) and raw maps (.npy); with --boxes, label attention (share of CAM mass in label boxes) and pointing game, with bootstrap 95% CIs')
+    .requiredOption('--run <run>', 'training run folder')
+    .requiredOption('--data <dir>', 'dataset folder')
+    .requiredOption('--out <dir>', 'folder for overlays, maps and attention.json')
+    .option('--boxes <file>', 'label boxes (COCO, YOLO, CSV, Presidio)')
+    .option('--split <split>', 'train | valid | test | all', 'test')
+    .option('--method <m>', 'gradcam | gradcam++', 'gradcam')
+    .option('--layer <name>', 'layer (torchvision name, e.g. features.denseblock4); default: final features after norm5+ReLU')
+    .option('--max-files <n>', 'write overlays and maps for at most this many images', intArg('--max-files'))
+    .option('--seed <n>', 'bootstrap seed', intArg('--seed'), 0)
+    .option('--threads <n>', 'compute threads', intArg('--threads', 1))
+    .option('--json', 'print the summary as JSON')
+    .action(async (o) => {
+      const { Model } = await import('../engine/index.js');
+      const { readRunConfig, BEST_WEIGHTS } = await import('../train/index.js');
+      const { applySplitFile } = await import('../train/split-file.js');
+      const { readBoxes, indexBoxes } = await import('../labels/formats/index.js');
+      const { camRecords } = await import('../explain/run-cam.js');
+      const { summariseAttention } = await import('../explain/summary.js');
+      const method = checkChoice('--method', o.method, ['gradcam', 'gradcam++'] as const);
+      const split = checkChoice('--split', o.split, ['train', 'valid', 'test', 'all'] as const);
+      const ds = await loadDatasetReported(o.data);
+      const records = split === 'all' ? ds.records : (await applySplitFile(o.run, ds.records))[split];
+      const boxes = indexBoxes(o.boxes ? await readBoxes(o.boxes, { dataset: ds }) : []);
+      const cfg = await readRunConfig(o.run);
+      using model = await Model.load(join(o.run, BEST_WEIGHTS), { threads: o.threads ?? cfg.threads });
+      const per = await camRecords(model, records, boxes, { size: cfg.size, mean: cfg.mean, std: cfg.std, method, layer: o.layer, outDir: o.out, maxFiles: o.maxFiles });
+      await writeJsonAtomic(join(o.out, 'attention.json'), per);
+      const summary = o.boxes ? summariseAttention(per, o.seed) : null;
+      if (o.json) { printJson({ images: per.length, method, ...(summary ?? {}) }); return; }
+      process.stdout.write(`${method} for ${per.length} images -> ${o.out}\n`);
+      if (summary) {
+        process.stdout.write(`label attention ${(100 * summary.label_attention).toFixed(1)}% (95% CI ${(100 * summary.label_attention_ci[0]).toFixed(1)}-${(100 * summary.label_attention_ci[1]).toFixed(1)}%; ` +
+          `chance ${(100 * summary.chance).toFixed(1)}%), pointing game ${(100 * summary.pointing_game).toFixed(1)}% over ${summary.n} images with boxes\n`);
+      }
+    });
+}
