@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
+import { toCsv } from '../util/csv.js';
+import { progress } from '../util/progress.js';
+import {
+  detectDataset, detectionTable, detectionsToCoco, evaluate, loadDetectorModel, readCocoTruth, type Evaluation,
+} from '../labels/detect/index.js';
+import { numArg, loadDatasetReported, printJson } from './common.js';
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+
+function describeEval(e: Evaluation): string {
+  const cats = Object.entries(e.by_category).filter(([, c]) => c.truths || c.predictions)
+    .map(([k, c]) => `${k} P ${pct(c.precision)} R ${pct(c.recall)}`).join('; ');
+  return `precision ${pct(e.precision)}, recall ${pct(e.recall)}, F1 ${e.f1.toFixed(3)}, mean IoU ${e.mean_iou.toFixed(3)} ` +
+    `(${e.truths} true, ${e.predictions} found, ${e.images} images)\n${cats}\ncategory accuracy ${pct(e.category_accuracy)}, ` +
+    `L/R reading accuracy ${pct(e.lr_accuracy)} of ${e.lr_total} markers (read ${pct(e.lr_read_rate)})\n`;
+}
+
+export function register(program: Command): void {
+  program.command('detect')
+    .description('Find burned-in labels (laterality markers, technologist initials, other text) in every image and write COCO boxes with scores')
+    .requiredOption('--data <dir>', 'dataset folder (MURA layout, GRAZPEDWRI-DX, CSV manifest, or any folder of images)')
+    .requiredOption('--out <file>', 'COCO JSON of the boxes found (bbox, score, category, category_score, text = L/R reading)')
+    .option('--eval <truth>', 'COCO JSON of true boxes: report precision/recall/F1 at IoU >= 0.5, mean IoU, per category, L/R accuracy')
+    .option('--table <csv>', 'one row per image: path, has_laterality, laterality_read, has_technologist, n_other, patient, study, part, label')
+    .option('--min-score <p>', 'score threshold (default: the model\'s)', numArg('--min-score', 0, 1))
+    .option('--model <file>', 'detector weights (default: the shipped models/detector.json)')
+    .option('--json', 'print a JSON summary (with --eval: precision, recall, f1, mean_iou, images, by_category, lr_accuracy)')
+    .action(async (o) => {
+      const model = loadDetectorModel(o.model ? resolve(o.model) : undefined);
+      const truth = o.eval ? await readCocoTruth(o.eval) : undefined;
+      const ds = await loadDatasetReported(o.data);
+      const bar = progress('detect', ds.records.length);
+      const res = await detectDataset(ds.records, model, { minScore: o.minScore }, () => bar.tick());
+      bar.stop();
+      for (const issue of res.issues) process.stderr.write(`skipped ${issue.file}: ${issue.message}\n`);
+      await writeJsonAtomic(o.out, detectionsToCoco(res.boxes, res.sizes));
+      if (o.table) {
+        const rows = detectionTable(ds.records.filter((r) => res.sizes.some((s) => s.id === r.id)), res.boxes);
+        const cols = ['path', 'has_laterality', 'laterality_read', 'has_technologist', 'n_other', 'patient', 'study', 'part', 'label'] as const;
+        await writeFileAtomic(o.table, toCsv([[...cols], ...rows.map((r) => cols.map((c) => r[c]))]));
+      }
+      let ev: Evaluation | undefined;
+      if (truth) {
+        const seen = new Set(res.sizes.map((s) => s.id));
+        const missing = truth.images.filter((f) => !seen.has(f));
+        if (missing.length) process.stderr.write(`${missing.length} image(s) of ${o.eval} were not processed (first: ${missing[0]}); their labels count as missed\n`);
+        ev = evaluate(res.boxes, truth.boxes, new Set([...truth.images, ...seen]).size);
+      }
+      const speed = res.sizes.length / Math.max(res.seconds, 1e-9);
+      if (o.json) {
+        printJson({ ...(ev ?? {}), images: res.sizes.length, boxes: res.boxes.length, skipped: res.issues.length, images_per_s: Math.round(speed * 10) / 10, out: o.out });
+      } else {
+        process.stdout.write(`${res.boxes.length} label(s) in ${res.sizes.length} image(s) (${speed.toFixed(1)} images/s), ${res.issues.length} skipped; boxes in ${o.out}\n`);
+        if (ev) process.stdout.write(describeEval(ev));
+      }
+    });
+}

@@ -1,0 +1,223 @@
+/**
+ * Classical candidate stage: bright, sharp, compact detail found by a white top-hat on a working-resolution copy,
+ * thresholded with hysteresis, split into connected components and grouped into glyphs, words and framed markers.
+ * It aims at recall; the learned verifier (model.ts) decides which candidates are labels.
+ */
+import type { GrayImage } from '../../data/image.js';
+import { downsample, whiteTopHat, type Raster } from './morph.js';
+import { labelComponents, type Component } from './components.js';
+
+/** Longest side of the working copy: larger images are box-downsampled by an integer factor to about this. */
+export const WORKING_SIDE = 512;
+
+export interface Working {
+  /** Downsample factor from the source image to the working copy. */
+  factor: number;
+  img: Raster;
+  top: Raster;
+  /** Components at each threshold level (low to high), so labels fused to neighbours at a low level separate at a higher one. */
+  levels: Level[];
+  /** Robust image statistics used to normalise intensities (working copy). */
+  p01: number; p50: number; p99: number; pmax: number;
+  /** Top-hat structuring element size in working pixels. */
+  k: number;
+}
+
+export interface Level { threshold: number; labels: Int32Array; components: Component[] }
+
+/**
+ * Threshold levels, as fractions of the image's dynamic range (p1 to max): a top-hat threshold and a floor on
+ * intensity. The intensity-gated levels separate near-white letters from the bone they lie on.
+ */
+export const LEVELS: readonly { top: number; peak: number; value: number }[] = [
+  { top: 0.06, peak: 0.11, value: 0 }, { top: 0.12, peak: 0.25, value: 0 }, { top: 0.25, peak: 0.4, value: 0 },
+  { top: 0.4, peak: 0.5, value: 0 }, { top: 0.08, peak: 0.2, value: 0.7 }, { top: 0.08, peak: 0.2, value: 0.85 },
+];
+
+/** A candidate: a set of components of one level and its box in working pixels (inclusive bounds). */
+export interface Candidate {
+  level: Level; members: Component[]; x0: number; y0: number; x1: number; y1: number;
+  /** Set when the box is a holder/tab found around the members rather than the members' own box. */
+  isHolder?: boolean;
+  /** Contrast of a holder found around the members (0 when none), and how many of its sides showed an edge. */
+  holderContrast?: number;
+  holderSides?: number;
+}
+
+function percentiles(data: Float32Array, qs: number[]): number[] {
+  const bins = 1024;
+  const hist = new Uint32Array(bins);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    hist[v <= 0 ? 0 : v >= 1 ? bins - 1 : Math.floor(v * bins)]++;
+  }
+  return qs.map((q) => {
+    const target = q * data.length;
+    let acc = 0;
+    for (let b = 0; b < bins; b++) { acc += hist[b]; if (acc >= target) return (b + 0.5) / bins; }
+    return 1;
+  });
+}
+
+/** Downsample, top-hat, threshold and label one image. */
+export function prepare(image: GrayImage): Working {
+  const side = Math.max(image.width, image.height);
+  const factor = Math.max(1, Math.floor(side / WORKING_SIDE));
+  const img = downsample({ width: image.width, height: image.height, data: image.data }, factor);
+  const wside = Math.max(img.width, img.height);
+  const k = Math.max(7, Math.min(25, 2 * Math.round(wside / 48) + 1));
+  const top = whiteTopHat(img, k);
+  const [p01, p50, p99] = percentiles(img.data, [0.01, 0.5, 0.99]);
+  let pmax = 0;
+  for (let i = 0; i < img.data.length; i++) if (img.data[i] > pmax) pmax = img.data[i];
+  const range = Math.max(pmax - p01, 1e-3);
+  const n = img.width * img.height;
+  const mask = new Uint8Array(n);
+  const levels: Level[] = [];
+  const w0 = (frac: number) => (frac > 0 ? p01 + frac * range : -Infinity);
+  LEVELS.forEach((lv) => {
+    const t = lv.top * range, v = w0(lv.value);
+    // hysteresis: a component must reach a higher top-hat response somewhere
+    const peakNeeded = lv.peak * range;
+    for (let i = 0; i < n; i++) mask[i] = top.data[i] > t && img.data[i] >= v ? 1 : 0;
+    const lab = labelComponents(mask, img.width, img.height, img.data, top.data);
+    const peak = new Float32Array(lab.components.length + 1);
+    for (let i = 0; i < n; i++) { const l = lab.labels[i]; if (l && top.data[i] > peak[l]) peak[l] = top.data[i]; }
+    const components = lab.components.filter((c) => c.area >= 3 && peak[c.id] > peakNeeded);
+    levels.push({ threshold: t, labels: lab.labels, components });
+  });
+  return { factor, img, top, levels, p01, p50, p99, pmax, k };
+}
+
+const size = (c: { x0: number; y0: number; x1: number; y1: number }) => Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
+const gap = (a: Candidate | Component, b: Candidate | Component) =>
+  Math.max(a.x0 - b.x1 - 1, b.x0 - a.x1 - 1, a.y0 - b.y1 - 1, b.y0 - a.y1 - 1, 0);
+
+function boxOf(level: Level, members: Component[]): Candidate {
+  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  for (const m of members) { x0 = Math.min(x0, m.x0); y0 = Math.min(y0, m.y0); x1 = Math.max(x1, m.x1); y1 = Math.max(y1, m.y1); }
+  return { level, members, x0, y0, x1, y1 };
+}
+
+/**
+ * Candidate boxes: every plausible single component, every frame with what it encloses, and word-like clusters
+ * of similar-sized components close to one another. Overlapping alternatives are all kept; NMS after scoring
+ * picks among them.
+ */
+export function groupCandidates(w: Working): Candidate[] {
+  const out: Candidate[] = [];
+  const boxes = new Set<string>();
+  for (const level of w.levels) {
+    for (const c of levelCandidates(w, level)) {
+      const key = `${c.x0},${c.y0},${c.x1},${c.y1}`;
+      if (boxes.has(key)) continue;
+      boxes.add(key);
+      out.push(c);
+      const holder = c.x1 - c.x0 >= 2 || c.y1 - c.y0 >= 2 ? findHolder(w, c) : null;
+      c.holderContrast = holder?.contrast ?? 0;
+      c.holderSides = holder?.sides ?? 0;
+      if (holder) {
+        const hk = `${holder.box.x0},${holder.box.y0},${holder.box.x1},${holder.box.y1}`;
+        if (!boxes.has(hk)) { boxes.add(hk); out.push({ ...holder.box, isHolder: true, holderContrast: holder.contrast, holderSides: holder.sides }); }
+      }
+    }
+  }
+  return out;
+}
+
+function levelCandidates(w: Working, level: Level): Candidate[] {
+  const wside = Math.max(w.img.width, w.img.height);
+  const maxSize = wside / 3;
+  const comps = level.components.filter((c) => size(c) <= maxSize && size(c) >= 3);
+  const out: Candidate[] = [];
+  const seen = new Set<string>();
+  const add = (members: Component[]) => {
+    const key = members.map((m) => m.id).sort((a, b) => a - b).join(',');
+    if (seen.has(key)) return;
+    seen.add(key);
+    const c = boxOf(level, members);
+    if (size(c) <= maxSize) out.push(c);
+  };
+  for (const c of comps) add([c]);
+  // words: links between near components of similar size and brightness; every linked pair and chain of three
+  // is a candidate, and so is each whole linked cluster
+  const range = Math.max(w.pmax - w.p01, 1e-3);
+  const meanVal = (c: Component) => c.sumVal / c.area;
+  const links: number[][] = comps.map(() => []);
+  for (let i = 0; i < comps.length; i++) {
+    for (let j = i + 1; j < comps.length; j++) {
+      const a = comps[i], b = comps[j];
+      const sa = size(a), sb = size(b);
+      if (Math.max(sa, sb) > 1.8 * Math.min(sa, sb)) continue;
+      if (gap(a, b) > 0.7 * Math.min(sa, sb)) continue;
+      if (Math.abs(meanVal(a) - meanVal(b)) > 0.3 * range) continue;
+      links[i].push(j); links[j].push(i);
+    }
+  }
+  for (let i = 0; i < comps.length; i++) {
+    for (const j of links[i]) {
+      if (j > i) add([comps[i], comps[j]]);
+      for (const k of links[j]) if (k !== i && (k > i)) add([comps[i], comps[j], comps[k]]);
+    }
+  }
+  const parent = comps.map((_, i) => i);
+  const find = (a: number): number => { while (parent[a] !== a) a = parent[a] = parent[parent[a]]; return a; };
+  links.forEach((ls, i) => ls.forEach((j) => { parent[find(i)] = find(j); }));
+  const clusters = new Map<number, Component[]>();
+  comps.forEach((c, i) => { const r = find(i); (clusters.get(r) ?? clusters.set(r, []).get(r)!).push(c); });
+  for (const g of clusters.values()) if (g.length > 3 && g.length <= 12) add(g);
+  // frames: a component whose box encloses others takes them in
+  for (const f of comps) {
+    const inside = comps.filter((c) => c !== f && c.x0 >= f.x0 && c.x1 <= f.x1 && c.y0 >= f.y0 && c.y1 <= f.y1);
+    if (inside.length > 0 && inside.length <= 6) add([f, ...inside]);
+  }
+  return out;
+}
+
+/**
+ * A marker holder or tab around a candidate's letters: a flat patch whose edge is a clear step in intensity.
+ * Each side is walked outward comparing the mean of each new row/column with the patch level (the median of
+ * the non-letter pixels between the strokes). A side without a visible edge (the patch can match the tissue
+ * behind it) takes the median distance of the sides that have one; at least two sides must.
+ */
+export function findHolder(w: Working, c: Candidate): { box: Candidate; contrast: number; sides: number } | null {
+  const W = w.img.width, H = w.img.height, d = w.img.data;
+  const s = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
+  const maxD = Math.ceil(0.8 * s) + 3;
+  const range = Math.max(w.pmax - w.p01, 1e-3);
+  const lineMean = (x0: number, y0: number, x1: number, y1: number): number => {
+    if (x0 < 0 || y0 < 0 || x1 >= W || y1 >= H) return NaN;
+    let sum = 0;
+    for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) sum += d[y * W + x];
+    return sum / ((x1 - x0 + 1) * (y1 - y0 + 1));
+  };
+  const inner: number[] = [];
+  for (let y = c.y0; y <= c.y1; y++) for (let x = c.x0; x <= c.x1; x++) if (!c.level.labels[y * W + x]) inner.push(d[y * W + x]);
+  if (inner.length < 4) return null;
+  inner.sort((a, b) => a - b);
+  const level = inner[inner.length >> 1];
+  const thr = 0.05 * range;
+  const line = (side: number, k: number) => side === 0 ? lineMean(c.x0 - k, c.y0, c.x0 - k, c.y1) : side === 1 ? lineMean(c.x0, c.y0 - k, c.x1, c.y0 - k)
+    : side === 2 ? lineMean(c.x1 + k, c.y0, c.x1 + k, c.y1) : lineMean(c.x0, c.y1 + k, c.x1, c.y1 + k);
+  const dist: (number | null)[] = [];
+  let contrast = 0, found = 0;
+  for (const side of [0, 1, 2, 3]) {
+    let at: number | null = null;
+    for (let k = 2; k <= maxD; k++) {
+      const m = line(side, k), m2 = line(side, k + 1);
+      if (!Number.isFinite(m2)) break;
+      if (Math.abs(m - level) > thr && Math.abs(m2 - level) > thr && Math.sign(m - level) === Math.sign(m2 - level)) {
+        at = k; contrast += Math.abs(m2 - level) / range; found++;
+        break;
+      }
+    }
+    dist.push(at);
+  }
+  if (found < 2) return null;
+  const known = dist.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  if (known[known.length - 1] > 2.5 * known[0] + 3) return null;
+  const fill = known[known.length >> 1];
+  const [l, t, r, b] = dist.map((v) => v ?? fill);
+  const box = { x0: Math.max(0, c.x0 - l + 1), y0: Math.max(0, c.y0 - t + 1), x1: Math.min(W - 1, c.x1 + r - 1), y1: Math.min(H - 1, c.y1 + b - 1) };
+  return { box: { level: c.level, members: c.members, ...box }, contrast: contrast / found, sides: found };
+}

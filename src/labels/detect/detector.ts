@@ -1,0 +1,124 @@
+/** The detector: candidate stage, learned verifier/categoriser, non-maximum suppression, L/R reading. */
+import { readFileSync } from 'node:fs';
+import type { GrayImage } from '../../data/image.js';
+import type { LabelBox, LabelCategory } from '../types.js';
+import { groupCandidates, prepare, type Candidate, type Working } from './candidates.js';
+import { candidateFeatures, FEATURE_NAMES } from './features.js';
+import { glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
+import { predict, type MlpWeights } from './mlp.js';
+import { applyRidge, type RidgeWeights } from './ridge.js';
+
+export interface DetectorModel {
+  version: 1;
+  /** How the weights were made (command, seeds, counts): provenance, not used at run time. */
+  trained: Record<string, unknown>;
+  /** Verifier/categoriser over candidate features; classes background, laterality, technologist. */
+  verifier: MlpWeights;
+  /** L/R reader over glyph features; classes L, R. */
+  reader: MlpWeights;
+  /** Box refiner: predicts offsets (fractions of width/height) from a candidate's box to the label's: left, top, right, bottom. */
+  refiner: RidgeWeights;
+  /** Default score threshold. */
+  minScore: number;
+  /** Reader confidence below which the reading is "unknown". */
+  minReadConfidence: number;
+}
+
+export interface DetectedBox extends LabelBox {
+  score: number;
+  /** Probability of the chosen category given that the box is a label. */
+  categoryScore: number;
+}
+
+export const DEFAULT_MODEL_URL = new URL('../../../../models/detector.json', import.meta.url);
+
+/** Load detector weights (default: the shipped models/detector.json). */
+export function loadDetectorModel(path: string | URL = DEFAULT_MODEL_URL): DetectorModel {
+  let m: DetectorModel;
+  try {
+    m = JSON.parse(readFileSync(path, 'utf8')) as DetectorModel;
+  } catch (err) {
+    throw new Error(`${String(path)}: cannot read detector weights (${(err as Error).message}); run \`confound detect-train\` to make them`);
+  }
+  if (m.version !== 1 || m.verifier?.features?.join() !== FEATURE_NAMES.join() || m.reader?.features?.join() !== GLYPH_FEATURE_NAMES.join()) {
+    throw new Error(`${String(path)}: detector weights do not match this version's features; retrain with \`confound detect-train\``);
+  }
+  return m;
+}
+
+export interface Rect { x: number; y: number; w: number; h: number }
+
+/** Apply the refiner's predicted offsets to a box (any coordinate frame). */
+export function refineBox(b: Rect, features: readonly number[], refiner: RidgeWeights): Rect {
+  const [l, t, r, d] = applyRidge(refiner, features);
+  const w = Math.max(1, b.w * (1 + l + r)), h = Math.max(1, b.h * (1 + t + d));
+  return { x: b.x - l * b.w, y: b.y - t * b.h, w, h };
+}
+
+export interface ScoredCandidate { cand: Candidate; box: Rect; probs: number[]; score: number }
+
+/** Score every candidate and refine its box (in working pixels). */
+export function scoreCandidates(w: Working, cands: Candidate[], model: DetectorModel): ScoredCandidate[] {
+  return cands.map((cand) => {
+    const f = candidateFeatures(w, cand);
+    const probs = predict(model.verifier, f);
+    const raw = { x: cand.x0, y: cand.y0, w: cand.x1 - cand.x0 + 1, h: cand.y1 - cand.y0 + 1 };
+    return { cand, box: refineBox(raw, f, model.refiner), probs, score: 1 - probs[0] };
+  });
+}
+
+function overlapRatio(a: Rect, b: Rect): { iou: number; inMin: number } {
+  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
+  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+  const inter = ix * iy;
+  return { iou: inter / (a.w * a.h + b.w * b.h - inter), inMin: inter / Math.min(a.w * a.h, b.w * b.h) };
+}
+
+/** Keep the best-scoring candidates; drop any that overlap a kept one much or lie mostly inside it (or around it). */
+export function suppress(scored: ScoredCandidate[], minScore: number): ScoredCandidate[] {
+  const order = scored.filter((s) => s.score >= minScore).sort((a, b) => b.score - a.score);
+  const kept: ScoredCandidate[] = [];
+  for (const s of order) {
+    if (kept.some((k) => { const o = overlapRatio(k.box, s.box); return o.iou > 0.3 || o.inMin > 0.6; })) continue;
+    kept.push(s);
+  }
+  return kept;
+}
+
+export interface DetectOptions { minScore?: number }
+
+/** Find burned-in labels in one image; boxes are in the image's own pixel coordinates. */
+export function detectLabels(image: GrayImage, file: string, model: DetectorModel, opts: DetectOptions = {}): DetectedBox[] {
+  const w = prepare(image);
+  const kept = suppress(scoreCandidates(w, groupCandidates(w), model), opts.minScore ?? model.minScore);
+  return kept.map((s) => toBox(w, s, file, model, image));
+}
+
+const CATS: LabelCategory[] = ['laterality', 'technologist'];
+
+function toBox(w: Working, s: ScoredCandidate, file: string, model: DetectorModel, image: GrayImage): DetectedBox {
+  const { cand, box: b } = s;
+  const f = w.factor;
+  const x0 = Math.max(0, b.x * f), y0 = Math.max(0, b.y * f);
+  const x1 = Math.min(image.width, (b.x + b.w) * f), y1 = Math.min(image.height, (b.y + b.h) * f);
+  const catProbs = s.probs.slice(1);
+  const catTot = catProbs.reduce((a, b) => a + b, 0) || 1;
+  const ci = catProbs[1] > catProbs[0] ? 1 : 0;
+  let category: LabelCategory = CATS[ci];
+  const glyphs = cand.members.length;
+  // the phantom has no free text to learn from: a run of 4+ letters is called "other" text by rule
+  if (glyphs >= 4) category = 'other';
+  const box: DetectedBox = {
+    file, x: round2(x0), y: round2(y0), w: round2(x1 - x0), h: round2(y1 - y0), category,
+    score: round4(s.score), categoryScore: round4(category === 'other' ? 1 - catProbs[0] / catTot : catProbs[ci] / catTot),
+  };
+  if (category === 'laterality') {
+    const p = predict(model.reader, glyphFeatures(w, cand));
+    const ri = p[1] > p[0] ? 1 : 0;
+    if (p[ri] >= model.minReadConfidence) box.text = model.reader.classes[ri];
+  }
+  return box;
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+const round4 = (v: number) => Math.round(v * 1e4) / 1e4;

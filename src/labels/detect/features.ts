@@ -1,0 +1,111 @@
+/** Shape and intensity features of one candidate, the verifier's input. Scale-free wherever possible. */
+import type { Candidate, Working } from './candidates.js';
+import { elongation } from './components.js';
+
+export const FEATURE_NAMES = [
+  'log_height', 'log_width', 'log_aspect', 'fill', 'n_components', 'holes', 'max_val', 'mean_val',
+  'mean_top', 'saturated', 'contrast', 'ring_std', 'stroke_rel', 'stroke_cv', 'max_elong', 'log_major_rel',
+  'border_dist', 'size_cv', 'largest_share', 'edge_sharp', 'top_frac', 'is_holder', 'holder_contrast', 'holder_sides',
+] as const;
+export const N_FEATURES = FEATURE_NAMES.length;
+
+/** Holes: background regions (4-connected) inside the candidate box that do not reach the box edge. */
+export function countHoles(inBox: Uint8Array, w: number, h: number): number {
+  const seen = new Uint8Array(w * h);
+  const stack: number[] = [];
+  let holes = 0;
+  for (let s = 0; s < w * h; s++) {
+    if (inBox[s] || seen[s]) continue;
+    let touches = false, area = 0;
+    stack.push(s); seen[s] = 1;
+    while (stack.length) {
+      const i = stack.pop()!;
+      area++;
+      const x = i % w, y = (i - x) / w;
+      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) touches = true;
+      if (x > 0 && !inBox[i - 1] && !seen[i - 1]) { seen[i - 1] = 1; stack.push(i - 1); }
+      if (x < w - 1 && !inBox[i + 1] && !seen[i + 1]) { seen[i + 1] = 1; stack.push(i + 1); }
+      if (y > 0 && !inBox[i - w] && !seen[i - w]) { seen[i - w] = 1; stack.push(i - w); }
+      if (y < h - 1 && !inBox[i + w] && !seen[i + w]) { seen[i + w] = 1; stack.push(i + w); }
+    }
+    if (!touches && area >= 1) holes++;
+  }
+  return holes;
+}
+
+/** The members' pixels inside the candidate box as a 0/1 raster. */
+export function memberMask(w: Working, c: Candidate): { mask: Uint8Array; bw: number; bh: number } {
+  const bw = c.x1 - c.x0 + 1, bh = c.y1 - c.y0 + 1;
+  const ids = new Set(c.members.map((m) => m.id));
+  const mask = new Uint8Array(bw * bh);
+  const W = w.img.width;
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const l = c.level.labels[(c.y0 + y) * W + c.x0 + x];
+      if (l && ids.has(l)) mask[y * bw + x] = 1;
+    }
+  }
+  return { mask, bw, bh };
+}
+
+export function candidateFeatures(w: Working, c: Candidate): number[] {
+  const W = w.img.width, H = w.img.height;
+  const wside = Math.max(W, H);
+  const range = Math.max(w.pmax - w.p01, 1e-3);
+  const norm = (v: number) => (v - w.p01) / range;
+  const bw = c.x1 - c.x0 + 1, bh = c.y1 - c.y0 + 1;
+  const { mask } = memberMask(w, c);
+  let area = 0, perim = 0, sumVal = 0, sumTop = 0, maxVal = 0;
+  const strokes: number[] = [], sizes: number[] = [];
+  let maxElong = 1, maxMajor = 0, largest = 0;
+  for (const m of c.members) {
+    area += m.area; perim += m.perimeter; sumVal += m.sumVal; sumTop += m.sumTop; maxVal = Math.max(maxVal, m.maxVal);
+    strokes.push((2 * m.area) / Math.max(m.perimeter, 1));
+    sizes.push(Math.max(m.x1 - m.x0 + 1, m.y1 - m.y0 + 1));
+    const e = elongation(m);
+    maxElong = Math.max(maxElong, e.ratio); maxMajor = Math.max(maxMajor, e.major);
+    largest = Math.max(largest, m.area);
+  }
+  const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+  const cv = (a: number[]) => { const m = mean(a); return a.length < 2 || m === 0 ? 0 : Math.sqrt(mean(a.map((v) => (v - m) ** 2))) / m; };
+  // saturation and edge sharpness over member pixels; ring = 2-pixel band around the box
+  let sat = 0, edge = 0, edgeN = 0;
+  const satLevel = w.p01 + 0.9 * range;
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      if (!mask[y * bw + x]) continue;
+      const gx = c.x0 + x, gy = c.y0 + y, i = gy * W + gx;
+      if (w.img.data[i] >= satLevel) sat++;
+      const inside = (xx: number, yy: number) => xx >= 0 && yy >= 0 && xx < bw && yy < bh && mask[yy * bw + xx] === 1;
+      if (!inside(x - 1, y) || !inside(x + 1, y) || !inside(x, y - 1) || !inside(x, y + 1)) {
+        const l = gx > 0 ? w.img.data[i - 1] : w.img.data[i], r = gx < W - 1 ? w.img.data[i + 1] : w.img.data[i];
+        const u = gy > 0 ? w.img.data[i - W] : w.img.data[i], d = gy < H - 1 ? w.img.data[i + W] : w.img.data[i];
+        edge += Math.hypot(r - l, d - u) / 2; edgeN++;
+      }
+    }
+  }
+  const ring: number[] = [];
+  const pad = 2;
+  for (let y = c.y0 - pad; y <= c.y1 + pad; y++) {
+    if (y < 0 || y >= H) continue;
+    for (let x = c.x0 - pad; x <= c.x1 + pad; x++) {
+      if (x < 0 || x >= W) continue;
+      if (x >= c.x0 && x <= c.x1 && y >= c.y0 && y <= c.y1) continue;
+      ring.push(w.img.data[y * W + x]);
+    }
+  }
+  const ringMean = ring.length ? mean(ring) : w.p50;
+  const ringStd = ring.length ? Math.sqrt(mean(ring.map((v) => (v - ringMean) ** 2))) : 0;
+  const meanVal = sumVal / area;
+  const meanTop = sumTop / area;
+  const contrast = (meanVal - ringMean) / range;
+  const border = Math.min(c.x0, c.y0, W - 1 - c.x1, H - 1 - c.y1) / wside;
+  const stroke = mean(strokes);
+  return [
+    Math.log(bh / wside), Math.log(bw / wside), Math.log(bw / bh), area / (bw * bh), Math.min(c.members.length, 8),
+    Math.min(countHoles(mask, bw, bh), 4), norm(maxVal), norm(meanVal), meanTop / range, sat / area, contrast,
+    ringStd / range, stroke / Math.max(bw, bh), cv(strokes), Math.log(maxElong), Math.log(Math.max(maxMajor, 1) / Math.max(bw, bh)),
+    Math.min(border, 0.25) * 4, cv(sizes), largest / area, edgeN ? edge / edgeN / Math.max(meanTop, 1e-3) : 0,
+    meanTop / Math.max(meanVal - w.p01, 1e-3), c.isHolder ? 1 : 0, c.holderContrast ?? 0, (c.holderSides ?? 0) / 4,
+  ];
+}

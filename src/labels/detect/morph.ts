@@ -1,0 +1,103 @@
+/** Pixel operations of the candidate stage: box downsampling and separable grey-level morphology. */
+
+/** A single-channel float raster (working copy, not tied to a file). */
+export interface Raster { width: number; height: number; data: Float32Array }
+
+/** Box-average downsample by an integer factor (edge pixels that do not fill a block are dropped). */
+export function downsample(src: Raster, factor: number): Raster {
+  if (factor <= 1) return { width: src.width, height: src.height, data: src.data };
+  const w = Math.floor(src.width / factor), h = Math.floor(src.height / factor);
+  const out = new Float32Array(w * h);
+  const inv = 1 / (factor * factor);
+  for (let y = 0; y < h; y++) {
+    for (let dy = 0; dy < factor; dy++) {
+      const row = (y * factor + dy) * src.width;
+      for (let x = 0; x < w; x++) {
+        let s = 0;
+        const base = row + x * factor;
+        for (let dx = 0; dx < factor; dx++) s += src.data[base + dx];
+        out[y * w + x] += s;
+      }
+    }
+  }
+  for (let i = 0; i < out.length; i++) out[i] *= inv;
+  return { width: w, height: h, data: out };
+}
+
+/**
+ * Running min or max over a window of `k` samples centred on each sample (van Herk / Gil-Werman:
+ * three comparisons per sample whatever k). Reads n samples from `src` at `off + i*stride`.
+ * Max is computed as -min(-x) so one tight loop serves both.
+ */
+function runningMin(src: Float32Array, dst: Float32Array, off: number, stride: number, n: number,
+  k: number, sign: number, g: Float32Array, hb: Float32Array): void {
+  const r = k >> 1;
+  const pad = n + 2 * r;
+  for (let i = 0, b = 0; i < pad; i++, b++) {
+    if (b === k) b = 0;
+    const j = i - r;
+    const v = j >= 0 && j < n ? sign * src[off + j * stride] : Infinity;
+    g[i] = b === 0 || v < g[i - 1] ? v : g[i - 1];
+  }
+  for (let i = pad - 1; i >= 0; i--) {
+    const j = i - r;
+    const v = j >= 0 && j < n ? sign * src[off + j * stride] : Infinity;
+    hb[i] = i === pad - 1 || i % k === k - 1 || v < hb[i + 1] ? v : hb[i + 1];
+  }
+  for (let j = 0, o = off; j < n; j++, o += stride) {
+    const a = hb[j], b = g[j + 2 * r];
+    dst[o] = sign * (a < b ? a : b);
+  }
+}
+
+/** The vertical pass of runningMin done a whole row at a time, so memory is read in order. */
+function columnMin(src: Float32Array, dst: Float32Array, w: number, h: number, k: number, sign: number): void {
+  const r = k >> 1;
+  const pad = h + 2 * r;
+  const g = new Float32Array(pad * w), hb = new Float32Array(pad * w);
+  for (let i = 0; i < pad; i++) {
+    const j = i - r, o = i * w, so = j * w;
+    const start = i % k === 0, inside = j >= 0 && j < h;
+    for (let x = 0; x < w; x++) {
+      const v = inside ? sign * src[so + x] : Infinity;
+      const prev = start ? Infinity : g[o - w + x];
+      g[o + x] = v < prev ? v : prev;
+    }
+  }
+  for (let i = pad - 1; i >= 0; i--) {
+    const j = i - r, o = i * w, so = j * w;
+    const start = i === pad - 1 || i % k === k - 1, inside = j >= 0 && j < h;
+    for (let x = 0; x < w; x++) {
+      const v = inside ? sign * src[so + x] : Infinity;
+      const prev = start ? Infinity : hb[o + w + x];
+      hb[o + x] = v < prev ? v : prev;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    const a0 = y * w, b0 = (y + 2 * r) * w;
+    for (let x = 0; x < w; x++) {
+      const a = hb[a0 + x], b = g[b0 + x];
+      dst[a0 + x] = sign * (a < b ? a : b);
+    }
+  }
+}
+
+/** Grey-level erosion (isMax=false) or dilation (isMax=true) with a k x k square (k odd). */
+export function squareFilter(src: Raster, k: number, isMax: boolean): Raster {
+  const { width: w, height: h } = src;
+  const tmp = new Float32Array(w * h);
+  const out = new Float32Array(w * h);
+  const g = new Float32Array(w + k), hb = new Float32Array(w + k);
+  const sign = isMax ? -1 : 1;
+  for (let y = 0; y < h; y++) runningMin(src.data, tmp, y * w, 1, w, k, sign, g, hb);
+  columnMin(tmp, out, w, h, k, sign);
+  return { width: w, height: h, data: out };
+}
+
+/** White top-hat: the image minus its opening, i.e. bright detail narrower than k pixels. */
+export function whiteTopHat(src: Raster, k: number): Raster {
+  const opened = squareFilter(squareFilter(src, k, false), k, true);
+  const out = opened.data;
+  for (let i = 0; i < out.length; i++) out[i] = src.data[i] - out[i];
+  return opened;
+}

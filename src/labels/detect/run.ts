@@ -1,0 +1,72 @@
+/** Detection over a whole dataset: images are decoded ahead while the previous one is processed; bad files are skipped and counted. */
+import { readFile } from 'node:fs/promises';
+import type { ImageRecord, LoadIssue } from '../../data/types.js';
+import type { GrayImage } from '../../data/image.js';
+import { readImage } from '../../data/read-image.js';
+import { formatCoco, parseCoco } from '../formats/coco.js';
+import type { ImageSize } from '../formats/common.js';
+import type { LabelBox } from '../types.js';
+import { detectLabels, type DetectedBox, type DetectorModel, type DetectOptions } from './detector.js';
+
+export interface DatasetDetection { boxes: DetectedBox[]; sizes: ImageSize[]; issues: LoadIssue[]; seconds: number }
+
+export async function detectDataset(records: readonly ImageRecord[], model: DetectorModel, opts: DetectOptions = {},
+  onImage?: (done: number) => void): Promise<DatasetDetection> {
+  const start = performance.now();
+  const boxes: DetectedBox[] = [], sizes: ImageSize[] = [], issues: LoadIssue[] = [];
+  const load = (r: ImageRecord) => readImage(r.path).then((img) => ({ img }), (err: Error) => ({ err }));
+  const ahead = 2;
+  const pending: Promise<{ img?: GrayImage; err?: Error }>[] = records.slice(0, ahead).map(load);
+  for (let i = 0; i < records.length; i++) {
+    if (i + ahead < records.length) pending.push(load(records[i + ahead]));
+    const got = await pending[i];
+    delete pending[i];
+    const rec = records[i];
+    if (got.err || !got.img) issues.push({ file: rec.path, message: got.err?.message ?? 'cannot read image' });
+    else {
+      try {
+        boxes.push(...detectLabels(got.img, rec.id, model, opts));
+        sizes.push({ id: rec.id, width: got.img.width, height: got.img.height });
+      } catch (err) { issues.push({ file: rec.path, message: (err as Error).message }); }
+    }
+    onImage?.(i + 1);
+  }
+  return { boxes, sizes, issues, seconds: (performance.now() - start) / 1000 };
+}
+
+/** COCO output: the shared writer plus each box's category probability. */
+export function detectionsToCoco(boxes: readonly DetectedBox[], sizes: readonly ImageSize[]): unknown {
+  const coco = formatCoco(boxes, sizes) as unknown as { annotations: Record<string, unknown>[] };
+  coco.annotations.forEach((a, i) => { a.category_score = boxes[i].categoryScore; });
+  return coco;
+}
+
+export async function readCocoTruth(file: string): Promise<{ boxes: LabelBox[]; images: string[] }> {
+  let v: { images?: { file_name: string }[] };
+  try { v = JSON.parse(await readFile(file, 'utf8')); } catch (err) {
+    throw new Error(`${file}: cannot read COCO truth (${(err as Error).message})`);
+  }
+  if (!v || !Array.isArray(v.images)) throw new Error(`${file}: not a COCO file (no "images" list)`);
+  return { boxes: parseCoco(v, file), images: v.images.map((im) => im.file_name.replace(/\\/g, '/')) };
+}
+
+export interface TableRow {
+  path: string; has_laterality: 0 | 1; laterality_read: 'L' | 'R' | 'unknown'; has_technologist: 0 | 1; n_other: number;
+  patient: string; study: string; part: string; label: string;
+}
+
+/** One row per image: what labels it carries, with the data layer's metadata. */
+export function detectionTable(records: readonly ImageRecord[], boxes: readonly DetectedBox[]): TableRow[] {
+  const byFile = new Map<string, DetectedBox[]>();
+  for (const b of boxes) (byFile.get(b.file) ?? byFile.set(b.file, []).get(b.file)!).push(b);
+  return records.map((r) => {
+    const bs = byFile.get(r.id) ?? [];
+    const lat = bs.filter((b) => b.category === 'laterality').sort((a, b) => b.score - a.score);
+    const read = lat.find((b) => b.text === 'L' || b.text === 'R')?.text as 'L' | 'R' | undefined;
+    return {
+      path: r.id, has_laterality: lat.length ? 1 : 0, laterality_read: read ?? 'unknown',
+      has_technologist: bs.some((b) => b.category === 'technologist') ? 1 : 0, n_other: bs.filter((b) => b.category === 'other').length,
+      patient: r.patient, study: r.study, part: r.part ?? '', label: r.label === undefined ? '' : String(r.label),
+    };
+  });
+}
