@@ -10,6 +10,8 @@ type Registrar = { register: (program: Command) => void };
 export const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Registrar>]> = [
   ['synth', () => import('./synth.js')],
   ['screen', () => import('./screen.js')],
+  ['detect', () => import('./detect.js')],
+  ['detect-train', () => import('./detect-train.js')],
   ['mask', () => import('./mask.js')],
   ['train', () => import('./train.js')],
   ['predict', () => import('./predict.js')],
@@ -17,4 +19,5 @@ export const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Registrar>]
   ['cam', () => import('./cam.js')],
   ['counterfactual', () => import('./counterfactual.js')],
   ['study', () => import('./study.js')],
+  ['audit', () => import('./audit.js')],
 ];
