@@ -1,12 +1,19 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
+import { loadStudy } from './load.js';
+import { reportHtml } from './page.js';
 
-/** Plain report (placeholder until the full report lands): the results as a preformatted block. */
+export { loadStudy, studyDataDir, camStem, type StudyData } from './load.js';
+export { reportHtml } from './page.js';
+export { conclusion, judge, type Evidence } from './conclusion.js';
+export { rocCurve, areaUnder, simplifyRoc, type RocPoint } from './roc.js';
+export { pickPairs, type GalleryPair } from './gallery.js';
+export type { ResultsFile, ArmRow, CamEntry, CounterfactualImage } from './types.js';
+
+/** Render STUDYDIR/report.html from results.json and the files beside it; returns the report's path. */
 export async function renderReport(dir: string): Promise<string> {
-  const results = await readFile(join(dir, 'results.json'), 'utf8');
-  const html = `<!doctype html><meta charset="utf-8"><title>confound study</title><pre>${results.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</pre>`;
-  const path = join(dir, 'report.html');
-  await writeFileAtomic(path, html);
+  const data = await loadStudy(dir);
+  const path = join(data.dir, 'report.html');
+  await writeFileAtomic(path, await reportHtml(data));
   return path;
 }

@@ -1,0 +1,173 @@
+import { escapeHtml as esc, flatten, fmt, isNum, pct, plain, pval, withCi, duration } from './format.js';
+import { rocCurve, areaUnder } from './roc.js';
+import { armColor, rocSvg, stripSvg, dotCiSvg, type RocSeries, type DotCiRow } from './svg.js';
+import { counterfactualEffects } from './conclusion.js';
+import { dataUri, pickPairs } from './gallery.js';
+import type { StudyData } from './load.js';
+import type { ArmRow, ByCategory, CounterfactualSummary, Effect } from './types.js';
+
+/** A table; cells whose header is listed in `numeric` are right-aligned with tabular figures. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[], numeric: readonly number[] = [], id?: string): string {
+  const cls = (i: number) => (numeric.includes(i) ? ' class="num"' : '');
+  const head = headers.some((h) => h !== '') ? `<thead><tr>${headers.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join('')}</tr></thead>` : '';
+  return `<div class="tablewrap"><table${id ? ` id="${id}"` : ''}>${head}` +
+    `<tbody>${rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join('')}</tr>`).join('')}</tbody></table></div>`;
+}
+
+const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+const swatch = (name: string, i: number) => `<span class="armname"><span class="swatch" style="background:${armColor(name, i)}"></span>${esc(name)}</span>`;
+
+function armsOf(data: StudyData): ArmRow[] {
+  const rows = data.results.arms ?? [];
+  const extra = data.arms.filter((a) => !rows.some((r) => r.name === a)).map((name) => ({ name }));
+  return [...rows, ...extra];
+}
+
+export function resultsTable(data: StudyData): string {
+  const rows = armsOf(data).map((a, i) => [
+    swatch(a.name, i), `<span class="desc">${esc(a.description ?? '')}</span>`,
+    isNum(a.n) ? `${a.n}${isNum(a.n_pos) ? ` (${a.n_pos}+)` : ''}` : '–',
+    withCi(a.auc, a.ci, 3), withCi(a.auc_study, a.ci_study, 3) + (isNum(a.n_study) ? ` <span class="muted">n=${a.n_study}</span>` : ''),
+    fmt(a.kappa_study, 3), a.name === 'original' ? '—' : pval(a.p_vs_original), a.name === 'original' ? '—' : pval(a.p_vs_original_study),
+    fmt(a.val_auc, 3), isNum(a.best_epoch) ? String(a.best_epoch) : '–',
+  ]);
+  return table(['Arm', 'What the model saw', 'Test images (abnormal)', 'AUC (95% CI)', 'Study AUC (95% CI)', 'Study κ', 'p vs original', 'p, study level', 'Val. AUC', 'Best epoch'],
+    rows, range(2, 10), 'results-table') +
+    '<p class="note">AUC CIs by DeLong; p-values from the paired DeLong test against the original arm on the same test images; study-level scores are the mean over each study\'s images; κ is Cohen\'s kappa of study-level decisions at 0.5.</p>';
+}
+
+export function rocSection(data: StudyData): string {
+  const series: RocSeries[] = [];
+  const problems: string[] = [];
+  data.arms.forEach((name, i) => {
+    const rows = data.scores.get(name);
+    if (!rows) return;
+    try {
+      const points = rocCurve(rows.map((r) => r.label), rows.map((r) => r.score));
+      series.push({ name, color: armColor(name, i), points, auc: areaUnder(points) });
+    } catch (err) { problems.push(`${name}: ${(err as Error).message}`); }
+  });
+  if (series.length === 0) return '<p class="muted">No score files, so no ROC curves.</p>';
+  return `<div class="figure">${rocSvg(series)}</div>${problems.map((p) => `<p class="warn">${esc(p)}</p>`).join('')}`;
+}
+
+export function attentionSection(data: StudyData): string {
+  const arms = armsOf(data).filter((a) => data.attention.has(a.name) || isNum(a.label_attention));
+  if (arms.length === 0) return '<p class="muted">No Grad-CAM attention was measured.</p>';
+  const seed = Number(data.results.config?.seed ?? 0) || 0;
+  const strip = stripSvg(arms.map((a) => ({
+    name: a.name, color: armColor(a.name, data.arms.indexOf(a.name)),
+    values: (data.attention.get(a.name) ?? []).filter((e) => e.n_boxes > 0).map((e) => e.label_attention).filter(isNum),
+    mean: a.label_attention, ci: a.label_attention_ci, chance: a.chance,
+  })), 'Share of Grad-CAM mass inside label boxes (per test image)', seed);
+  const rows = arms.map((a, i) => {
+    const per = (data.attention.get(a.name) ?? []).filter((e) => e.n_boxes > 0 && isNum(e.label_attention));
+    return [swatch(a.name, i), String(per.length || '–'), withCi(a.label_attention, a.label_attention_ci, 1, true), pct(a.chance),
+      isNum(a.label_attention) && isNum(a.chance) && a.chance > 0 ? `${(a.label_attention / a.chance).toFixed(1)}×` : '–',
+      withCi(a.pointing_game, a.pointing_game_ci, 1, true)];
+  });
+  return `<div class="figure">${strip}</div><p class="note">Dots: images; box: quartiles; ◆ and bar: mean with bootstrap 95% CI; dashed tick: chance (mean share of the image the boxes cover).</p>` +
+    table(['Arm', 'Images with boxes', 'Label attention (95% CI)', 'Chance', 'Attention / chance', 'Pointing game: peak on a label (95% CI)'], rows, [1, 2, 3, 4, 5], 'attention-table');
+}
+
+function effectRow(name: string, e: Effect | undefined, auc: unknown, p: unknown): string[] {
+  return [esc(name), fmt(e?.mean_abs_delta, 3), pct(e?.flip_rate), isNum(e?.mean_delta) ? (e!.mean_delta! >= 0 ? '+' : '') + e!.mean_delta!.toFixed(3) : '–', fmt(auc, 3), pval(p)];
+}
+
+export function counterfactualSection(cf: CounterfactualSummary | null | undefined): string {
+  if (!cf) return '<p class="muted">The counterfactual test was not run.</p>';
+  const { covered, control } = counterfactualEffects(cf);
+  const rows = [
+    [esc('original images'), '–', '–', '–', fmt(cf.auc_original, 3), '—'],
+    effectRow('labels covered', covered, cf.auc_covered, cf.p),
+    effectRow('random-cover control', control, cf.auc_random_cover, cf.p_random_cover),
+  ];
+  return `<p>The original model scored each of the ${isNum(cf.n) ? cf.n : '?'} test images that carry a label three times, without retraining: as it is, with its labels blacked out, and with as many black boxes of the same sizes placed away from the labels (control).</p>` +
+    table(['Test images', 'Mean |Δp|', 'Decisions flipped at 0.5', 'Mean Δp', 'AUC', 'p vs original images'], rows, [1, 2, 3, 4, 5], 'counterfactual-table');
+}
+
+export async function gallerySection(data: StudyData, limit = 12): Promise<string> {
+  const pairs = pickPairs(data, limit);
+  if (pairs.length === 0) return '<p class="muted">No test image has a Grad-CAM overlay from both the original and the covered model.</p>';
+  const cards: string[] = [];
+  for (const p of pairs) {
+    const [a, b] = await Promise.all([dataUri(p.original.file), dataUri(p.covered.file)]);
+    cards.push(`<figure class="pair"><div class="imgs"><div><img src="${a}" alt="original model, ${esc(p.id)}"><span>original · ${pct(p.original.attention)}</span></div>` +
+      `<div><img src="${b}" alt="covered model, ${esc(p.id)}"><span>covered · ${pct(p.covered.attention)}</span></div></div>` +
+      `<figcaption title="${esc(p.id)}">${esc(p.id.length > 44 ? `…${p.id.slice(-43)}` : p.id)}${p.label !== undefined ? ` · ${p.label ? 'abnormal' : 'normal'}` : ''} · shift ${p.shift >= 0 ? '+' : ''}${(p.shift * 100).toFixed(1)} pts</figcaption></figure>`);
+  }
+  return `<p class="note">The ${pairs.length} test images whose label attention differs most between the original and the covered model; Grad-CAM overlays at model input size, label boxes outlined in cyan; percentages are each model's label attention.</p><div class="gallery">${cards.join('')}</div>`;
+}
+
+export function hasCategoryContent(b: ByCategory | undefined): boolean {
+  return !!b && ((b.arms?.length ?? 0) > 0 || Object.keys(b.counterfactual ?? {}).length > 0 || Object.keys(b.attention ?? {}).length > 0);
+}
+
+export function categorySection(data: StudyData): string {
+  const b = data.results.by_category;
+  if (!hasCategoryContent(b)) return '';
+  const cats = [...new Set([...Object.keys(b!.attention ?? {}), ...Object.keys(b!.counterfactual ?? {}), ...(b!.arms ?? []).map((a) => a.arm.replace(/^cover-/, ''))])].sort();
+  const rows = cats.map((cat) => {
+    const att = b!.attention?.[cat];
+    const cf = b!.counterfactual?.[cat];
+    const { covered, control } = counterfactualEffects(cf);
+    const a = b!.arms?.find((x) => x.arm === `cover-${cat}`);
+    return [esc(cat), isNum(att?.n) ? String(att!.n) : '–', withCi(att?.label_attention, att?.ci, 1, true), fmt(covered?.mean_abs_delta, 3), fmt(control?.mean_abs_delta, 3), pct(covered?.flip_rate),
+      cf && isNum(cf.auc_covered) ? `${fmt(cf.auc_covered, 3)} (p ${pval(cf.p)})` : '–', a ? withCi(a.auc, a.ci, 3) : '–', a ? pval(a.p_vs_original) : '–', a && isNum(a.share_of_covered_effect) ? pct(a.share_of_covered_effect, 0) : '–'];
+  });
+  const plot: DotCiRow[] = cats.flatMap((cat) => {
+    const att = b!.attention?.[cat];
+    const { covered, control } = counterfactualEffects(b!.counterfactual?.[cat]);
+    return [
+      { group: cat, label: 'label attention', value: att?.label_attention, ci: att?.ci, color: armColor('original') },
+      { group: cat, label: 'covered |Δp|', value: covered?.mean_abs_delta, color: armColor('covered') },
+      { group: cat, label: 'control |Δp|', value: control?.mean_abs_delta, color: armColor('random-cover') },
+    ];
+  });
+  const withArms = (b!.arms?.length ?? 0) > 0;
+  const headers = ['Category', 'Images', 'Attention, original model (95% CI)', 'Covered |Δp|', 'Control |Δp|', 'Flips', 'AUC, covered images', 'cover-<category> arm AUC (95% CI)', 'p vs original', 'Share of covered effect'];
+  const keep = withArms ? headers.length : 7;
+  return table(headers.slice(0, keep), rows.map((r) => r.slice(0, keep)), range(1, keep), 'category-table') +
+    (withArms ? '' : '<p class="note">No per-category arms were trained (add cover-laterality / cover-technologist to --arms).</p>') + `<div class="figure">${dotCiSvg(plot, 'Original model: label attention and counterfactual |Δp| per label category')}</div>`;
+}
+
+/** The detector's summary, whatever fields it has: precision, recall and F1 first. */
+export function detectorSection(det: Record<string, unknown> | null | undefined): string {
+  if (!det) return '<p class="muted">No detector was used (boxes were given), or it was not evaluated.</p>';
+  const flat = flatten(det);
+  const key = (k: string) => /(^|\.)(precision|recall|f1)$/.test(k);
+  const head = flat.filter(([k]) => key(k) && !k.includes('by_category'));
+  const headline = head.length ? `<div class="kpis">${head.map(([k, v]) => `<div class="kpi"><b>${isNum(v) ? pct(v) : esc(plain(v))}</b><span>${esc(k)}</span></div>`).join('')}</div>` : '';
+  return headline + table(['Field', 'Value'], flat.map(([k, v]) => [esc(k), esc(plain(v))]), [1], 'detector-table');
+}
+
+export function datasetSection(data: StudyData): string {
+  const d = data.results.dataset;
+  if (!d) return '<p class="muted">No dataset summary in results.json.</p>';
+  const splits = Object.entries(d.splits ?? {}).map(([name, s]) => [esc(name), plain(s.images), plain(s.studies), plain(s.patients), plain(s.abnormal_images), pct(s.prevalence)]);
+  const splitNames = Object.keys(d.splits ?? {});
+  const parts = Object.entries(d.parts ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([part, per]) => [esc(part), ...splitNames.map((s) => plain(per[s] ?? 0))]);
+  const lo = data.results.arms?.find((a) => a.name === 'labels-only');
+  const facts = [
+    ['Folder', esc(d.root ?? data.dataDir)], ['Format', esc(d.format ?? '–')], ['Images', plain(d.images)], ['Skipped (unreadable)', plain(d.skipped)],
+    ['Split', esc(d.split_how ?? '–')], ['Images with label boxes', plain(d.boxes?.images_with_boxes)], ['Label boxes', plain(d.boxes?.total)],
+    ['Boxes by category', esc(Object.entries(d.boxes?.by_category ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || '–')],
+    ['Labels-only AUC (95% CI)', lo ? withCi(lo.auc, lo.ci, 3) : 'not run'],
+  ];
+  return table(['', ''], facts, [], 'dataset-facts') +
+    (splits.length ? `<h3>Splits</h3>${table(['Split', 'Images', 'Studies', 'Patients', 'Abnormal images', 'Prevalence'], splits, [1, 2, 3, 4, 5], 'splits-table')}` : '') +
+    (parts.length ? `<h3>Images per body part</h3>${table(['Part', ...splitNames], parts, range(1, splitNames.length + 1), 'parts-table')}` : '');
+}
+
+export function settingsSection(data: StudyData): string {
+  const cfg = flatten(data.results.config ?? {}).map(([k, v]) => [esc(k), `<code>${esc(plain(v))}</code>`]);
+  const ver = Object.entries(data.results.versions ?? {}).map(([k, v]) => [esc(k), `<code>${esc(v)}</code>`]);
+  const timings = Object.entries(data.results.timings ?? {});
+  const total = timings.reduce((s, [, v]) => s + (isNum(v) ? v : 0), 0);
+  const max = Math.max(1e-9, ...timings.map(([, v]) => (isNum(v) ? v : 0)));
+  const trows = timings.map(([k, v]) => [esc(k), duration(v), `<span class="bar" style="width:${isNum(v) ? ((v / max) * 100).toFixed(1) : 0}%"></span>`]);
+  if (timings.length) trows.push(['<b>total</b>', `<b>${duration(total)}</b>`, '']);
+  return `<div class="cols"><div><h3>Settings</h3>${cfg.length ? table(['Setting', 'Value'], cfg, [], 'settings-table') : '<p class="muted">none recorded</p>'}</div>` +
+    `<div><h3>Versions</h3>${ver.length ? table(['Component', 'Version'], ver, [], 'versions-table') : '<p class="muted">none recorded</p>'}` +
+    `<h3>Timings</h3>${timings.length ? table(['Step', 'Time', ''], trows, [1], 'timings-table') : '<p class="muted">none recorded</p>'}<p class="note">Steps done in an earlier run keep their first timing.</p></div></div>`;
+}

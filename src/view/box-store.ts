@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { readBoxes, writeBoxes, type ImageSize } from '../labels/formats/index.js';
+import { LABEL_CATEGORIES, type LabelBox, type LabelCategory } from '../labels/types.js';
+import { probeImage } from '../data/read-image.js';
+
+/**
+ * The label boxes being edited: starts from the edited file when one exists (so a second session goes on where the
+ * first stopped), else the study's boxes.coco.json. Saving writes every image's boxes to one COCO file.
+ */
+export class BoxStore {
+  private boxes = new Map<string, LabelBox[]>();
+  private sizes = new Map<string, ImageSize>();
+  source = '';
+
+  constructor(readonly imageRoot: string, readonly outPath: string) {}
+
+  async load(studyDir: string): Promise<void> {
+    const candidates = [this.outPath, join(studyDir, 'boxes.coco.json')];
+    const from = candidates.find((p) => existsSync(p));
+    if (!from) return;
+    this.source = from;
+    for (const b of await readBoxes(from, { format: 'coco' })) {
+      const list = this.boxes.get(b.file);
+      if (list) list.push(b); else this.boxes.set(b.file, [b]);
+    }
+  }
+
+  get(id: string): LabelBox[] { return this.boxes.get(id) ?? []; }
+  all(): Record<string, LabelBox[]> { return Object.fromEntries(this.boxes); }
+
+  async size(id: string): Promise<ImageSize> {
+    const known = this.sizes.get(id);
+    if (known) return known;
+    const s = { id, ...(await probeImage(join(this.imageRoot, id))) };
+    this.sizes.set(id, s);
+    return s;
+  }
+
+  /** Replace one image's boxes (checked and clipped to the image) and write the whole set. */
+  async set(id: string, input: unknown): Promise<LabelBox[]> {
+    if (!Array.isArray(input)) throw new Error('boxes must be an array');
+    const { width, height } = await this.size(id);
+    const clean = input.map((raw, i) => checkEditedBox(raw, i, id, width, height)).filter((b) => b.w >= 1 && b.h >= 1);
+    if (clean.length) this.boxes.set(id, clean); else this.boxes.set(id, []);
+    await this.save();
+    return clean;
+  }
+
+  private async save(): Promise<void> {
+    const all = [...this.boxes.values()].flat();
+    const sizes: ImageSize[] = [];
+    for (const id of this.boxes.keys()) sizes.push(await this.size(id).catch(() => ({ id, width: 0, height: 0 })));
+    await writeBoxes(this.outPath, all, 'coco', sizes.filter((s) => s.width > 0));
+  }
+}
+
+function checkEditedBox(raw: unknown, i: number, id: string, width: number, height: number): LabelBox {
+  const b = raw as Record<string, unknown>;
+  const where = `box ${i}`;
+  if (!b || typeof b !== 'object') throw new Error(`${where}: not an object`);
+  const n = (k: string) => {
+    const v = Number(b[k]);
+    if (!Number.isFinite(v)) throw new Error(`${where}: ${k} is not a number`);
+    return v;
+  };
+  const category = String(b.category ?? 'other');
+  if (!(LABEL_CATEGORIES as readonly string[]).includes(category)) throw new Error(`${where}: category "${category}" is not one of ${LABEL_CATEGORIES.join(', ')}`);
+  const x0 = Math.max(0, Math.min(width, n('x'))), y0 = Math.max(0, Math.min(height, n('y')));
+  const x1 = Math.max(0, Math.min(width, n('x') + Math.max(0, n('w')))), y1 = Math.max(0, Math.min(height, n('y') + Math.max(0, n('h'))));
+  const box: LabelBox = { file: id, x: Math.round(x0), y: Math.round(y0), w: Math.round(x1 - x0), h: Math.round(y1 - y0), category: category as LabelCategory };
+  if (typeof b.text === 'string' && b.text.trim()) box.text = b.text.trim().slice(0, 32);
+  return box;
+}
