@@ -19,7 +19,7 @@ export interface LetterboxOptions {
 }
 
 /** Weights of a triangle (linear) filter widened by the downscale factor so shrinking averages, not aliases. */
-function resampleAxis(srcLen: number, dstLen: number, scale: number, offset: number): { idx: Int32Array[]; w: Float32Array[] } {
+export function resampleAxis(srcLen: number, dstLen: number, scale: number, offset: number): { idx: Int32Array[]; w: Float32Array[] } {
   const idx: Int32Array[] = [];
   const w: Float32Array[] = [];
   const support = Math.max(1, 1 / scale);

@@ -1,0 +1,31 @@
+import type { Dataset, ImageRecord } from '../data/types.js';
+import { readImage } from '../data/read-image.js';
+import type { BoxIndex, LabelBox } from '../labels/types.js';
+import { indexBoxes, readBoxes, type BoxFormat } from '../labels/formats/index.js';
+import { progress } from '../util/progress.js';
+
+export interface BoxSource {
+  /** A box file (COCO, YOLO folder, CSV, Presidio JSON); otherwise the detector finds the labels. */
+  file?: string;
+  format?: BoxFormat;
+  /** Detector weights (default: the shipped models/detector.json). */
+  detectorModel?: string;
+}
+
+export interface FoundBoxes { boxes: BoxIndex; source: 'file' | 'detector'; failed: { file: string; message: string }[] }
+
+/** Label boxes for the audit: read from the user's file, or found by the detector image by image (failures skipped). */
+export async function auditBoxes(ds: Dataset, records: readonly ImageRecord[], src: BoxSource): Promise<FoundBoxes> {
+  if (src.file) return { boxes: indexBoxes(await readBoxes(src.file, { dataset: ds, format: src.format })), source: 'file', failed: [] };
+  const { detectLabels, loadDetectorModel } = await import('../labels/detect/detector.js');
+  const model = loadDetectorModel(src.detectorModel);
+  const found: LabelBox[] = [];
+  const failed: FoundBoxes['failed'] = [];
+  const bar = progress('detect labels', records.length);
+  for (const r of records) {
+    try { found.push(...detectLabels(await readImage(r.path), r.id, model)); } catch (err) { failed.push({ file: r.path, message: (err as Error).message }); }
+    bar.tick();
+  }
+  bar.stop();
+  return { boxes: indexBoxes(found), source: 'detector', failed };
+}

@@ -1,0 +1,12 @@
+export { runAudit, AUDIT_JSON, AUDIT_HTML, type AuditOptions, type AuditSummary } from './run-audit.js';
+export { OnnxScorer, type OnnxScorerOptions, type Activation, type ScorerInfo } from './onnx-scorer.js';
+export { prepareInput, resizeToModel, normalizeInput, stretch, checkPreprocess, RESIZE_MODES, type Preprocess, type ResizeMode, type Resized } from './preprocess.js';
+export { occlusionMap, occlusionAttention, resolveOcclusion, type OcclusionOptions, type OcclusionMap, type OcclusionImageResult } from './occlusion.js';
+export { camAttention, ClassifierCam, type CamAttentionResult } from './cam.js';
+export { readCamWeights, decodeNpy, parseJsonWeights, weightRow, type WeightMatrix } from './cam-weights.js';
+export { decideReliance, signedRankGreater, DEFAULT_RULE, type Reliance, type Verdict, type VerdictRule, type SignedRankResult } from './verdict.js';
+export { summariseShares, type AttentionShareSummary } from './attention-summary.js';
+export { auditBoxes, type BoxSource, type FoundBoxes } from './boxes.js';
+export { auditReportHtml } from './report.js';
+export { OnnxGraph, type AttrValue, type Dim, type ElemType } from './onnx-builder.js';
+export { regionModel, convModel, type Region, type RegionModelOptions } from './toy-models.js';

@@ -1,0 +1,90 @@
+import type { GrayImage } from '../data/image.js';
+import type { LabelBox } from '../labels/types.js';
+import { labelAttention } from '../explain/attention.js';
+import { checkInt } from '../util/options.js';
+import type { OnnxScorer } from './onnx-scorer.js';
+
+export interface OcclusionOptions {
+  /** Square window side in model-input pixels (default: size / 8, at least 4). */
+  window?: number;
+  /** Step between windows (default: window / 2). */
+  stride?: number;
+}
+
+export interface OcclusionMap {
+  /** size x size: mean drop in probability over the windows covering each pixel (may be negative). */
+  map: Float32Array;
+  size: number;
+  p: number;
+  windows: number;
+}
+
+/** Window start positions covering 0..size, the last one flush with the edge. */
+function starts(size: number, window: number, stride: number): number[] {
+  const out: number[] = [];
+  for (let s = 0; s + window < size; s += stride) out.push(s);
+  out.push(Math.max(0, size - window));
+  return out;
+}
+
+export function resolveOcclusion(size: number, opts: OcclusionOptions): { window: number; stride: number } {
+  const window = checkInt('occlusion window', opts.window ?? Math.max(4, Math.round(size / 8)), 1, size);
+  const stride = checkInt('occlusion stride', opts.stride ?? Math.max(1, Math.round(window / 2)), 1, size);
+  return { window, stride };
+}
+
+/**
+ * Model-agnostic saliency (Zeiler & Fergus, "Visualizing and understanding convolutional networks", ECCV 2014):
+ * slide a black (0) window over the resized image, score each occluded copy, and spread the drop in
+ * probability p(original) - p(occluded) over the window's pixels, averaged where windows overlap.
+ */
+export async function occlusionMap(scorer: OnnxScorer, gray: Float32Array, opts: OcclusionOptions = {}): Promise<OcclusionMap> {
+  const S = scorer.preprocess.size;
+  const { window, stride } = resolveOcclusion(S, opts);
+  const xs = starts(S, window, stride);
+  const positions = xs.flatMap((y) => xs.map((x) => [x, y] as const));
+  const p0 = (await scorer.score(scorer.normalize(gray), 1))[0];
+  const sum = new Float64Array(S * S), count = new Uint32Array(S * S);
+  const per = scorer.preprocess.channels * S * S;
+  for (let start = 0; start < positions.length; start += scorer.batchSize) {
+    const chunk = positions.slice(start, start + scorer.batchSize);
+    const batch = new Float32Array(chunk.length * per);
+    chunk.forEach(([x0, y0], k) => {
+      const occluded = gray.slice();
+      for (let y = y0; y < y0 + window; y++) occluded.fill(0, y * S + x0, y * S + x0 + window);
+      batch.set(scorer.normalize(occluded), k * per);
+    });
+    const ps = await scorer.score(batch, chunk.length);
+    chunk.forEach(([x0, y0], k) => {
+      const drop = p0 - ps[k];
+      for (let y = y0; y < y0 + window; y++) {
+        for (let x = x0; x < x0 + window; x++) { sum[y * S + x] += drop; count[y * S + x]++; }
+      }
+    });
+  }
+  const map = new Float32Array(S * S);
+  for (let i = 0; i < map.length; i++) map[i] = count[i] ? sum[i] / count[i] : 0;
+  return { map, size: S, p: p0, windows: positions.length };
+}
+
+export interface OcclusionImageResult {
+  id: string;
+  p: number;
+  /** Share of the positive occlusion map inside the label boxes (NaN when occluding never lowers p). */
+  label_attention: number;
+  /** Share of the model input the boxes cover: what an evenly spread map would give. */
+  chance: number;
+  pointing_hit: boolean;
+}
+
+/** Occlusion map of one image and its share on the label boxes (boxes in original image pixels). */
+export async function occlusionAttention(scorer: OnnxScorer, id: string, img: GrayImage, boxes: readonly LabelBox[], opts: OcclusionOptions = {}): Promise<{ result: OcclusionImageResult; map: OcclusionMap; gray: Float32Array; modelBoxes: LabelBox[] }> {
+  const resized = scorer.resize(img);
+  const map = await occlusionMap(scorer, resized.gray, opts);
+  const modelBoxes = boxes.map((b) => resized.toModel(b));
+  const a = labelAttention(map.map, map.size, map.size, modelBoxes);
+  return {
+    result: { id, p: map.p, label_attention: a.labelAttention, chance: a.boxAreaShare, pointing_hit: a.pointingHit },
+    map, gray: resized.gray, modelBoxes,
+  };
+}

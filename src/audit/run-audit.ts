@@ -1,0 +1,148 @@
+import { join } from 'node:path';
+import { loadDataset, type DatasetFormat } from '../data/load.js';
+import { readImage } from '../data/read-image.js';
+import type { ImageRecord, LoadIssue } from '../data/types.js';
+import { counterfactual, type CounterfactualResult } from '../explain/counterfactual.js';
+import { overlayRgb, encodeRgbPng } from '../explain/overlay.js';
+import type { LabelBox } from '../labels/types.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
+import { Rng } from '../util/rng.js';
+import { progress } from '../util/progress.js';
+import { auditBoxes, type BoxSource } from './boxes.js';
+import { camAttention, type CamAttentionResult } from './cam.js';
+import { readCamWeights, weightRow } from './cam-weights.js';
+import { occlusionAttention, resolveOcclusion, type OcclusionImageResult, type OcclusionOptions } from './occlusion.js';
+import { OnnxScorer, type OnnxScorerOptions, type ScorerInfo } from './onnx-scorer.js';
+import { summariseShares, type AttentionShareSummary } from './attention-summary.js';
+import { decideReliance, DEFAULT_RULE, type Verdict, type VerdictRule } from './verdict.js';
+import { auditReportHtml } from './report.js';
+
+export interface AuditOptions {
+  model: string;
+  data: string;
+  dataFormat?: DatasetFormat;
+  /** Only records of this split (default: all). */
+  split?: 'train' | 'valid' | 'test';
+  boxes: BoxSource;
+  out: string;
+  scorer?: OnnxScorerOptions;
+  margin?: number;
+  seed?: number;
+  categories?: readonly string[];
+  /** Occlusion maps for at most this many images with boxes (0 skips it; default 16). */
+  occlusionImages?: number;
+  occlusion?: OcclusionOptions;
+  cam?: { output: string; weights: string };
+  rule?: Partial<VerdictRule>;
+  /** Overlay PNGs written for at most this many images (default 6). */
+  overlays?: number;
+}
+
+export interface AuditSummary {
+  reliance: Verdict['reliance'];
+  verdict: Verdict;
+  model: ScorerInfo;
+  data: { path: string; format: string; records: number; with_boxes: number; skipped: LoadIssue[]; box_source: 'file' | 'detector'; detect_failed: number };
+  counterfactual: Omit<CounterfactualResult, 'images'>;
+  occlusion: (AttentionShareSummary & { window: number; stride: number; images: OcclusionImageResult[] }) | null;
+  cam: (AttentionShareSummary & { output: string; weights: string; images: CamAttentionResult[] }) | null;
+  overlays: { id: string; file: string; kind: 'occlusion' | 'cam' }[];
+  settings: { margin: number; seed: number; categories: readonly string[] | null };
+}
+
+export const AUDIT_JSON = 'audit.json';
+export const AUDIT_HTML = 'report.html';
+
+function stem(id: string): string { return id.replace(/[\\/]/g, '__').replace(/\.[^.]+$/, ''); }
+
+/** A seeded sample of k records, kept in dataset order. */
+function sample<T>(items: readonly T[], k: number, seed: number): T[] {
+  if (items.length <= k) return [...items];
+  const rng = new Rng(`${seed}:audit-sample`);
+  const idx = items.map((_, i) => i);
+  for (let i = 0; i < k; i++) { const j = rng.int(i, idx.length - 1); [idx[i], idx[j]] = [idx[j], idx[i]]; }
+  return idx.slice(0, k).sort((a, b) => a - b).map((i) => items[i]);
+}
+
+/**
+ * Audit a user's ONNX classifier for label reliance: the counterfactual cover test (with its random-cover
+ * control), occlusion label attention, CAM attention when the model exposes its feature map, and a verdict.
+ * Writes out/audit.json and out/report.html (overlays under out/overlays/).
+ */
+export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
+  const seed = opts.seed ?? 0, margin = opts.margin ?? 2;
+  const ds = await loadDataset(opts.data, { format: opts.dataFormat });
+  const records: ImageRecord[] = opts.split ? ds.records.filter((r) => r.split === opts.split) : ds.records;
+  if (records.length === 0) throw new Error(`${opts.data}: no usable images${opts.split ? ` in split "${opts.split}"` : ''}`);
+  const scorer = await OnnxScorer.load(opts.model, opts.scorer);
+  try {
+    const found = await auditBoxes(ds, records, opts.boxes);
+    const pick = (id: string): LabelBox[] => (found.boxes.get(id) ?? []).filter((b) => !opts.categories || opts.categories.includes(b.category));
+    const withBoxes = records.filter((r) => pick(r.id).length > 0);
+    if (withBoxes.length === 0) throw new Error(`${opts.boxes.file ?? 'detector'}: no image of ${opts.data} has a label box${opts.categories ? ` of category ${opts.categories.join('/')}` : ''}`);
+
+    const cf = await counterfactual(scorer, withBoxes, found.boxes, { margin, seed, categories: opts.categories });
+    const verdict = decideReliance(cf, { ...DEFAULT_RULE, ...opts.rule }, seed);
+    const overlays: AuditSummary['overlays'] = [];
+    const overlayUris = new Map<string, string>();
+    const maxOverlays = opts.overlays ?? 6;
+    const S = scorer.preprocess.size;
+    const writeOverlay = async (id: string, kind: 'occlusion' | 'cam', gray: Float32Array, map: Float32Array, boxes: readonly LabelBox[]) => {
+      if (overlays.filter((o) => o.kind === kind).length >= maxOverlays) return;
+      const file = join('overlays', `${kind}-${stem(id)}.png`);
+      const png = await encodeRgbPng(overlayRgb(gray, map, S, S, boxes), S, S);
+      await writeFileAtomic(join(opts.out, file), png);
+      overlayUris.set(file, `data:image/png;base64,${png.toString('base64')}`);
+      overlays.push({ id, file, kind });
+    };
+
+    let occlusion: AuditSummary['occlusion'] = null;
+    const nOcc = opts.occlusionImages ?? 16;
+    if (nOcc > 0) {
+      const { window, stride } = resolveOcclusion(S, opts.occlusion ?? {});
+      const chosen = sample(withBoxes, nOcc, seed);
+      const rows: OcclusionImageResult[] = [];
+      const bar = progress('occlusion', chosen.length);
+      for (const r of chosen) {
+        const o = await occlusionAttention(scorer, r.id, await readImage(r.path), pick(r.id), { window, stride });
+        rows.push(o.result);
+        await writeOverlay(r.id, 'occlusion', o.gray, o.map.map, o.modelBoxes);
+        bar.tick();
+      }
+      bar.stop();
+      const s = summariseShares(rows, `${seed}:occlusion`);
+      occlusion = s ? { ...s, window, stride, images: rows } : null;
+    }
+
+    let cam: AuditSummary['cam'] = null;
+    if (opts.cam) {
+      if (!scorer.outputNames.includes(opts.cam.output)) throw new Error(`${opts.model}: no output named "${opts.cam.output}" for CAM (outputs: ${scorer.outputNames.join(', ')})`);
+      const w = await readCamWeights(opts.cam.weights);
+      const row = weightRow(w, scorer.info().output_index, opts.cam.weights);
+      const items = await Promise.all(withBoxes.map(async (r) => {
+        const resized = scorer.resize(await readImage(r.path));
+        return { id: r.id, gray: resized.gray, boxes: pick(r.id).map((b) => resized.toModel(b)) };
+      }));
+      const { results, maps } = await camAttention(scorer, opts.cam.output, row, items);
+      for (let i = 0; i < items.length; i++) await writeOverlay(items[i].id, 'cam', items[i].gray, maps[i], items[i].boxes);
+      const s = summariseShares(results, `${seed}:cam`);
+      cam = s ? { ...s, output: opts.cam.output, weights: opts.cam.weights, images: results } : null;
+    }
+    for (const [name, s] of [['occlusion', occlusion], ['CAM', cam]] as const) {
+      if (s) verdict.evidence.push(`${name}: ${(100 * s.label_attention).toFixed(1)}% of the positive map lies on the labels vs ${(100 * s.chance).toFixed(1)}% by chance (x${s.ratio.toFixed(1)}, signed-rank p = ${s.p.toPrecision(3)}, ${s.n} images)`);
+    }
+
+    const { images, ...cfSummary } = cf;
+    const summary: AuditSummary = {
+      reliance: verdict.reliance, verdict, model: scorer.info(),
+      data: { path: opts.data, format: ds.format, records: records.length, with_boxes: withBoxes.length, skipped: ds.issues, box_source: found.source, detect_failed: found.failed.length },
+      counterfactual: cfSummary, occlusion, cam, overlays,
+      settings: { margin, seed, categories: opts.categories ?? null },
+    };
+    await writeJsonAtomic(join(opts.out, AUDIT_JSON), { ...summary, counterfactual_images: images });
+    await writeFileAtomic(join(opts.out, AUDIT_HTML), auditReportHtml(summary, overlayUris));
+    return summary;
+  } finally {
+    await scorer.close();
+  }
+}
