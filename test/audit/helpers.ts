@@ -6,7 +6,7 @@ import { Rng } from '../../src/util/rng.js';
 /** Where the test images carry their "label": a bright patch in the top-left corner (image pixels). */
 export const LABEL_BOX = { x: 4, y: 4, w: 16, h: 16 };
 /** The central anatomy region the anatomy-only model reads. */
-export const ANATOMY = { x: 20, y: 20, w: 24, h: 24 };
+export const ANATOMY = { x: 24, y: 24, w: 16, h: 16 };
 
 /**
  * A small labelled dataset (manifest.csv + boxes.csv) of size x size 8-bit images: noisy background, a central

@@ -1,0 +1,94 @@
+import { Option, type Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { intArg, numArg, printJson } from './common.js';
+
+function numberList(name: string) {
+  return (v: string): number[] => {
+    const xs = v.split(',').map((s) => Number(s.trim()));
+    if (xs.length === 0 || xs.length > 3 || xs.some((x) => !Number.isFinite(x))) throw new InvalidArgumentError(`${name} must be a number or a comma list of 3 (one per channel), got "${v}"`);
+    return xs;
+  };
+}
+
+interface AuditCliOptions {
+  model: string; data: string; out: string; boxes?: string; detect?: boolean; detector?: string;
+  dataFormat?: 'mura' | 'grazpedwri' | 'manifest' | 'folder'; boxesFormat?: 'coco' | 'yolo' | 'csv' | 'presidio';
+  split?: 'train' | 'valid' | 'test'; category?: 'laterality' | 'technologist' | 'other';
+  inputSize?: number; channels?: string; mean?: number[]; std?: number[]; resize: 'stretch' | 'letterbox';
+  output?: string; outputIndex?: number; sigmoid?: boolean; softmax?: boolean; probabilities?: boolean;
+  margin: number; seed: number; batch: number; threads?: number;
+  occlusionImages: number; occlusionWindow?: number; occlusionStride?: number;
+  camOutput?: string; camWeights?: string; json?: boolean;
+}
+
+export function register(program: Command): void {
+  program.command('audit')
+    .description('Audit your own ONNX classifier for reliance on burned-in labels: counterfactual cover test against a random-cover control, occlusion (and optional CAM) label attention, and a none/weak/strong verdict; writes audit.json and report.html')
+    .requiredOption('--model <file>', 'ONNX model: one float input [N, C, S, S] (C = 1 or 3), one score output [N] or [N, K]')
+    .requiredOption('--data <dir>', 'dataset folder (MURA, GRAZPEDWRI-DX, manifest CSV, or plain folder)')
+    .requiredOption('--out <dir>', 'audit folder for audit.json, report.html and overlays/')
+    .option('--boxes <path>', 'label boxes: COCO/Presidio JSON, CSV, or a YOLO labels folder')
+    .option('--detect', 'find label boxes with the label detector instead of --boxes')
+    .option('--detector <file>', 'detector weights for --detect (default: models/detector.json)')
+    .addOption(new Option('--data-format <format>', 'dataset layout (default: detect)').choices(['mura', 'grazpedwri', 'manifest', 'folder']))
+    .addOption(new Option('--boxes-format <format>', 'box file format (default: detect)').choices(['coco', 'yolo', 'csv', 'presidio']))
+    .addOption(new Option('--split <split>', 'audit only this split (default: every image)').choices(['train', 'valid', 'test']))
+    .addOption(new Option('--category <c>', 'cover only labels of this category').choices(['laterality', 'technologist', 'other']))
+    .option('--input-size <px>', 'input side S (needed only when the model does not fix it)', intArg('--input-size', 1))
+    .addOption(new Option('--channels <n>', 'input channels (needed only when the model does not fix them); gray is copied to all 3').choices(['1', '3']))
+    .option('--mean <m>', 'normalisation mean on the [0,1] scale: one value or r,g,b', numberList('--mean'))
+    .option('--std <s>', 'normalisation std: one value or r,g,b', numberList('--std'))
+    .addOption(new Option('--resize <mode>', 'stretch = torchvision Resize((S,S)); letterbox = keep aspect, pad with 0').choices(['stretch', 'letterbox']).default('stretch'))
+    .option('--output <name>', 'which model output holds the scores (default: the first)')
+    .option('--output-index <i>', 'which element of the output vector is the score (default: the last)', intArg('--output-index', 0))
+    .addOption(new Option('--sigmoid', 'outputs are logits: apply a sigmoid').conflicts(['softmax', 'probabilities']))
+    .addOption(new Option('--softmax', 'outputs are logits of classes: apply a softmax over the vector').conflicts(['sigmoid', 'probabilities']))
+    .addOption(new Option('--probabilities', 'outputs are probabilities already: use as they are').conflicts(['sigmoid', 'softmax']))
+    .option('--margin <px>', 'pixels added around each covered box', numArg('--margin', 0), 2)
+    .option('--seed <n>', 'seed for the control boxes, image sampling and bootstrap', intArg('--seed'), 0)
+    .option('--batch <n>', 'images per inference call', intArg('--batch', 1), 8)
+    .option('--threads <n>', 'onnxruntime threads (default: its choice)', intArg('--threads', 1))
+    .option('--occlusion-images <n>', 'images with occlusion maps (0 skips the occlusion analysis)', intArg('--occlusion-images'), 16)
+    .option('--occlusion-window <px>', 'occlusion window side in input pixels (default S/8)', intArg('--occlusion-window', 1))
+    .option('--occlusion-stride <px>', 'occlusion step (default window/2)', intArg('--occlusion-stride', 1))
+    .option('--cam-output <name>', 'model output holding the final feature map [N, K, h, w], for CAM')
+    .option('--cam-weights <file>', 'classifier weights for CAM: JSON list ([K] or [classes][K]) or .npy')
+    .option('--json', 'print the audit summary as one JSON object (with a "reliance" key) on stdout')
+    .action(async (o: AuditCliOptions) => {
+      if (!o.boxes && !o.detect) throw new Error('audit: give --boxes FILE or --detect');
+      if (o.boxes && o.detect) throw new Error('audit: give either --boxes or --detect, not both');
+      if (!!o.camOutput !== !!o.camWeights) throw new Error('audit: CAM needs both --cam-output and --cam-weights');
+      const { runAudit } = await import('../audit/run-audit.js');
+      const s = await runAudit({
+        model: o.model, data: o.data, out: o.out, dataFormat: o.dataFormat, split: o.split,
+        boxes: { file: o.boxes, format: o.boxesFormat, detectorModel: o.detector },
+        scorer: {
+          inputSize: o.inputSize, channels: o.channels ? (Number(o.channels) as 1 | 3) : undefined, mean: o.mean, std: o.std,
+          resize: o.resize, output: o.output, outputIndex: o.outputIndex, batchSize: o.batch, threads: o.threads,
+          activation: o.sigmoid ? 'sigmoid' : o.softmax ? 'softmax' : o.probabilities ? 'none' : 'auto',
+        },
+        margin: o.margin, seed: o.seed, categories: o.category ? [o.category] : undefined,
+        occlusionImages: o.occlusionImages, occlusion: { window: o.occlusionWindow, stride: o.occlusionStride },
+        cam: o.camOutput && o.camWeights ? { output: o.camOutput, weights: o.camWeights } : undefined,
+      });
+      for (const i of s.data.skipped.slice(0, 20)) process.stderr.write(`skipped ${i.file}: ${i.message}\n`);
+      if (s.data.skipped.length > 20) process.stderr.write(`... and ${s.data.skipped.length - 20} more\n`);
+      if (o.json) {
+        const { occlusion, cam, data, ...rest } = s;
+        const strip = <T extends { images: unknown }>(x: T | null) => (x ? { ...x, images: undefined } : null);
+        printJson({ ...rest, data: { ...data, skipped: data.skipped.length }, occlusion: strip(occlusion), cam: strip(cam), out: o.out });
+        return;
+      }
+      const f = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(3));
+      const cf = s.counterfactual;
+      process.stdout.write(
+        `reliance on labels: ${s.reliance.toUpperCase()}\n` +
+        `  ${cf.n} images with label boxes (of ${s.data.records}; ${s.data.skipped.length + s.data.detect_failed} file(s) skipped)\n` +
+        `  covered labels:    mean |dp| ${f(cf.covered.mean_abs_delta)}, flips ${(100 * cf.covered.flip_rate).toFixed(1)}%\n` +
+        `  random-cover ctrl: mean |dp| ${f(cf.random_cover.mean_abs_delta)}, flips ${(100 * cf.random_cover.flip_rate).toFixed(1)}%\n` +
+        `  signed-rank p (covered > control) ${s.verdict.paired_difference.test.p.toPrecision(3)}\n` +
+        (s.occlusion ? `  occlusion: ${(100 * s.occlusion.label_attention).toFixed(1)}% on labels vs ${(100 * s.occlusion.chance).toFixed(1)}% chance\n` : '') +
+        (s.cam ? `  CAM: ${(100 * s.cam.label_attention).toFixed(1)}% on labels vs ${(100 * s.cam.chance).toFixed(1)}% chance\n` : '') +
+        `  report: ${o.out}/report.html\n`);
+    });
+}
