@@ -1,0 +1,214 @@
+#include "engine.h"
+
+#include <ATen/Parallel.h>
+#include <torch/version.h>
+
+#include <stdexcept>
+#include <unordered_map>
+
+namespace confound {
+
+namespace {
+
+const std::string kStep = "optimizer.step";
+const std::string kExpAvg = "optimizer.exp_avg.";
+const std::string kExpAvgSq = "optimizer.exp_avg_sq.";
+
+// torch::manual_seed is process-wide: hold it while one model draws its initial weights.
+std::mutex seed_mutex;
+
+torch::Device parse_device(const std::string& device) {
+  if (device == "cpu") return torch::kCPU;
+  if (device == "cuda") {
+    if (!torch::cuda::is_available()) {
+      throw std::runtime_error(
+          "device \"cuda\" requested, but this libtorch has no CUDA support or no GPU is visible");
+    }
+    return torch::kCUDA;
+  }
+  throw std::invalid_argument("unknown device \"" + device + "\" (expected cpu or cuda)");
+}
+
+// A snapshot on the CPU, independent of the live tensor.
+torch::Tensor to_host(const torch::Tensor& t) {
+  return t.detach().to(torch::kCPU, t.scalar_type(), /*non_blocking=*/false, /*copy=*/true).contiguous();
+}
+
+std::string adam_key(const torch::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
+
+bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+std::string shape_text(c10::IntArrayRef sizes) {
+  std::string out = "[";
+  for (size_t i = 0; i < sizes.size(); ++i) out += (i ? ", " : "") + std::to_string(sizes[i]);
+  return out + "]";
+}
+
+void check_like(const std::string& name, const torch::Tensor& given, const torch::Tensor& expected) {
+  if (given.sizes() != expected.sizes()) {
+    throw std::invalid_argument("state tensor \"" + name + "\" has shape " + shape_text(given.sizes()) +
+                                " but the model expects " + shape_text(expected.sizes()));
+  }
+  if (given.scalar_type() != expected.scalar_type()) {
+    throw std::invalid_argument("state tensor \"" + name + "\" has dtype " +
+                                std::string(c10::toString(given.scalar_type())) + " but the model expects " +
+                                c10::toString(expected.scalar_type()));
+  }
+}
+
+}  // namespace
+
+Engine::Engine(const std::string& arch, int64_t in_channels, uint64_t seed, const std::string& device)
+    : device_(parse_device(device)) {
+  const auto config = config_for_arch(arch, in_channels);
+  {
+    std::lock_guard<std::mutex> lock(seed_mutex);
+    torch::manual_seed(seed);
+    net_ = DenseNet(config);
+  }
+  net_->to(device_);
+  optimizer_ = std::make_unique<torch::optim::Adam>(
+      net_->parameters(), torch::optim::AdamOptions(1e-4).betas(std::make_tuple(0.9, 0.999)));
+}
+
+torch::Tensor Engine::loss_on(const torch::Tensor& images, const torch::Tensor& targets,
+                              const torch::Tensor& weights) {
+  auto logits = net_->forward(images.to(device_)).squeeze(1);
+  return torch::binary_cross_entropy_with_logits(logits, targets.to(device_), weights.to(device_));
+}
+
+double Engine::train_step(const torch::Tensor& images, const torch::Tensor& targets, const torch::Tensor& weights) {
+  net_->train();
+  optimizer_->zero_grad();
+  auto loss = loss_on(images, targets, weights);
+  loss.backward();
+  optimizer_->step();
+  return loss.item<double>();
+}
+
+LossAndGradients Engine::loss_and_gradients(const torch::Tensor& images, const torch::Tensor& targets,
+                                            const torch::Tensor& weights) {
+  // Train mode updates BN running statistics: put them back afterwards.
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> saved;
+  for (auto& buffer : net_->buffers()) saved.emplace_back(buffer, buffer.clone());
+  net_->train();
+  auto loss = loss_on(images, targets, weights);
+  auto named = net_->named_parameters();
+  std::vector<torch::Tensor> params;
+  for (auto& p : named) params.push_back(p.value());
+  auto grads = torch::autograd::grad({loss}, params);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& [live, copy] : saved) live.copy_(copy);
+  }
+  LossAndGradients out{loss.item<double>(), {}};
+  for (size_t i = 0; i < grads.size(); ++i) out.gradients.push_back({named[i].key(), to_host(grads[i])});
+  return out;
+}
+
+torch::Tensor Engine::predict(const torch::Tensor& images) {
+  c10::InferenceMode inference;
+  net_->eval();
+  return to_host(torch::sigmoid(net_->forward(images.to(device_)).squeeze(1)));
+}
+
+CamData Engine::cam_data(const torch::Tensor& images, const std::string& layer) {
+  torch::AutoGradMode grad_mode(true);
+  net_->eval();
+  torch::Tensor captured;
+  auto logits = net_->forward(images.to(device_), layer, &captured).squeeze(1);
+  if (!captured.defined()) throw std::invalid_argument("unknown layer \"" + layer + "\"");
+  // In eval mode the images are independent, so d(sum of logits)/dA_i = d logit_i / dA_i.
+  auto grads = torch::autograd::grad({logits.sum()}, {captured})[0];
+  return {to_host(captured), to_host(grads), to_host(logits)};
+}
+
+void Engine::set_learning_rate(double lr) {
+  for (auto& group : optimizer_->param_groups()) {
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+  }
+}
+
+double Engine::learning_rate() const {
+  return static_cast<const torch::optim::AdamOptions&>(optimizer_->param_groups().at(0).options()).lr();
+}
+
+std::vector<NamedTensor> Engine::get_state() {
+  torch::NoGradGuard no_grad;
+  std::vector<NamedTensor> out;
+  for (auto& p : net_->named_parameters()) out.push_back({p.key(), to_host(p.value())});
+  for (auto& b : net_->named_buffers()) out.push_back({b.key(), to_host(b.value())});
+  const auto& state = optimizer_->state();
+  int64_t step = -1;
+  for (auto& p : net_->named_parameters()) {
+    auto it = state.find(adam_key(p.value()));
+    if (it == state.end()) continue;
+    const auto& s = static_cast<const torch::optim::AdamParamState&>(*it->second);
+    step = s.step();
+    out.push_back({kExpAvg + p.key(), to_host(s.exp_avg())});
+    out.push_back({kExpAvgSq + p.key(), to_host(s.exp_avg_sq())});
+  }
+  if (step >= 0) out.push_back({kStep, torch::tensor(step, torch::kInt64).reshape({})});
+  return out;
+}
+
+void Engine::set_state(const std::vector<NamedTensor>& tensors, bool replace_optimizer) {
+  torch::NoGradGuard no_grad;
+  auto params = net_->named_parameters();
+  auto buffers = net_->named_buffers();
+  // Validate everything first, so a bad file leaves the model as it was.
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> copies;  // live, new value
+  std::unordered_map<std::string, torch::Tensor> exp_avg, exp_avg_sq;
+  int64_t step = -1;
+  for (const auto& [name, t] : tensors) {
+    if (name == kStep) {
+      if (t.numel() != 1 || t.scalar_type() != torch::kInt64) {
+        throw std::invalid_argument("state tensor \"" + name + "\" must be one int64");
+      }
+      step = t.item<int64_t>();
+    } else if (starts_with(name, kExpAvg) || starts_with(name, kExpAvgSq)) {
+      const bool sq = starts_with(name, kExpAvgSq);
+      const auto param_name = name.substr((sq ? kExpAvgSq : kExpAvg).size());
+      const auto* p = params.find(param_name);
+      if (p == nullptr) throw std::invalid_argument("state tensor \"" + name + "\" names no parameter");
+      check_like(name, t, *p);
+      (sq ? exp_avg_sq : exp_avg)[param_name] = t;
+    } else if (const auto* p = params.find(name)) {
+      check_like(name, t, *p);
+      copies.emplace_back(*p, t);
+    } else if (const auto* b = buffers.find(name)) {
+      check_like(name, t, *b);
+      copies.emplace_back(*b, t);
+    } else {
+      throw std::invalid_argument("state tensor \"" + name + "\" is not part of this model");
+    }
+  }
+  const bool has_optimizer = step >= 0 || !exp_avg.empty() || !exp_avg_sq.empty();
+  if (has_optimizer) {
+    if (step < 1) throw std::invalid_argument("optimizer state without a positive \"" + kStep + "\"");
+    for (auto& p : params) {
+      if (!exp_avg.count(p.key()) || !exp_avg_sq.count(p.key())) {
+        throw std::invalid_argument("optimizer state lacks the moments of parameter \"" + p.key() + "\"");
+      }
+    }
+  }
+  for (auto& [live, value] : copies) live.copy_(value);
+  auto& state = optimizer_->state();
+  if (replace_optimizer) state.clear();
+  if (has_optimizer) {
+    for (auto& p : params) {
+      auto s = std::make_unique<torch::optim::AdamParamState>();
+      s->step(step);
+      s->exp_avg(exp_avg[p.key()].to(device_).clone());
+      s->exp_avg_sq(exp_avg_sq[p.key()].to(device_).clone());
+      state[adam_key(p.value())] = std::move(s);
+    }
+  }
+}
+
+void set_threads(int threads) { at::set_num_threads(threads); }
+int get_threads() { return at::get_num_threads(); }
+bool cuda_available() { return torch::cuda::is_available(); }
+std::string libtorch_version() { return TORCH_VERSION; }
+
+}  // namespace confound
