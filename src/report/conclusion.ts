@@ -3,7 +3,7 @@ import type { ArmRow, CounterfactualSummary, Effect, ResultsFile } from './types
 
 /** What the numbers say, each judged separately; undefined where the study lacks the arm or the measure. */
 export interface Evidence {
-  /** Original model's label attention: its CI lies above chance. */
+  /** Original model's label attention: at least twice chance, with its CI above chance. */
   attention?: boolean;
   /** Covering the labels moves the original model's answers at least twice as much as the random-cover control (and by >= 0.02). */
   counterfactual?: boolean;
@@ -26,7 +26,9 @@ export function judge(r: ResultsFile): Evidence {
   const e: Evidence = {};
   const o = arm(r, 'original'), c = arm(r, 'covered'), l = arm(r, 'labels-only');
   if (o && isNum(o.label_attention) && isNum(o.chance)) {
-    e.attention = o.label_attention_ci && isNum(o.label_attention_ci[0]) ? o.label_attention_ci[0] > o.chance : o.label_attention > 2 * o.chance;
+    // Blurry maps spill onto boxes a little even when unused, so require twice chance as well as a CI above it.
+    const above = o.label_attention_ci && isNum(o.label_attention_ci[0]) ? o.label_attention_ci[0] > o.chance : true;
+    e.attention = above && o.label_attention >= 2 * o.chance;
   }
   const { covered, control } = counterfactualEffects(r.counterfactual);
   if (covered && isNum(covered.mean_abs_delta)) {

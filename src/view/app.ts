@@ -3,7 +3,7 @@
 export const APP_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'">
-<title>confound viewer</title><link rel="stylesheet" href="/app.css"></head>
+<title>confound viewer</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/app.css"></head>
 <body>
 <header><h1>confound viewer</h1><span id="studydir" class="muted"></span><a id="reportlink" href="/files/study/report.html" target="_blank">report</a><span id="banner" class="muted"></span></header>
 <div id="layout">
@@ -77,7 +77,7 @@ select{font:inherit;padding:3px 4px}
 #canvas rect.box.technologist{stroke:#ffb000;fill:rgba(255,176,0,.12)}#canvas rect.box.other{stroke:#c084fc;fill:rgba(192,132,252,.12)}
 #canvas rect.box.sel{stroke-width:3;stroke-dasharray:6 3}
 #canvas rect.handle{fill:#fff;stroke:#111;vector-effect:non-scaling-stroke;cursor:nwse-resize}
-#canvas text{font-size:11px;fill:#00dcff;paint-order:stroke;stroke:#000;stroke-width:3px}
+#canvas text{fill:#00dcff;paint-order:stroke;stroke:#000;pointer-events:none}
 .side2{flex:1;min-width:280px}
 #boxtable{border-collapse:collapse;font-size:12.5px}#boxtable td,#boxtable th{padding:3px 8px;border-bottom:1px solid var(--line);text-align:right;font-variant-numeric:tabular-nums}#boxtable tr.sel{background:#eef6ff}
 #scores table{border-collapse:collapse;margin-top:12px;font-size:12.5px}#scores td,#scores th{padding:3px 10px;border-bottom:1px solid var(--line);text-align:right}#scores td:first-child,#scores th:first-child{text-align:left}
@@ -217,7 +217,9 @@ function drawBoxes() {
   g.textContent = ''; tb.textContent = '';
   var list = S.boxes[S.id] || [];
   g.style.display = $('showBoxes').checked ? '' : 'none';
-  var hs = Math.max(4, Math.round(Math.max(S.size.w, S.size.h) / 60));
+  // Image units per screen pixel, so handles and captions keep a readable on-screen size at any zoom.
+  var shownW = $('canvas').getBoundingClientRect().width || S.size.w;
+  var u = S.size.w / shownW, hs = 9 * u;
   list.forEach(function (b, i) {
     var r = document.createElementNS(SVGNS, 'rect');
     r.setAttribute('x', b.x); r.setAttribute('y', b.y); r.setAttribute('width', b.w); r.setAttribute('height', b.h);
@@ -225,8 +227,8 @@ function drawBoxes() {
     r.setAttribute('data-i', i);
     g.appendChild(r);
     var t = document.createElementNS(SVGNS, 'text');
-    t.setAttribute('x', b.x); t.setAttribute('y', Math.max(10, b.y - 3)); t.textContent = b.category + (b.text ? ' ' + b.text : '');
-    t.setAttribute('font-size', Math.max(8, hs * 2));
+    t.setAttribute('x', b.x); t.setAttribute('y', b.y > 14 * u ? b.y - 3 * u : b.y + b.h + 12 * u); t.textContent = b.category + (b.text ? ' ' + b.text : '');
+    t.setAttribute('font-size', 12 * u); t.setAttribute('stroke-width', 3 * u);
     g.appendChild(t);
     if (i === S.sel) {
       var h = document.createElementNS(SVGNS, 'rect');
@@ -336,6 +338,8 @@ function init() {
     $('banner').textContent = 'boxes from ' + (study.boxesSource || 'nothing yet') + ' · saving to ' + study.boxesPath;
     study.categories.forEach(function (c) { $('cat').appendChild(el('option', { value: c }, c)); });
     buildSorts();
+    // Start on the images that have Grad-CAM overlays, when the study wrote any.
+    $('onlyOverlay').checked = study.images.some(function (im) { return Object.keys(im.arms).some(function (a) { return im.arms[a].overlay; }); });
     ['sort', 'asc', 'label', 'minAtt', 'minDp', 'minDis', 'onlyOverlay', 'q'].forEach(function (k) { $(k).addEventListener('input', applyFilters); });
     $('showBoxes').addEventListener('change', drawBoxes);
     $('save').addEventListener('click', save);
@@ -350,6 +354,7 @@ function init() {
       else if (ev.key === 'ArrowUp' || ev.key === 'k') { step(-1); ev.preventDefault(); }
       else if ((ev.ctrlKey || ev.metaKey) && ev.key === 's') { save(); ev.preventDefault(); }
     });
+    window.addEventListener('resize', drawBoxes);
     window.addEventListener('beforeunload', function (ev) { if (Object.keys(S.dirty).length) { ev.preventDefault(); ev.returnValue = ''; } });
     applyFilters();
     if (S.shown.length) select(S.shown[0].id);
