@@ -98,7 +98,9 @@ export async function counterfactual(scorer: Scorer, records: readonly ImageReco
   };
   const labelled = items.every((r) => r.label !== undefined);
   const labels = items.map((r) => r.label ?? 0);
-  if (labelled && labels.some((l) => l === 1) && labels.some((l) => l === 0)) {
+  const positives = labels.filter((l) => l === 1).length;
+  // DeLong's variance needs two cases of each class; with fewer, the AUC test is left out.
+  if (labelled && positives >= 2 && labels.length - positives >= 2) {
     const t = delongPaired(labels, p.original, p.covered);
     const c = delongPaired(labels, p.original, p.random);
     Object.assign(result, { auc_original: t.auc1, auc_covered: t.auc2, auc_random_cover: c.auc2, z: t.z, p: t.p, p_random_cover: c.p });
