@@ -1,3 +1,16 @@
+/**
+ * Synthetic confounded radiographs ("phantom"). `generateDataset(dir, options)` writes MURA-v1.1 layout:
+ *   DIR/{train,valid,test}/XR_<PART>/patientNNNNN/studyM_{positive,negative}/imageK.png (split by patient 70/10/20),
+ *   DIR/{split}_image_paths.csv and DIR/{split}_labeled_studies.csv as MURA's: no header, paths relative to the
+ *   folder that CONTAINS DIR and starting with DIR's own name (MURA's start with "MURA-v1.1/"), study paths end
+ *   with "/", label 1 = abnormal;
+ *   DIR/labels.coco.json (categories laterality, technologist; file_name relative to DIR; extra "text" field),
+ *   DIR/truth.csv (one row per image: path relative to DIR, split, patient, study, part, abnormal, finding, ...),
+ *   DIR/synth.json (the options).
+ * Defaults: 600 studies (~1500 images), 256 px, 8-bit, confound 0.9 on train/valid and 0.3 on test, both label
+ * categories carry it, difficulty 0.5: the ideal labels-only AUC is about 0.83 on train and 0.64 on test.
+ * `sampleMetadata` gives everything but pixels (fast); `renderImage` draws one image with its exact label mask.
+ */
 export { generateDataset, renderSpecFor, COCO_CATEGORIES, type SynthSummary, type Progress } from './dataset.js';
 export { sampleMetadata, abnormalProbability, confoundScore, DEFAULT_OPTIONS, BASE_PREVALENCE } from './metadata.js';
 export { resolveOptions } from './options.js';

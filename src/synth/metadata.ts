@@ -68,7 +68,7 @@ function sampleFinding(rng: Rng, difficulty: number): FindingSpec {
   const u = rng.next();
   const kind = u < pHardware ? 'hardware' : u < pHardware + (1 - pHardware) * 0.65 ? 'fracture' : 'lesion';
   // Visibility: uniform spread scaled down by difficulty; some findings end up nearly invisible.
-  const strength = Math.min(1, (1.15 - 0.85 * difficulty) * rng.uniform(0.15, 1.1));
+  const strength = Math.min(1, (1.3 - 0.9 * difficulty) * rng.uniform(0.25, 1.15));
   return {
     kind,
     boneU: rng.next(),
@@ -76,7 +76,7 @@ function sampleFinding(rng: Rng, difficulty: number): FindingSpec {
     angle: rng.uniform(-35, 35),
     strength,
     offset: rng.uniform(-0.35, 0.35),
-    lesionSize: rng.uniform(0.5, 0.95),
+    lesionSize: rng.uniform(0.75, 1.3),
     hardware: rng.pick<HardwareKind>(['kwires', 'kwires', 'plate', 'screws']),
     withFracture: rng.bool(0.7),
     count: rng.int(1, 3),

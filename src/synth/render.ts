@@ -195,8 +195,8 @@ export function renderImage(spec: RenderSpec): RenderedImage {
   const frac = f && site && (f.kind === 'fracture' || (f.kind === 'hardware' && f.withFracture)) ? (() => {
     const a = (f.angle * Math.PI) / 180;
     const nx = site.ax * Math.cos(a) - site.ay * Math.sin(a), ny = site.ax * Math.sin(a) + site.ay * Math.cos(a);
-    const disp = f.strength * rng.uniform(0.3, 1.4) * 3 * s256 * (rng.bool() ? 1 : -1);
-    return { nx, ny, dx: -site.ay * disp - site.ax * disp * 0.3, dy: site.ax * disp - site.ay * disp * 0.3, w: Math.max(0.7, 1.3 * s256), depth: Math.min(0.95, 0.25 + 0.75 * f.strength), phase: rng.uniform(0, 6) };
+    const disp = f.strength * rng.uniform(0.5, 1.5) * 5 * s256 * (rng.bool() ? 1 : -1);
+    return { nx, ny, dx: -site.ay * disp - site.ax * disp * 0.3, dy: site.ax * disp - site.ay * disp * 0.3, w: Math.max(0.7, (1.2 + 2.2 * f.strength) * s256), depth: Math.min(0.95, 0.35 + 0.65 * f.strength), phase: rng.uniform(0, 6) };
   })() : null;
   for (const p of placed) {
     const isTarget = p === target;
@@ -222,7 +222,7 @@ export function renderImage(spec: RenderSpec): RenderedImage {
           const ox = qx - (site.x - site.ay * f.offset * site.r), oy = qy - (site.y + site.ax * f.offset * site.r);
           const A = site.r * f.lesionSize * 1.5, B = site.r * f.lesionSize * 0.75;
           const q = ((ox * site.ax + oy * site.ay) / A) ** 2 + ((-ox * site.ay + oy * site.ax) / B) ** 2;
-          if (q < 1) v *= 1 - (0.2 + 0.65 * f.strength) * Math.sqrt(1 - q);
+          if (q < 1) v *= 1 - Math.min(0.95, 0.35 + 0.6 * f.strength) * Math.min(1, 1.6 * Math.sqrt(1 - q));
           else if (q < 1.5) v *= 1 + 0.25 * f.strength * (1.5 - q) * 2;
         }
       }
@@ -274,7 +274,7 @@ export function renderImage(spec: RenderSpec): RenderedImage {
   const lead = lr.bool(0.6) ? sigma * 0.8 : 0;
   const shapes: LabelShape[] = [
     { category: 'laterality', text: spec.laterality, font: spec.markerFont, style: spec.markerStyle, height: size * lr.uniform(0.075, 0.12) },
-    { category: 'technologist', text: spec.technologist.initials, font: spec.technologist.font, style: 'plain', height: size * lr.uniform(0.05, 0.07) },
+    { category: 'technologist', text: spec.technologist.initials, font: spec.technologist.font, style: 'plain', height: size * lr.uniform(0.06, 0.085) },
   ];
   const taken: [number, number, number][] = [];
   const baseAngle = field.angle + (lr.bool(0.1) ? lr.pick([-1, 1]) * Math.PI / 2 : 0);

@@ -7,6 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import sharp from 'sharp';
 import { parseCsv, parseCsvObjects } from '../../src/util/csv.js';
 import { generateDataset } from '../../src/synth/index.js';
+import { loadMura } from '../../src/data/index.js';
 
 const small = { studies: 10, size: 48 };
 
@@ -59,6 +60,12 @@ test('MURA CSVs: paths start with the dataset folder name, exist, and labels mat
     }
   }
   assert.equal(images, summary.images);
+  // The project's own MURA loader reads it with no issues and the same outcomes.
+  const ds = await loadMura(root);
+  assert.deepEqual(ds.issues, []);
+  assert.equal(ds.records.length, summary.images);
+  const abnormal = new Map(truth.map((r) => [r.path, Number(r.abnormal)]));
+  for (const r of ds.records) assert.equal(r.label, abnormal.get(r.id), r.id);
   const meta = await sharp(join(root, truth[0].path)).metadata();
   assert.equal(meta.width, 48);
   assert.equal(meta.channels, 1);
