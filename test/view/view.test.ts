@@ -1,0 +1,181 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startViewer, resolveInside, buildCatalog } from '../../src/view/index.js';
+import { loadStudy } from '../../src/report/index.js';
+import { readBoxes } from '../../src/labels/formats/index.js';
+import { makeFakeStudy } from '../fixtures/study/make-study.js';
+import { SKIP_BROWSER, launch } from '../report/browser.js';
+
+/** A raw HTTP request: the path is sent exactly as given (no URL normalisation of "..", unlike fetch and browsers). */
+function raw(url: string, path: string, opts: { method?: string; host?: string; body?: string; type?: string } = {}): Promise<{ status: number; body: Buffer; type?: string }> {
+  const u = new URL(url);
+  return new Promise((ok, fail) => {
+    const req = request({ host: u.hostname, port: u.port, path, method: opts.method ?? 'GET', headers: { Host: opts.host ?? u.host, ...(opts.type ? { 'Content-Type': opts.type } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => ok({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), type: res.headers['content-type'] }));
+    });
+    req.on('error', fail);
+    req.end(opts.body);
+  });
+}
+
+test('resolveInside: files inside are served; "..", encoded dots and slashes, absolute paths and escaping symlinks are refused', async () => {
+  const s = await makeFakeStudy({ images: 4, overlays: 1 });
+  await symlink('/etc', join(s.dir, 'escape'));
+  await symlink(join(s.dir, 'results.json'), join(s.dir, 'inside-link.json'));
+  const ok = await resolveInside(s.dir, 'results.json');
+  assert.ok(ok.ok);
+  assert.ok((await resolveInside(s.dir, 'inside-link.json')).ok);
+  for (const bad of ['../etc/passwd', 'scores/../../x', '%2e%2e/x', '%2E%2E%2Fx', 'scores%2F..%2F..%2Fx', '/etc/passwd', '%2Fetc%2Fpasswd', 'a%5C..%5Cb', 'escape/passwd', './results.json', 'x%00y', '%E0%A4%A']) {
+    const r = await resolveInside(s.dir, bad);
+    assert.equal(r.ok, false, bad);
+    if (!r.ok) assert.equal(r.status, 403, bad);
+  }
+  const missing = await resolveInside(s.dir, 'nope.json');
+  assert.ok(!missing.ok && missing.status === 404);
+  await rm(s.dir, { recursive: true, force: true });
+});
+
+test('catalog: every test image with each arm\'s score, attention and overlay, counterfactual |Δp| and disagreement', async () => {
+  const s = await makeFakeStudy({ images: 8, overlays: 3 });
+  const images = buildCatalog(await loadStudy(s.dir));
+  assert.deepEqual(images.map((i) => i.id), s.ids);
+  const cf = JSON.parse(await readFile(join(s.dir, 'counterfactual.json'), 'utf8')).images as { id: string; p_original: number; p_covered: number }[];
+  for (const im of images) {
+    const scores = Object.values(im.arms).map((a) => a.score!);
+    assert.equal(scores.length, 4);
+    assert.ok(Math.abs(im.disagreement! - (Math.max(...scores) - Math.min(...scores))) < 1e-12);
+    const c = cf.find((x) => x.id === im.id)!;
+    assert.ok(Math.abs(im.dp! - Math.abs(c.p_covered - c.p_original)) < 1e-12);
+  }
+  assert.equal(images.filter((i) => i.arms.original.overlay).length, 3);
+  assert.ok(existsSync(join(s.dir, images[0].arms.covered.overlay!)));
+  await rm(s.dir, { recursive: true, force: true });
+});
+
+test('viewer HTTP: serves the app, study files and originals; refuses traversal, other hosts, bad ids and bad boxes', async () => {
+  const s = await makeFakeStudy({ images: 6, overlays: 2, dataOutside: true });
+  const v = await startViewer(s.dir, { port: 0 });
+  try {
+    assert.match(v.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.equal((await raw(v.url, '/')).status, 200);
+    assert.equal((await raw(v.url, '/files/study/results.json')).status, 200);
+    const orig = await raw(v.url, `/original/${s.ids[0]}`);
+    assert.equal(orig.status, 200);
+    assert.equal(orig.type, 'image/png');
+    assert.equal((await raw(v.url, `/files/data/${s.ids[0]}`)).status, 200);
+    await writeFile(join(s.dataDir, '..', 'secret.txt'), 'secret');
+    for (const p of ['/files/study/../results.json', '/files/study/../../etc/passwd', '/files/study/%2e%2e/%2e%2e/etc/passwd', '/files/study/..%2f..%2fetc%2fpasswd',
+      '/files/data/../secret.txt', '/files/data/%2E%2E/secret.txt', '/original/../../etc/passwd', '/original/%2e%2e%2fsecret.txt', '/files/study//etc/passwd', '/files/study/%2fetc%2fpasswd']) {
+      const r = await raw(v.url, p);
+      assert.ok(r.status === 403 || r.status === 404, `${p}: ${r.status}`);
+      assert.ok(!r.body.toString().includes('secret') && !r.body.toString().includes('root:'), p);
+    }
+    assert.equal((await raw(v.url, '/files/study/../../etc/passwd')).status, 403);
+    assert.equal((await raw(v.url, '/api/study', { host: 'evil.example:80' })).status, 403);
+    const study = JSON.parse((await raw(v.url, '/api/study')).body.toString());
+    assert.equal(study.images.length, 6);
+    assert.deepEqual(study.arms, ['original', 'covered', 'labels-only', 'random-cover']);
+    const post = (body: unknown, type = 'application/json') => raw(v.url, '/api/boxes', { method: 'POST', body: JSON.stringify(body), type });
+    assert.equal((await post({ id: '../../etc/passwd', boxes: [] })).status, 400);
+    assert.equal((await post({ id: s.ids[0], boxes: [{ x: 1, y: 1, w: 5, h: 5, category: 'nonsense' }] })).status, 400);
+    assert.equal((await post({ id: s.ids[0], boxes: [] }, 'text/plain')).status, 415);
+    // Boxes are clipped to the image and saved with the others.
+    const r = await post({ id: s.ids[1], boxes: [{ x: 50, y: 60, w: 40, h: 40, category: 'technologist', text: 'AB' }] });
+    assert.equal(r.status, 200);
+    const saved = await readBoxes(v.boxesPath);
+    const mine = saved.filter((b) => b.file === s.ids[1]);
+    assert.deepEqual(mine.map(({ x, y, w, h, category, text }) => ({ x, y, w, h, category, text })), [{ x: 50, y: 60, w: 14, h: 4, category: 'technologist', text: 'AB' }]);
+    assert.equal(saved.filter((b) => b.file !== s.ids[1]).length, s.boxes.length - 1);
+  } finally {
+    await v.close();
+    await rm(s.dir, { recursive: true, force: true });
+    await rm(s.dataDir, { recursive: true, force: true });
+  }
+});
+
+test('viewer in chromium: a box drawn by mouse drag is saved to the COCO file; ../ URLs are refused', { skip: SKIP_BROWSER }, async () => {
+  const s = await makeFakeStudy({ images: 6, overlays: 3 });
+  const v = await startViewer(s.dir, { port: 0 });
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    const errors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(v.url);
+    await page.waitForSelector('#canvas[data-ready]');
+    const id = await page.locator('#title').textContent();
+    assert.ok(id && s.ids.includes(id));
+    const before = await page.locator('#boxes rect.box').count();
+    // Every arm's overlay is shown side by side for the selected image.
+    assert.equal(await page.locator('#arms .arm img').count(), 4);
+    const c = (await page.locator('#canvas').boundingBox())!;
+    // Draw from image pixel (40, 20) to (56, 36): the 64 px image fills the canvas.
+    const at = (px: number) => px / 64;
+    await page.mouse.move(c.x + c.width * at(40), c.y + c.height * at(20));
+    await page.mouse.down();
+    await page.mouse.move(c.x + c.width * at(48), c.y + c.height * at(28), { steps: 4 });
+    await page.mouse.move(c.x + c.width * at(56), c.y + c.height * at(36), { steps: 4 });
+    await page.mouse.up();
+    assert.equal(await page.locator('#boxes rect.box').count(), before + 1);
+    await page.locator('#boxtable tbody tr').last().locator('select').selectOption('other');
+    await page.click('#save');
+    await page.waitForSelector('#status[data-saved]');
+    const saved = (await readBoxes(v.boxesPath)).filter((b) => b.file === id);
+    assert.equal(saved.length, before + 1);
+    const drawn = saved.find((b) => b.category === 'other');
+    assert.ok(drawn, 'the drawn box is saved with the chosen category');
+    for (const [k, want] of [['x', 40], ['y', 20], ['w', 16], ['h', 16]] as const) assert.ok(Math.abs(drawn[k] - want) <= 1, `${k}: ${drawn[k]} vs ${want}`);
+
+    // Moving the drawn box by dragging it, then deleting the first one, is saved too.
+    await page.mouse.move(c.x + c.width * at(48), c.y + c.height * at(28));
+    await page.mouse.down();
+    await page.mouse.move(c.x + c.width * at(52), c.y + c.height * at(30), { steps: 4 });
+    await page.mouse.up();
+    await page.click('#save');
+    await page.waitForFunction(() => document.querySelector('#status')!.textContent!.startsWith('saved'));
+    const moved = (await readBoxes(v.boxesPath)).find((b) => b.file === id && b.category === 'other')!;
+    assert.ok(Math.abs(moved.x - 44) <= 1 && Math.abs(moved.y - 22) <= 1, `moved to ${moved.x},${moved.y}`);
+
+    // Browsers resolve "../" and "%2e%2e/" before sending (WHATWG URL), so only dots with encoded separators reach the server from a page.
+    for (const p of ['files/study/..%2f..%2fetc%2fpasswd', 'files/study/%2e%2e%2f%2e%2e%2fetc%2fpasswd', 'original/..%5c..%5cetc%5cpasswd', 'files/data/%2E%2E%2F%2E%2E%2Fresults.json']) {
+      const res = await page.goto(v.url + p);
+      assert.equal(res?.status(), 403, p);
+    }
+    for (const p of ['files/study/../../../../etc/passwd', 'files/study/%2e%2e/%2e%2e/%2e%2e/etc/passwd']) {
+      const res = await page.goto(v.url + p);
+      assert.ok(res && res.status() === 404 && !(await res.text()).includes('root:'), p);
+    }
+    assert.deepEqual(errors.filter((e) => !/status of 40[34]/.test(e)), []);
+  } finally {
+    await browser.close();
+    await v.close();
+    await rm(s.dir, { recursive: true, force: true });
+  }
+});
+
+test('viewer: a missing study is a clear error; a second session starts from the edited boxes', async () => {
+  await assert.rejects(startViewer('/nonexistent-study'), /results\.json: not found/);
+  const s = await makeFakeStudy({ images: 4, overlays: 0 });
+  await mkdir(join(s.dir, 'x'), { recursive: true });
+  const v1 = await startViewer(s.dir, { port: 0 });
+  const r = await raw(v1.url, '/api/boxes', { method: 'POST', type: 'application/json', body: JSON.stringify({ id: s.ids[0], boxes: [] }) });
+  assert.equal(r.status, 200);
+  await v1.close();
+  const v2 = await startViewer(s.dir, { port: 0 });
+  try {
+    const study = JSON.parse((await raw(v2.url, '/api/study')).body.toString());
+    assert.equal(study.boxesSource, v2.boxesPath);
+    assert.equal((study.boxes[s.ids[0]] ?? []).length, 0);
+    assert.equal(study.boxes[s.ids[1]].length, 1);
+  } finally {
+    await v2.close();
+    await rm(s.dir, { recursive: true, force: true });
+  }
+});
