@@ -20,9 +20,11 @@ figure img{width:100%;display:block;image-rendering:pixelated}figcaption{font-si
 const esc = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const num = (x: number | undefined, d = 3) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
 const pv = (p: number | undefined) => (p === undefined || !Number.isFinite(p) ? '–' : p < 1e-4 ? '&lt; 0.0001' : p.toPrecision(2));
+/** "p = 0.012" or "p &lt; 0.0001". */
+const pEq = (p: number | undefined) => (p !== undefined && p < 1e-4 ? `p ${pv(p)}` : `p = ${pv(p)}`);
 
-function table(head: string[], rows: string[][]): string {
-  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c, i) => `<td${i > 0 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+function table(head: string[], rows: string[][], numeric = true): string {
+  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric && i > 0 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 const MEANING = {
@@ -44,7 +46,7 @@ export function auditReportHtml(s: AuditSummary, images: ReadonlyMap<string, str
     ['original', '', '', '', num(cf.auc_original), ''],
   ]));
   const t = v.paired_difference;
-  parts.push(`<p class="note">Per image, |Δp covered| − |Δp control|: mean ${num(t.mean)} (95% bootstrap CI ${num(t.ci[0])} to ${num(t.ci[1])}); one-sided Wilcoxon signed-rank p = ${pv(t.test.p)} over ${t.test.n} non-zero pairs. ${cf.n} images.</p>`);
+  parts.push(`<p class="note">Per image, |Δp covered| − |Δp control|: mean ${num(t.mean)} (95% bootstrap CI ${num(t.ci[0])} to ${num(t.ci[1])}); one-sided Wilcoxon signed-rank ${pEq(t.test.p)} over ${t.test.n} non-zero pairs. ${cf.n} images.</p>`);
   const att: string[][] = [];
   if (s.occlusion) att.push([`occlusion (window ${s.occlusion.window}, stride ${s.occlusion.stride})`, String(s.occlusion.n), num(s.occlusion.label_attention), `${num(s.occlusion.ci[0])}–${num(s.occlusion.ci[1])}`, num(s.occlusion.chance), num(s.occlusion.ratio, 1), pv(s.occlusion.p), num(s.occlusion.pointing_game, 2)]);
   if (s.cam) att.push([`CAM (<code>${esc(s.cam.output)}</code>)`, String(s.cam.n), num(s.cam.label_attention), `${num(s.cam.ci[0])}–${num(s.cam.ci[1])}`, num(s.cam.chance), num(s.cam.ratio, 1), pv(s.cam.p), num(s.cam.pointing_game, 2)]);
@@ -67,6 +69,6 @@ export function auditReportHtml(s: AuditSummary, images: ReadonlyMap<string, str
     ['cover', `black boxes, margin ${s.settings.margin} px, seed ${s.settings.seed}${s.settings.categories ? `, categories ${esc(s.settings.categories.join(', '))}` : ''}`],
     ['verdict rule', `strong: signed-rank p &lt; ${r.alpha}, covered |Δp| ≥ ${r.strong_effect} and ≥ ${r.strong_ratio}× control (control floored at ${r.control_floor}); weak: p &lt; ${r.alpha} and covered |Δp| ≥ ${r.min_effect}; none otherwise`],
     ['skipped files', String(s.data.skipped.length + s.data.detect_failed)],
-  ]));
+  ], false));
   return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>confound audit: ${v.reliance}</title><style>${CSS}</style><main>${parts.join('\n')}</main></html>\n`;
 }

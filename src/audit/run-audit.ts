@@ -129,7 +129,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
       cam = s ? { ...s, output: opts.cam.output, weights: opts.cam.weights, images: results } : null;
     }
     for (const [name, s] of [['occlusion', occlusion], ['CAM', cam]] as const) {
-      if (s) verdict.evidence.push(`${name}: ${(100 * s.label_attention).toFixed(1)}% of the positive map lies on the labels vs ${(100 * s.chance).toFixed(1)}% by chance (x${s.ratio.toFixed(1)}, signed-rank p = ${s.p.toPrecision(3)}, ${s.n} images)`);
+      if (s) verdict.evidence.push(`${name}: ${(100 * s.label_attention).toFixed(1)}% of the positive map lies on the labels vs ${(100 * s.chance).toFixed(1)}% by chance (x${s.ratio.toFixed(1)}, signed-rank ${s.p < 1e-4 ? 'p < 0.0001' : `p = ${s.p.toPrecision(3)}`}, ${s.n} images)`);
     }
 
     const { images, ...cfSummary } = cf;

@@ -63,6 +63,7 @@ export interface Verdict {
 }
 
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
+const pf = (p: number) => (p < 1e-4 ? 'p < 0.0001' : `p = ${p.toPrecision(3)}`);
 
 /**
  * The verdict, from the cover test against its random-cover control, never from the model's identity:
@@ -85,10 +86,10 @@ export function decideReliance(cf: CounterfactualResult, rule: VerdictRule = DEF
     : significant && covered >= rule.min_effect ? 'weak' : 'none';
   const evidence = [
     `covering the labels changed p by ${f3(covered)} on average (flip rate ${f3(cf.covered.flip_rate)}); the random-cover control by ${f3(control)} (flip rate ${f3(cf.random_cover.flip_rate)}), ratio ${f3(ratio)} (control floored at ${rule.control_floor})`,
-    `per-image difference |dp covered| - |dp control|: mean ${f3(ci.estimate)}, 95% CI [${f3(ci.ci[0])}, ${f3(ci.ci[1])}]; Wilcoxon signed-rank one-sided p = ${test.p.toPrecision(3)} over ${test.n} non-zero pairs of ${cf.n} images`,
+    `per-image difference |dp covered| - |dp control|: mean ${f3(ci.estimate)}, 95% CI [${f3(ci.ci[0])}, ${f3(ci.ci[1])}]; Wilcoxon signed-rank one-sided ${pf(test.p)} over ${test.n} non-zero pairs of ${cf.n} images`,
   ];
   if (cf.p !== undefined) {
-    evidence.push(`AUC ${f3(cf.auc_original!)} original vs ${f3(cf.auc_covered!)} covered (paired DeLong p = ${cf.p.toPrecision(3)}); random cover ${f3(cf.auc_random_cover!)} (p = ${cf.p_random_cover!.toPrecision(3)})`);
+    evidence.push(`AUC ${f3(cf.auc_original!)} original vs ${f3(cf.auc_covered!)} covered (paired DeLong ${pf(cf.p)}); random cover ${f3(cf.auc_random_cover!)} (${pf(cf.p_random_cover!)})`);
   }
   if (test.n < 6) evidence.push(`only ${test.n} image(s) changed at all: too few for the test to reach p < ${rule.alpha}`);
   return { reliance, rule, covered_abs_delta: covered, control_abs_delta: control, ratio, paired_difference: { mean: ci.estimate, ci: ci.ci, test }, evidence };
