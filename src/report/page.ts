@@ -14,6 +14,7 @@ main{max-width:1180px;margin:0 auto;padding:28px 32px 64px}
 header{border-bottom:1px solid var(--line);margin-bottom:8px;padding-bottom:12px}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:36px 0 10px;padding-top:8px;border-top:1px solid var(--line)}h3{font-size:15px;margin:18px 0 6px}
 nav{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:13px;margin-top:8px}nav a{color:var(--accent);text-decoration:none}
+#conclusion h2{border-top:0;margin-top:18px}
 .meta,.muted,.note{color:var(--muted)}.note{font-size:13px;margin:6px 0 14px}
 .conclusion{background:#f1f6fd;border-left:4px solid var(--accent);padding:12px 18px;border-radius:4px}.conclusion p{margin:6px 0}.conclusion p:first-child{font-weight:600;font-size:16px}
 table{border-collapse:collapse;font-size:13.5px;margin:6px 0 4px;width:auto;max-width:100%}
@@ -23,7 +24,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-sp
 tbody tr:hover{background:#fafbfc}
 code{font:12.5px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:baseline}
-.figure{overflow-x:auto;margin:8px 0}
+.figure{overflow-x:auto;margin:8px 0}.figrow{display:grid;grid-template-columns:auto 1fr;gap:28px;align-items:center}@media (max-width:900px){.figrow{grid-template-columns:1fr}}
 svg.plot{font:12px system-ui,sans-serif;fill:var(--fg);max-width:100%;height:auto}
 svg .legend{fill:#fff;fill-opacity:.9;stroke:#e3e6ec}svg .grid{stroke:#eceef2;stroke-width:1}svg .frame{fill:none;stroke:#b8bec9}svg .chance{stroke:#9aa1ad;stroke-dasharray:4 4}
 svg .axis{font-size:12.5px;fill:#3b4252}svg .rowlabel{font-size:12.5px;font-weight:600}svg .small{font-size:11px;fill:#3b4252}svg .muted{fill:var(--muted)}

@@ -24,13 +24,18 @@ function armsOf(data: StudyData): ArmRow[] {
 }
 
 export function resultsTable(data: StudyData): string {
-  const rows = armsOf(data).map((a, i) => [
+  const rows = armsOf(data).map((a, i) => {
+    // Counted from the score file: in results.json "n" may be the attention summary's count of images with boxes.
+    const sc = data.scores.get(a.name);
+    const n = sc ? sc.length : a.n, pos = sc ? sc.filter((r) => r.label === 1).length : a.n_pos;
+    return [
     swatch(a.name, i), `<span class="desc">${esc(a.description ?? '')}</span>`,
-    isNum(a.n) ? `${a.n}${isNum(a.n_pos) ? ` (${a.n_pos}+)` : ''}` : '–',
+    isNum(n) ? `${n}${isNum(pos) ? ` (${pos})` : ''}` : '–',
     withCi(a.auc, a.ci, 3), withCi(a.auc_study, a.ci_study, 3) + (isNum(a.n_study) ? ` <span class="muted">n=${a.n_study}</span>` : ''),
     fmt(a.kappa_study, 3), a.name === 'original' ? '—' : pval(a.p_vs_original), a.name === 'original' ? '—' : pval(a.p_vs_original_study),
     fmt(a.val_auc, 3), isNum(a.best_epoch) ? String(a.best_epoch) : '–',
-  ]);
+    ];
+  });
   return table(['Arm', 'What the model saw', 'Test images (abnormal)', 'AUC (95% CI)', 'Study AUC (95% CI)', 'Study κ', 'p vs original', 'p, study level', 'Val. AUC', 'Best epoch'],
     rows, range(2, 10), 'results-table') +
     '<p class="note">AUC CIs by DeLong; p-values from the paired DeLong test against the original arm on the same test images; study-level scores are the mean over each study\'s images; κ is Cohen\'s kappa of study-level decisions at 0.5.</p>';
@@ -48,7 +53,10 @@ export function rocSection(data: StudyData): string {
     } catch (err) { problems.push(`${name}: ${(err as Error).message}`); }
   });
   if (series.length === 0) return '<p class="muted">No score files, so no ROC curves.</p>';
-  return `<div class="figure">${rocSvg(series)}</div>${problems.map((p) => `<p class="warn">${esc(p)}</p>`).join('')}`;
+  const sizes = series.map((s) => `${esc(s.name)} ${data.scores.get(s.name)!.length}`).join(', ');
+  const text = `<div><p>Image-level ROC curves computed from <code>scores/&lt;arm&gt;.csv</code> (test images: ${sizes}). The AUC in the legend is the area under the plotted curve; it equals the table's AUC when the score files and results.json come from the same run.</p>` +
+    '<p class="note">The dashed diagonal is a model that guesses. A curve near the top-left corner separates normal from abnormal well; an arm whose curve falls towards the diagonal when labels are covered was using the labels.</p></div>';
+  return `<div class="figrow"><div class="figure">${rocSvg(series)}</div>${text}</div>${problems.map((p) => `<p class="warn">${esc(p)}</p>`).join('')}`;
 }
 
 export function attentionSection(data: StudyData): string {
