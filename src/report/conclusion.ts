@@ -78,13 +78,15 @@ export function conclusion(r: ResultsFile): string[] {
     const dir = Math.abs(d) < 0.005 ? 'about the same as' : d < 0 ? 'lower than' : 'higher than';
     const sig = isNum(c.p_vs_original) ? ` (${pText(c.p_vs_original)}, paired DeLong${e.aucChange ? '' : ': not a significant difference'})` : '';
     out.push(`A model trained with the labels covered reaches AUC ${fmt(c.auc, 3)}, ${dir} the original model's ${fmt(o.auc, 3)}${sig}.`);
-  } else out.push('The covered arm was not run, so whether the model does as well without labels is unknown.');
+  } else out.push(c ? 'The covered arm has no AUC in results.json, so whether the model does as well without labels is unknown.'
+    : 'The covered arm was not run, so whether the model does as well without labels is unknown.');
 
   if (l && isNum(l.auc)) {
     const ci = l.ci && isNum(l.ci[0]) && isNum(l.ci[1]) ? ` (95% CI ${fmt(l.ci[0], 2)}–${fmt(l.ci[1], 2)})` : '';
     out.push(e.labelsPredict
       ? `A model that sees only the labels reaches AUC ${fmt(l.auc, 3)}${ci}: the labels predict the outcome in this data.`
       : `A model that sees only the labels reaches AUC ${fmt(l.auc, 3)}${ci}, no better than chance: the labels alone do not predict the outcome here.`);
-  } else out.push('The labels-only arm was not run, so whether the labels alone predict the outcome is unknown.');
+  } else out.push(l ? 'The labels-only arm has no AUC in results.json, so whether the labels alone predict the outcome is unknown.'
+    : 'The labels-only arm was not run, so whether the labels alone predict the outcome is unknown.');
   return out;
 }

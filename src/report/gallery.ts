@@ -11,7 +11,7 @@ export interface GalleryPair {
   label?: 0 | 1;
   original: { file: string; attention: number | null };
   covered: { file: string; attention: number | null };
-  /** Original model's label attention minus the covered model's. */
+  /** Original model's label attention minus the covered model's; NaN when either map was all zero. */
   shift: number;
 }
 
@@ -32,10 +32,11 @@ export function pickPairs(data: StudyData, limit = 12): GalleryPair[] {
     const fo = overlayFile(data.dir, 'original', o), fc = overlayFile(data.dir, 'covered', c);
     if (!fo || !fc) continue;
     const a = isNum(o.label_attention) ? o.label_attention : null, b = isNum(c.label_attention) ? c.label_attention : null;
-    pairs.push({ id: o.id, label: o.label, original: { file: fo, attention: a }, covered: { file: fc, attention: b }, shift: (a ?? 0) - (b ?? 0) });
+    pairs.push({ id: o.id, label: o.label, original: { file: fo, attention: a }, covered: { file: fc, attention: b }, shift: a !== null && b !== null ? a - b : NaN });
   }
-  // Ties broken by id so the gallery is the same on every render.
-  pairs.sort((x, y) => Math.abs(y.shift) - Math.abs(x.shift) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  // Pairs with both attentions first (an all-zero map has none), largest shift first; ties broken by id so every render agrees.
+  const key = (p: GalleryPair) => (Number.isNaN(p.shift) ? -1 : Math.abs(p.shift));
+  pairs.sort((x, y) => key(y) - key(x) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   return pairs.slice(0, limit);
 }
 

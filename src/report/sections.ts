@@ -102,7 +102,7 @@ export async function gallerySection(data: StudyData, limit = 12): Promise<strin
     const [a, b] = await Promise.all([dataUri(p.original.file), dataUri(p.covered.file)]);
     cards.push(`<figure class="pair"><div class="imgs"><div><img src="${a}" alt="original model, ${esc(p.id)}"><span>original · ${pct(p.original.attention)}</span></div>` +
       `<div><img src="${b}" alt="covered model, ${esc(p.id)}"><span>covered · ${pct(p.covered.attention)}</span></div></div>` +
-      `<figcaption title="${esc(p.id)}">${esc(p.id.length > 44 ? `…${p.id.slice(-43)}` : p.id)}${p.label !== undefined ? ` · ${p.label ? 'abnormal' : 'normal'}` : ''} · shift ${p.shift >= 0 ? '+' : ''}${(p.shift * 100).toFixed(1)} pts</figcaption></figure>`);
+      `<figcaption title="${esc(p.id)}">${esc(p.id.length > 44 ? `…${p.id.slice(-43)}` : p.id)}${p.label !== undefined ? ` · ${p.label ? 'abnormal' : 'normal'}` : ''} ${Number.isNaN(p.shift) ? '' : ` · shift ${p.shift >= 0 ? '+' : ''}${(p.shift * 100).toFixed(1)} pts`}</figcaption></figure>`);
   }
   return `<p class="note">The ${pairs.length} test images whose label attention differs most between the original and the covered model; Grad-CAM overlays at model input size, label boxes outlined in cyan; percentages are each model's label attention.</p><div class="gallery">${cards.join('')}</div>`;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { renderReport, rocCurve, areaUnder, simplifyRoc, conclusion, judge, loadStudy, pickPairs, type ResultsFile } from '../../src/report/index.js';
@@ -71,11 +71,17 @@ test('conclusion follows the numbers: reliance, no reliance, and missing arms', 
   assert.match(partial, /covered arm was not run/);
   assert.match(partial, /labels-only arm was not run/);
   assert.match(partial, /counterfactual cover test was not run/);
+  assert.match(conclusion({ arms: [arm('original', {}), arm('covered', {})] }).join(' '), /covered arm has no AUC in results\.json/);
   assert.match(conclusion({ arms: [] })[0], /original arm has no results/);
 });
 
 test('report: one self-contained file with every section; gallery sorted by attention shift; no external references', async () => {
   const s = await makeFakeStudy({ images: 24, overlays: 8 });
+  // An all-zero map has no attention (written as null): that pair goes last.
+  const attPath = join(s.dir, 'cam', 'covered', 'attention.json');
+  const att = JSON.parse(await readFile(attPath, 'utf8'));
+  att[0].label_attention = null;
+  await writeFile(attPath, JSON.stringify(att));
   const path = await renderReport(s.dir);
   assert.equal(path, join(s.dir, 'report.html'));
   const html = await readFile(path, 'utf8');
@@ -91,7 +97,9 @@ test('report: one self-contained file with every section; gallery sorted by atte
   const data = await loadStudy(s.dir);
   const pairs = pickPairs(data);
   assert.equal(pairs.length, 8);
-  for (let i = 1; i < pairs.length; i++) assert.ok(Math.abs(pairs[i - 1].shift) >= Math.abs(pairs[i].shift));
+  assert.equal(pairs[7].id, s.ids[0]);
+  assert.ok(Number.isNaN(pairs[7].shift));
+  for (let i = 1; i < 7; i++) assert.ok(Math.abs(pairs[i - 1].shift) >= Math.abs(pairs[i].shift));
   // Same input, same bytes.
   await renderReport(s.dir);
   assert.equal(await readFile(path, 'utf8'), html);
