@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Everything a training run depends on; stored in RUN/config.json so a run can be resumed and audited. */
 export const TrainConfigSchema = z.object({
-  arch: z.enum(['densenet121', 'densenet-small']).default('densenet121'),
+  arch: z.enum(['densenet121', 'densenet-small', 'densenet-tiny']).default('densenet121'),
   size: z.number().int().min(16).max(2048).default(320),
   epochs: z.number().int().min(1).default(10),
   batch: z.number().int().min(1).default(8),
