@@ -19,6 +19,7 @@ export const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Registrar>]
   ['cam', () => import('./cam.js')],
   ['counterfactual', () => import('./counterfactual.js')],
   ['study', () => import('./study.js')],
+  ['engine-check', () => import('./engine-check.js')],
   ['report', () => import('./report.js')],
   ['view', () => import('./view.js')],
   ['audit', () => import('./audit.js')],

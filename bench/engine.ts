@@ -1,0 +1,82 @@
+/**
+ * The engine against PyTorch: densenet121 training and inference img/s and Grad-CAM ms at 128x128x1 and
+ * 224x224x1, batch 8, 2 threads. When /usr/bin/python3 has torch, ../shared/anchors/torch_densenet_bench.py
+ * runs the same work in the same invocation, alternating with ours, and the ratios ours/PyTorch are reported.
+ * Options: --steps N (timed steps, default 5), --rounds N (alternations, best of each kept, default 1).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { engineInfo, measureThroughput } from '../src/engine/index.js';
+
+const run = promisify(execFile);
+const PYTHON = '/usr/bin/python3';
+const ANCHOR = fileURLToPath(new URL('../../../shared/anchors/torch_densenet_bench.py', import.meta.url));
+const SIZES = [128, 224];
+const BATCH = 8;
+const THREADS = 2;
+
+interface Rates { train: number; infer: number; gradcam: number }
+
+function option(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  return i >= 0 && Number.isInteger(Number(args[i + 1])) ? Number(args[i + 1]) : fallback;
+}
+
+async function torchAvailable(): Promise<boolean> {
+  if (!existsSync(ANCHOR)) return false;
+  try {
+    await run(PYTHON, ['-c', 'import torch, torchvision']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function torchRates(size: number, steps: number): Promise<Rates> {
+  const { stdout } = await run(PYTHON, [ANCHOR, '--size', String(size), '--channels', '1', '--batch', String(BATCH),
+    '--steps', String(steps), '--threads', String(THREADS)], { maxBuffer: 1 << 20 });
+  const r = JSON.parse(stdout.trim().split('\n').pop()!) as { train_img_s: number; infer_img_s: number; gradcam_ms: number };
+  return { train: r.train_img_s, infer: r.infer_img_s, gradcam: r.gradcam_ms };
+}
+
+async function ourRates(size: number, steps: number): Promise<Rates> {
+  const r = await measureThroughput({ arch: 'densenet121', size, batch: BATCH, steps, threads: THREADS });
+  return { train: r.train_img_s, infer: r.infer_img_s, gradcam: r.gradcam_ms };
+}
+
+const best = (a: Rates | undefined, b: Rates): Rates =>
+  a ? { train: Math.max(a.train, b.train), infer: Math.max(a.infer, b.infer), gradcam: Math.min(a.gradcam, b.gradcam) } : b;
+
+export async function bench(args: string[]): Promise<Record<string, number | string>> {
+  const steps = option(args, '--steps', 5);
+  const rounds = option(args, '--rounds', 1);
+  const withTorch = await torchAvailable();
+  const out: Record<string, number | string> = { engine_libtorch: (await engineInfo()).libtorch, engine_threads: THREADS };
+  for (const size of SIZES) {
+    let ours: Rates | undefined;
+    let theirs: Rates | undefined;
+    for (let r = 0; r < rounds; r++) {
+      // Alternate which goes first, so a neighbour's load does not always fall on the same side.
+      const order = r % 2 === 0 ? ['ours', 'torch'] : ['torch', 'ours'];
+      for (const who of order) {
+        if (who === 'ours') ours = best(ours, await ourRates(size, steps));
+        else if (withTorch) theirs = best(theirs, await torchRates(size, steps));
+      }
+    }
+    const suffix = size === 128 ? '' : `_${size}`;
+    out[`train_img_s${suffix}`] = ours!.train;
+    out[`infer_img_s${suffix}`] = ours!.infer;
+    out[`gradcam_ms${suffix}`] = ours!.gradcam;
+    if (theirs) {
+      out[`torch_train_img_s${suffix}`] = theirs.train;
+      out[`torch_infer_img_s${suffix}`] = theirs.infer;
+      out[`torch_gradcam_ms${suffix}`] = theirs.gradcam;
+      out[`train_ratio${suffix}`] = ours!.train / theirs.train;
+      out[`infer_ratio${suffix}`] = ours!.infer / theirs.infer;
+    }
+  }
+  if (!withTorch) out.torch = `unavailable (${PYTHON} without torch/torchvision, or ${ANCHOR} missing)`;
+  return out;
+}

@@ -1,0 +1,54 @@
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** A tensor as it crosses the native boundary: float32 parameters and moments, int64 counters. */
+export interface NamedTensor {
+  name: string;
+  dtype: 'float32' | 'int64';
+  shape: number[];
+  data: Float32Array | BigInt64Array;
+}
+
+/** Opaque model handle owned by the addon. */
+export type Handle = { readonly __brand: 'confound-engine-handle' };
+
+/** What build/Release/confound_engine.node exports (native/addon.cc). Callers validate arguments first. */
+export interface NativeEngine {
+  create(arch: string, channels: number, seed: number, device: string): Promise<Handle>;
+  trainStep(h: Handle, images: Float32Array, n: number, height: number, width: number, targets: Float32Array, weights: Float32Array): Promise<number>;
+  lossAndGradients(h: Handle, images: Float32Array, n: number, height: number, width: number, targets: Float32Array, weights: Float32Array): Promise<{ loss: number; gradients: NamedTensor[] }>;
+  predict(h: Handle, images: Float32Array, n: number, height: number, width: number): Promise<Float32Array>;
+  camData(h: Handle, images: Float32Array, n: number, height: number, width: number, layer: string): Promise<{ shape: number[]; activations: Float32Array; gradients: Float32Array; logits: Float32Array }>;
+  setLearningRate(h: Handle, lr: number): Promise<void>;
+  getState(h: Handle): Promise<NamedTensor[]>;
+  setState(h: Handle, tensors: NamedTensor[], replaceOptimizer: boolean): Promise<void>;
+  layerNames(h: Handle): string[];
+  device(h: Handle): string;
+  dispose(h: Handle): void;
+  setThreads(threads: number): void;
+  getThreads(): number;
+  cudaAvailable(): boolean;
+  version(): string;
+}
+
+const ADDON = fileURLToPath(new URL('../../../build/Release/confound_engine.node', import.meta.url));
+
+let loaded: NativeEngine | undefined;
+
+/** The addon, loaded on first use so commands that do not train or explain work without libtorch. */
+export function nativeEngine(): NativeEngine {
+  if (loaded) return loaded;
+  const path = process.env.CONFOUND_ENGINE_ADDON ?? ADDON;
+  try {
+    loaded = createRequire(import.meta.url)(path) as NativeEngine;
+  } catch (err) {
+    const reason = existsSync(path) ? (err as Error).message.split('\n')[0] : `${path} does not exist`;
+    throw new Error(
+      `the libtorch engine is not available (${reason}). To fix: install libtorch (apt-get install libtorch-dev) ` +
+      'or download it from pytorch.org and set LIBTORCH=/path/to/libtorch (a cxx11-ABI build; a CUDA build also ' +
+      'needs its CUDA libraries on the loader path), then rebuild the addon with `npm rebuild` in the confound folder.',
+    );
+  }
+  return loaded;
+}
