@@ -16,7 +16,10 @@ export interface AttentionSummary {
 /** Mean label attention and pointing-game rate over images with boxes, each with a seeded bootstrap 95% CI. */
 export function summariseAttention(results: readonly CamImageResult[], seed = 0): AttentionSummary {
   const used = results.filter((r) => r.n_boxes > 0 && Number.isFinite(r.label_attention));
-  if (used.length === 0) throw new Error('label attention: no image has both a label box and a non-zero saliency map');
+  if (used.length === 0) {
+    // No measurable image (no boxes, or a model whose maps are all zero): report that, do not stop the study.
+    return { n: 0, label_attention: NaN, label_attention_ci: [NaN, NaN], pointing_game: NaN, pointing_game_ci: [NaN, NaN], chance: NaN, by_category: {} };
+  }
   const att = bootstrapCi(used.map((r) => r.label_attention), mean, { seed: `${seed}:attention` });
   const hit = bootstrapCi(used.map((r) => (r.pointing_hit ? 1 : 0)), mean, { seed: `${seed}:pointing` });
   const byCategory: AttentionSummary['by_category'] = {};

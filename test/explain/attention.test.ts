@@ -45,3 +45,9 @@ test('summary bootstraps a CI that contains the mean, and skips images without b
   assert.ok(Math.abs(s.chance - 0.05) < 1e-12);
   assert.deepEqual(summariseAttention(per, 1), s);
 });
+
+test('summary of images none of which can be measured is empty, not an error', () => {
+  const s = summariseAttention([{ id: 'a', n_boxes: 0, label_attention: NaN, pointing_hit: false, box_area_share: 0, by_category: {} }]);
+  assert.equal(s.n, 0);
+  assert.ok(Number.isNaN(s.label_attention));
+});
