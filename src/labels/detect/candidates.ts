@@ -34,14 +34,18 @@ export const LEVELS: readonly { top: number; peak: number; value: number }[] = [
   { top: 0.4, peak: 0.5, value: 0 }, { top: 0.08, peak: 0.2, value: 0.7 }, { top: 0.08, peak: 0.2, value: 0.85 },
 ];
 
-/** A candidate: a set of components of one level and its box in working pixels (inclusive bounds). */
+/** A candidate: a set of components (from any threshold level) and its box in working pixels (inclusive bounds). */
 export interface Candidate {
-  level: Level; members: Component[]; x0: number; y0: number; x1: number; y1: number;
+  members: Component[]; x0: number; y0: number; x1: number; y1: number;
   /** Set when the box is a holder/tab found around the members rather than the members' own box. */
   isHolder?: boolean;
   /** Contrast of a holder found around the members (0 when none), and how many of its sides showed an edge. */
   holderContrast?: number;
   holderSides?: number;
+  /** Word-linked components left out of the candidate (a word cut short has some). */
+  linkOut?: number;
+  /** Whether another component's box encloses this candidate (letters inside a frame). */
+  enclosed?: boolean;
 }
 
 function percentiles(data: Float32Array, qs: number[]): number[] {
@@ -75,7 +79,7 @@ export function prepare(image: GrayImage): Working {
   const mask = new Uint8Array(n);
   const levels: Level[] = [];
   const w0 = (frac: number) => (frac > 0 ? p01 + frac * range : -Infinity);
-  LEVELS.forEach((lv) => {
+  LEVELS.forEach((lv, li) => {
     const t = lv.top * range, v = w0(lv.value);
     // hysteresis: a component must reach a higher top-hat response somewhere
     const peakNeeded = lv.peak * range;
@@ -84,6 +88,7 @@ export function prepare(image: GrayImage): Working {
     const peak = new Float32Array(lab.components.length + 1);
     for (let i = 0; i < n; i++) { const l = lab.labels[i]; if (l && top.data[i] > peak[l]) peak[l] = top.data[i]; }
     const components = lab.components.filter((c) => c.area >= 3 && peak[c.id] > peakNeeded);
+    for (const c of components) c.uid = li * 1_000_000 + c.id;
     levels.push({ threshold: t, labels: lab.labels, components });
   });
   return { factor, img, top, levels, p01, p50, p99, pmax, k };
@@ -93,10 +98,10 @@ const size = (c: { x0: number; y0: number; x1: number; y1: number }) => Math.max
 const gap = (a: Candidate | Component, b: Candidate | Component) =>
   Math.max(a.x0 - b.x1 - 1, b.x0 - a.x1 - 1, a.y0 - b.y1 - 1, b.y0 - a.y1 - 1, 0);
 
-function boxOf(level: Level, members: Component[]): Candidate {
+function boxOf(members: Component[]): Candidate {
   let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
   for (const m of members) { x0 = Math.min(x0, m.x0); y0 = Math.min(y0, m.y0); x1 = Math.max(x1, m.x1); y1 = Math.max(y1, m.y1); }
-  return { level, members, x0, y0, x1, y1 };
+  return { members, x0, y0, x1, y1 };
 }
 
 /**
@@ -105,59 +110,49 @@ function boxOf(level: Level, members: Component[]): Candidate {
  * picks among them.
  */
 export function groupCandidates(w: Working): Candidate[] {
-  const out: Candidate[] = [];
-  const boxes = new Set<string>();
-  for (const level of w.levels) {
-    for (const c of levelCandidates(w, level)) {
-      const key = `${c.x0},${c.y0},${c.x1},${c.y1}`;
-      if (boxes.has(key)) continue;
-      boxes.add(key);
-      out.push(c);
-      const holder = c.x1 - c.x0 >= 2 || c.y1 - c.y0 >= 2 ? findHolder(w, c) : null;
-      c.holderContrast = holder?.contrast ?? 0;
-      c.holderSides = holder?.sides ?? 0;
-      if (holder) {
-        const hk = `${holder.box.x0},${holder.box.y0},${holder.box.x1},${holder.box.y1}`;
-        if (!boxes.has(hk)) { boxes.add(hk); out.push({ ...holder.box, isHolder: true, holderContrast: holder.contrast, holderSides: holder.sides }); }
-      }
-    }
-  }
-  return out;
-}
-
-function levelCandidates(w: Working, level: Level): Candidate[] {
   const wside = Math.max(w.img.width, w.img.height);
   const maxSize = wside / 3;
-  const comps = level.components.filter((c) => size(c) <= maxSize && size(c) >= 3);
+  const comps = w.levels.flatMap((l) => l.components).filter((c) => size(c) <= maxSize && size(c) >= 3);
   const out: Candidate[] = [];
-  const seen = new Set<string>();
+  const seenMembers = new Set<string>(), seenBoxes = new Set<string>();
+  const push = (c: Candidate): boolean => {
+    const key = `${c.x0},${c.y0},${c.x1},${c.y1}`;
+    if (seenBoxes.has(key) || size(c) > maxSize) return false;
+    seenBoxes.add(key); out.push(c);
+    return true;
+  };
   const add = (members: Component[]) => {
-    const key = members.map((m) => m.id).sort((a, b) => a - b).join(',');
-    if (seen.has(key)) return;
-    seen.add(key);
-    const c = boxOf(level, members);
-    if (size(c) <= maxSize) out.push(c);
+    const key = members.map((m) => m.uid).sort((a, b) => a - b).join(',');
+    if (seenMembers.has(key)) return;
+    seenMembers.add(key);
+    push(boxOf(members));
   };
   for (const c of comps) add([c]);
-  // words: links between near components of similar size and brightness; every linked pair and chain of three
+  // words: links between near, non-overlapping components of similar size and brightness, across threshold
+  // levels (letters on bone and on background show at different levels); every linked pair and chain of three
   // is a candidate, and so is each whole linked cluster
   const range = Math.max(w.pmax - w.p01, 1e-3);
   const meanVal = (c: Component) => c.sumVal / c.area;
+  const overlap = (a: Component, b: Component) => {
+    const ix = Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) + 1), iy = Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 1);
+    return (ix * iy) / Math.min((a.x1 - a.x0 + 1) * (a.y1 - a.y0 + 1), (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1));
+  };
   const links: number[][] = comps.map(() => []);
   for (let i = 0; i < comps.length; i++) {
     for (let j = i + 1; j < comps.length; j++) {
       const a = comps[i], b = comps[j];
       const sa = size(a), sb = size(b);
-      if (Math.max(sa, sb) > 1.8 * Math.min(sa, sb)) continue;
-      if (gap(a, b) > 0.7 * Math.min(sa, sb)) continue;
-      if (Math.abs(meanVal(a) - meanVal(b)) > 0.3 * range) continue;
+      if (Math.max(sa, sb) > 2.5 * Math.min(sa, sb)) continue;
+      if (gap(a, b) > 0.5 * Math.max(sa, sb)) continue;
+      if (Math.abs(meanVal(a) - meanVal(b)) > 0.35 * range) continue;
+      if (overlap(a, b) > 0.2) continue;
       links[i].push(j); links[j].push(i);
     }
   }
   for (let i = 0; i < comps.length; i++) {
     for (const j of links[i]) {
       if (j > i) add([comps[i], comps[j]]);
-      for (const k of links[j]) if (k !== i && (k > i)) add([comps[i], comps[j], comps[k]]);
+      for (const k of links[j]) if (k > i && k !== j && overlap(comps[i], comps[k]) <= 0.2) add([comps[i], comps[j], comps[k]]);
     }
   }
   const parent = comps.map((_, i) => i);
@@ -166,10 +161,26 @@ function levelCandidates(w: Working, level: Level): Candidate[] {
   const clusters = new Map<number, Component[]>();
   comps.forEach((c, i) => { const r = find(i); (clusters.get(r) ?? clusters.set(r, []).get(r)!).push(c); });
   for (const g of clusters.values()) if (g.length > 3 && g.length <= 12) add(g);
-  // frames: a component whose box encloses others takes them in
+  // frames: a component whose box encloses others of its level takes them in
   for (const f of comps) {
-    const inside = comps.filter((c) => c !== f && c.x0 >= f.x0 && c.x1 <= f.x1 && c.y0 >= f.y0 && c.y1 <= f.y1);
+    const inside = comps.filter((c) => c !== f && c.labels === f.labels && c.x0 >= f.x0 && c.x1 <= f.x1 && c.y0 >= f.y0 && c.y1 <= f.y1);
     if (inside.length > 0 && inside.length <= 6) add([f, ...inside]);
+  }
+  const index = new Map(comps.map((c, i) => [c, i]));
+  const base = [...out];
+  for (const c of base) {
+    const members = new Set(c.members);
+    const outside = new Set<number>();
+    // a neighbour counts when it is not a member's own double from another threshold level
+    for (const m of c.members) {
+      for (const j of links[index.get(m)!]) if (!members.has(comps[j]) && c.members.every((o) => overlap(o, comps[j]) <= 0.2)) outside.add(j);
+    }
+    c.linkOut = outside.size;
+    c.enclosed = comps.some((o) => !members.has(o) && o.x0 < c.x0 && o.y0 < c.y0 && o.x1 > c.x1 && o.y1 > c.y1 && size(o) < 2.5 * size(c));
+    const holder = c.x1 - c.x0 >= 2 || c.y1 - c.y0 >= 2 ? findHolder(w, c) : null;
+    c.holderContrast = holder?.contrast ?? 0;
+    c.holderSides = holder?.sides ?? 0;
+    if (holder) push({ ...holder.box, isHolder: true, holderContrast: holder.contrast, holderSides: holder.sides, linkOut: c.linkOut, enclosed: c.enclosed });
   }
   return out;
 }
@@ -180,6 +191,18 @@ function levelCandidates(w: Working, level: Level): Candidate[] {
  * the non-letter pixels between the strokes). A side without a visible edge (the patch can match the tissue
  * behind it) takes the median distance of the sides that have one; at least two sides must.
  */
+/** The members' pixels inside the candidate box as a 0/1 raster (row-major, box width); W is the working image width. */
+export function memberMask(c: Candidate, W: number): { mask: Uint8Array; bw: number; bh: number } {
+  const bw = c.x1 - c.x0 + 1, bh = c.y1 - c.y0 + 1;
+  const mask = new Uint8Array(bw * bh);
+  for (const m of c.members) {
+    for (let y = m.y0; y <= m.y1; y++) for (let x = m.x0; x <= m.x1; x++) {
+      if (m.labels[y * W + x] === m.id) mask[(y - c.y0) * bw + x - c.x0] = 1;
+    }
+  }
+  return { mask, bw, bh };
+}
+
 export function findHolder(w: Working, c: Candidate): { box: Candidate; contrast: number; sides: number } | null {
   const W = w.img.width, H = w.img.height, d = w.img.data;
   const s = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
@@ -192,7 +215,9 @@ export function findHolder(w: Working, c: Candidate): { box: Candidate; contrast
     return sum / ((x1 - x0 + 1) * (y1 - y0 + 1));
   };
   const inner: number[] = [];
-  for (let y = c.y0; y <= c.y1; y++) for (let x = c.x0; x <= c.x1; x++) if (!c.level.labels[y * W + x]) inner.push(d[y * W + x]);
+  const { mask } = memberMask(c, W);
+  const bw = c.x1 - c.x0 + 1;
+  for (let y = c.y0; y <= c.y1; y++) for (let x = c.x0; x <= c.x1; x++) if (!mask[(y - c.y0) * bw + x - c.x0]) inner.push(d[y * W + x]);
   if (inner.length < 4) return null;
   inner.sort((a, b) => a - b);
   const level = inner[inner.length >> 1];
@@ -219,5 +244,5 @@ export function findHolder(w: Working, c: Candidate): { box: Candidate; contrast
   const fill = known[known.length >> 1];
   const [l, t, r, b] = dist.map((v) => v ?? fill);
   const box = { x0: Math.max(0, c.x0 - l + 1), y0: Math.max(0, c.y0 - t + 1), x1: Math.min(W - 1, c.x1 + r - 1), y1: Math.min(H - 1, c.y1 + b - 1) };
-  return { box: { level: c.level, members: c.members, ...box }, contrast: contrast / found, sides: found };
+  return { box: { members: c.members, ...box }, contrast: contrast / found, sides: found };
 }

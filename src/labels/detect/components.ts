@@ -8,6 +8,10 @@ export interface Component {
   perimeter: number;
   sumX: number; sumY: number; sumXX: number; sumYY: number; sumXY: number;
   sumVal: number; maxVal: number; sumTop: number;
+  /** The label raster the component lives in (its pixels are where labels === id). */
+  labels: Int32Array;
+  /** Unique across the threshold levels of one image. */
+  uid: number;
 }
 
 export interface Labelling { labels: Int32Array; components: Component[] }
@@ -50,7 +54,7 @@ export function labelComponents(mask: Uint8Array, width: number, height: number,
     const r = find(l);
     if (r === l) {
       components.push({ id: components.length + 1, x0: Infinity, y0: Infinity, x1: -1, y1: -1, area: 0, perimeter: 0,
-        sumX: 0, sumY: 0, sumXX: 0, sumYY: 0, sumXY: 0, sumVal: 0, maxVal: 0, sumTop: 0 });
+        sumX: 0, sumY: 0, sumXX: 0, sumYY: 0, sumXY: 0, sumVal: 0, maxVal: 0, sumTop: 0, labels, uid: components.length + 1 });
       remap[l] = components.length;
     } else remap[l] = remap[r];
   }

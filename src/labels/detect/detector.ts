@@ -6,7 +6,6 @@ import { groupCandidates, prepare, type Candidate, type Working } from './candid
 import { candidateFeatures, FEATURE_NAMES } from './features.js';
 import { glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
 import { predict, type MlpWeights } from './mlp.js';
-import { applyRidge, type RidgeWeights } from './ridge.js';
 
 export interface DetectorModel {
   version: 1;
@@ -16,8 +15,11 @@ export interface DetectorModel {
   verifier: MlpWeights;
   /** L/R reader over glyph features; classes L, R. */
   reader: MlpWeights;
-  /** Box refiner: predicts offsets (fractions of width/height) from a candidate's box to the label's: left, top, right, bottom. */
-  refiner: RidgeWeights;
+  /**
+   * Median offsets (fractions of width/height) from a candidate's box to the label's, left, top, right, bottom:
+   * for boxes around components (letters, frames) and for holder boxes found around letters.
+   */
+  refiner: { components: number[]; holders: number[] };
   /** Default score threshold. */
   minScore: number;
   /** Reader confidence below which the reading is "unknown". */
@@ -48,9 +50,9 @@ export function loadDetectorModel(path: string | URL = DEFAULT_MODEL_URL): Detec
 
 export interface Rect { x: number; y: number; w: number; h: number }
 
-/** Apply the refiner's predicted offsets to a box (any coordinate frame). */
-export function refineBox(b: Rect, features: readonly number[], refiner: RidgeWeights): Rect {
-  const [l, t, r, d] = applyRidge(refiner, features);
+/** Apply offsets (fractions of width/height: left, top, right, bottom) to a box (any coordinate frame). */
+export function refineBox(b: Rect, offsets: readonly number[]): Rect {
+  const [l, t, r, d] = offsets;
   const w = Math.max(1, b.w * (1 + l + r)), h = Math.max(1, b.h * (1 + t + d));
   return { x: b.x - l * b.w, y: b.y - t * b.h, w, h };
 }
@@ -63,7 +65,7 @@ export function scoreCandidates(w: Working, cands: Candidate[], model: DetectorM
     const f = candidateFeatures(w, cand);
     const probs = predict(model.verifier, f);
     const raw = { x: cand.x0, y: cand.y0, w: cand.x1 - cand.x0 + 1, h: cand.y1 - cand.y0 + 1 };
-    return { cand, box: refineBox(raw, f, model.refiner), probs, score: 1 - probs[0] };
+    return { cand, box: refineBox(raw, cand.isHolder ? model.refiner.holders : model.refiner.components), probs, score: 1 - probs[0] };
   });
 }
 
@@ -74,15 +76,52 @@ function overlapRatio(a: Rect, b: Rect): { iou: number; inMin: number } {
   return { iou: inter / (a.w * a.h + b.w * b.h - inter), inMin: inter / Math.min(a.w * a.h, b.w * b.h) };
 }
 
-/** Keep the best-scoring candidates; drop any that overlap a kept one much or lie mostly inside it (or around it). */
+/** Keep the best-scoring candidates; drop any that overlap a kept one (burned-in labels do not overlap each other). */
 export function suppress(scored: ScoredCandidate[], minScore: number): ScoredCandidate[] {
   const order = scored.filter((s) => s.score >= minScore).sort((a, b) => b.score - a.score);
   const kept: ScoredCandidate[] = [];
   for (const s of order) {
-    if (kept.some((k) => { const o = overlapRatio(k.box, s.box); return o.iou > 0.3 || o.inMin > 0.6; })) continue;
+    if (kept.some((k) => { const o = overlapRatio(k.box, s.box); return o.iou > 0.2 || o.inMin > 0.15; })) continue;
     kept.push(s);
   }
   return kept;
+}
+
+const isTechnologist = (s: ScoredCandidate) => s.probs[2] > s.probs[1];
+
+/**
+ * Join kept technologist boxes that sit side by side like letters of one word (similar height, small gap,
+ * aligned): the verifier sometimes keeps "GA" and "S" of "GAS" as two labels.
+ */
+export function joinWords(kept: ScoredCandidate[]): ScoredCandidate[] {
+  const out = [...kept];
+  for (let changed = true; changed;) {
+    changed = false;
+    outer: for (let i = 0; i < out.length; i++) {
+      for (let j = i + 1; j < out.length; j++) {
+        const a = out[i], b = out[j];
+        if (!isTechnologist(a) || !isTechnologist(b)) continue;
+        const A = a.box, B = b.box;
+        const ha = Math.min(A.w, A.h), hb = Math.min(B.w, B.h);
+        if (Math.max(ha, hb) > 1.5 * Math.min(ha, hb)) continue;
+        const gx = Math.max(A.x - B.x - B.w, B.x - A.x - A.w, 0), gy = Math.max(A.y - B.y - B.h, B.y - A.y - A.h, 0);
+        const ox = Math.min(A.x + A.w, B.x + B.w) - Math.max(A.x, B.x), oy = Math.min(A.y + A.h, B.y + B.h) - Math.max(A.y, B.y);
+        const side = gy === 0 && oy >= 0.6 * Math.min(A.h, B.h) && gx <= 0.5 * Math.min(A.h, B.h);
+        const stacked = gx === 0 && ox >= 0.6 * Math.min(A.w, B.w) && gy <= 0.5 * Math.min(A.w, B.w);
+        if (!side && !stacked) continue;
+        const x = Math.min(A.x, B.x), y = Math.min(A.y, B.y);
+        const box = { x, y, w: Math.max(A.x + A.w, B.x + B.w) - x, h: Math.max(A.y + A.h, B.y + B.h) - y };
+        const best = a.score >= b.score ? a : b;
+        const members = [...a.cand.members, ...b.cand.members];
+        out[i] = { ...best, box, cand: { ...best.cand, members, x0: Math.min(a.cand.x0, b.cand.x0), y0: Math.min(a.cand.y0, b.cand.y0),
+          x1: Math.max(a.cand.x1, b.cand.x1), y1: Math.max(a.cand.y1, b.cand.y1) } };
+        out.splice(j, 1);
+        changed = true;
+        break outer;
+      }
+    }
+  }
+  return out;
 }
 
 export interface DetectOptions { minScore?: number }
@@ -90,7 +129,7 @@ export interface DetectOptions { minScore?: number }
 /** Find burned-in labels in one image; boxes are in the image's own pixel coordinates. */
 export function detectLabels(image: GrayImage, file: string, model: DetectorModel, opts: DetectOptions = {}): DetectedBox[] {
   const w = prepare(image);
-  const kept = suppress(scoreCandidates(w, groupCandidates(w), model), opts.minScore ?? model.minScore);
+  const kept = joinWords(suppress(scoreCandidates(w, groupCandidates(w), model), opts.minScore ?? model.minScore));
   return kept.map((s) => toBox(w, s, file, model, image));
 }
 
@@ -105,9 +144,9 @@ function toBox(w: Working, s: ScoredCandidate, file: string, model: DetectorMode
   const catTot = catProbs.reduce((a, b) => a + b, 0) || 1;
   const ci = catProbs[1] > catProbs[0] ? 1 : 0;
   let category: LabelCategory = CATS[ci];
-  const glyphs = cand.members.length;
-  // the phantom has no free text to learn from: a run of 4+ letters is called "other" text by rule
-  if (glyphs >= 4) category = 'other';
+  // the phantom has no free text to learn from: a long line of many glyphs is called "other" text by rule
+  const long = Math.max(b.w, b.h) / Math.min(b.w, b.h);
+  if (cand.members.length >= 5 && long >= 3.5) category = 'other';
   const box: DetectedBox = {
     file, x: round2(x0), y: round2(y0), w: round2(x1 - x0), h: round2(y1 - y0), category,
     score: round4(s.score), categoryScore: round4(category === 'other' ? 1 - catProbs[0] / catTot : catProbs[ci] / catTot),

@@ -1,11 +1,11 @@
 /** Shape and intensity features of one candidate, the verifier's input. Scale-free wherever possible. */
-import type { Candidate, Working } from './candidates.js';
+import { memberMask, type Candidate, type Working } from './candidates.js';
 import { elongation } from './components.js';
 
 export const FEATURE_NAMES = [
   'log_height', 'log_width', 'log_aspect', 'fill', 'n_components', 'holes', 'max_val', 'mean_val',
   'mean_top', 'saturated', 'contrast', 'ring_std', 'stroke_rel', 'stroke_cv', 'max_elong', 'log_major_rel',
-  'border_dist', 'size_cv', 'largest_share', 'edge_sharp', 'top_frac', 'is_holder', 'holder_contrast', 'holder_sides',
+  'border_dist', 'size_cv', 'largest_share', 'edge_sharp', 'top_frac', 'is_holder', 'holder_contrast', 'holder_sides', 'link_out', 'enclosed',
 ] as const;
 export const N_FEATURES = FEATURE_NAMES.length;
 
@@ -33,28 +33,13 @@ export function countHoles(inBox: Uint8Array, w: number, h: number): number {
   return holes;
 }
 
-/** The members' pixels inside the candidate box as a 0/1 raster. */
-export function memberMask(w: Working, c: Candidate): { mask: Uint8Array; bw: number; bh: number } {
-  const bw = c.x1 - c.x0 + 1, bh = c.y1 - c.y0 + 1;
-  const ids = new Set(c.members.map((m) => m.id));
-  const mask = new Uint8Array(bw * bh);
-  const W = w.img.width;
-  for (let y = 0; y < bh; y++) {
-    for (let x = 0; x < bw; x++) {
-      const l = c.level.labels[(c.y0 + y) * W + c.x0 + x];
-      if (l && ids.has(l)) mask[y * bw + x] = 1;
-    }
-  }
-  return { mask, bw, bh };
-}
-
 export function candidateFeatures(w: Working, c: Candidate): number[] {
   const W = w.img.width, H = w.img.height;
   const wside = Math.max(W, H);
   const range = Math.max(w.pmax - w.p01, 1e-3);
   const norm = (v: number) => (v - w.p01) / range;
   const bw = c.x1 - c.x0 + 1, bh = c.y1 - c.y0 + 1;
-  const { mask } = memberMask(w, c);
+  const { mask } = memberMask(c, W);
   let area = 0, perim = 0, sumVal = 0, sumTop = 0, maxVal = 0;
   const strokes: number[] = [], sizes: number[] = [];
   let maxElong = 1, maxMajor = 0, largest = 0;
@@ -106,6 +91,6 @@ export function candidateFeatures(w: Working, c: Candidate): number[] {
     Math.min(countHoles(mask, bw, bh), 4), norm(maxVal), norm(meanVal), meanTop / range, sat / area, contrast,
     ringStd / range, stroke / Math.max(bw, bh), cv(strokes), Math.log(maxElong), Math.log(Math.max(maxMajor, 1) / Math.max(bw, bh)),
     Math.min(border, 0.25) * 4, cv(sizes), largest / area, edgeN ? edge / edgeN / Math.max(meanTop, 1e-3) : 0,
-    meanTop / Math.max(meanVal - w.p01, 1e-3), c.isHolder ? 1 : 0, c.holderContrast ?? 0, (c.holderSides ?? 0) / 4,
+    meanTop / Math.max(meanVal - w.p01, 1e-3), c.isHolder ? 1 : 0, c.holderContrast ?? 0, (c.holderSides ?? 0) / 4, Math.min(c.linkOut ?? 0, 3), c.enclosed ? 1 : 0,
   ];
 }

@@ -25,7 +25,7 @@ export function glyphFeatures(w: Working, c: Candidate): number[] {
   const W = w.img.width;
   const mask = new Uint8Array(bw * bh);
   for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) {
-    if (c.level.labels[(g.y0 + y) * W + g.x0 + x] === g.id) mask[y * bw + x] = 1;
+    if (g.labels[(g.y0 + y) * W + g.x0 + x] === g.id) mask[y * bw + x] = 1;
   }
   // central moments of the binary glyph
   let m00 = 0, mx = 0, my = 0;

@@ -13,14 +13,13 @@ import { groupCandidates, prepare } from './candidates.js';
 import { candidateFeatures, FEATURE_NAMES } from './features.js';
 import { glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
 import { trainMlp } from './mlp.js';
-import { fitRidge } from './ridge.js';
 import { refineBox, type DetectorModel, type Rect } from './detector.js';
 import { iou } from './evaluate.js';
 
 export const VERIFIER_CLASSES = ['background', 'laterality', 'technologist'];
 export const READER_CLASSES = ['L', 'R'];
 
-interface Row { features: number[]; raw: Rect; truths: LabelBox[]; glyph?: number[] }
+interface Row { features: number[]; raw: Rect; holder: boolean; truths: LabelBox[]; glyph?: number[] }
 
 export interface TrainingSet { rows: Row[]; images: number; truths: number }
 
@@ -35,7 +34,7 @@ export function addImage(set: TrainingSet, image: GrayImage, truths: readonly La
   for (const c of groupCandidates(w)) {
     const raw = { x: c.x0 * f, y: c.y0 * f, w: (c.x1 - c.x0 + 1) * f, h: (c.y1 - c.y0 + 1) * f };
     const near = truths.filter((t) => iou(raw, t) > 0);
-    const row: Row = { features: candidateFeatures(w, c), raw, truths: near };
+    const row: Row = { features: candidateFeatures(w, c), raw, holder: Boolean(c.isHolder), truths: near };
     if (near.some((t) => t.category === 'laterality' && iou(raw, t) >= 0.15)) row.glyph = glyphFeatures(w, c);
     set.rows.push(row);
   }
@@ -58,6 +57,8 @@ export async function addCocoDataset(set: TrainingSet, dir: string, cocoFile = j
   }
 }
 
+const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[s.length >> 1] : 0; };
+
 function best(box: Rect, truths: readonly LabelBox[]): { truth?: LabelBox; iou: number } {
   let truth: LabelBox | undefined, v = 0;
   for (const t of truths) { const u = iou(box, t); if (u > v) { v = u; truth = t; } }
@@ -66,38 +67,36 @@ function best(box: Rect, truths: readonly LabelBox[]): { truth?: LabelBox; iou: 
 
 /** Fit the refiner, verifier and reader. Deterministic for a given seed and training set. */
 export function fitDetector(set: TrainingSet, seed: number, provenance: Record<string, unknown>): DetectorModel {
-  // 1. box refiner: offsets (fractions of the candidate's width/height) from candidate to its true box
-  const regX: number[][] = [], regY: number[][] = [];
-  for (const r of set.rows) {
-    const b = best(r.raw, r.truths);
-    if (!b.truth || b.iou < 0.25) continue;
-    const t = b.truth, c = r.raw;
-    regX.push(r.features);
-    regY.push([(c.x - t.x) / c.w, (c.y - t.y) / c.h, (t.x + t.w - c.x - c.w) / c.w, (t.y + t.h - c.y - c.h) / c.h]);
-  }
-  if (regX.length < 10) throw new Error(`only ${regX.length} candidates overlap a true box: not enough to learn from`);
-  const refiner = fitRidge(regX, regY, 1e-2);
+  // 1. box refiner: median offsets (fractions of the candidate's width/height) from candidate to its true box
+  const offsets = (holder: boolean) => {
+    const rows = set.rows.filter((r) => r.holder === holder).map((r) => ({ r, b: best(r.raw, r.truths) })).filter((x) => x.b.truth)
+      .filter((x) => x.b.iou >= 0.4);
+    if (rows.length < 5) return [0, 0, 0, 0];
+    return [0, 1, 2, 3].map((k) => Math.round(median(rows.map(({ r, b }) => {
+      const t = b.truth!, c = r.raw;
+      return [(c.x - t.x) / c.w, (c.y - t.y) / c.h, (t.x + t.w - c.x - c.w) / c.w, (t.y + t.h - c.y - c.h) / c.h][k];
+    })) * 1e4) / 1e4);
+  };
+  const refiner = { components: offsets(false), holders: offsets(true) };
   // 2. label candidates by their refined boxes
   const xs: number[][] = [], ys: number[] = [], gx: number[][] = [], gy: number[] = [];
-  let reachable = 0;
-  const reached = new Set<LabelBox>();
+  const reached = new Set<string>();
   for (const r of set.rows) {
-    const b = best(refineBox(r.raw, r.features, refiner), r.truths);
+    const b = best(refineBox(r.raw, r.holder ? refiner.holders : refiner.components), r.truths);
     let y: number;
     if (b.truth && b.iou >= 0.5) {
       y = VERIFIER_CLASSES.indexOf(b.truth.category);
       if (y < 0) continue;
-      reached.add(b.truth);
+      reached.add(`${b.truth.file}|${b.truth.x}|${b.truth.y}|${b.truth.w}|${b.truth.h}`);
       if (r.glyph && b.truth.category === 'laterality' && (b.truth.text === 'L' || b.truth.text === 'R')) {
         gx.push(r.glyph); gy.push(READER_CLASSES.indexOf(b.truth.text));
       }
-    } else if (b.iou < 0.3) y = 0;
-    else continue; // ambiguous overlaps teach nothing clear
+    } else y = 0; // includes near misses (letters inside a tab, part of a word): the box must be the label's
     xs.push(r.features); ys.push(y);
   }
-  reachable = reached.size;
+  const reachable = reached.size;
   if (!ys.some((y) => y > 0)) throw new Error('no candidate matched a true box: nothing to learn from');
-  const verifier = trainMlp(xs, ys, VERIFIER_CLASSES, [...FEATURE_NAMES], { hidden: 16, epochs: 400, learningRate: 0.02, l2: 1e-4, seed });
+  const verifier = trainMlp(xs, ys, VERIFIER_CLASSES, [...FEATURE_NAMES], { hidden: 24, epochs: 600, learningRate: 0.02, l2: 1e-4, seed });
   if (gy.length < 4) throw new Error(`only ${gy.length} L/R markers found: not enough to train the reader`);
   const reader = trainMlp(gx, gy, READER_CLASSES, [...GLYPH_FEATURE_NAMES], { hidden: 8, epochs: 400, learningRate: 0.02, l2: 1e-4, seed: seed + 1 });
   return {

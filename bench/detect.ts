@@ -1,0 +1,50 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
+import { encodeGrayPng, readGray } from '../src/data/image.js';
+import type { ImageRecord } from '../src/data/types.js';
+import { detectDataset, detectLabels, loadDetectorModel } from '../src/labels/detect/index.js';
+import { renderImage, renderSpecFor, resolveOptions, sampleMetadata } from '../src/synth/index.js';
+
+const DISTINCT = 8;
+const PASSES = 4;
+const SIDE = 1024;
+
+/**
+ * Label detector throughput on 1024 x 1024 8-bit PNGs (phantoms rendered at 512 and upscaled): whole pipeline
+ * (decode + detect, images decoded ahead) and detection alone on decoded images.
+ */
+export async function bench(): Promise<Record<string, number>> {
+  const dir = await mkdtemp(join(tmpdir(), 'confound-bench-detect-'));
+  try {
+    const model = loadDetectorModel();
+    const meta = sampleMetadata(resolveOptions({ studies: DISTINCT, seed: 5150, size: 512 }));
+    const records: ImageRecord[] = [];
+    for (const study of meta.studies) {
+      const im = study.images[0];
+      const png = await encodeGrayPng(renderImage(renderSpecFor(study, im, 512)).image, 8);
+      const big = await sharp(png).resize(SIDE, SIDE).png().toBuffer();
+      const id = `img${records.length}.png`;
+      await writeFile(join(dir, id), big);
+      records.push({ id, path: join(dir, id), patient: id, study: id });
+    }
+    const all = Array.from({ length: PASSES }, () => records).flat();
+    await detectDataset(records.slice(0, 2), model); // warm up the JIT
+    const t0 = performance.now();
+    const res = await detectDataset(all, model);
+    const pipeline = all.length / ((performance.now() - t0) / 1000);
+    const decoded = await Promise.all(records.map((r) => readGray(r.path)));
+    const t1 = performance.now();
+    for (let p = 0; p < PASSES; p++) for (const img of decoded) detectLabels(img, 'x', model);
+    const detectMs = (performance.now() - t1) / (PASSES * decoded.length);
+    return {
+      detect_images_per_s_1024: Math.round(pipeline * 10) / 10,
+      detect_ms_per_image_1024_decoded: Math.round(detectMs * 10) / 10,
+      detect_boxes_per_image: Math.round((res.boxes.length / all.length) * 100) / 100,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

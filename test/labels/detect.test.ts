@@ -1,0 +1,117 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readGray, encodeGrayPng, type GrayImage } from '../../src/data/image.js';
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sampleMetadata, resolveOptions, renderImage, renderSpecFor } from '../../src/synth/index.js';
+import { squareFilter } from '../../src/labels/detect/morph.js';
+import { detectLabels, evaluate, iou, loadDetectorModel, matchBoxes } from '../../src/labels/detect/index.js';
+import type { LabelBox } from '../../src/labels/types.js';
+import { Rng } from '../../src/util/rng.js';
+
+const model = loadDetectorModel();
+
+/** A few phantom images from a seed the shipped detector was not trained on (training seeds are 101-104). */
+function phantoms(seed: number, n: number, size: number): { image: GrayImage; truths: LabelBox[]; file: string }[] {
+  const meta = sampleMetadata(resolveOptions({ studies: n, seed, size }));
+  const out: { image: GrayImage; truths: LabelBox[]; file: string }[] = [];
+  for (const study of meta.studies) {
+    for (const im of study.images) {
+      if (out.length >= n) return out;
+      const r = renderImage(renderSpecFor(study, im, size));
+      const truths = r.labels.map((l) => ({ file: im.path, x: l.bbox[0], y: l.bbox[1], w: l.bbox[2], h: l.bbox[3], category: l.category, text: l.text }));
+      out.push({ image: r.image, truths, file: im.path });
+    }
+  }
+  return out;
+}
+
+test('squareFilter equals a brute-force min/max filter', () => {
+  const rng = new Rng(3);
+  const w = 29, h = 17;
+  const data = Float32Array.from({ length: w * h }, () => rng.next());
+  for (const k of [3, 7]) for (const isMax of [false, true]) {
+    const out = squareFilter({ width: w, height: h, data }, k, isMax).data;
+    const r = k >> 1;
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      let m = isMax ? -Infinity : Infinity;
+      for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
+        for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) m = isMax ? Math.max(m, data[yy * w + xx]) : Math.min(m, data[yy * w + xx]);
+      }
+      assert.equal(out[y * w + x], m);
+    }
+  }
+});
+
+test('matching is greedy by score, one truth per prediction, and metrics follow', () => {
+  const t: LabelBox[] = [{ file: 'a', x: 0, y: 0, w: 10, h: 10, category: 'laterality', text: 'L' }];
+  const p: LabelBox[] = [
+    { file: 'a', x: 1, y: 0, w: 10, h: 10, category: 'laterality', score: 0.6, text: 'R' },
+    { file: 'a', x: 0, y: 0, w: 10, h: 10, category: 'laterality', score: 0.9, text: 'L' },
+    { file: 'b', x: 0, y: 0, w: 10, h: 10, category: 'technologist', score: 0.99 },
+  ];
+  assert.equal(iou(t[0], p[1]), 1);
+  const m = matchBoxes(p, t);
+  assert.equal(m.matches.length, 1);
+  assert.equal(m.matches[0].pred, p[1]);
+  const e = evaluate(p, t, 2);
+  assert.equal(e.recall, 1);
+  assert.ok(Math.abs(e.precision - 1 / 3) < 1e-12);
+  assert.equal(e.lr_accuracy, 1);
+  assert.equal(e.by_category.technologist.precision, 0);
+});
+
+test('K-wire-like bright lines and bright bone are not labels', () => {
+  const size = 256, rng = new Rng(11);
+  const data = new Float32Array(size * size);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
+    const soft = Math.exp(-(((x - 128) / 70) ** 2)); // soft-tissue band
+    const bone = Math.abs(x - 120 - 0.1 * y) < 14 ? 0.35 : 0; // a bright shaft
+    const cortex = Math.abs(Math.abs(x - 120 - 0.1 * y) - 13) < 2.5 ? 0.2 : 0;
+    data[y * size + x] = 0.1 + 0.3 * soft + bone + cortex + rng.normal(0, 0.01);
+  }
+  // three K-wires: long, thin, near-white lines at different angles
+  for (const [x0, y0, x1, y1] of [[40, 20, 200, 230], [60, 240, 210, 30], [30, 128, 230, 110]]) {
+    const n = Math.hypot(x1 - x0, y1 - y0) * 2;
+    for (let s = 0; s <= n; s++) {
+      const cx = x0 + ((x1 - x0) * s) / n, cy = y0 + ((y1 - y0) * s) / n;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const x = Math.round(cx + dx), y = Math.round(cy + dy);
+        if (x >= 0 && y >= 0 && x < size && y < size) data[y * size + x] = 0.97;
+      }
+    }
+  }
+  for (let i = 0; i < data.length; i++) data[i] = Math.min(1, Math.max(0, data[i]));
+  const boxes = detectLabels({ width: size, height: size, data, bits: 8 }, 'wires.png', model);
+  assert.deepEqual(boxes.map((b) => [b.x, b.y, b.w, b.h, b.score]), []);
+});
+
+test('finds the labels of unseen phantom images (recall and precision at IoU >= 0.5)', () => {
+  const imgs = phantoms(4242, 10, 256);
+  const preds = imgs.flatMap((p) => detectLabels(p.image, p.file, model));
+  const e = evaluate(preds, imgs.flatMap((p) => p.truths), imgs.length);
+  assert.ok(e.truths >= 15, `expected labels in the phantoms, got ${e.truths}`);
+  assert.ok(e.recall >= 0.85, `recall ${e.recall}`);
+  assert.ok(e.precision >= 0.75, `precision ${e.precision}`);
+});
+
+test('16-bit PNG input gives the same detections as the 8-bit image it was made from', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'confound-detect-'));
+  try {
+    const [p] = phantoms(77, 1, 256);
+    const f8 = join(dir, 'a8.png'), f16 = join(dir, 'a16.png');
+    await writeFile(f8, await encodeGrayPng(p.image, 8));
+    await writeFile(f16, await encodeGrayPng(p.image, 16));
+    const i8 = await readGray(f8), i16 = await readGray(f16);
+    assert.equal(i16.bits, 16);
+    const b8 = detectLabels(i8, 'a', model), b16 = detectLabels(i16, 'a', model);
+    assert.ok(b16.length > 0, 'no labels found in the 16-bit image');
+    const m = matchBoxes(b16, b8, 0.8);
+    assert.equal(m.matches.length, Math.max(b8.length, b16.length));
+    const found = matchBoxes(b16, p.truths.map((t) => ({ ...t, file: 'a' })));
+    assert.ok(found.matches.length >= 1);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
