@@ -11,6 +11,7 @@ type BenchModule = { bench(args: string[]): Promise<Record<string, number | stri
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   engine: () => import('./engine.js'),
   compare: () => import('./compare.js'),
+  detect: () => import('./detect.js'),
 };
 
 async function main(argv: string[]): Promise<void> {
