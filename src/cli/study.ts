@@ -7,7 +7,7 @@ export function register(program: Command): void {
   program.command('study')
     .description('Run Yi et al.\'s study: train one model per arm (original, covered, labels-only, random-cover control), compare AUCs (paired DeLong), measure label attention (Grad-CAM) and run the counterfactual cover test; ends in results.json and report.html. With no --data it runs on the built-in synthetic phantom.')
     .option('--data <dir>', 'dataset folder (MURA layout, GRAZPEDWRI-DX, CSV manifest); default: generate the phantom')
-    .option('--boxes <file>', 'label boxes (COCO, YOLO folder, CSV, Presidio JSON); default: the detector finds them')
+    .option('--boxes <file>', 'label boxes (COCO, YOLO folder, CSV, Presidio JSON), or "truth" for the data\'s own labels.coco.json (the phantom\'s true boxes); default: the detector finds them')
     .option('--detect', 'find label boxes with the detector (the default when --boxes is not given)')
     .option('--profile <name>', 'quick (densenet-small, 128 px, few epochs: CPU) or paper (densenet121, 320 px, MURA recipe: GPU)', 'quick')
     .option('--arms <list>', `comma-separated arms from ${ARM_NAMES.join(', ')}`, DEFAULT_ARMS.join(','))

@@ -16,8 +16,11 @@ export type DetectorSummary = Evaluation & { source: 'detector' | 'given'; truth
  */
 export async function findLabels(ds: Dataset, given: string | undefined, outPath: string, dataDir: string): Promise<DetectorSummary | null> {
   const sizes = await datasetSizes(ds);
+  const truthPath = join(dataDir, 'labels.coco.json');
   if (given) {
-    const boxes = await readBoxes(given, { dataset: ds });
+    // 'truth': the dataset's own true boxes (the phantom's labels.coco.json).
+    if (given === 'truth' && !existsSync(truthPath)) throw new Error(`--boxes truth: ${truthPath} not found`);
+    const boxes = await readBoxes(given === 'truth' ? truthPath : given, { dataset: ds });
     await writeBoxes(outPath, boxes, 'coco', sizes);
     return null;
   }
@@ -36,7 +39,6 @@ export async function findLabels(ds: Dataset, given: string | undefined, outPath
   }
   bar.stop();
   await writeBoxes(outPath, found, 'coco', sizes);
-  const truthPath = join(dataDir, 'labels.coco.json');
   if (!existsSync(truthPath)) return null;
   const truth = await readBoxes(truthPath, { dataset: ds });
   return { ...evaluate(found, truth, ds.records.length), source: 'detector', truth: truthPath, failed };
