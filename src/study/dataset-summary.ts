@@ -6,6 +6,8 @@ export interface DatasetSummary {
   format: string;
   images: number;
   skipped: number;
+  /** Images left out of every arm because some arm could not be made for them (the arms stay paired). */
+  excluded_from_arms?: number;
   split_how: string;
   splits: Record<string, { images: number; studies: number; patients: number; abnormal_images: number; prevalence: number }>;
   parts: Record<string, Record<string, number>>;

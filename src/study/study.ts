@@ -112,10 +112,26 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
         await writeBoxes(armBoxes, boxes.filter((b) => spec.categories!.includes(b.category)), 'coco', await imageSizes(ds));
       }
       const summary = await maskDataset({ data: dataDir, boxes: armBoxes, out: armDir(out, arm), mode: spec.mode!, margin, seed });
+      for (const issue of summary.issues.slice(0, 5)) process.stderr.write(`arm ${arm}: skipped ${issue.file}: ${issue.message}\n`);
       return { written: summary.written, skipped: summary.skipped, failed: summary.failed };
     });
   }
   const armData = (arm: ArmName) => (arm === 'original' ? dataDir : armDir(out, arm));
+  // The arms are compared image by image: an image an arm could not be made for leaves every arm.
+  const excluded = await log.run('pairing', async () => {
+    const missing = new Set<string>();
+    for (const arm of arms) {
+      if (arm === 'original') continue;
+      const have = new Set((await loadDataset(armData(arm), { verify: 'none' })).records.map((r) => r.id));
+      for (const r of ds.records) if (!have.has(r.id)) missing.add(r.id);
+    }
+    return [...missing].sort();
+  });
+  if (excluded.length) {
+    process.stderr.write(`${excluded.length} image(s) could not be made in every arm and are left out of all arms\n`);
+    const drop = new Set(excluded);
+    for (const k of ['train', 'valid', 'test'] as const) splits[k] = splits[k].filter((r) => !drop.has(r.id));
+  }
 
   // 4-5. Train each arm on the same split, then score its own test images.
   const scores = new Map<ArmName, ScoredImage[]>();
@@ -167,7 +183,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
     tool: 'confound',
     created: new Date().toISOString(),
     config: { profile, seed, margin, arms, data: opts.data ?? null, boxes: opts.boxes ?? 'detector', split: splits.how, train: trainCfg, phantom: phantom ?? null },
-    dataset: await describeDataset(ds, splits, boxIndex),
+    dataset: { ...(await describeDataset(ds, splits, boxIndex)), excluded_from_arms: excluded.length },
     detector: labels,
     arms: results,
     counterfactual: flattenCounterfactual(cf.all),

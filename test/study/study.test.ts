@@ -13,7 +13,7 @@ test('a tiny study on the phantom writes results.json with every arm and the rep
   const out = join(dir, 's');
   const opts = {
     out, seed: 3, threads: 2, overlays: 4,
-    phantom: { studies: 60, size: 96 },
+    phantom: { studies: 60, size: 128 },
     // The phantom's true boxes: the detector is tested on its own.
     boxes: 'truth',
     train: { arch: 'densenet-tiny' as const, size: 64, epochs: 1, batch: 16 },
