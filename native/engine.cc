@@ -3,7 +3,9 @@
 #include <ATen/Parallel.h>
 #include <torch/version.h>
 
+#include <sstream>
 #include <stdexcept>
+#include <type_traits>
 #include <unordered_map>
 
 namespace confound {
@@ -34,7 +36,20 @@ torch::Tensor to_host(const torch::Tensor& t) {
   return t.detach().to(torch::kCPU, t.scalar_type(), /*non_blocking=*/false, /*copy=*/true).contiguous();
 }
 
-std::string adam_key(const torch::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
+// Adam's per-parameter state is keyed by the parameter's TensorImpl: as a string in libtorch 1.x, as the
+// pointer itself in 2.x. Both spellings, so the addon builds against either.
+template <typename Key>
+Key state_key(const torch::Tensor& p) {
+  if constexpr (std::is_same_v<Key, std::string>) {
+    std::ostringstream key;
+    key << p.unsafeGetTensorImpl();
+    return key.str();
+  } else {
+    return p.unsafeGetTensorImpl();
+  }
+}
+using StateKey = std::decay_t<decltype(std::declval<torch::optim::Optimizer&>().state())>::key_type;
+StateKey adam_key(const torch::Tensor& p) { return state_key<StateKey>(p); }
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 

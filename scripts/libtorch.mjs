@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 export const HOW_TO_GET_LIBTORCH =
   'libtorch was not found. Either install Debian\'s package (apt-get install libtorch-dev) or download ' +
   'libtorch from https://pytorch.org (CPU or CUDA, "cxx11 ABI" build) and set LIBTORCH=/path/to/libtorch ' +
-  '(the folder holding include/ and lib/), then run npm rebuild.';
+  '(the folder holding include/ and lib/), then run npm run install (or node scripts/build-addon.mjs).';
 
 function debianLibDir() {
   let multiarch = 'x86_64-linux-gnu';

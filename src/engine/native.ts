@@ -47,7 +47,8 @@ export function nativeEngine(): NativeEngine {
     throw new Error(
       `the libtorch engine is not available (${reason}). To fix: install libtorch (apt-get install libtorch-dev) ` +
       'or download it from pytorch.org and set LIBTORCH=/path/to/libtorch (a cxx11-ABI build; a CUDA build also ' +
-      'needs its CUDA libraries on the loader path), then rebuild the addon with `npm rebuild` in the confound folder.',
+      'needs its CUDA libraries on the loader path), then build the addon in the confound folder: npm run install ' +
+      '(or node scripts/build-addon.mjs).',
     );
   }
   return loaded;
