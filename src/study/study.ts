@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadDataset } from '../data/load.js';
@@ -35,7 +36,10 @@ export interface StudyOptions {
   arms?: readonly ArmName[];
   seed?: number;
   margin?: number;
+  /** Compute threads in all (default: every core). */
   threads?: number;
+  /** Arms trained at the same time (default: one per core on a CPU with the quick profile). */
+  parallel?: number;
   /** Overrides of the profile's training settings. */
   train?: Partial<TrainConfig>;
   phantom?: PhantomOptions;
@@ -86,7 +90,11 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   const arms = [...new Set<ArmName>(['original', ...(opts.arms ?? DEFAULT_ARMS)])];
   const margin = opts.margin ?? 2;
   const log = await StepLog.open(out);
-  const trainCfg: Partial<TrainConfig> = { ...(profile === 'paper' ? PAPER_PROFILE : QUICK_PROFILE), seed, threads: opts.threads, ...opts.train };
+  const trainCfg: Partial<TrainConfig> = { ...(profile === 'paper' ? PAPER_PROFILE : QUICK_PROFILE), seed, ...opts.train };
+  const cores = opts.threads ?? availableParallelism();
+  // On a GPU (paper profile) arms train one after another with every thread; on a CPU, side by side.
+  const parallel = opts.parallel ?? (trainCfg.device === 'cuda' || profile === 'paper' ? 1 : Math.max(1, Math.min(cores, arms.length)));
+  const trainThreads = Math.max(1, Math.floor(cores / parallel));
 
   // 1. Data: the user's, or the phantom.
   const dataDir = opts.data ? resolve(opts.data) : join(out, 'data');
@@ -133,21 +141,26 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
     for (const k of ['train', 'valid', 'test'] as const) splits[k] = splits[k].filter((r) => !drop.has(r.id));
   }
 
-  // 4-5. Train each arm on the same split, then score its own test images.
+  // 4-5. Train each arm on the same split, then score its own test images. Arms train side by side, one
+  // libtorch thread each: small DenseNets scale poorly across threads, so this uses the cores better.
   const scores = new Map<ArmName, ScoredImage[]>();
   const trained = new Map<ArmName, { val_auc: number; best_epoch: number }>();
+  const trainOne = async (arm: ArmName) => {
+    const runDir = join(out, 'runs', arm);
+    const records = await armRecords(armData(arm), splits);
+    trained.set(arm, await log.run(`train:${arm}`, async () => {
+      await writeSplitFile(runDir, { ...records, how: splits.how });
+      const r = await train({ train: records.train, valid: records.valid, name: arm }, runDir, { ...trainCfg, threads: trainThreads }, true);
+      return { val_auc: r.bestAuc, best_epoch: r.bestEpoch };
+    }));
+  };
+  await inPool(arms, parallel, trainOne);
   for (const arm of arms) {
     const runDir = join(out, 'runs', arm);
     const records = await armRecords(armData(arm), splits);
-    const t = await log.run(`train:${arm}`, async () => {
-      await writeSplitFile(runDir, { ...records, how: splits.how });
-      const r = await train({ train: records.train, valid: records.valid }, runDir, trainCfg, true);
-      return { val_auc: r.bestAuc, best_epoch: r.bestEpoch };
-    });
-    trained.set(arm, t);
     const scorePath = join(out, 'scores', `${arm}.csv`);
     scores.set(arm, await log.run(`predict:${arm}`, async () => {
-      const rows = await scoreRecords(runDir, records.test, opts.threads);
+      const rows = await scoreRecords(runDir, records.test, cores);
       await writeScores(scorePath, rows);
       return rows;
     }));
@@ -160,7 +173,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
     const attention = await log.run(`cam:${arm}`, async () => {
       const runDir = join(out, 'runs', arm);
       const records = (await armRecords(armData(arm), splits)).test;
-      using model = await Model.load(join(runDir, BEST_WEIGHTS), { threads: opts.threads });
+      using model = await Model.load(join(runDir, BEST_WEIGHTS), { threads: cores });
       const cfg = trainCfg as TrainConfig;
       const per = await camRecords(model, records, boxIndex, {
         size: cfg.size, mean: cfg.mean ?? 0.5, std: cfg.std ?? 0.25, outDir: join(out, 'cam', arm), maxFiles: opts.overlays ?? 24,
@@ -177,12 +190,12 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   }
 
   // 8. Counterfactual cover test on the original model (and per category when labels have categories).
-  const cf = await log.run('counterfactual', () => counterfactualOf(out, trainCfg as TrainConfig, splits.test, boxIndex, seed, margin, opts.threads));
+  const cf = await log.run('counterfactual', () => counterfactualOf(out, trainCfg as TrainConfig, splits.test, boxIndex, seed, margin, cores));
 
   const summary: StudyResults = {
     tool: 'confound',
     created: new Date().toISOString(),
-    config: { profile, seed, margin, arms, data: opts.data ?? null, boxes: opts.boxes ?? 'detector', split: splits.how, train: trainCfg, phantom: phantom ?? null },
+    config: { profile, seed, margin, arms, parallel, threads_per_arm: trainThreads, data: opts.data ?? null, boxes: opts.boxes ?? 'detector', split: splits.how, train: trainCfg, phantom: phantom ?? null },
     dataset: { ...(await describeDataset(ds, splits, boxIndex)), excluded_from_arms: excluded.length },
     detector: labels,
     arms: results,
@@ -194,6 +207,20 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   await writeJsonAtomic(join(out, 'results.json'), summary);
   await renderReport(out);
   return summary;
+}
+
+/** Run `work` over items with at most `limit` in flight; the first failure rejects after the others settle. */
+async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await work(item).catch((e) => { errors.push(e); next = items.length; });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
+  if (errors.length) throw errors[0];
 }
 
 function armDir(out: string, arm: ArmName): string { return join(out, 'arms', arm); }

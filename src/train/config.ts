@@ -22,6 +22,6 @@ export const TrainConfigSchema = z.object({
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 
 /** The MURA recipe at quick CPU settings, for the built-in phantom study. */
-export const QUICK_PROFILE: Partial<TrainConfig> = { arch: 'densenet-small', size: 128, epochs: 4, batch: 16, lr: 1e-3 };
+export const QUICK_PROFILE: Partial<TrainConfig> = { arch: 'densenet-small', size: 128, epochs: 10, batch: 16, lr: 2e-3 };
 /** The paper's setting: DenseNet-121 at 320 px with the MURA recipe (meant for a GPU). */
 export const PAPER_PROFILE: Partial<TrainConfig> = { arch: 'densenet121', size: 320, epochs: 10, batch: 8, lr: 1e-4 };

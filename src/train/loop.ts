@@ -32,7 +32,12 @@ interface RunState {
   history: EpochMetrics[];
 }
 
-export interface TrainData { train: ImageRecord[]; valid: ImageRecord[] }
+export interface TrainData {
+  train: ImageRecord[];
+  valid: ImageRecord[];
+  /** Shown before progress lines (several runs may train side by side). */
+  name?: string;
+}
 
 export interface TrainResult { run: string; bestEpoch: number; bestAuc: number; history: EpochMetrics[]; resumed: boolean }
 
@@ -101,7 +106,8 @@ export async function train(data: TrainData, runDir: string, options: Partial<Tr
       return assembleBatch(idx.map((i) => data.train[i]), cache, cfg.size, (src, k, out) =>
         augmentInto(src, cfg.size, rootRng.fork(`aug:${epoch}:${idx[k]}`), { flip: cfg.flip, maxRotation: cfg.maxRotation }, out, fill));
     };
-    const bar = progress(`epoch ${epoch}/${cfg.epochs}`, data.train.length, ['loss', 'img_s']);
+    const tag = data.name ? `${data.name} ` : '';
+    const bar = progress(`${tag}epoch ${epoch}/${cfg.epochs}`, data.train.length, ['loss', 'img_s']);
     let lossSum = 0;
     let next = makeBatch(0);
     for (let b = 0; b < batches.length; b++) {
@@ -137,7 +143,7 @@ export async function train(data: TrainData, runDir: string, options: Partial<Tr
     await writeFileAtomic(join(runDir, 'metrics.jsonl'), history.map((m) => JSON.stringify(m)).join('\n') + '\n');
     await writeJsonAtomic(statePath, { epochsDone: epoch, checkpoint, plateau, bestAuc, bestEpoch, history } satisfies RunState);
     await removeOldCheckpoints(runDir, checkpoint);
-    process.stderr.write(`epoch ${epoch}: train loss ${metrics.train_loss.toFixed(4)}, val loss ${valLoss.toFixed(4)}, ` +
+    process.stderr.write(`${tag}epoch ${epoch}: train loss ${metrics.train_loss.toFixed(4)}, val loss ${valLoss.toFixed(4)}, ` +
       `val AUC ${valAuc.toFixed(3)}, ${metrics.images_per_s.toFixed(1)} img/s\n`);
   }
   return { run: runDir, bestEpoch, bestAuc, history, resumed };
