@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { checkChoice } from '../util/options.js';
 import { writeJsonAtomic } from '../util/atomic.js';
-import { intArg, loadDatasetReported, printJson } from './common.js';
+import { intArg, openRun, printJson } from './common.js';
 
 export function register(program: Command): void {
   program.command('cam')
@@ -19,19 +19,12 @@ export function register(program: Command): void {
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--json', 'print the summary as JSON')
     .action(async (o) => {
-      const { Model } = await import('../engine/index.js');
-      const { readRunConfig, BEST_WEIGHTS } = await import('../train/index.js');
-      const { applySplitFile } = await import('../train/split-file.js');
-      const { readBoxes, indexBoxes } = await import('../labels/formats/index.js');
       const { camRecords } = await import('../explain/run-cam.js');
       const { summariseAttention } = await import('../explain/summary.js');
       const method = checkChoice('--method', o.method, ['gradcam', 'gradcam++'] as const);
-      const split = checkChoice('--split', o.split, ['train', 'valid', 'test', 'all'] as const);
-      const ds = await loadDatasetReported(o.data);
-      const records = split === 'all' ? ds.records : (await applySplitFile(o.run, ds.records))[split];
-      const boxes = indexBoxes(o.boxes ? await readBoxes(o.boxes, { dataset: ds }) : []);
-      const cfg = await readRunConfig(o.run);
-      using model = await Model.load(join(o.run, BEST_WEIGHTS), { threads: o.threads ?? cfg.threads });
+      const run = await openRun(o);
+      const { records, boxes, cfg } = run;
+      using model = run.model;
       const per = await camRecords(model, records, boxes, { size: cfg.size, mean: cfg.mean, std: cfg.std, method, layer: o.layer, outDir: o.out, maxFiles: o.maxFiles });
       await writeJsonAtomic(join(o.out, 'attention.json'), per);
       const summary = o.boxes ? summariseAttention(per, o.seed) : null;

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import { checkChoice } from '../util/options.js';
-import { intArg, loadDatasetReported, printJson } from './common.js';
+import { intArg, openRun, printJson } from './common.js';
 
 export function register(program: Command): void {
   program.command('counterfactual')
@@ -17,20 +16,13 @@ export function register(program: Command): void {
     .option('--out <file>', 'write the per-image results as JSON')
     .option('--json', 'print the summary as JSON')
     .action(async (o) => {
-      const { Model } = await import('../engine/index.js');
-      const { readRunConfig, BEST_WEIGHTS } = await import('../train/index.js');
-      const { applySplitFile } = await import('../train/split-file.js');
-      const { readBoxes, indexBoxes } = await import('../labels/formats/index.js');
       const { letterbox } = await import('../data/letterbox.js');
       const { counterfactual } = await import('../explain/counterfactual.js');
       const { writeJsonAtomic } = await import('../util/atomic.js');
-      const split = checkChoice('--split', o.split, ['train', 'valid', 'test', 'all'] as const);
       const categories = o.category ? [checkChoice('--category', o.category, ['laterality', 'technologist', 'other'] as const)] : undefined;
-      const ds = await loadDatasetReported(o.data);
-      const records = split === 'all' ? ds.records : (await applySplitFile(o.run, ds.records))[split];
-      const boxes = indexBoxes(await readBoxes(o.boxes, { dataset: ds }));
-      const cfg = await readRunConfig(o.run);
-      using model = await Model.load(join(o.run, BEST_WEIGHTS), { threads: o.threads ?? cfg.threads });
+      const run = await openRun(o);
+      const { records, boxes, cfg } = run;
+      using model = run.model;
       const r = await counterfactual({
         batchSize: 16,
         prepare: (img) => letterbox(img, cfg.size, { normalize: { mean: cfg.mean, std: cfg.std } }).image.data,
