@@ -78,3 +78,32 @@ test('a run killed after its first epoch resumes to the same weights as an unint
   const strip = (t: string) => t.trim().split('\n').map((l) => { const m = JSON.parse(l); delete m.images_per_s; delete m.seconds; return m; });
   assert.deepEqual(strip(mb), strip(ma));
 });
+
+test('predict, cam and counterfactual run on a trained run and write what they promise', async () => {
+  const run = join(dir, 'whole');
+  if (!existsSync(join(run, 'model.safetensors'))) assert.equal(await runCli(['train', '--data', data, '--profile', 'quick', '--arch', 'densenet-tiny', '--size', '64', '--epochs', '1', '--out', run]).done, 0);
+  const scores = join(dir, 'scores.csv');
+  assert.equal(await runCli(['predict', '--run', run, '--data', data, '--out', scores]).done, 0);
+  const rows = (await readFile(scores, 'utf8')).trim().split('\n');
+  assert.equal(rows[0], 'id,path,patient,study,label,score');
+  const split = JSON.parse(await readFile(join(run, 'split.json'), 'utf8'));
+  assert.equal(rows.length - 1, split.test.length);
+  for (const r of rows.slice(1)) { const p = Number(r.split(',').at(-1)); assert.ok(p >= 0 && p <= 1); }
+
+  const boxes = join(data, 'labels.coco.json');
+  const cam = join(dir, 'cam');
+  assert.equal(await runCli(['cam', '--run', run, '--data', data, '--boxes', boxes, '--out', cam, '--max-files', '3']).done, 0);
+  const per = JSON.parse(await readFile(join(cam, 'attention.json'), 'utf8'));
+  assert.equal(per.length, split.test.length);
+  const withFiles = per.filter((x: { overlay?: string }) => x.overlay);
+  assert.equal(withFiles.length, 3);
+  const npy = await readFile(join(cam, withFiles[0].map));
+  assert.equal(npy.subarray(1, 6).toString('latin1'), 'NUMPY');
+  assert.equal(npy.length - npy.readUInt16LE(8) - 10, 64 * 64 * 4);
+
+  const cf = join(dir, 'cf.json');
+  assert.equal(await runCli(['counterfactual', '--run', run, '--data', data, '--boxes', boxes, '--out', cf]).done, 0);
+  const r = JSON.parse(await readFile(cf, 'utf8'));
+  assert.equal(r.images.length, r.n);
+  assert.ok(r.covered.mean_abs_delta >= 0 && r.covered.flip_rate <= 1);
+});
