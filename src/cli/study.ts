@@ -7,8 +7,8 @@ export function register(program: Command): void {
   program.command('study')
     .description('Run Yi et al.\'s study: train one model per arm (original, covered, labels-only, random-cover control), compare AUCs (paired DeLong), measure label attention (Grad-CAM) and run the counterfactual cover test; ends in results.json and report.html. With no --data it runs on the built-in synthetic phantom.')
     .option('--data <dir>', 'dataset folder (MURA layout, GRAZPEDWRI-DX, CSV manifest); default: generate the phantom')
-    .option('--boxes <file>', 'label boxes (COCO, YOLO folder, CSV, Presidio JSON), or "truth" for the data\'s own labels.coco.json (the phantom\'s true boxes); default: the detector finds them')
-    .option('--detect', 'find label boxes with the detector (the default when --boxes is not given)')
+    .option('--boxes <file>', 'label boxes (COCO, YOLO folder, CSV, Presidio JSON), or "truth" for the data\'s own labels.coco.json (the phantom\'s true boxes); default: the detector finds them (the phantom: its true boxes)')
+    .option('--detect', 'use the detector\'s boxes (the default with --data and no --boxes; on the phantom the true boxes are used and the detector is scored)')
     .option('--profile <name>', 'quick (densenet-small, 128 px, few epochs: CPU) or paper (densenet121, 320 px, MURA recipe: GPU)', 'quick')
     .option('--arms <list>', `comma-separated arms from ${ARM_NAMES.join(', ')}`, DEFAULT_ARMS.join(','))
     .option('--out <dir>', 'study folder (rerunning skips finished steps)', 'study')
@@ -33,7 +33,7 @@ export function register(program: Command): void {
       const train = Object.fromEntries(Object.entries({ epochs: o.epochs, size: o.size, arch: o.arch }).filter(([, v]) => v !== undefined));
       const started = Date.now();
       const r = await runStudy({
-        out: o.out, data: o.data, boxes: o.boxes, profile: checkChoice('--profile', o.profile, ['quick', 'paper'] as const),
+        out: o.out, data: o.data, boxes: o.boxes, detect: Boolean(o.detect), profile: checkChoice('--profile', o.profile, ['quick', 'paper'] as const),
         arms, seed: o.seed, margin: o.margin, threads: o.threads, phantom, train, overlays: o.overlays,
       });
       if (o.json) { printJson(r); return; }

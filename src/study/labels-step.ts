@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dataset } from '../data/types.js';
+import type { Dataset, ImageRecord } from '../data/types.js';
 import { readImage } from '../data/read-image.js';
 import type { LabelBox } from '../labels/types.js';
 import { readBoxes, writeBoxes, datasetSizes } from '../labels/formats/index.js';
@@ -8,29 +8,20 @@ import { detectLabels, loadDetectorModel } from '../labels/detect/detector.js';
 import { evaluate, type Evaluation } from '../labels/detect/evaluate.js';
 import { progress } from '../util/progress.js';
 
-export type DetectorSummary = Evaluation & { source: 'detector' | 'given'; truth: string | null; failed: number };
+/** How the detector did against the data's true boxes, and on which images it was scored. */
+export type DetectorSummary = Evaluation & { scored_on: string; truth: string; failed: number };
 
-/**
- * The study's label boxes: the user's file when given, else the detector's. When the data carries true boxes
- * (the phantom's labels.coco.json), the detector is scored against them. Writes the boxes used to `outPath`.
- */
-export async function findLabels(ds: Dataset, given: string | undefined, outPath: string, dataDir: string): Promise<DetectorSummary | null> {
-  const sizes = await datasetSizes(ds);
-  const truthPath = join(dataDir, 'labels.coco.json');
-  if (given) {
-    // 'truth': the dataset's own true boxes (the phantom's labels.coco.json).
-    if (given === 'truth' && !existsSync(truthPath)) throw new Error(`--boxes truth: ${truthPath} not found`);
-    const boxes = await readBoxes(given === 'truth' ? truthPath : given, { dataset: ds });
-    await writeBoxes(outPath, boxes, 'coco', sizes);
-    return null;
-  }
+/** Where the study's label boxes come from. */
+export type BoxSource = { kind: 'file'; path: string } | { kind: 'truth' } | { kind: 'detect' };
+
+async function detectAll(records: readonly ImageRecord[]): Promise<{ boxes: LabelBox[]; failed: number }> {
   const model = loadDetectorModel();
-  const found: LabelBox[] = [];
+  const boxes: LabelBox[] = [];
   let failed = 0;
-  const bar = progress('detect labels', ds.records.length);
-  for (const r of ds.records) {
+  const bar = progress('detect labels', records.length);
+  for (const r of records) {
     try {
-      found.push(...detectLabels(await readImage(r.path), r.id, model));
+      boxes.push(...detectLabels(await readImage(r.path), r.id, model));
     } catch (err) {
       failed++;
       process.stderr.write(`skipped ${r.path}: ${(err as Error).message}\n`);
@@ -38,8 +29,31 @@ export async function findLabels(ds: Dataset, given: string | undefined, outPath
     bar.tick();
   }
   bar.stop();
-  await writeBoxes(outPath, found, 'coco', sizes);
-  if (!existsSync(truthPath)) return null;
-  const truth = await readBoxes(truthPath, { dataset: ds });
-  return { ...evaluate(found, truth, ds.records.length), source: 'detector', truth: truthPath, failed };
+  return { boxes, failed };
+}
+
+/**
+ * Write the study's label boxes to `outPath`: the user's file, the data's own true boxes (the phantom's
+ * labels.coco.json), or the detector's. Whenever the data has true boxes, the detector is scored against them
+ * on `scoreOn` (the test images), so the report says how well boxes would be found without the truth.
+ */
+export async function findLabels(ds: Dataset, source: BoxSource, outPath: string, dataDir: string, scoreOn: readonly ImageRecord[]): Promise<DetectorSummary | null> {
+  const sizes = await datasetSizes(ds);
+  const truthPath = join(dataDir, 'labels.coco.json');
+  const hasTruth = existsSync(truthPath);
+  if (source.kind === 'truth' && !hasTruth) throw new Error(`--boxes truth: ${truthPath} not found`);
+  let detected: { boxes: LabelBox[]; failed: number } | undefined;
+  if (source.kind === 'detect') {
+    detected = await detectAll(ds.records);
+    await writeBoxes(outPath, detected.boxes, 'coco', sizes);
+  } else {
+    const boxes = await readBoxes(source.kind === 'truth' ? truthPath : source.path, { dataset: ds });
+    await writeBoxes(outPath, boxes, 'coco', sizes);
+  }
+  if (!hasTruth) return null;
+  const ids = new Set(scoreOn.map((r) => r.id));
+  const truth = (await readBoxes(truthPath, { dataset: ds })).filter((b) => ids.has(b.file));
+  detected ??= await detectAll(scoreOn);
+  const found = detected.boxes.filter((b) => ids.has(b.file));
+  return { ...evaluate(found, truth, ids.size), scored_on: `${ids.size} test images`, truth: truthPath, failed: detected.failed };
 }

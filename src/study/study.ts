@@ -18,7 +18,7 @@ import { writeJsonAtomic } from '../util/atomic.js';
 import { ARMS, DEFAULT_ARMS, type ArmName } from './arms.js';
 import { StepLog } from './steps.js';
 import { compareArm, type ArmComparison } from './compare-arms.js';
-import { findLabels, type DetectorSummary } from './labels-step.js';
+import { findLabels, type BoxSource, type DetectorSummary } from './labels-step.js';
 import { makePhantom, type PhantomOptions } from './phantom-step.js';
 import { describeDataset, type DatasetSummary } from './dataset-summary.js';
 import { versions } from './versions.js';
@@ -30,8 +30,10 @@ export interface StudyOptions {
   out: string;
   /** Dataset folder; the built-in phantom is generated when absent. */
   data?: string;
-  /** Label boxes file; otherwise the detector finds them. */
+  /** Label boxes file, or 'truth' for the data's own labels.coco.json; otherwise the detector finds them. */
   boxes?: string;
+  /** Use the detector's boxes even on the phantom (whose true boxes are the default there). */
+  detect?: boolean;
   profile?: Profile;
   arms?: readonly ArmName[];
   seed?: number;
@@ -105,7 +107,10 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
 
   // 2. Labels: given boxes, or the detector (scored against the truth when the data has one).
   const boxesPath = join(out, 'boxes.coco.json');
-  const labels = await log.run('labels', () => findLabels(ds, opts.boxes, boxesPath, dataDir));
+  // With no boxes named: the phantom's true boxes (the detector is scored on the side), else the detector.
+  const source: BoxSource = opts.boxes === 'truth' || (!opts.boxes && !opts.detect && !opts.data) ? { kind: 'truth' }
+    : opts.boxes ? { kind: 'file', path: opts.boxes } : { kind: 'detect' };
+  const labels = await log.run('labels', () => findLabels(ds, source, boxesPath, dataDir, splits.test));
   const boxes: LabelBox[] = await readBoxes(boxesPath);
   const boxIndex = indexBoxes(boxes);
 
@@ -195,7 +200,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   const summary: StudyResults = {
     tool: 'confound',
     created: new Date().toISOString(),
-    config: { profile, seed, margin, arms, parallel, threads_per_arm: trainThreads, data: opts.data ?? null, boxes: opts.boxes ?? 'detector', split: splits.how, train: trainCfg, phantom: phantom ?? null },
+    config: { profile, seed, margin, arms, parallel, threads_per_arm: trainThreads, data: opts.data ?? null, boxes: source.kind === 'file' ? source.path : source.kind, split: splits.how, train: trainCfg, phantom: phantom ?? null },
     dataset: { ...(await describeDataset(ds, splits, boxIndex)), excluded_from_arms: excluded.length },
     detector: labels,
     arms: results,
