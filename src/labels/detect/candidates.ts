@@ -6,6 +6,7 @@
 import type { GrayImage } from '../../data/image.js';
 import { downsample, whiteTopHat, type Raster } from './morph.js';
 import { labelComponents, type Component } from './components.js';
+import { countHoles } from './features.js';
 
 /** Longest side of the working copy: larger images are box-downsampled by an integer factor to about this. */
 export const WORKING_SIDE = 512;
@@ -142,7 +143,7 @@ export function groupCandidates(w: Working): Candidate[] {
     for (let j = i + 1; j < comps.length; j++) {
       const a = comps[i], b = comps[j];
       const sa = size(a), sb = size(b);
-      if (Math.max(sa, sb) > 2.5 * Math.min(sa, sb)) continue;
+      if (Math.max(sa, sb) > 2 * Math.min(sa, sb)) continue;
       if (gap(a, b) > 0.5 * Math.max(sa, sb)) continue;
       if (Math.abs(meanVal(a) - meanVal(b)) > 0.35 * range) continue;
       if (overlap(a, b) > 0.2) continue;
@@ -161,10 +162,13 @@ export function groupCandidates(w: Working): Candidate[] {
   const clusters = new Map<number, Component[]>();
   comps.forEach((c, i) => { const r = find(i); (clusters.get(r) ?? clusters.set(r, []).get(r)!).push(c); });
   for (const g of clusters.values()) if (g.length > 3 && g.length <= 12) add(g);
-  // frames: a component whose box encloses others of its level takes them in
+  // frames: a closed outline (a component with a hole) whose box encloses others of its level takes them in;
+  // bent wires and screws can enclose a box without enclosing a hole
   for (const f of comps) {
     const inside = comps.filter((c) => c !== f && c.labels === f.labels && c.x0 >= f.x0 && c.x1 <= f.x1 && c.y0 >= f.y0 && c.y1 <= f.y1);
-    if (inside.length > 0 && inside.length <= 6) add([f, ...inside]);
+    if (inside.length === 0 || inside.length > 6) continue;
+    const fm = memberMask(boxOf([f]), w.img.width);
+    if (countHoles(fm.mask, fm.bw, fm.bh) > 0) add([f, ...inside]);
   }
   const index = new Map(comps.map((c, i) => [c, i]));
   const base = [...out];

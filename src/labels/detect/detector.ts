@@ -6,6 +6,10 @@ import { groupCandidates, prepare, type Candidate, type Working } from './candid
 import { candidateFeatures, FEATURE_NAMES } from './features.js';
 import { glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
 import { predict, type MlpWeights } from './mlp.js';
+import { elongation } from './components.js';
+
+/** Principal-axis ratio above which a component is a wire or an edge, never a glyph (an "I" is about 5). */
+export const MAX_ELONGATION = 10;
 
 export interface DetectorModel {
   version: 1;
@@ -63,7 +67,9 @@ export interface ScoredCandidate { cand: Candidate; box: Rect; probs: number[]; 
 export function scoreCandidates(w: Working, cands: Candidate[], model: DetectorModel): ScoredCandidate[] {
   return cands.map((cand) => {
     const f = candidateFeatures(w, cand);
-    const probs = predict(model.verifier, f);
+    // a member thinner than any letter stroke run (a wire, a plate edge) rules the candidate out
+    const wire = cand.members.some((m) => elongation(m).ratio > MAX_ELONGATION);
+    const probs = wire ? [1, 0, 0] : predict(model.verifier, f);
     const raw = { x: cand.x0, y: cand.y0, w: cand.x1 - cand.x0 + 1, h: cand.y1 - cand.y0 + 1 };
     return { cand, box: refineBox(raw, cand.isHolder ? model.refiner.holders : model.refiner.components), probs, score: 1 - probs[0] };
   });

@@ -103,6 +103,7 @@ export function fitDetector(set: TrainingSet, seed: number, provenance: Record<s
     version: 1,
     trained: { ...provenance, seed, images: set.images, truths: set.truths, candidate_recall: Math.round((reachable / Math.max(set.truths, 1)) * 1e4) / 1e4,
       candidates: xs.length, positives: ys.filter((y) => y > 0).length, glyphs: gx.length },
-    verifier, reader, refiner, minScore: 0.5, minReadConfidence: 0.6,
+    // a high default threshold: on unseen phantoms it trades little recall for much precision
+    verifier, reader, refiner, minScore: 0.95, minReadConfidence: 0.6,
   };
 }
