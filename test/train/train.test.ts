@@ -18,23 +18,26 @@ let data: string;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'confound-train-'));
   data = join(dir, 'data');
-  // Strong confounding and easy findings: a few epochs must already find the signal.
-  await generateDataset(data, { studies: 160, size: 128, seed: 11, confound: 1, testConfound: 1, difficulty: 0.2 });
+  await generateDataset(data, { studies: 160, size: 128, seed: 11 });
 });
 after(async () => { await rm(dir, { recursive: true, force: true }); });
 
-test('a phantom training run (densenet-small, 128 px, 3 epochs) reaches a validation AUC well above 0.5', async () => {
+test('a phantom training run (densenet-small, 128 px, 2 epochs) learns a visible property: hand/finger/wrist vs the rest', async () => {
+  // The loop's own correctness (inputs matched to targets, optimiser, schedule, best-epoch weights) is tested on a
+  // signal a CNN picks up in an epoch. The phantom's abnormalities are subtle on purpose and take far longer.
   const ds = await loadDataset(data);
-  const s = studySplits(ds.records, 0);
+  const hand = new Set(['XR_HAND', 'XR_FINGER', 'XR_WRIST']);
+  const records = ds.records.map((r) => ({ ...r, label: (hand.has(r.part ?? '') ? 1 : 0) as 0 | 1 }));
+  const s = studySplits(records, 0);
   const run = join(dir, 'run-auc');
-  const r = await train({ train: s.train, valid: s.valid }, run, { arch: 'densenet-small', size: 128, epochs: 3, batch: 16, lr: 1e-3, seed: 0, threads: 2 });
-  assert.equal(r.history.length, 3);
+  const r = await train({ train: s.train, valid: s.valid }, run, { arch: 'densenet-small', size: 128, epochs: 2, batch: 16, lr: 2e-3, seed: 0, threads: 2 });
+  assert.equal(r.history.length, 2);
   const lines = (await readFile(join(run, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(lines.map((l) => l.epoch), [1, 2, 3]);
+  assert.deepEqual(lines.map((l) => l.epoch), [1, 2]);
   const scores = await scoreRecords(run, s.test);
   const testAuc = auc(scores.map((x) => x.label as number), scores.map((x) => x.score));
-  assert.ok(r.bestAuc > 0.7, `best validation AUC ${r.bestAuc}`);
-  assert.ok(testAuc > 0.65, `test AUC ${testAuc}`);
+  assert.ok(r.bestAuc > 0.8, `best validation AUC ${r.bestAuc}`);
+  assert.ok(testAuc > 0.8, `test AUC ${testAuc}`);
 });
 
 function runCli(args: string[]): { child: ReturnType<typeof spawn>; done: Promise<number> } {
