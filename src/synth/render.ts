@@ -195,8 +195,8 @@ export function renderImage(spec: RenderSpec): RenderedImage {
   const frac = f && site && (f.kind === 'fracture' || (f.kind === 'hardware' && f.withFracture)) ? (() => {
     const a = (f.angle * Math.PI) / 180;
     const nx = site.ax * Math.cos(a) - site.ay * Math.sin(a), ny = site.ax * Math.sin(a) + site.ay * Math.cos(a);
-    const disp = f.strength * rng.uniform(0.5, 1.5) * 5 * s256 * (rng.bool() ? 1 : -1);
-    return { nx, ny, dx: -site.ay * disp - site.ax * disp * 0.3, dy: site.ax * disp - site.ay * disp * 0.3, w: Math.max(0.7, (1.2 + 2.2 * f.strength) * s256), depth: Math.min(0.95, 0.35 + 0.65 * f.strength), phase: rng.uniform(0, 6) };
+    const disp = f.strength * rng.uniform(0.7, 1.5) * 11 * s256 * (rng.bool() ? 1 : -1);
+    return { nx, ny, dx: -site.ay * disp - site.ax * disp * 0.3, dy: site.ax * disp - site.ay * disp * 0.3, w: Math.max(0.7, (1.2 + 4.5 * f.strength) * s256), depth: Math.min(0.95, 0.35 + 0.65 * f.strength), phase: rng.uniform(0, 6) };
   })() : null;
   for (const p of placed) {
     const isTarget = p === target;
@@ -273,8 +273,8 @@ export function renderImage(spec: RenderSpec): RenderedImage {
   const labels: RenderedLabel[] = [];
   const lead = lr.bool(0.6) ? sigma * 0.8 : 0;
   const shapes: LabelShape[] = [
-    { category: 'laterality', text: spec.laterality, font: spec.markerFont, style: spec.markerStyle, height: size * lr.uniform(0.075, 0.12) },
-    { category: 'technologist', text: spec.technologist.initials, font: spec.technologist.font, style: 'plain', height: size * lr.uniform(0.06, 0.085) },
+    { category: 'laterality', text: spec.laterality, font: spec.markerFont, style: spec.markerStyle, height: size * lr.uniform(0.09, 0.14) },
+    { category: 'technologist', text: spec.technologist.initials, font: spec.technologist.font, style: 'plain', height: size * lr.uniform(0.075, 0.1) },
   ];
   const taken: [number, number, number][] = [];
   const baseAngle = field.angle + (lr.bool(0.1) ? lr.pick([-1, 1]) * Math.PI / 2 : 0);
