@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 need=(g++ make python3)
 [ -n "${LIBTORCH:-}" ] || need+=(libtorch-dev)
 if [ "${1:-}" = "--test" ]; then
-  need+=(r-cran-proc python3-sklearn chromium)
+  need+=(r-cran-proc python3-sklearn python3-torch python3-torchvision chromium)
 fi
 missing=()
 for p in "${need[@]}"; do
