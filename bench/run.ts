@@ -12,6 +12,8 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   engine: () => import('./engine.js'),
   compare: () => import('./compare.js'),
   detect: () => import('./detect.js'),
+  train: () => import('./train.js'),
+  audit: () => import('./audit.js'),
 };
 
 async function main(argv: string[]): Promise<void> {
