@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 
+#include "cpu_allocator.h"
 #include "engine.h"
 
 namespace {
@@ -314,6 +315,7 @@ Napi::Value Version(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  confound::install_caching_cpu_allocator(std::size_t{4} << 30);
   exports.Set("create", Napi::Function::New(env, Create));
   exports.Set("trainStep", Napi::Function::New(env, TrainStep));
   exports.Set("lossAndGradients", Napi::Function::New(env, LossAndGradients));

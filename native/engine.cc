@@ -103,19 +103,21 @@ double Engine::train_step(const torch::Tensor& images, const torch::Tensor& targ
 
 LossAndGradients Engine::loss_and_gradients(const torch::Tensor& images, const torch::Tensor& targets,
                                             const torch::Tensor& weights) {
-  // Train mode updates BN running statistics: put them back afterwards.
-  std::vector<std::pair<torch::Tensor, torch::Tensor>> saved;
-  for (auto& buffer : net_->buffers()) saved.emplace_back(buffer, buffer.clone());
+  // Train mode updates BN running statistics: put them back afterwards, also when the forward pass throws.
+  struct RestoreBuffers {
+    std::vector<std::pair<torch::Tensor, torch::Tensor>> saved;  // live, copy
+    ~RestoreBuffers() {
+      torch::NoGradGuard no_grad;
+      for (auto& [live, copy] : saved) live.copy_(copy);
+    }
+  } restore;
+  for (auto& buffer : net_->buffers()) restore.saved.emplace_back(buffer, buffer.clone());
   net_->train();
   auto loss = loss_on(images, targets, weights);
   auto named = net_->named_parameters();
   std::vector<torch::Tensor> params;
   for (auto& p : named) params.push_back(p.value());
   auto grads = torch::autograd::grad({loss}, params);
-  {
-    torch::NoGradGuard no_grad;
-    for (auto& [live, copy] : saved) live.copy_(copy);
-  }
   LossAndGradients out{loss.item<double>(), {}};
   for (size_t i = 0; i < grads.size(); ++i) out.gradients.push_back({named[i].key(), to_host(grads[i])});
   return out;
@@ -142,10 +144,6 @@ void Engine::set_learning_rate(double lr) {
   for (auto& group : optimizer_->param_groups()) {
     static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
   }
-}
-
-double Engine::learning_rate() const {
-  return static_cast<const torch::optim::AdamOptions&>(optimizer_->param_groups().at(0).options()).lr();
 }
 
 std::vector<NamedTensor> Engine::get_state() {

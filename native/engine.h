@@ -44,7 +44,6 @@ class Engine {
   CamData cam_data(const torch::Tensor& images, const std::string& layer);
 
   void set_learning_rate(double lr);
-  double learning_rate() const;
   std::vector<std::string> layer_names() const { return net_->layer_names(); }
   std::string device() const { return device_.str(); }
   int64_t channels() const { return net_->config.in_channels; }

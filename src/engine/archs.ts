@@ -4,7 +4,7 @@
  */
 export const ARCHS = {
   /** torchvision densenet121: growth 32, blocks 6/12/24/16, 64 initial features, bottleneck 4x growth. */
-  densenet121: { blocks: 4, description: 'torchvision DenseNet-121 (7.0M parameters at 1 channel)' },
+  densenet121: { blocks: 4, description: 'torchvision DenseNet-121 (6.95M parameters at 1 channel)' },
   /** growth 16, blocks 2/4/6/4, 32 initial features, bottleneck 4x growth: quick CPU studies at 128 px. */
   'densenet-small': { blocks: 4, description: 'slim DenseNet-BC: growth 16, blocks 2/4/6/4, 32 initial features' },
   /** growth 4, blocks 2/2, 8 initial features, bottleneck 2x growth: tests only. */
