@@ -1,5 +1,6 @@
 #include "densenet.h"
 
+#include <optional>
 #include <stdexcept>
 
 namespace confound {
@@ -101,11 +102,14 @@ void DenseNetImpl::reset_like_torchvision() {
 }
 
 torch::Tensor DenseNetImpl::forward(const torch::Tensor& input, const std::string& layer, torch::Tensor* captured) {
-  // Capturing: keep the layer output untouched (later in-place ReLUs run on a copy) so both the
-  // activation values and d logit / d activation refer to that layer's output.
+  // Capturing, only d logit / d captured is wanted: the layers before it run without autograd, and the
+  // graph starts at the captured output as a leaf. The rest runs on a copy, so in-place ReLUs leave it intact.
+  std::optional<torch::NoGradGuard> before_capture;
+  if (captured != nullptr) before_capture.emplace();
   auto capture = [&](const torch::Tensor& out) {
-    *captured = out;
-    return out.clone();
+    before_capture.reset();
+    *captured = out.detach().requires_grad_(true);
+    return captured->clone();
   };
   torch::Tensor x = input;
   for (auto& [name, stage] : features->stages) {
