@@ -3,12 +3,12 @@ import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadDataset } from '../data/load.js';
-import type { Dataset, ImageRecord } from '../data/types.js';
+import type { ImageRecord } from '../data/types.js';
 import type { LabelBox } from '../labels/types.js';
-import { readBoxes, writeBoxes, indexBoxes } from '../labels/formats/index.js';
+import { readBoxes, writeBoxes, indexBoxes, datasetSizes } from '../labels/formats/index.js';
 import { maskDataset } from '../variants/mask-dataset.js';
 import { Model } from '../engine/index.js';
-import { train, scoreRecords, writeScores, studySplits, QUICK_PROFILE, PAPER_PROFILE, BEST_WEIGHTS, type TrainConfig, type ScoredImage } from '../train/index.js';
+import { train, scoreRecords, writeScores, studySplits, QUICK_PROFILE, PAPER_PROFILE, BEST_WEIGHTS, TrainConfigSchema, type TrainConfig, type ScoredImage } from '../train/index.js';
 import { writeSplitFile } from '../train/split-file.js';
 import { letterbox } from '../data/letterbox.js';
 import { camRecords } from '../explain/run-cam.js';
@@ -93,6 +93,8 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   const margin = opts.margin ?? 2;
   const log = await StepLog.open(out);
   const trainCfg: Partial<TrainConfig> = { ...(profile === 'paper' ? PAPER_PROFILE : QUICK_PROFILE), seed, ...opts.train };
+  // The settings every arm trains with, defaults filled in once (CAM and the counterfactual need size/mean/std).
+  const modelCfg = TrainConfigSchema.parse(trainCfg);
   const cores = opts.threads ?? availableParallelism();
   // On a GPU (paper profile) arms train one after another with every thread; on a CPU, side by side.
   const parallel = opts.parallel ?? (trainCfg.device === 'cuda' || profile === 'paper' ? 1 : Math.max(1, Math.min(cores, arms.length)));
@@ -122,7 +124,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
       let armBoxes = boxesPath;
       if (spec.categories) {
         armBoxes = join(out, 'arms', `${arm}.boxes.coco.json`);
-        await writeBoxes(armBoxes, boxes.filter((b) => spec.categories!.includes(b.category)), 'coco', await imageSizes(ds));
+        await writeBoxes(armBoxes, boxes.filter((b) => spec.categories!.includes(b.category)), 'coco', await datasetSizes(ds));
       }
       const summary = await maskDataset({ data: dataDir, boxes: armBoxes, out: armDir(out, arm), mode: spec.mode!, margin, seed });
       for (const issue of summary.issues.slice(0, 5)) process.stderr.write(`arm ${arm}: skipped ${issue.file}: ${issue.message}\n`);
@@ -130,6 +132,11 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
     });
   }
   const armData = (arm: ArmName) => (arm === 'original' ? dataDir : armDir(out, arm));
+  const listed = new Map<ArmName, Promise<SplitRecords>>();
+  const recordsOf = (arm: ArmName) => {
+    if (!listed.has(arm)) listed.set(arm, armRecords(armData(arm), splits));
+    return listed.get(arm)!;
+  };
   // The arms are compared image by image: an image an arm could not be made for leaves every arm.
   const excluded = await log.run('pairing', async () => {
     const missing = new Set<string>();
@@ -152,7 +159,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   const trained = new Map<ArmName, { val_auc: number; best_epoch: number }>();
   const trainOne = async (arm: ArmName) => {
     const runDir = join(out, 'runs', arm);
-    const records = await armRecords(armData(arm), splits);
+    const records = await recordsOf(arm);
     trained.set(arm, await log.run(`train:${arm}`, async () => {
       await writeSplitFile(runDir, { ...records, how: splits.how });
       const r = await train({ train: records.train, valid: records.valid, name: arm }, runDir, { ...trainCfg, threads: trainThreads }, true);
@@ -162,7 +169,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   await inPool(arms, parallel, trainOne);
   for (const arm of arms) {
     const runDir = join(out, 'runs', arm);
-    const records = await armRecords(armData(arm), splits);
+    const records = await recordsOf(arm);
     const scorePath = join(out, 'scores', `${arm}.csv`);
     scores.set(arm, await log.run(`predict:${arm}`, async () => {
       const rows = await scoreRecords(runDir, records.test, cores);
@@ -177,11 +184,10 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
     const cmp = compareArm(scores.get(arm)!, arm === 'original' ? undefined : scores.get('original'), arm);
     const attention = await log.run(`cam:${arm}`, async () => {
       const runDir = join(out, 'runs', arm);
-      const records = (await armRecords(armData(arm), splits)).test;
+      const records = (await recordsOf(arm)).test;
       using model = await Model.load(join(runDir, BEST_WEIGHTS), { threads: cores });
-      const cfg = trainCfg as TrainConfig;
       const per = await camRecords(model, records, boxIndex, {
-        size: cfg.size, mean: cfg.mean ?? 0.5, std: cfg.std ?? 0.25, outDir: join(out, 'cam', arm), maxFiles: opts.overlays ?? 24,
+        size: modelCfg.size, mean: modelCfg.mean, std: modelCfg.std, outDir: join(out, 'cam', arm), maxFiles: opts.overlays ?? 24,
       });
       await writeJsonAtomic(join(out, 'cam', arm, 'attention.json'), per);
       return summariseAttention(per, seed);
@@ -195,7 +201,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   }
 
   // 8. Counterfactual cover test on the original model (and per category when labels have categories).
-  const cf = await log.run('counterfactual', () => counterfactualOf(out, trainCfg as TrainConfig, splits.test, boxIndex, seed, margin, cores));
+  const cf = await log.run('counterfactual', () => counterfactualOf(out, modelCfg, splits.test, boxIndex, seed, margin, cores));
 
   const summary: StudyResults = {
     tool: 'confound',
@@ -230,8 +236,10 @@ async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => 
 
 function armDir(out: string, arm: ArmName): string { return join(out, 'arms', arm); }
 
+type SplitRecords = { train: ImageRecord[]; valid: ImageRecord[]; test: ImageRecord[] };
+
 /** The same split's records, looked up by id in an arm's (masked) copy of the data. */
-async function armRecords(dir: string, splits: { train: ImageRecord[]; valid: ImageRecord[]; test: ImageRecord[] }) {
+async function armRecords(dir: string, splits: SplitRecords): Promise<SplitRecords> {
   const ds = await loadDataset(dir, { verify: 'none' });
   const byId = new Map(ds.records.map((r) => [r.id, r]));
   const map = (rs: ImageRecord[]) => rs.map((r) => {
@@ -242,10 +250,6 @@ async function armRecords(dir: string, splits: { train: ImageRecord[]; valid: Im
   return { train: map(splits.train), valid: map(splits.valid), test: map(splits.test) };
 }
 
-async function imageSizes(ds: Dataset) {
-  const { datasetSizes } = await import('../labels/formats/io.js');
-  return datasetSizes(ds);
-}
 
 type CounterfactualSummary = Omit<CounterfactualResult, 'images'>;
 
@@ -263,7 +267,7 @@ async function counterfactualOf(out: string, cfg: TrainConfig, test: ImageRecord
   using model = await Model.load(join(out, 'runs', 'original', BEST_WEIGHTS), { threads });
   const scorer: Scorer = {
     batchSize: 16,
-    prepare: (img) => letterbox(img, cfg.size, { normalize: { mean: cfg.mean ?? 0.5, std: cfg.std ?? 0.25 } }).image.data,
+    prepare: (img) => letterbox(img, cfg.size, { normalize: { mean: cfg.mean, std: cfg.std } }).image.data,
     score: (batch, n) => model.predict(batch, { n, height: cfg.size, width: cfg.size }),
   };
   const all = await counterfactual(scorer, test, boxes, { margin, seed });
