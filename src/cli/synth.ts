@@ -24,14 +24,15 @@ export function register(program: Command): void {
     .option('--confound-on <which>', `label category that carries the confound: ${CONFOUND_ON.join('|')}`, d.confoundOn)
     .option('--difficulty <d>', 'subtlety of findings, 0 (obvious) .. 1 (very subtle)', num('difficulty'), d.difficulty)
     .option('--bits <b>', 'PNG bit depth, 8 or 16', num('bits'), d.bits)
+    .option('--no-labels', 'burn no labels in (label-free images, e.g. for pretraining)')
     .option('--json', 'print a JSON summary on stdout')
-    .action(async (o: { out: string; studies: number; size: number; seed: number; confound: number; testConfound: number; confoundOn: string; difficulty: number; bits: number; json?: boolean }) => {
+    .action(async (o: { out: string; studies: number; size: number; seed: number; confound: number; testConfound: number; confoundOn: string; difficulty: number; bits: number; labels: boolean; json?: boolean }) => {
       const confoundOn = checkChoice('--confound-on', o.confoundOn, CONFOUND_ON) as ConfoundOn;
       const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'synth {bar} {value}/{total} images', clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
       let started = false;
       const summary = await generateDataset(o.out, {
         studies: o.studies, size: o.size, seed: o.seed, confound: o.confound, testConfound: o.testConfound,
-        confoundOn, difficulty: o.difficulty, bits: o.bits as 8 | 16,
+        confoundOn, difficulty: o.difficulty, bits: o.bits as 8 | 16, ...(o.labels ? {} : { labels: false }),
       }, (done, total) => {
         if (!bar) return;
         if (!started) { bar.start(total, 0); started = true; }

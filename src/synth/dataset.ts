@@ -42,11 +42,11 @@ export interface SynthSummary {
 
 export type Progress = (done: number, total: number) => void;
 
-export function renderSpecFor(study: StudySpec, image: ImageSpec, size: number) {
+export function renderSpecFor(study: StudySpec, image: ImageSpec, size: number, labels = true) {
   return {
     part: study.part, view: image.view, laterality: study.laterality, finding: study.finding,
     technologist: study.technologist, markerStyle: study.markerStyle, markerFont: study.markerFont,
-    size, seed: image.seed,
+    size, seed: image.seed, labels,
   };
 }
 
@@ -120,7 +120,7 @@ async function writeImages(out: string, meta: DatasetMeta, progress?: Progress):
   let done = 0;
   for (let k = 0; k < jobs.length; k++) {
     const { s, im } = jobs[k];
-    const r = renderImage(renderSpecFor(s, im, size));
+    const r = renderImage(renderSpecFor(s, im, size, meta.options.labels !== false));
     const id = k + 1;
     coco.images.push({ id, file_name: im.path, width: size, height: size });
     for (const l of r.labels) {

@@ -24,6 +24,8 @@ export interface RenderSpec {
   markerFont: FontName;
   size: number;
   seed: number;
+  /** false: no burned-in labels. */
+  labels?: boolean;
 }
 
 export interface RenderedLabel { category: SynthLabelCategory; text: string; bbox: [number, number, number, number] }
@@ -278,7 +280,7 @@ export function renderImage(spec: RenderSpec): RenderedImage {
   ];
   const taken: [number, number, number][] = [];
   const baseAngle = field.angle + (lr.bool(0.1) ? lr.pick([-1, 1]) * Math.PI / 2 : 0);
-  shapes.forEach((shape, k) => {
+  if (spec.labels !== false) shapes.forEach((shape, k) => {
     const r = labelRadius(shape);
     const near = k === 1 && lr.bool(0.6) ? taken[0] : undefined;
     const [u, v] = placeLabel(field, r, taken, lr, near);

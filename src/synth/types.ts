@@ -23,6 +23,8 @@ export interface SynthOptions {
   /** 0 = obvious findings, 1 = very subtle. */
   difficulty: number;
   bits: 8 | 16;
+  /** Burn labels in (default); false gives label-free images, e.g. to pretrain a model that has never seen text. */
+  labels?: boolean;
 }
 
 export interface Technologist {
