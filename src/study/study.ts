@@ -22,6 +22,7 @@ import { findLabels, type BoxSource, type DetectorSummary } from './labels-step.
 import { makePhantom, type PhantomOptions } from './phantom-step.js';
 import { describeDataset, type DatasetSummary } from './dataset-summary.js';
 import { versions } from './versions.js';
+import { attributeEffect } from './attribution.js';
 import { renderReport } from '../report/index.js';
 
 export type Profile = 'quick' | 'paper';
@@ -211,7 +212,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
     detector: labels,
     arms: results,
     counterfactual: flattenCounterfactual(cf.all),
-    by_category: byCategory(results, cf.categories),
+    by_category: byCategory(results, cf.all, cf.categories),
     versions: await versions(),
     timings: log.timings,
   };
@@ -282,7 +283,7 @@ async function counterfactualOf(out: string, cfg: TrainConfig, test: ImageRecord
   return { all: withoutImages(all), categories };
 }
 
-function byCategory(arms: ArmResult[], cf: Record<string, unknown>): Record<string, unknown> {
+function byCategory(arms: ArmResult[], all: CounterfactualSummary, cf: Record<string, CounterfactualSummary>): Record<string, unknown> {
   const original = arms.find((a) => a.name === 'original');
   const covered = arms.find((a) => a.name === 'covered');
   const perArm = arms.filter((a) => a.name.startsWith('cover-')).map((a) => ({
@@ -290,7 +291,11 @@ function byCategory(arms: ArmResult[], cf: Record<string, unknown>): Record<stri
     // Share of the covered arm's AUC change that covering this category alone reproduces.
     share_of_covered_effect: original && covered && covered.auc !== original.auc ? (a.auc - original.auc) / (covered.auc - original.auc) : null,
   }));
-  return { arms: perArm, counterfactual: cf, attention: original?.attention_by_category ?? {} };
+  const armShares = Object.fromEntries(perArm.map((a) => [a.arm.slice('cover-'.length), a.share_of_covered_effect]));
+  return {
+    arms: perArm, counterfactual: cf, attention: original?.attention_by_category ?? {},
+    attribution: Object.keys(cf).length ? attributeEffect(all, cf, armShares) : null,
+  };
 }
 
 export async function readResults(dir: string): Promise<StudyResults> {
