@@ -17,6 +17,7 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'override the profile\'s epochs', intArg('--epochs', 1))
     .option('--size <px>', 'override the profile\'s input size', intArg('--size', 16))
     .option('--arch <arch>', 'override the profile\'s architecture: densenet121 | densenet-small')
+    .option('--weights <file>', 'starting weights (safetensors, torchvision names), or none for random; default: the quick profile\'s shipped phantom-pretrained densenet-small, none for paper')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--studies <n>', 'phantom: number of studies', intArg('--studies', 10))
     .option('--confound <k>', 'phantom: label/outcome confounding on train and valid, 0..1', numArg('--confound', 0, 1))
@@ -30,7 +31,7 @@ export function register(program: Command): void {
       const phantom = Object.fromEntries(Object.entries({
         studies: o.studies, confound: o.confound, testConfound: o.testConfound, confoundOn: o.confoundOn,
       }).filter(([, v]) => v !== undefined));
-      const train = Object.fromEntries(Object.entries({ epochs: o.epochs, size: o.size, arch: o.arch }).filter(([, v]) => v !== undefined));
+      const train = Object.fromEntries(Object.entries({ epochs: o.epochs, size: o.size, arch: o.arch, weights: o.weights }).filter(([, v]) => v !== undefined));
       const started = Date.now();
       const r = await runStudy({
         out: o.out, data: o.data, boxes: o.boxes, detect: Boolean(o.detect), profile: checkChoice('--profile', o.profile, ['quick', 'paper'] as const),
@@ -46,6 +47,11 @@ export function register(program: Command): void {
         const c = r.counterfactual;
         process.stdout.write(`  counterfactual (original model): covering labels |dp| ${c.mean_abs_delta.toFixed(3)}, flips ${(100 * c.flip_rate).toFixed(1)}%;` +
           ` random-cover control |dp| ${c.random_cover.mean_abs_delta.toFixed(3)}, flips ${(100 * c.random_cover.flip_rate).toFixed(1)}%\n`);
+      }
+      const attribution = r.by_category.attribution;
+      if (attribution) {
+        const shares = Object.entries(attribution.categories).map(([k, v]) => `${k} ${v.share_of_effect === null ? '–' : `${(100 * v.share_of_effect).toFixed(0)}%`}`).join(', ');
+        process.stdout.write(`  by category: share of the cover effect ${shares}; attributed to ${attribution.attributed_to.join(' and ') || 'none'}\n`);
       }
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { train, studySplits, QUICK_PROFILE, PAPER_PROFILE, type TrainConfig } from '../train/index.js';
+import { train, studySplits, profileSettings } from '../train/index.js';
 import { writeSplitFile, applySplitFile } from '../train/split-file.js';
 import { checkChoice } from '../util/options.js';
 import { intArg, numArg, loadDatasetReported, printJson } from './common.js';
@@ -10,24 +10,25 @@ export function register(program: Command): void {
     .requiredOption('--data <dir>', 'dataset folder (MURA layout, GRAZPEDWRI-DX, CSV manifest)')
     .requiredOption('--out <run>', 'run folder (config, metrics.jsonl, checkpoints, model.safetensors)')
     .option('--variant-of <run>', 'train on the same patient split as this earlier run (for arms built from the same images)')
-    .option('--profile <name>', 'quick (densenet-small, 128 px) or paper (densenet121, 320 px)', 'paper')
+    .option('--profile <name>', 'quick (densenet-small, 128 px, from the shipped phantom-pretrained weights) or paper (densenet121, 320 px)', 'paper')
     .option('--arch <arch>', 'densenet121 | densenet-small')
     .option('--size <px>', 'input size', intArg('--size', 16))
     .option('--epochs <n>', 'epochs', intArg('--epochs', 1))
     .option('--batch <n>', 'batch size', intArg('--batch', 1))
     .option('--lr <lr>', 'initial learning rate', numArg('--lr', 0))
     .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', intArg('--seed'), 0)
-    .option('--weights <file>', 'start from pretrained safetensors (torchvision DenseNet names; RGB conv0 summed to 1 channel)')
+    .option('--weights <file>', 'start from pretrained safetensors (torchvision DenseNet names; RGB conv0 summed to 1 channel), or none for random weights')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--device <d>', 'cpu or cuda', 'cpu')
     .option('--resume', 'continue a killed run from its last checkpoint')
     .option('--json', 'print the result as JSON')
     .action(async (o) => {
-      const profile = checkChoice('--profile', o.profile, ['quick', 'paper'] as const) === 'quick' ? QUICK_PROFILE : PAPER_PROFILE;
+      const profile = checkChoice('--profile', o.profile, ['quick', 'paper'] as const);
       const ds = await loadDatasetReported(o.data);
       const splits = o.variantOf ? await applySplitFile(o.variantOf, ds.records) : studySplits(ds.records, o.seed);
-      const cfg: Partial<TrainConfig> = { ...profile, seed: o.seed, device: o.device };
-      for (const k of ['arch', 'size', 'epochs', 'batch', 'lr', 'weights', 'threads'] as const) if (o[k] !== undefined) (cfg as Record<string, unknown>)[k] = o[k];
+      const cfg = profileSettings(profile, {
+        seed: o.seed, device: o.device, arch: o.arch, size: o.size, epochs: o.epochs, batch: o.batch, lr: o.lr, weights: o.weights, threads: o.threads,
+      });
       await writeSplitFile(o.out, splits);
       const result = await train({ train: splits.train, valid: splits.valid }, o.out, cfg, Boolean(o.resume));
       const last = result.history[result.history.length - 1];

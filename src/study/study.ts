@@ -8,7 +8,7 @@ import type { LabelBox } from '../labels/types.js';
 import { readBoxes, writeBoxes, indexBoxes, datasetSizes } from '../labels/formats/index.js';
 import { maskDataset } from '../variants/mask-dataset.js';
 import { Model } from '../engine/index.js';
-import { train, scoreRecords, writeScores, studySplits, QUICK_PROFILE, PAPER_PROFILE, BEST_WEIGHTS, TrainConfigSchema, type TrainConfig, type ScoredImage } from '../train/index.js';
+import { train, scoreRecords, writeScores, studySplits, profileSettings, BEST_WEIGHTS, TrainConfigSchema, type TrainConfig, type ScoredImage, type Profile } from '../train/index.js';
 import { writeSplitFile } from '../train/split-file.js';
 import { letterbox } from '../data/letterbox.js';
 import { camRecords } from '../explain/run-cam.js';
@@ -22,10 +22,10 @@ import { findLabels, type BoxSource, type DetectorSummary } from './labels-step.
 import { makePhantom, type PhantomOptions } from './phantom-step.js';
 import { describeDataset, type DatasetSummary } from './dataset-summary.js';
 import { versions } from './versions.js';
-import { attributeEffect } from './attribution.js';
+import { attributeEffect, type Attribution } from './attribution.js';
 import { renderReport } from '../report/index.js';
 
-export type Profile = 'quick' | 'paper';
+export type { Profile };
 
 export interface StudyOptions {
   out: string;
@@ -75,7 +75,7 @@ export interface StudyResults {
   arms: ArmResult[];
   /** The original model's cover test: the covered effect's numbers at top level, the control under random_cover. */
   counterfactual: (CounterfactualResult['covered'] & Omit<CounterfactualResult, 'images' | 'covered'>) | null;
-  by_category: Record<string, unknown>;
+  by_category: CategoryResults;
   versions: Record<string, string>;
   timings: Record<string, number>;
 }
@@ -93,7 +93,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   const arms = [...new Set<ArmName>(['original', ...(opts.arms ?? DEFAULT_ARMS)])];
   const margin = opts.margin ?? 2;
   const log = await StepLog.open(out);
-  const trainCfg: Partial<TrainConfig> = { ...(profile === 'paper' ? PAPER_PROFILE : QUICK_PROFILE), seed, ...opts.train };
+  const trainCfg = profileSettings(profile, { seed, ...opts.train });
   // The settings every arm trains with, defaults filled in once (CAM and the counterfactual need size/mean/std).
   const modelCfg = TrainConfigSchema.parse(trainCfg);
   const cores = opts.threads ?? availableParallelism();
@@ -283,7 +283,14 @@ async function counterfactualOf(out: string, cfg: TrainConfig, test: ImageRecord
   return { all: withoutImages(all), categories };
 }
 
-function byCategory(arms: ArmResult[], all: CounterfactualSummary, cf: Record<string, CounterfactualSummary>): Record<string, unknown> {
+export interface CategoryResults {
+  arms: { arm: string; auc: number; ci: [number, number]; p_vs_original: number | null; share_of_covered_effect: number | null }[];
+  counterfactual: Record<string, CounterfactualSummary>;
+  attention: AttentionSummary['by_category'];
+  attribution: Attribution | null;
+}
+
+function byCategory(arms: ArmResult[], all: CounterfactualSummary, cf: Record<string, CounterfactualSummary>): CategoryResults {
   const original = arms.find((a) => a.name === 'original');
   const covered = arms.find((a) => a.name === 'covered');
   const perArm = arms.filter((a) => a.name.startsWith('cover-')).map((a) => ({

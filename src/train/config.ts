@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /** Everything a training run depends on; stored in RUN/config.json so a run can be resumed and audited. */
@@ -26,6 +27,33 @@ export type TrainConfig = z.infer<typeof TrainConfigSchema>;
  * validation images the validation loss is noisy, and dividing the rate at every uptick had it 1000x smaller
  * by epoch 8, before the model had learnt anything.
  */
-export const QUICK_PROFILE: Partial<TrainConfig> = { arch: 'densenet-small', size: 128, epochs: 16, batch: 16, lr: 2e-3, patience: 4 };
+export const QUICK_PROFILE: Partial<TrainConfig> = {
+  arch: 'densenet-small', size: 128, epochs: 16, batch: 16, lr: 2e-3, patience: 4, weights: shippedWeights('densenet-small-phantom.safetensors'),
+};
+/**
+ * Starting weights shipped with the tool (models/). The quick profile's were pretrained by
+ * scripts/pretrain-quick.sh on label-free phantom radiographs: a from-scratch DenseNet learns next to nothing
+ * about fractures in the quick profile's budget (as the paper's ImageNet start stands in for), and a model that
+ * has never seen burned-in text neither favours nor ignores labels.
+ */
+export function shippedWeights(file: string): string {
+  return fileURLToPath(new URL(`../../../models/${file}`, import.meta.url));
+}
+
+export type Profile = 'quick' | 'paper';
+
+/**
+ * A profile's settings with overrides. The profile's starting weights stay only while its architecture does;
+ * `weights: 'none'` starts from random weights.
+ */
+export function profileSettings(profile: Profile, overrides: Partial<TrainConfig> = {}): Partial<TrainConfig> {
+  const base = { ...(profile === 'paper' ? PAPER_PROFILE : QUICK_PROFILE) };
+  if (overrides.arch !== undefined && overrides.arch !== base.arch) delete base.weights;
+  const cfg: Partial<TrainConfig> = { ...base };
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (cfg as Record<string, unknown>)[k] = v;
+  if (cfg.weights === 'none') delete cfg.weights;
+  return cfg;
+}
+
 /** The paper's setting: DenseNet-121 at 320 px with the MURA recipe (meant for a GPU). */
 export const PAPER_PROFILE: Partial<TrainConfig> = { arch: 'densenet121', size: 320, epochs: 10, batch: 8, lr: 1e-4 };
