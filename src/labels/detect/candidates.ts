@@ -9,12 +9,17 @@ import { labelComponents, type Component } from './components.js';
 import { countHoles } from './features.js';
 
 /** Longest side of the working copy: larger images are box-downsampled by an integer factor to about this. */
-export const WORKING_SIDE = 512;
+export const WORKING_SIDE = 256;
+/** Longest side of the fine copy that crops (stage 2, L/R reading) are taken from. */
+export const FINE_SIDE = 512;
 
 export interface Working {
   /** Downsample factor from the source image to the working copy. */
   factor: number;
   img: Raster;
+  /** The fine copy (the source downsampled by fineFactor), for crops. */
+  fine: Raster;
+  fineFactor: number;
   top: Raster;
   /** Components at each threshold level (low to high), so labels fused to neighbours at a low level separate at a higher one. */
   levels: Level[];
@@ -22,6 +27,8 @@ export interface Working {
   p01: number; p50: number; p99: number; pmax: number;
   /** Top-hat structuring element size in working pixels. */
   k: number;
+  /** Summed-area table of img, (width+1) x (height+1), so any rectangle's mean costs four reads. */
+  sat: Float64Array;
 }
 
 export interface Level { threshold: number; labels: Int32Array; components: Component[] }
@@ -68,7 +75,10 @@ function percentiles(data: Float32Array, qs: number[]): number[] {
 export function prepare(image: GrayImage): Working {
   const side = Math.max(image.width, image.height);
   const factor = Math.max(1, Math.floor(side / WORKING_SIDE));
-  const img = downsample({ width: image.width, height: image.height, data: image.data }, factor);
+  const fineFactor = Math.max(1, Math.floor(side / FINE_SIDE));
+  const fine = downsample({ width: image.width, height: image.height, data: image.data }, fineFactor);
+  // floor(floor(n / a) / b) = floor(n / ab), and block means of block means are block means
+  const img = factor % fineFactor === 0 ? downsample(fine, factor / fineFactor) : downsample({ width: image.width, height: image.height, data: image.data }, factor);
   const wside = Math.max(img.width, img.height);
   const k = Math.max(7, Math.min(25, 2 * Math.round(wside / 48) + 1));
   const top = whiteTopHat(img, k);
@@ -92,7 +102,18 @@ export function prepare(image: GrayImage): Working {
     for (const c of components) c.uid = li * 1_000_000 + c.id;
     levels.push({ threshold: t, labels: lab.labels, components });
   });
-  return { factor, img, top, levels, p01, p50, p99, pmax, k };
+  return { factor, img, fine, fineFactor, top, levels, p01, p50, p99, pmax, k, sat: summedArea(img) };
+}
+
+/** Summed-area table: sat[(y+1)*(w+1) + x+1] is the sum of img over [0..x] x [0..y]. */
+export function summedArea(img: Raster): Float64Array {
+  const w = img.width, h = img.height, W1 = w + 1;
+  const sat = new Float64Array(W1 * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) { row += img.data[y * w + x]; sat[(y + 1) * W1 + x + 1] = sat[y * W1 + x + 1] + row; }
+  }
+  return sat;
 }
 
 const size = (c: { x0: number; y0: number; x1: number; y1: number }) => Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
@@ -208,23 +229,31 @@ export function memberMask(c: Candidate, W: number): { mask: Uint8Array; bw: num
 }
 
 export function findHolder(w: Working, c: Candidate): { box: Candidate; contrast: number; sides: number } | null {
-  const W = w.img.width, H = w.img.height, d = w.img.data;
+  const W = w.img.width, H = w.img.height, d = w.img.data, sat = w.sat, W1 = W + 1;
   const s = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
   const maxD = Math.ceil(0.8 * s) + 3;
   const range = Math.max(w.pmax - w.p01, 1e-3);
   const lineMean = (x0: number, y0: number, x1: number, y1: number): number => {
     if (x0 < 0 || y0 < 0 || x1 >= W || y1 >= H) return NaN;
-    let sum = 0;
-    for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) sum += d[y * W + x];
+    const sum = sat[(y1 + 1) * W1 + x1 + 1] - sat[y0 * W1 + x1 + 1] - sat[(y1 + 1) * W1 + x0] + sat[y0 * W1 + x0];
     return sum / ((x1 - x0 + 1) * (y1 - y0 + 1));
   };
-  const inner: number[] = [];
   const { mask } = memberMask(c, W);
   const bw = c.x1 - c.x0 + 1;
-  for (let y = c.y0; y <= c.y1; y++) for (let x = c.x0; x <= c.x1; x++) if (!mask[(y - c.y0) * bw + x - c.x0]) inner.push(d[y * W + x]);
-  if (inner.length < 4) return null;
-  inner.sort((a, b) => a - b);
-  const level = inner[inner.length >> 1];
+  // the patch level: median of the non-letter pixels, from a 256-bin histogram over the image's range
+  const hist = new Uint16Array(256);
+  const scale = 255.999 / range;
+  let n = 0;
+  for (let y = c.y0; y <= c.y1; y++) for (let x = c.x0; x <= c.x1; x++) {
+    if (mask[(y - c.y0) * bw + x - c.x0]) continue;
+    const b = (d[y * W + x] - w.p01) * scale;
+    hist[b <= 0 ? 0 : b >= 255 ? 255 : b | 0]++;
+    n++;
+  }
+  if (n < 4) return null;
+  let bin = 0;
+  for (let acc = hist[0]; acc <= n >> 1; acc += hist[++bin]);
+  const level = w.p01 + (bin + 0.5) / scale;
   const thr = 0.05 * range;
   const line = (side: number, k: number) => side === 0 ? lineMean(c.x0 - k, c.y0, c.x0 - k, c.y1) : side === 1 ? lineMean(c.x0, c.y0 - k, c.x1, c.y0 - k)
     : side === 2 ? lineMean(c.x1 + k, c.y0, c.x1 + k, c.y1) : lineMean(c.x0, c.y1 + k, c.x1, c.y1 + k);

@@ -1,10 +1,14 @@
-/** The detector: candidate stage, learned verifier/categoriser, non-maximum suppression, L/R reading. */
+/**
+ * The detector: candidate stage on a working copy, a learned verifier/categoriser (stage 1), a second learned
+ * stage that rescores the likely candidates seeing their overlapping alternatives and the full-resolution crop,
+ * non-maximum suppression, and L/R reading.
+ */
 import { readFileSync } from 'node:fs';
 import type { GrayImage } from '../../data/image.js';
 import type { LabelBox, LabelCategory } from '../types.js';
 import { groupCandidates, prepare, type Candidate, type Working } from './candidates.js';
 import { candidateFeatures, FEATURE_NAMES } from './features.js';
-import { glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
+import { cropImage, glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
 import { predict, type MlpWeights } from './mlp.js';
 import { elongation } from './components.js';
 
@@ -17,6 +21,12 @@ export interface DetectorModel {
   trained: Record<string, unknown>;
   /** Verifier/categoriser over candidate features; classes background, laterality, technologist. */
   verifier: MlpWeights;
+  /**
+   * Stage 2, over candidates whose stage-1 score reaches `rescoreFrom`: candidate features, context features
+   * (the alternatives that enclose it, that it encloses, that overlap it) and the crop's glyph features; same classes.
+   */
+  rescorer: MlpWeights;
+  rescoreFrom: number;
   /** L/R reader over glyph features; classes L, R. */
   reader: MlpWeights;
   /**
@@ -46,7 +56,8 @@ export function loadDetectorModel(path: string | URL = DEFAULT_MODEL_URL): Detec
   } catch (err) {
     throw new Error(`${String(path)}: cannot read detector weights (${(err as Error).message}); run \`confound detect-train\` to make them`);
   }
-  if (m.version !== 1 || m.verifier?.features?.join() !== FEATURE_NAMES.join() || m.reader?.features?.join() !== GLYPH_FEATURE_NAMES.join()) {
+  if (m.version !== 1 || m.verifier?.features?.join() !== FEATURE_NAMES.join() || m.reader?.features?.join() !== GLYPH_FEATURE_NAMES.join()
+    || m.rescorer?.features?.join() !== RESCORER_FEATURE_NAMES.join()) {
     throw new Error(`${String(path)}: detector weights do not match this version's features; retrain with \`confound detect-train\``);
   }
   return m;
@@ -61,17 +72,75 @@ export function refineBox(b: Rect, offsets: readonly number[]): Rect {
   return { x: b.x - l * b.w, y: b.y - t * b.h, w, h };
 }
 
-export interface ScoredCandidate { cand: Candidate; box: Rect; probs: number[]; score: number }
+export interface ScoredCandidate { cand: Candidate; box: Rect; probs: number[]; score: number; features: number[] }
 
-/** Score every candidate and refine its box (in working pixels). */
+/** Score every candidate (stage 1) and refine its box (in working pixels). */
 export function scoreCandidates(w: Working, cands: Candidate[], model: DetectorModel): ScoredCandidate[] {
   return cands.map((cand) => {
-    const f = candidateFeatures(w, cand);
+    const features = candidateFeatures(w, cand);
     // a member thinner than any letter stroke run (a wire, a plate edge) rules the candidate out
     const wire = cand.members.some((m) => elongation(m).ratio > MAX_ELONGATION);
-    const probs = wire ? [1, 0, 0] : predict(model.verifier, f);
+    const probs = wire ? [1, 0, 0] : predict(model.verifier, features);
     const raw = { x: cand.x0, y: cand.y0, w: cand.x1 - cand.x0 + 1, h: cand.y1 - cand.y0 + 1 };
-    return { cand, box: refineBox(raw, cand.isHolder ? model.refiner.holders : model.refiner.components), probs, score: 1 - probs[0] };
+    return { cand, box: refineBox(raw, cand.isHolder ? model.refiner.holders : model.refiner.components), probs, score: 1 - probs[0], features };
+  });
+}
+
+export const CONTEXT_FEATURE_NAMES = [
+  'logit', 'lat_share', 'encl_logit', 'encl_log_area', 'encl_holder', 'inside_logit', 'inside_log_area', 'inside_count',
+  'peer_logit', 'rank',
+] as const;
+export const RESCORER_FEATURE_NAMES = [...FEATURE_NAMES, ...CONTEXT_FEATURE_NAMES, ...GLYPH_FEATURE_NAMES.map((n) => `crop_${n}`)];
+
+/** What stage 2 knows of a candidate's neighbours: its refined box (any frame), stage-1 probabilities, whether it is a holder box. */
+export interface Alternative { box: Rect; probs: number[]; holder: boolean }
+
+const logit = (p: number) => Math.log(Math.max(p, 1e-4) / Math.max(1 - p, 1e-4));
+
+/**
+ * Context of each candidate among the others of its image (all with stage-1 score >= the rescoring floor):
+ * its own logit and laterality share, the best-scoring candidate enclosing it (logit, log area ratio, holder),
+ * the best one inside it (logit, log area ratio, count), the best other overlapping one, and its score rank
+ * among those overlapping it. "Enclosing" is 70 % of the smaller box inside the larger, 1.2x its area.
+ */
+export function contextFeatures(alts: readonly Alternative[]): number[][] {
+  const score = (a: Alternative) => 1 - a.probs[0];
+  const area = (r: Rect) => r.w * r.h;
+  return alts.map((a, i) => {
+    let encl = -1, inside = -1, peer = 0, insideCount = 0, rank = 0;
+    for (let j = 0; j < alts.length; j++) {
+      if (j === i) continue;
+      const b = alts[j];
+      const ix = Math.max(0, Math.min(a.box.x + a.box.w, b.box.x + b.box.w) - Math.max(a.box.x, b.box.x));
+      const iy = Math.max(0, Math.min(a.box.y + a.box.h, b.box.y + b.box.h) - Math.max(a.box.y, b.box.y));
+      const inter = ix * iy;
+      if (inter <= 0) continue;
+      const sa = area(a.box), sb = area(b.box);
+      if (inter / sa >= 0.7 && sb >= 1.2 * sa) { if (encl < 0 || score(b) > score(alts[encl])) encl = j; }
+      else if (inter / sb >= 0.7 && sa >= 1.2 * sb) { insideCount++; if (inside < 0 || score(b) > score(alts[inside])) inside = j; }
+      else if (inter / (sa + sb - inter) >= 0.2) peer = Math.max(peer, score(b));
+      if (score(b) > score(a)) rank++;
+    }
+    const catTot = a.probs[1] + a.probs[2] || 1;
+    const e = encl >= 0 ? alts[encl] : null, n = inside >= 0 ? alts[inside] : null;
+    return [
+      logit(score(a)), a.probs[1] / catTot,
+      e ? logit(score(e)) : -10, e ? Math.log(area(e.box) / area(a.box)) : 0, e?.holder ? 1 : 0,
+      n ? logit(score(n)) : -10, n ? Math.log(area(a.box) / area(n.box)) : 0, Math.min(insideCount, 5),
+      logit(peer), Math.min(rank, 5),
+    ];
+  });
+}
+
+/** Stage 2: rescore the candidates with stage-1 score >= model.rescoreFrom (the rest are dropped). */
+export function rescore(w: Working, image: GrayImage, scored: ScoredCandidate[], model: DetectorModel): ScoredCandidate[] {
+  const likely = scored.filter((s) => s.score >= model.rescoreFrom);
+  const ctx = contextFeatures(likely.map((s) => ({ box: s.box, probs: s.probs, holder: Boolean(s.cand.isHolder) })));
+  return likely.map((s, i) => {
+    const f = w.factor;
+    const crop = cropImage(w.fine, { x: s.cand.x0 * f, y: s.cand.y0 * f, w: (s.cand.x1 - s.cand.x0 + 1) * f, h: (s.cand.y1 - s.cand.y0 + 1) * f }, w.fineFactor);
+    const probs = predict(model.rescorer, [...s.features, ...ctx[i], ...glyphFeatures(crop)]);
+    return { ...s, probs, score: 1 - probs[0] };
   });
 }
 
@@ -135,7 +204,8 @@ export interface DetectOptions { minScore?: number }
 /** Find burned-in labels in one image; boxes are in the image's own pixel coordinates. */
 export function detectLabels(image: GrayImage, file: string, model: DetectorModel, opts: DetectOptions = {}): DetectedBox[] {
   const w = prepare(image);
-  const kept = joinWords(suppress(scoreCandidates(w, groupCandidates(w), model), opts.minScore ?? model.minScore));
+  const scored = rescore(w, image, scoreCandidates(w, groupCandidates(w), model), model);
+  const kept = joinWords(suppress(scored, opts.minScore ?? model.minScore));
   return kept.map((s) => toBox(w, s, file, model, image));
 }
 
@@ -158,7 +228,7 @@ function toBox(w: Working, s: ScoredCandidate, file: string, model: DetectorMode
     score: round4(s.score), categoryScore: round4(category === 'other' ? 1 - catProbs[0] / catTot : catProbs[ci] / catTot),
   };
   if (category === 'laterality') {
-    const p = predict(model.reader, glyphFeatures(w, cand));
+    const p = predict(model.reader, glyphFeatures(cropImage(w.fine, box, w.fineFactor)));
     const ri = p[1] > p[0] ? 1 : 0;
     if (p[ri] >= model.minReadConfidence) box.text = model.reader.classes[ri];
   }

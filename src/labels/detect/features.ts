@@ -69,18 +69,20 @@ export function candidateFeatures(w: Working, c: Candidate): number[] {
       }
     }
   }
-  const ring: number[] = [];
+  let ringN = 0, ringSum = 0, ringSq = 0;
   const pad = 2;
   for (let y = c.y0 - pad; y <= c.y1 + pad; y++) {
     if (y < 0 || y >= H) continue;
+    const inRows = y >= c.y0 && y <= c.y1;
     for (let x = c.x0 - pad; x <= c.x1 + pad; x++) {
       if (x < 0 || x >= W) continue;
-      if (x >= c.x0 && x <= c.x1 && y >= c.y0 && y <= c.y1) continue;
-      ring.push(w.img.data[y * W + x]);
+      if (inRows && x === c.x0) { x = c.x1; continue; }
+      const v = w.img.data[y * W + x];
+      ringN++; ringSum += v; ringSq += v * v;
     }
   }
-  const ringMean = ring.length ? mean(ring) : w.p50;
-  const ringStd = ring.length ? Math.sqrt(mean(ring.map((v) => (v - ringMean) ** 2))) : 0;
+  const ringMean = ringN ? ringSum / ringN : w.p50;
+  const ringStd = ringN ? Math.sqrt(Math.max(0, ringSq / ringN - ringMean * ringMean)) : 0;
   const meanVal = sumVal / area;
   const meanTop = sumTop / area;
   const contrast = (meanVal - ringMean) / range;

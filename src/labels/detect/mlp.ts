@@ -29,10 +29,13 @@ export function predict(m: MlpWeights, x: readonly number[]): number[] {
 
 export interface TrainOptions {
   hidden: number;
+  /** Passes over the rows. */
   epochs: number;
   learningRate: number;
   l2: number;
   seed: number;
+  /** Rows per Adam step (rows shuffled each epoch); default: all rows (full batch). */
+  batchSize?: number;
   /** Per-class loss weights (default: inverse class frequency, normalised). */
   classWeights?: number[];
 }
@@ -43,71 +46,74 @@ export function trainMlp(xs: number[][], ys: number[], classes: string[], featur
   if (n === 0) throw new Error('trainMlp: no training rows');
   const mean = Array.from({ length: d }, (_, i) => xs.reduce((s, r) => s + r[i], 0) / n);
   const std = Array.from({ length: d }, (_, i) => Math.sqrt(xs.reduce((s, r) => s + (r[i] - mean[i]) ** 2, 0) / n) || 1);
-  const X = xs.map((r) => r.map((v, i) => (v - mean[i]) / std[i]));
+  const X = new Float64Array(n * d);
+  xs.forEach((r, k) => r.forEach((v, i) => { X[k * d + i] = (v - mean[i]) / std[i]; }));
   const counts = classes.map((_, c) => ys.filter((y) => y === c).length);
   const cw = opts.classWeights ?? counts.map((k) => (k ? n / (C * k) : 0));
   const rng = new Rng(opts.seed);
-  const w1 = Array.from({ length: H }, () => Array.from({ length: d }, () => rng.normal(0, 1 / Math.sqrt(d))));
-  const b1 = new Array<number>(H).fill(0);
-  const w2 = Array.from({ length: C }, () => Array.from({ length: H }, () => rng.normal(0, 1 / Math.sqrt(H))));
-  const b2 = new Array<number>(C).fill(0);
-  const params = [w1.flat(), b1, w2.flat(), b2];
-  const m1 = params.map((p) => new Float64Array(p.length)), v1 = params.map((p) => new Float64Array(p.length));
+  // parameters in one flat vector: w1 (H x d), b1 (H), w2 (C x H), b2 (C)
+  const oB1 = H * d, oW2 = oB1 + H, oB2 = oW2 + C * H, P = oB2 + C;
+  const p = new Float64Array(P);
+  for (let i = 0; i < H * d; i++) p[i] = rng.normal(0, 1 / Math.sqrt(d));
+  for (let i = 0; i < C * H; i++) p[oW2 + i] = rng.normal(0, 1 / Math.sqrt(H));
+  const decays = new Uint8Array(P);
+  decays.fill(1, 0, oB1); decays.fill(1, oW2, oB2);
+  const m1 = new Float64Array(P), v1 = new Float64Array(P), g = new Float64Array(P);
   const beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
   const hid = new Float64Array(H), dh = new Float64Array(H), prob = new Float64Array(C);
+  const batch = Math.min(n, opts.batchSize ?? n);
+  const order = Array.from({ length: n }, (_, i) => i);
+  let step = 0;
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-    const gw1 = new Float64Array(H * d), gb1 = new Float64Array(H), gw2 = new Float64Array(C * H), gb2 = new Float64Array(C);
-    let wsum = 0;
-    for (let r = 0; r < n; r++) {
-      const x = X[r], y = ys[r], wt = cw[y];
-      wsum += wt;
-      for (let j = 0; j < H; j++) {
-        let s = b1[j];
-        const row = w1[j];
-        for (let i = 0; i < d; i++) s += row[i] * x[i];
-        hid[j] = Math.tanh(s);
+    if (batch < n) rng.shuffle(order);
+    for (let start = 0; start < n; start += batch) {
+      const end = Math.min(n, start + batch);
+      g.fill(0);
+      let wsum = 0;
+      for (let q = start; q < end; q++) {
+        const r = order[q], xo = r * d, y = ys[r], wt = cw[y];
+        wsum += wt;
+        for (let j = 0; j < H; j++) {
+          let s = p[oB1 + j];
+          const wo = j * d;
+          for (let i = 0; i < d; i++) s += p[wo + i] * X[xo + i];
+          hid[j] = Math.tanh(s);
+        }
+        let mx = -Infinity;
+        for (let c = 0; c < C; c++) {
+          let s = p[oB2 + c];
+          for (let j = 0; j < H; j++) s += p[oW2 + c * H + j] * hid[j];
+          prob[c] = s; if (s > mx) mx = s;
+        }
+        let tot = 0;
+        for (let c = 0; c < C; c++) { prob[c] = Math.exp(prob[c] - mx); tot += prob[c]; }
+        dh.fill(0);
+        for (let c = 0; c < C; c++) {
+          const gc = wt * (prob[c] / tot - (c === y ? 1 : 0));
+          g[oB2 + c] += gc;
+          for (let j = 0; j < H; j++) { g[oW2 + c * H + j] += gc * hid[j]; dh[j] += gc * p[oW2 + c * H + j]; }
+        }
+        for (let j = 0; j < H; j++) {
+          const gj = dh[j] * (1 - hid[j] * hid[j]);
+          g[oB1 + j] += gj;
+          const wo = j * d;
+          for (let i = 0; i < d; i++) g[wo + i] += gj * X[xo + i];
+        }
       }
-      let mx = -Infinity;
-      for (let c = 0; c < C; c++) {
-        let s = b2[c];
-        for (let j = 0; j < H; j++) s += w2[c][j] * hid[j];
-        prob[c] = s; if (s > mx) mx = s;
-      }
-      let tot = 0;
-      for (let c = 0; c < C; c++) { prob[c] = Math.exp(prob[c] - mx); tot += prob[c]; }
-      dh.fill(0);
-      for (let c = 0; c < C; c++) {
-        const g = wt * (prob[c] / tot - (c === y ? 1 : 0));
-        gb2[c] += g;
-        for (let j = 0; j < H; j++) { gw2[c * H + j] += g * hid[j]; dh[j] += g * w2[c][j]; }
-      }
-      for (let j = 0; j < H; j++) {
-        const g = dh[j] * (1 - hid[j] * hid[j]);
-        gb1[j] += g;
-        for (let i = 0; i < d; i++) gw1[j * d + i] += g * x[i];
+      step++;
+      const lr = opts.learningRate, c1 = 1 - beta1 ** step, c2 = 1 - beta2 ** step;
+      for (let i = 0; i < P; i++) {
+        const gi = g[i] / wsum + (decays[i] ? opts.l2 * p[i] : 0);
+        m1[i] = beta1 * m1[i] + (1 - beta1) * gi;
+        v1[i] = beta2 * v1[i] + (1 - beta2) * gi * gi;
+        p[i] -= (lr * (m1[i] / c1)) / (Math.sqrt(v1[i] / c2) + eps);
       }
     }
-    const grads = [gw1, gb1, gw2, gb2];
-    const lr = opts.learningRate;
-    params.forEach((p, k) => {
-      const g = grads[k], m = m1[k], v = v1[k];
-      const decay = k === 0 || k === 2 ? opts.l2 : 0;
-      for (let i = 0; i < p.length; i++) {
-        const gi = g[i] / wsum + decay * p[i];
-        m[i] = beta1 * m[i] + (1 - beta1) * gi;
-        v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-        p[i] -= (lr * (m[i] / (1 - beta1 ** epoch))) / (Math.sqrt(v[i] / (1 - beta2 ** epoch)) + eps);
-      }
-    });
-    // copy the flat parameter vectors back into the matrices used by the forward pass
-    for (let j = 0; j < H; j++) for (let i = 0; i < d; i++) w1[j][i] = params[0][j * d + i];
-    for (let j = 0; j < H; j++) b1[j] = params[1][j];
-    for (let c = 0; c < C; c++) for (let j = 0; j < H; j++) w2[c][j] = params[2][c * H + j];
-    for (let c = 0; c < C; c++) b2[c] = params[3][c];
   }
   const round = (v: number) => Math.round(v * 1e6) / 1e6;
+  const rows = (off: number, r: number, c: number) => Array.from({ length: r }, (_, j) => Array.from(p.subarray(off + j * c, off + (j + 1) * c), round));
   return {
     classes, features, mean: mean.map(round), std: std.map(round),
-    w1: w1.map((r) => r.map(round)), b1: b1.map(round), w2: w2.map((r) => r.map(round)), b2: b2.map(round),
+    w1: rows(0, H, d), b1: Array.from(p.subarray(oB1, oW2), round), w2: rows(oW2, C, H), b2: Array.from(p.subarray(oB2, P), round),
   };
 }

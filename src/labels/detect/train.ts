@@ -11,32 +11,59 @@ import { parseCoco } from '../formats/coco.js';
 import type { LabelBox } from '../types.js';
 import { groupCandidates, prepare } from './candidates.js';
 import { candidateFeatures, FEATURE_NAMES } from './features.js';
-import { glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
+import { cropImage, glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
 import { trainMlp } from './mlp.js';
-import { refineBox, type DetectorModel, type Rect } from './detector.js';
+import { contextFeatures, MAX_ELONGATION, refineBox, RESCORER_FEATURE_NAMES, type DetectorModel, type Rect } from './detector.js';
+import { elongation } from './components.js';
+import { predict, type MlpWeights } from './mlp.js';
 import { iou } from './evaluate.js';
 
 export const VERIFIER_CLASSES = ['background', 'laterality', 'technologist'];
 export const READER_CLASSES = ['L', 'R'];
 
-interface Row { features: number[]; raw: Rect; holder: boolean; truths: LabelBox[]; glyph?: number[] }
+interface Row {
+  /** Index of the image in the training set (stage 2 sees the candidates of one image together). */
+  image: number;
+  features: number[]; raw: Rect; holder: boolean; truths: LabelBox[];
+  /** Ruled out as a wire before the verifier. */
+  wire: boolean;
+  /** Glyph features of the full-resolution crop of the raw box. */
+  crop: number[];
+}
 
-export interface TrainingSet { rows: Row[]; images: number; truths: number }
+/** Reader training example: glyph features of a marker's (jittered) true box and its letter. */
+interface GlyphRow { features: number[]; text: 'L' | 'R' }
 
-export function emptyTrainingSet(): TrainingSet { return { rows: [], images: 0, truths: 0 }; }
+export interface TrainingSet { rows: Row[]; glyphs: GlyphRow[]; images: number; truths: number }
+
+/** Offsets (fractions of width/height: left, top, right, bottom) applied to true marker boxes for the reader. */
+const GLYPH_JITTER: readonly (readonly [number, number, number, number])[] = [
+  [0, 0, 0, 0], [0.08, 0.08, 0.08, 0.08], [-0.06, -0.06, -0.06, -0.06], [0.1, -0.05, -0.05, 0.1], [-0.05, 0.1, 0.1, -0.05],
+];
+
+export function emptyTrainingSet(): TrainingSet { return { rows: [], glyphs: [], images: 0, truths: 0 }; }
 
 /** Add one image's candidates to the training set. */
 export function addImage(set: TrainingSet, image: GrayImage, truths: readonly LabelBox[]): void {
   const w = prepare(image);
   const f = w.factor;
-  set.images++;
+  const index = set.images++;
   set.truths += truths.length;
   for (const c of groupCandidates(w)) {
     const raw = { x: c.x0 * f, y: c.y0 * f, w: (c.x1 - c.x0 + 1) * f, h: (c.y1 - c.y0 + 1) * f };
     const near = truths.filter((t) => iou(raw, t) > 0);
-    const row: Row = { features: candidateFeatures(w, c), raw, holder: Boolean(c.isHolder), truths: near };
-    if (near.some((t) => t.category === 'laterality' && iou(raw, t) >= 0.15)) row.glyph = glyphFeatures(w, c);
-    set.rows.push(row);
+    set.rows.push({
+      image: index, features: candidateFeatures(w, c), raw, holder: Boolean(c.isHolder), truths: near,
+      wire: c.members.some((m) => elongation(m).ratio > MAX_ELONGATION), crop: glyphFeatures(cropImage(w.fine, raw, w.fineFactor)),
+    });
+  }
+  // the reader sees detected boxes, which are off the true box by a few percent: train it on shifted copies too
+  for (const t of truths) {
+    if (t.category !== 'laterality' || (t.text !== 'L' && t.text !== 'R')) continue;
+    for (const [l, u, r, d] of GLYPH_JITTER) {
+      const box = { x: t.x - l * t.w, y: t.y - u * t.h, w: t.w * (1 + l + r), h: t.h * (1 + u + d) };
+      set.glyphs.push({ features: glyphFeatures(cropImage(w.fine, box, w.fineFactor)), text: t.text });
+    }
   }
 }
 
@@ -79,31 +106,54 @@ export function fitDetector(set: TrainingSet, seed: number, provenance: Record<s
   };
   const refiner = { components: offsets(false), holders: offsets(true) };
   // 2. label candidates by their refined boxes
-  const xs: number[][] = [], ys: number[] = [], gx: number[][] = [], gy: number[] = [];
+  const xs: number[][] = [], ys: number[] = [], used: Row[] = [];
+  const gx = set.glyphs.map((g) => g.features), gy = set.glyphs.map((g) => READER_CLASSES.indexOf(g.text));
   const reached = new Set<string>();
+  const refined = (r: Row) => refineBox(r.raw, r.holder ? refiner.holders : refiner.components);
   for (const r of set.rows) {
-    const b = best(refineBox(r.raw, r.holder ? refiner.holders : refiner.components), r.truths);
+    const b = best(refined(r), r.truths);
     let y: number;
     if (b.truth && b.iou >= 0.5) {
       y = VERIFIER_CLASSES.indexOf(b.truth.category);
       if (y < 0) continue;
       reached.add(`${b.truth.file}|${b.truth.x}|${b.truth.y}|${b.truth.w}|${b.truth.h}`);
-      if (r.glyph && b.truth.category === 'laterality' && (b.truth.text === 'L' || b.truth.text === 'R')) {
-        gx.push(r.glyph); gy.push(READER_CLASSES.indexOf(b.truth.text));
-      }
     } else y = 0; // includes near misses (letters inside a tab, part of a word): the box must be the label's
-    xs.push(r.features); ys.push(y);
+    xs.push(r.features); ys.push(y); used.push(r);
   }
   const reachable = reached.size;
   if (!ys.some((y) => y > 0)) throw new Error('no candidate matched a true box: nothing to learn from');
-  const verifier = trainMlp(xs, ys, VERIFIER_CLASSES, [...FEATURE_NAMES], { hidden: 24, epochs: 600, learningRate: 0.02, l2: 1e-4, seed });
+  const fit1 = (rows: number[], s: number) => trainMlp(rows.map((i) => xs[i]), rows.map((i) => ys[i]), VERIFIER_CLASSES, [...FEATURE_NAMES], STAGE1(s));
+  const all = xs.map((_, i) => i);
+  const verifier = fit1(all, seed);
+  // 3. stage 2 learns from stage-1 scores the way they come on unseen images: each half of the images is scored
+  // by a verifier fitted on the other half (cross-fitting)
+  const oof = new Array<number[]>(xs.length);
+  for (const fold of [0, 1]) {
+    const m: MlpWeights = fit1(all.filter((i) => used[i].image % 2 !== fold), seed + 10 + fold);
+    for (const i of all) if (used[i].image % 2 === fold) oof[i] = used[i].wire ? [1, 0, 0] : predict(m, xs[i]);
+  }
+  const byImage = new Map<number, number[]>();
+  for (const i of all) if (1 - oof[i][0] >= RESCORE_FROM) (byImage.get(used[i].image) ?? byImage.set(used[i].image, []).get(used[i].image)!).push(i);
+  const x2: number[][] = [], y2: number[] = [];
+  for (const rows of byImage.values()) {
+    const ctx = contextFeatures(rows.map((i) => ({ box: refined(used[i]), probs: oof[i], holder: used[i].holder })));
+    rows.forEach((i, k) => { x2.push([...xs[i], ...ctx[k], ...used[i].crop]); y2.push(ys[i]); });
+  }
+  const rescorer = trainMlp(x2, y2, VERIFIER_CLASSES, [...RESCORER_FEATURE_NAMES], { ...STAGE1(seed + 2), hidden: 32 });
   if (gy.length < 4) throw new Error(`only ${gy.length} L/R markers found: not enough to train the reader`);
   const reader = trainMlp(gx, gy, READER_CLASSES, [...GLYPH_FEATURE_NAMES], { hidden: 8, epochs: 400, learningRate: 0.02, l2: 1e-4, seed: seed + 1 });
   return {
     version: 1,
     trained: { ...provenance, seed, images: set.images, truths: set.truths, candidate_recall: Math.round((reachable / Math.max(set.truths, 1)) * 1e4) / 1e4,
-      candidates: xs.length, positives: ys.filter((y) => y > 0).length, glyphs: gx.length },
+      candidates: xs.length, positives: ys.filter((y) => y > 0).length, stage2_candidates: x2.length, stage2_positives: y2.filter((y) => y > 0).length,
+      glyphs: gx.length },
     // a high default threshold: on unseen phantoms it trades little recall for much precision
-    verifier, reader, refiner, minScore: 0.95, minReadConfidence: 0.6,
+    verifier, rescorer, rescoreFrom: RESCORE_FROM, reader, refiner, minScore: MIN_SCORE, minReadConfidence: 0.6,
   };
 }
+
+/** Stage-1 score from which candidates go to stage 2, and the default final score threshold. */
+const RESCORE_FROM = 0.3, MIN_SCORE = 0.5;
+
+/** Mini-batch Adam for the verifiers: 40 passes of 256-row steps. */
+const STAGE1 = (seed: number) => ({ hidden: 24, epochs: 40, batchSize: 256, learningRate: 0.003, l2: 1e-4, seed });
