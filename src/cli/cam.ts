@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { checkChoice } from '../util/options.js';
+import { CAM_TARGETS } from '../explain/cam.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { intArg, openRun, printJson } from './common.js';
 
@@ -13,6 +14,7 @@ export function register(program: Command): void {
     .option('--boxes <file>', 'label boxes (COCO, YOLO, CSV, Presidio)')
     .option('--split <split>', 'train | valid | test | all', 'test')
     .option('--method <m>', 'gradcam | gradcam++', 'gradcam')
+    .option('--target <t>', 'whose evidence: predicted (each image\'s decision) | abnormal | normal', 'predicted')
     .option('--layer <name>', 'layer (torchvision name, e.g. features.denseblock4); default: final features after norm5+ReLU')
     .option('--max-files <n>', 'write overlays and maps for at most this many images', intArg('--max-files'))
     .option('--seed <n>', 'bootstrap seed', intArg('--seed'), 0)
@@ -22,14 +24,15 @@ export function register(program: Command): void {
       const { camRecords } = await import('../explain/run-cam.js');
       const { summariseAttention } = await import('../explain/summary.js');
       const method = checkChoice('--method', o.method, ['gradcam', 'gradcam++'] as const);
+      const target = checkChoice('--target', o.target, CAM_TARGETS);
       const run = await openRun(o);
       const { records, boxes, cfg } = run;
       using model = run.model;
-      const per = await camRecords(model, records, boxes, { size: cfg.size, mean: cfg.mean, std: cfg.std, method, layer: o.layer, outDir: o.out, maxFiles: o.maxFiles });
+      const per = await camRecords(model, records, boxes, { size: cfg.size, mean: cfg.mean, std: cfg.std, method, target, layer: o.layer, outDir: o.out, maxFiles: o.maxFiles });
       await writeJsonAtomic(join(o.out, 'attention.json'), per);
       const summary = o.boxes ? summariseAttention(per, o.seed) : null;
-      if (o.json) { printJson({ images: per.length, method, ...(summary ?? {}) }); return; }
-      process.stdout.write(`${method} for ${per.length} images -> ${o.out}\n`);
+      if (o.json) { printJson({ images: per.length, method, target, ...(summary ?? {}) }); return; }
+      process.stdout.write(`${method} (${target} class) for ${per.length} images -> ${o.out}\n`);
       if (summary) {
         process.stdout.write(`label attention ${(100 * summary.label_attention).toFixed(1)}% (95% CI ${(100 * summary.label_attention_ci[0]).toFixed(1)}-${(100 * summary.label_attention_ci[1]).toFixed(1)}%; ` +
           `chance ${(100 * summary.chance).toFixed(1)}%), pointing game ${(100 * summary.pointing_game).toFixed(1)}% over ${summary.n} images with boxes\n`);

@@ -2,11 +2,21 @@
 export interface LayerCapture {
   activations: Float32Array;
   gradients: Float32Array;
+  /** The abnormal logit per image (needed for the 'predicted' target). */
+  logits?: Float32Array;
   n: number;
   c: number;
   h: number;
   w: number;
 }
+
+/**
+ * Whose evidence a map shows. The model has one logit, for abnormal; the normal class's score is its negative.
+ * 'predicted' follows each image's decision, so an image called normal shows what made it normal (with
+ * 'abnormal' such a map shows only what argued against the decision).
+ */
+export type CamTarget = 'abnormal' | 'normal' | 'predicted';
+export const CAM_TARGETS: readonly CamTarget[] = ['abnormal', 'normal', 'predicted'];
 
 /** One saliency map per image at the layer's resolution (n * h * w). */
 export interface CamMaps { maps: Float32Array; n: number; h: number; w: number }
@@ -21,12 +31,14 @@ export abstract class BaseCam {
   /** Channel weights for image i: c numbers. */
   protected abstract channelWeights(cap: LayerCapture, i: number): Float64Array;
 
-  compute(cap: LayerCapture): CamMaps {
+  compute(cap: LayerCapture, target: CamTarget = 'abnormal'): CamMaps {
     const { n, c, h, w } = cap;
     const plane = h * w;
     const maps = new Float32Array(n * plane);
+    if (target === 'predicted' && !cap.logits) throw new Error('the predicted-class target needs the captured logits');
     for (let i = 0; i < n; i++) {
-      const alpha = this.channelWeights(cap, i);
+      const sign = target === 'abnormal' ? 1 : target === 'normal' ? -1 : cap.logits![i] >= 0 ? 1 : -1;
+      const alpha = this.channelWeights(sign === 1 ? cap : negatedGradients(cap, i), i);
       const acc = new Float64Array(plane);
       for (let k = 0; k < c; k++) {
         const a = alpha[k];
@@ -38,6 +50,14 @@ export abstract class BaseCam {
     }
     return { maps, n, h, w };
   }
+}
+
+/** The capture with image i's gradients negated (d(-logit)/dA: the normal class). */
+function negatedGradients(cap: LayerCapture, i: number): LayerCapture {
+  const size = cap.c * cap.h * cap.w;
+  const gradients = cap.gradients.slice();
+  for (let j = i * size; j < (i + 1) * size; j++) gradients[j] = -gradients[j];
+  return { ...cap, gradients };
 }
 
 /**

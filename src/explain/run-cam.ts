@@ -6,7 +6,7 @@ import type { LabelBox } from '../labels/types.js';
 import type { Model } from '../engine/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { progress } from '../util/progress.js';
-import { CAM_METHODS, type CamMethod } from './cam.js';
+import { CAM_METHODS, type CamMethod, type CamTarget } from './cam.js';
 import { upsample, labelAttention } from './attention.js';
 import { overlayRgb, encodeRgbPng } from './overlay.js';
 import { encodeNpy } from './npy.js';
@@ -29,6 +29,8 @@ export interface CamRunOptions {
   mean: number;
   std: number;
   method?: CamMethod;
+  /** Whose evidence (default: each image's predicted class). */
+  target?: CamTarget;
   layer?: string;
   batch?: number;
   /** Folder for overlays (PNG) and raw maps (.npy); nothing is written when absent. */
@@ -58,7 +60,7 @@ export async function camRecords(model: Model, records: readonly ImageRecord[], 
     const images = new Float32Array(chunk.length * S * S);
     prepared.forEach((p, k) => images.set(p.input, k * S * S));
     const cap = await model.capture(images, { n: chunk.length, height: S, width: S }, opts.layer);
-    const cams = method.compute(cap);
+    const cams = method.compute(cap, opts.target ?? 'predicted');
     for (let k = 0; k < chunk.length; k++) {
       const { r, gray, boxes: bs } = prepared[k];
       const map = upsample(cams.maps.subarray(k * cams.h * cams.w, (k + 1) * cams.h * cams.w), cams.h, cams.w, S, S);

@@ -55,3 +55,16 @@ test('negative evidence is clipped: a map from negative weights is all zero', ()
   const { maps } = new GradCam().compute(cap);
   assert.ok(maps.every((v) => v === 0));
 });
+
+test('the normal class is the abnormal logit negated, and the predicted target follows each image\'s logit', () => {
+  const cap = randomCapture(7, 2);
+  const flipped: LayerCapture = { ...cap, gradients: cap.gradients.map((g) => -g) };
+  const normal = new GradCam().compute(cap, 'normal').maps;
+  assert.deepEqual(normal, new GradCam().compute(flipped, 'abnormal').maps);
+  const plane = cap.h * cap.w;
+  const abnormal = new GradCam().compute(cap, 'abnormal').maps;
+  const predicted = new GradCam().compute({ ...cap, logits: Float32Array.from([0.7, -1.2]) }, 'predicted').maps;
+  assert.deepEqual(predicted.subarray(0, plane), abnormal.subarray(0, plane));
+  assert.deepEqual(predicted.subarray(plane), normal.subarray(plane));
+  assert.throws(() => new GradCam().compute(cap, 'predicted'), /logits/);
+});
