@@ -10,6 +10,8 @@ import { progress } from '../util/progress.js';
 
 /** How the detector did against the data's true boxes, and on which images it was scored. */
 export type DetectorSummary = Evaluation & { scored_on: string; truth: string; failed: number };
+/** The detector was only to be scored on the side (boxes came from elsewhere) and could not run. */
+export type DetectorError = { error: string };
 
 /** Where the study's label boxes come from. */
 export type BoxSource = { kind: 'file'; path: string } | { kind: 'truth' } | { kind: 'detect' };
@@ -37,7 +39,7 @@ async function detectAll(records: readonly ImageRecord[]): Promise<{ boxes: Labe
  * labels.coco.json), or the detector's. Whenever the data has true boxes, the detector is scored against them
  * on `scoreOn` (the test images), so the report says how well boxes would be found without the truth.
  */
-export async function findLabels(ds: Dataset, source: BoxSource, outPath: string, dataDir: string, scoreOn: readonly ImageRecord[]): Promise<DetectorSummary | null> {
+export async function findLabels(ds: Dataset, source: BoxSource, outPath: string, dataDir: string, scoreOn: readonly ImageRecord[]): Promise<DetectorSummary | DetectorError | null> {
   const sizes = await datasetSizes(ds);
   const truthPath = join(dataDir, 'labels.coco.json');
   const hasTruth = existsSync(truthPath);
@@ -53,7 +55,15 @@ export async function findLabels(ds: Dataset, source: BoxSource, outPath: string
   if (!hasTruth) return null;
   const ids = new Set(scoreOn.map((r) => r.id));
   const truth = (await readBoxes(truthPath, { dataset: ds })).filter((b) => ids.has(b.file));
-  detected ??= await detectAll(scoreOn);
+  if (!detected) {
+    // Scoring the detector is a side report when the boxes came from elsewhere: its failure must not stop the study.
+    try {
+      detected = await detectAll(scoreOn);
+    } catch (err) {
+      process.stderr.write(`detector not scored: ${(err as Error).message}\n`);
+      return { error: (err as Error).message };
+    }
+  }
   const found = detected.boxes.filter((b) => ids.has(b.file));
   return { ...evaluate(found, truth, ids.size), scored_on: `${ids.size} test images`, truth: truthPath, failed: detected.failed };
 }

@@ -18,7 +18,7 @@ import { writeJsonAtomic } from '../util/atomic.js';
 import { ARMS, DEFAULT_ARMS, type ArmName } from './arms.js';
 import { StepLog } from './steps.js';
 import { compareArm, type ArmComparison } from './compare-arms.js';
-import { findLabels, type BoxSource, type DetectorSummary } from './labels-step.js';
+import { findLabels, type BoxSource, type DetectorSummary, type DetectorError } from './labels-step.js';
 import { makePhantom, type PhantomOptions } from './phantom-step.js';
 import { describeDataset, type DatasetSummary } from './dataset-summary.js';
 import { versions } from './versions.js';
@@ -71,7 +71,7 @@ export interface StudyResults {
   created: string;
   config: Record<string, unknown>;
   dataset: DatasetSummary;
-  detector: DetectorSummary | null;
+  detector: DetectorSummary | DetectorError | null;
   arms: ArmResult[];
   /** The original model's cover test: the covered effect's numbers at top level, the control under random_cover. */
   counterfactual: (CounterfactualResult['covered'] & Omit<CounterfactualResult, 'images' | 'covered'>) | null;
