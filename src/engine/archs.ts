@@ -5,8 +5,8 @@
 export const ARCHS = {
   /** torchvision densenet121: growth 32, blocks 6/12/24/16, 64 initial features, bottleneck 4x growth. */
   densenet121: { blocks: 4, description: 'torchvision DenseNet-121 (6.95M parameters at 1 channel)' },
-  /** growth 16, blocks 2/4/6/4, 32 initial features, bottleneck 4x growth: quick CPU studies at 128 px. */
-  'densenet-small': { blocks: 4, description: 'slim DenseNet-BC: growth 16, blocks 2/4/6/4, 32 initial features' },
+  /** growth 16, blocks 3/6/8, 32 initial features, bottleneck 4x growth: quick CPU studies at 128 px (8x8 final map). */
+  'densenet-small': { blocks: 3, description: 'slim DenseNet-BC: growth 16, blocks 3/6/8, 32 initial features' },
   /** growth 4, blocks 2/2, 8 initial features, bottleneck 2x growth: tests only. */
   'densenet-tiny': { blocks: 2, description: 'test-only DenseNet: growth 4, blocks 2/2, 8 initial features' },
 } as const;
