@@ -27,8 +27,9 @@ export interface Working {
   p01: number; p50: number; p99: number; pmax: number;
   /** Top-hat structuring element size in working pixels. */
   k: number;
-  /** Summed-area table of img, (width+1) x (height+1), so any rectangle's mean costs four reads. */
+  /** Summed-area tables of img and of top, (width+1) x (height+1), so any rectangle's mean costs four reads. */
   sat: Float64Array;
+  satTop: Float64Array;
 }
 
 export interface Level { threshold: number; labels: Int32Array; components: Component[] }
@@ -47,6 +48,8 @@ export interface Candidate {
   members: Component[]; x0: number; y0: number; x1: number; y1: number;
   /** Set when the box is a holder/tab found around the members rather than the members' own box. */
   isHolder?: boolean;
+  /** Set (with isHolder) when the holder was found by flooding (floodHolder) rather than by walking its sides. */
+  isTab?: boolean;
   /** Contrast of a holder found around the members (0 when none), and how many of its sides showed an edge. */
   holderContrast?: number;
   holderSides?: number;
@@ -102,7 +105,7 @@ export function prepare(image: GrayImage): Working {
     for (const c of components) c.uid = li * 1_000_000 + c.id;
     levels.push({ threshold: t, labels: lab.labels, components });
   });
-  return { factor, img, fine, fineFactor, top, levels, p01, p50, p99, pmax, k, sat: summedArea(img) };
+  return { factor, img, fine, fineFactor, top, levels, p01, p50, p99, pmax, k, sat: summedArea(img), satTop: summedArea(top) };
 }
 
 /** Summed-area table: sat[(y+1)*(w+1) + x+1] is the sum of img over [0..x] x [0..y]. */
@@ -114,6 +117,14 @@ export function summedArea(img: Raster): Float64Array {
     for (let x = 0; x < w; x++) { row += img.data[y * w + x]; sat[(y + 1) * W1 + x + 1] = sat[y * W1 + x + 1] + row; }
   }
   return sat;
+}
+
+/** Sum over the inclusive rectangle [x0..x1] x [y0..y1] (clipped to the image) of a summed-area table's raster. */
+export function rectSum(sat: Float64Array, width: number, height: number, x0: number, y0: number, x1: number, y1: number): { sum: number; n: number } {
+  x0 = Math.max(0, x0); y0 = Math.max(0, y0); x1 = Math.min(width - 1, x1); y1 = Math.min(height - 1, y1);
+  if (x1 < x0 || y1 < y0) return { sum: 0, n: 0 };
+  const W1 = width + 1;
+  return { sum: sat[(y1 + 1) * W1 + x1 + 1] - sat[y0 * W1 + x1 + 1] - sat[(y1 + 1) * W1 + x0] + sat[y0 * W1 + x0], n: (x1 - x0 + 1) * (y1 - y0 + 1) };
 }
 
 const size = (c: { x0: number; y0: number; x1: number; y1: number }) => Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
@@ -206,6 +217,8 @@ export function groupCandidates(w: Working): Candidate[] {
     c.holderContrast = holder?.contrast ?? 0;
     c.holderSides = holder?.sides ?? 0;
     if (holder) push({ ...holder.box, isHolder: true, holderContrast: holder.contrast, holderSides: holder.sides, linkOut: c.linkOut, enclosed: c.enclosed });
+    const tab = c.members.length <= 2 && size(c) >= 6 ? floodHolder(w, c) : null;
+    if (tab) push({ ...tab, isHolder: true, isTab: true, holderContrast: c.holderContrast, holderSides: 4, linkOut: c.linkOut, enclosed: c.enclosed });
   }
   return out;
 }
@@ -228,19 +241,12 @@ export function memberMask(c: Candidate, W: number): { mask: Uint8Array; bw: num
   return { mask, bw, bh };
 }
 
-export function findHolder(w: Working, c: Candidate): { box: Candidate; contrast: number; sides: number } | null {
-  const W = w.img.width, H = w.img.height, d = w.img.data, sat = w.sat, W1 = W + 1;
-  const s = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
-  const maxD = Math.ceil(0.8 * s) + 3;
+/** Median of the non-member pixels in the candidate's box (a 256-bin histogram over the image's range), or null when under 4. */
+export function patchLevel(w: Working, c: Candidate): number | null {
+  const W = w.img.width, d = w.img.data;
   const range = Math.max(w.pmax - w.p01, 1e-3);
-  const lineMean = (x0: number, y0: number, x1: number, y1: number): number => {
-    if (x0 < 0 || y0 < 0 || x1 >= W || y1 >= H) return NaN;
-    const sum = sat[(y1 + 1) * W1 + x1 + 1] - sat[y0 * W1 + x1 + 1] - sat[(y1 + 1) * W1 + x0] + sat[y0 * W1 + x0];
-    return sum / ((x1 - x0 + 1) * (y1 - y0 + 1));
-  };
   const { mask } = memberMask(c, W);
   const bw = c.x1 - c.x0 + 1;
-  // the patch level: median of the non-letter pixels, from a 256-bin histogram over the image's range
   const hist = new Uint16Array(256);
   const scale = 255.999 / range;
   let n = 0;
@@ -253,7 +259,59 @@ export function findHolder(w: Working, c: Candidate): { box: Candidate; contrast
   if (n < 4) return null;
   let bin = 0;
   for (let acc = hist[0]; acc <= n >> 1; acc += hist[++bin]);
-  const level = w.p01 + (bin + 0.5) / scale;
+  return w.p01 + (bin + 0.5) / scale;
+}
+
+/**
+ * A tab under a candidate's letters found by flooding: from the non-letter pixels of its box, through pixels
+ * within 8 % of the range of the patch level (and through the letters), inside a window of twice the
+ * candidate's size each way. A flood that reaches the window's edge is not a tab (it is the background).
+ */
+export function floodHolder(w: Working, c: Candidate): Candidate | null {
+  const W = w.img.width, H = w.img.height, d = w.img.data;
+  const level = patchLevel(w, c);
+  if (level === null) return null;
+  const tol = 0.08 * Math.max(w.pmax - w.p01, 1e-3);
+  const s = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
+  // the window, clipped to the image: the image's own edge may bound a tab
+  const wx0 = Math.max(0, c.x0 - s), wy0 = Math.max(0, c.y0 - s), wx1 = Math.min(W - 1, c.x1 + s), wy1 = Math.min(H - 1, c.y1 + s);
+  const ww = wx1 - wx0 + 1;
+  const seen = new Uint8Array(ww * (wy1 - wy0 + 1));
+  const { mask } = memberMask(c, W);
+  const bw = c.x1 - c.x0 + 1;
+  const letter = (x: number, y: number) => x >= c.x0 && x <= c.x1 && y >= c.y0 && y <= c.y1 && mask[(y - c.y0) * bw + x - c.x0] === 1;
+  const stack: number[] = [];
+  for (let y = c.y0; y <= c.y1; y++) for (let x = c.x0; x <= c.x1; x++) {
+    if (Math.abs(d[y * W + x] - level) <= tol || letter(x, y)) { seen[(y - wy0) * ww + x - wx0] = 1; stack.push(x, y); }
+  }
+  let x0 = c.x0, y0 = c.y0, x1 = c.x1, y1 = c.y1;
+  while (stack.length) {
+    const y = stack.pop()!, x = stack.pop()!;
+    if ((x === wx0 && x > 0) || (y === wy0 && y > 0) || (x === wx1 && x < W - 1) || (y === wy1 && y < H - 1)) return null;
+    if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
+    for (const [nx, ny] of [[x - 1, y], [x + 1, y], [x, y - 1], [x, y + 1]]) {
+      if (nx < 0 || ny < 0 || nx >= W || ny >= H) continue;
+      const k = (ny - wy0) * ww + nx - wx0;
+      if (seen[k]) continue;
+      if (Math.abs(d[ny * W + nx] - level) <= tol || letter(nx, ny)) { seen[k] = 1; stack.push(nx, ny); }
+    }
+  }
+  if (x0 === c.x0 && y0 === c.y0 && x1 === c.x1 && y1 === c.y1) return null;
+  return { members: c.members, x0, y0, x1, y1 };
+}
+
+export function findHolder(w: Working, c: Candidate): { box: Candidate; contrast: number; sides: number } | null {
+  const W = w.img.width, H = w.img.height, d = w.img.data, sat = w.sat, W1 = W + 1;
+  const s = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
+  const maxD = Math.ceil(0.8 * s) + 3;
+  const range = Math.max(w.pmax - w.p01, 1e-3);
+  const lineMean = (x0: number, y0: number, x1: number, y1: number): number => {
+    if (x0 < 0 || y0 < 0 || x1 >= W || y1 >= H) return NaN;
+    const sum = sat[(y1 + 1) * W1 + x1 + 1] - sat[y0 * W1 + x1 + 1] - sat[(y1 + 1) * W1 + x0] + sat[y0 * W1 + x0];
+    return sum / ((x1 - x0 + 1) * (y1 - y0 + 1));
+  };
+  const level = patchLevel(w, c);
+  if (level === null) return null;
   const thr = 0.05 * range;
   const line = (side: number, k: number) => side === 0 ? lineMean(c.x0 - k, c.y0, c.x0 - k, c.y1) : side === 1 ? lineMean(c.x0, c.y0 - k, c.x1, c.y0 - k)
     : side === 2 ? lineMean(c.x1 + k, c.y0, c.x1 + k, c.y1) : lineMean(c.x0, c.y1 + k, c.x1, c.y1 + k);

@@ -33,7 +33,7 @@ export interface DetectorModel {
    * Median offsets (fractions of width/height) from a candidate's box to the label's, left, top, right, bottom:
    * for boxes around components (letters, frames) and for holder boxes found around letters.
    */
-  refiner: { components: number[]; holders: number[] };
+  refiner: { components: number[]; holders: number[]; tabs: number[] };
   /** Default score threshold. */
   minScore: number;
   /** Reader confidence below which the reading is "unknown". */
@@ -72,6 +72,11 @@ export function refineBox(b: Rect, offsets: readonly number[]): Rect {
   return { x: b.x - l * b.w, y: b.y - t * b.h, w, h };
 }
 
+/** The refiner's offsets for a candidate's kind of box. */
+export function refinerOffsets(model: Pick<DetectorModel, 'refiner'>, c: { isHolder?: boolean; isTab?: boolean }): number[] {
+  return c.isTab ? model.refiner.tabs : c.isHolder ? model.refiner.holders : model.refiner.components;
+}
+
 export interface ScoredCandidate { cand: Candidate; box: Rect; probs: number[]; score: number; features: number[] }
 
 /** Score every candidate (stage 1) and refine its box (in working pixels). */
@@ -82,7 +87,7 @@ export function scoreCandidates(w: Working, cands: Candidate[], model: DetectorM
     const wire = cand.members.some((m) => elongation(m).ratio > MAX_ELONGATION);
     const probs = wire ? [1, 0, 0] : predict(model.verifier, features);
     const raw = { x: cand.x0, y: cand.y0, w: cand.x1 - cand.x0 + 1, h: cand.y1 - cand.y0 + 1 };
-    return { cand, box: refineBox(raw, cand.isHolder ? model.refiner.holders : model.refiner.components), probs, score: 1 - probs[0], features };
+    return { cand, box: refineBox(raw, refinerOffsets(model, cand)), probs, score: 1 - probs[0], features };
   });
 }
 

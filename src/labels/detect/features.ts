@@ -1,11 +1,11 @@
 /** Shape and intensity features of one candidate, the verifier's input. Scale-free wherever possible. */
-import { memberMask, type Candidate, type Working } from './candidates.js';
+import { memberMask, rectSum, type Candidate, type Working } from './candidates.js';
 import { elongation } from './components.js';
 
 export const FEATURE_NAMES = [
   'log_height', 'log_width', 'log_aspect', 'fill', 'n_components', 'holes', 'max_val', 'mean_val',
   'mean_top', 'saturated', 'contrast', 'ring_std', 'stroke_rel', 'stroke_cv', 'max_elong', 'log_major_rel',
-  'border_dist', 'size_cv', 'largest_share', 'edge_sharp', 'top_frac', 'is_holder', 'holder_contrast', 'holder_sides', 'link_out', 'enclosed',
+  'border_dist', 'size_cv', 'largest_share', 'edge_sharp', 'top_frac', 'is_holder', 'holder_contrast', 'holder_sides', 'link_out', 'enclosed', 'is_tab', 'ring_top',
 ] as const;
 export const N_FEATURES = FEATURE_NAMES.length;
 
@@ -88,11 +88,17 @@ export function candidateFeatures(w: Working, c: Candidate): number[] {
   const contrast = (meanVal - ringMean) / range;
   const border = Math.min(c.x0, c.y0, W - 1 - c.x1, H - 1 - c.y1) / wside;
   const stroke = mean(strokes);
+  // bright detail just outside the box (a band 15 % of its size wide) against the members' own: a label stands
+  // alone, a piece of a word or of metal hardware goes on beyond its box
+  const band = Math.max(2, Math.round(0.15 * Math.max(bw, bh)));
+  const outer = rectSum(w.satTop, W, H, c.x0 - band, c.y0 - band, c.x1 + band, c.y1 + band);
+  const inBox = rectSum(w.satTop, W, H, c.x0, c.y0, c.x1, c.y1);
+  const ringTop = outer.n > inBox.n ? (outer.sum - inBox.sum) / (outer.n - inBox.n) / Math.max(meanTop, 1e-3) : 0;
   return [
     Math.log(bh / wside), Math.log(bw / wside), Math.log(bw / bh), area / (bw * bh), Math.min(c.members.length, 8),
     Math.min(countHoles(mask, bw, bh), 4), norm(maxVal), norm(meanVal), meanTop / range, sat / area, contrast,
     ringStd / range, stroke / Math.max(bw, bh), cv(strokes), Math.log(maxElong), Math.log(Math.max(maxMajor, 1) / Math.max(bw, bh)),
     Math.min(border, 0.25) * 4, cv(sizes), largest / area, edgeN ? edge / edgeN / Math.max(meanTop, 1e-3) : 0,
-    meanTop / Math.max(meanVal - w.p01, 1e-3), c.isHolder ? 1 : 0, c.holderContrast ?? 0, (c.holderSides ?? 0) / 4, Math.min(c.linkOut ?? 0, 3), c.enclosed ? 1 : 0,
+    meanTop / Math.max(meanVal - w.p01, 1e-3), c.isHolder ? 1 : 0, c.holderContrast ?? 0, (c.holderSides ?? 0) / 4, Math.min(c.linkOut ?? 0, 3), c.enclosed ? 1 : 0, c.isTab ? 1 : 0, Math.min(ringTop, 2),
   ];
 }
