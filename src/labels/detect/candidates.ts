@@ -230,7 +230,16 @@ export function groupCandidates(w: Working): Candidate[] {
  * behind it) takes the median distance of the sides that have one; at least two sides must.
  */
 /** The members' pixels inside the candidate box as a 0/1 raster (row-major, box width); W is the working image width. */
+const masks = new WeakMap<Candidate, { mask: Uint8Array; bw: number; bh: number }>();
 export function memberMask(c: Candidate, W: number): { mask: Uint8Array; bw: number; bh: number } {
+  const cached = masks.get(c);
+  if (cached) return cached;
+  const made = makeMemberMask(c, W);
+  masks.set(c, made);
+  return made;
+}
+
+function makeMemberMask(c: Candidate, W: number): { mask: Uint8Array; bw: number; bh: number } {
   const bw = c.x1 - c.x0 + 1, bh = c.y1 - c.y0 + 1;
   const mask = new Uint8Array(bw * bh);
   for (const m of c.members) {
@@ -242,7 +251,13 @@ export function memberMask(c: Candidate, W: number): { mask: Uint8Array; bw: num
 }
 
 /** Median of the non-member pixels in the candidate's box (a 256-bin histogram over the image's range), or null when under 4. */
+const levels = new WeakMap<Candidate, number | null>();
 export function patchLevel(w: Working, c: Candidate): number | null {
+  if (!levels.has(c)) levels.set(c, makePatchLevel(w, c));
+  return levels.get(c)!;
+}
+
+function makePatchLevel(w: Working, c: Candidate): number | null {
   const W = w.img.width, d = w.img.data;
   const range = Math.max(w.pmax - w.p01, 1e-3);
   const { mask } = memberMask(c, W);

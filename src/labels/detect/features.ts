@@ -12,21 +12,21 @@ export const N_FEATURES = FEATURE_NAMES.length;
 /** Holes: background regions (4-connected) inside the candidate box that do not reach the box edge. */
 export function countHoles(inBox: Uint8Array, w: number, h: number): number {
   const seen = new Uint8Array(w * h);
-  const stack: number[] = [];
+  const stack = new Int32Array(w * h);
   let holes = 0;
   for (let s = 0; s < w * h; s++) {
     if (inBox[s] || seen[s]) continue;
-    let touches = false, area = 0;
-    stack.push(s); seen[s] = 1;
-    while (stack.length) {
-      const i = stack.pop()!;
+    let touches = false, area = 0, top = 0;
+    stack[top++] = s; seen[s] = 1;
+    while (top) {
+      const i = stack[--top];
       area++;
       const x = i % w, y = (i - x) / w;
       if (x === 0 || y === 0 || x === w - 1 || y === h - 1) touches = true;
-      if (x > 0 && !inBox[i - 1] && !seen[i - 1]) { seen[i - 1] = 1; stack.push(i - 1); }
-      if (x < w - 1 && !inBox[i + 1] && !seen[i + 1]) { seen[i + 1] = 1; stack.push(i + 1); }
-      if (y > 0 && !inBox[i - w] && !seen[i - w]) { seen[i - w] = 1; stack.push(i - w); }
-      if (y < h - 1 && !inBox[i + w] && !seen[i + w]) { seen[i + w] = 1; stack.push(i + w); }
+      if (x > 0 && !inBox[i - 1] && !seen[i - 1]) { seen[i - 1] = 1; stack[top++] = i - 1; }
+      if (x < w - 1 && !inBox[i + 1] && !seen[i + 1]) { seen[i + 1] = 1; stack[top++] = i + 1; }
+      if (y > 0 && !inBox[i - w] && !seen[i - w]) { seen[i - w] = 1; stack[top++] = i - w; }
+      if (y < h - 1 && !inBox[i + w] && !seen[i + w]) { seen[i + w] = 1; stack[top++] = i + w; }
     }
     if (!touches && area >= 1) holes++;
   }

@@ -63,22 +63,23 @@ function components(mask: Uint8Array, w: number, h: number, value: number):
   { labels: Int32Array; comps: { area: number; x0: number; y0: number; x1: number; y1: number; border: boolean }[] } {
   const labels = new Int32Array(w * h);
   const comps: { area: number; x0: number; y0: number; x1: number; y1: number; border: boolean }[] = [];
-  const stack: number[] = [];
+  const stack = new Int32Array(w * h);
   for (let s = 0; s < w * h; s++) {
     if (mask[s] !== value || labels[s]) continue;
     const id = comps.length + 1;
     const c = { area: 0, x0: w, y0: h, x1: -1, y1: -1, border: false };
-    labels[s] = id; stack.push(s);
-    while (stack.length) {
-      const i = stack.pop()!;
+    let top = 0;
+    labels[s] = id; stack[top++] = s;
+    while (top) {
+      const i = stack[--top];
       const x = i % w, y = (i - x) / w;
       c.area++;
       if (x < c.x0) c.x0 = x; if (x > c.x1) c.x1 = x; if (y < c.y0) c.y0 = y; if (y > c.y1) c.y1 = y;
       if (x === 0 || y === 0 || x === w - 1 || y === h - 1) c.border = true;
-      if (x > 0 && mask[i - 1] === value && !labels[i - 1]) { labels[i - 1] = id; stack.push(i - 1); }
-      if (x < w - 1 && mask[i + 1] === value && !labels[i + 1]) { labels[i + 1] = id; stack.push(i + 1); }
-      if (y > 0 && mask[i - w] === value && !labels[i - w]) { labels[i - w] = id; stack.push(i - w); }
-      if (y < h - 1 && mask[i + w] === value && !labels[i + w]) { labels[i + w] = id; stack.push(i + w); }
+      if (x > 0 && mask[i - 1] === value && !labels[i - 1]) { labels[i - 1] = id; stack[top++] = i - 1; }
+      if (x < w - 1 && mask[i + 1] === value && !labels[i + 1]) { labels[i + 1] = id; stack[top++] = i + 1; }
+      if (y > 0 && mask[i - w] === value && !labels[i - w]) { labels[i - w] = id; stack[top++] = i - w; }
+      if (y < h - 1 && mask[i + w] === value && !labels[i + w]) { labels[i + w] = id; stack[top++] = i + w; }
     }
     comps.push(c);
   }

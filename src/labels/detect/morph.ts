@@ -8,6 +8,14 @@ export function downsample(src: Raster, factor: number): Raster {
   if (factor <= 1) return { width: src.width, height: src.height, data: src.data };
   const w = Math.floor(src.width / factor), h = Math.floor(src.height / factor);
   const out = new Float32Array(w * h);
+  if (factor === 2) {
+    const sw = src.width, d = src.data;
+    for (let y = 0; y < h; y++) {
+      let a = 2 * y * sw, b = a + sw;
+      for (let x = 0, o = y * w; x < w; x++, o++, a += 2, b += 2) out[o] = (d[a] + d[a + 1] + d[b] + d[b + 1]) * 0.25;
+    }
+    return { width: w, height: h, data: out };
+  }
   const inv = 1 / (factor * factor);
   for (let y = 0; y < h; y++) {
     for (let dy = 0; dy < factor; dy++) {
