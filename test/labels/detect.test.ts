@@ -13,6 +13,8 @@ import { compositeLabel, drawLabel, labelBox } from '../../src/synth/labels.js';
 import { FONT_NAMES, MARKER_STYLES } from '../../src/synth/index.js';
 import { cropImage, glyphFeatures } from '../../src/labels/detect/glyph.js';
 import { predict } from '../../src/labels/detect/mlp.js';
+import { contextFeatures, CONTEXT_FEATURE_NAMES } from '../../src/labels/detect/detector.js';
+import { floodHolder, groupCandidates, prepare } from '../../src/labels/detect/candidates.js';
 
 const model = loadDetectorModel();
 
@@ -140,4 +142,43 @@ test('the L/R reader reads markers of every style and font at any rotation the p
     }
   }
   assert.ok(right / total >= 0.95, `read ${right} of ${total}; wrong: ${wrong.join(', ')}`);
+});
+
+test('stage-2 context: a box sees the best box enclosing it, the boxes inside it and its rank', () => {
+  const at = (name: (typeof CONTEXT_FEATURE_NAMES)[number]) => CONTEXT_FEATURE_NAMES.indexOf(name);
+  const letter = { box: { x: 10, y: 10, w: 10, h: 10 }, probs: [0.1, 0.8, 0.1], holder: false };
+  const frame = { box: { x: 6, y: 6, w: 18, h: 18 }, probs: [0.02, 0.9, 0.08], holder: false };
+  const far = { box: { x: 100, y: 100, w: 10, h: 10 }, probs: [0.5, 0.25, 0.25], holder: true };
+  const [l, f, o] = contextFeatures([letter, frame, far]);
+  assert.ok(Math.abs(l[at('encl_logit')] - Math.log(0.98 / 0.02)) < 1e-9);
+  assert.ok(Math.abs(l[at('encl_log_area')] - Math.log(324 / 100)) < 1e-9);
+  assert.equal(l[at('rank')], 1);
+  assert.equal(f[at('inside_count')], 1);
+  assert.equal(f[at('encl_logit')], -10);
+  assert.equal(f[at('rank')], 0);
+  assert.equal(o[at('inside_count')], 0);
+  assert.equal(o[at('encl_logit')], -10);
+  assert.ok(Math.abs(l[at('lat_share')] - 0.8 / 0.9) < 1e-9);
+});
+
+test('a dark tab around a bright letter is found by flooding, and open background is not a tab', () => {
+  const size = 128, rng = new Rng(8);
+  const data = new Float32Array(size * size);
+  for (let i = 0; i < data.length; i++) data[i] = 0.55 + rng.normal(0, 0.01);
+  // a dark tab 40..79 x 30..79 with a bright "L" inside, and a lone bright "L" on open background
+  for (let y = 30; y < 80; y++) for (let x = 40; x < 80; x++) data[y * size + x] = 0.2 + rng.normal(0, 0.01);
+  const ell = (x0: number, y0: number) => {
+    for (let y = y0; y < y0 + 24; y++) for (let x = x0; x < x0 + 4; x++) data[y * size + x] = 0.95;
+    for (let y = y0 + 20; y < y0 + 24; y++) for (let x = x0; x < x0 + 16; x++) data[y * size + x] = 0.95;
+  };
+  ell(52, 42); ell(100, 90);
+  const w = prepare({ width: size, height: size, data, bits: 8 });
+  const cands = groupCandidates(w).filter((c) => !c.isHolder && c.members.length === 1);
+  const inTab = cands.find((c) => c.x0 >= 50 && c.x1 <= 70 && c.y0 >= 40 && c.y1 <= 68 && c.x1 - c.x0 >= 12);
+  const lone = cands.find((c) => c.x0 >= 98 && c.y0 >= 88 && c.x1 - c.x0 >= 12);
+  assert.ok(inTab && lone, 'letters not found as candidates');
+  const tab = floodHolder(w, inTab);
+  assert.ok(tab, 'no tab found around the letter');
+  assert.deepEqual([tab.x0, tab.y0, tab.x1, tab.y1], [40, 30, 79, 79]);
+  assert.equal(floodHolder(w, lone), null);
 });
