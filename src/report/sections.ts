@@ -133,9 +133,12 @@ export function categorySection(data: StudyData): string {
     ];
   });
   const withArms = (b!.arms?.length ?? 0) > 0;
-  const headers = ['Category', 'Images', 'Attention, original model (95% CI)', 'Covered |Δp|', 'Control |Δp|', 'Flips', 'AUC, covered images', 'cover-<category> arm AUC (95% CI)', 'p vs original', 'Share of covered effect'];
-  const keep = withArms ? headers.length : 7;
-  return table(headers.slice(0, keep), rows.map((r) => r.slice(0, keep)), range(1, keep), 'category-table') +
+  const at = b!.attribution;
+  rows.forEach((r, i) => r.splice(6, 0, pct(at?.categories?.[cats[i]]?.share_of_effect ?? undefined, 0)));
+  const headers = ['Category', 'Images', 'Attention, original model (95% CI)', 'Covered |Δp|', 'Control |Δp|', 'Flips', 'Share of all-labels effect', 'AUC, covered images', 'cover-<category> arm AUC (95% CI)', 'p vs original', 'Share of covered effect'];
+  const keep = withArms ? headers.length : 8;
+  const verdict = at ? `<p><strong>${at.attributed_to?.length ? `The label effect is attributed to ${esc(at.attributed_to.join(' and '))}.` : 'No single label category accounts for the label effect.'}</strong> <span class="note">${esc(at.rule ?? '')}</span></p>` : '';
+  return verdict + table(headers.slice(0, keep), rows.map((r) => r.slice(0, keep)), range(1, keep), 'category-table') +
     (withArms ? '' : '<p class="note">No per-category arms were trained (add cover-laterality / cover-technologist to --arms).</p>') + `<div class="figure">${dotCiSvg(plot, 'Original model: label attention and counterfactual |Δp| per label category')}</div>`;
 }
 

@@ -59,6 +59,11 @@ export interface ByCategory {
   arms?: { arm: string; auc?: number; ci?: Ci; p_vs_original?: number | null; share_of_covered_effect?: number | null }[];
   counterfactual?: Record<string, CounterfactualSummary>;
   attention?: Record<string, { n?: number; label_attention?: number; ci?: Ci }>;
+  attribution?: {
+    attributed_to?: string[];
+    rule?: string;
+    categories?: Record<string, { share_of_effect?: number | null; net_mean_abs_delta?: number }>;
+  } | null;
 }
 
 export interface ResultsFile {
