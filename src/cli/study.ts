@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { checkChoice } from '../util/options.js';
 import { ARM_NAMES, DEFAULT_ARMS, type ArmName } from '../study/arms.js';
+import { CONFOUND_ON } from '../synth/types.js';
 import { intArg, numArg, printJson } from './common.js';
 
 export function register(program: Command): void {
@@ -22,14 +23,15 @@ export function register(program: Command): void {
     .option('--studies <n>', 'phantom: number of studies', intArg('--studies', 10))
     .option('--confound <k>', 'phantom: label/outcome confounding on train and valid, 0..1', numArg('--confound', 0, 1))
     .option('--test-confound <k>', 'phantom: confounding on test, 0..1', numArg('--test-confound', 0, 1))
-    .option('--confound-on <which>', 'phantom: technologist | laterality | both')
+    .option('--confound-on <which>', 'phantom: which labels carry the confound: laterality (default) | technologist | both')
     .option('--overlays <n>', 'test images per arm given CAM overlay files', intArg('--overlays'), 24)
     .option('--json', 'print results.json on stdout when done')
     .action(async (o) => {
       const { runStudy } = await import('../study/study.js');
       const arms = String(o.arms).split(',').map((a) => checkChoice('--arms', a.trim(), ARM_NAMES)) as ArmName[];
       const phantom = Object.fromEntries(Object.entries({
-        studies: o.studies, confound: o.confound, testConfound: o.testConfound, confoundOn: o.confoundOn,
+        studies: o.studies, confound: o.confound, testConfound: o.testConfound,
+        confoundOn: o.confoundOn === undefined ? undefined : checkChoice('--confound-on', o.confoundOn, CONFOUND_ON),
       }).filter(([, v]) => v !== undefined));
       const train = Object.fromEntries(Object.entries({ epochs: o.epochs, size: o.size, arch: o.arch, weights: o.weights }).filter(([, v]) => v !== undefined));
       const started = Date.now();
