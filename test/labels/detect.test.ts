@@ -13,7 +13,9 @@ import { compositeLabel, drawLabel, labelBox } from '../../src/synth/labels.js';
 import { FONT_NAMES, MARKER_STYLES } from '../../src/synth/index.js';
 import { cropImage, glyphFeatures } from '../../src/labels/detect/glyph.js';
 import { predict } from '../../src/labels/detect/mlp.js';
-import { contextFeatures, CONTEXT_FEATURE_NAMES } from '../../src/labels/detect/detector.js';
+import { contextFeatures, CONTEXT_FEATURE_NAMES, extendWords, type ScoredCandidate } from '../../src/labels/detect/detector.js';
+import { readForDetection } from '../../src/labels/detect/run.js';
+import { readImage } from '../../src/data/read-image.js';
 import { floodHolder, groupCandidates, prepare } from '../../src/labels/detect/candidates.js';
 
 const model = loadDetectorModel();
@@ -181,4 +183,38 @@ test('a dark tab around a bright letter is found by flooding, and open backgroun
   assert.ok(tab, 'no tab found around the letter');
   assert.deepEqual([tab.x0, tab.y0, tab.x1, tab.y1], [40, 30, 79, 79]);
   assert.equal(floodHolder(w, lone), null);
+});
+
+test('the detector\'s one-pass decoder gives exactly the pixels readImage gives (8- and 16-bit PNG)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'confound-detect-'));
+  try {
+    const [p] = phantoms(78, 1, 256);
+    for (const bits of [8, 16] as const) {
+      const f = join(dir, `a${bits}.png`);
+      await writeFile(f, await encodeGrayPng(p.image, bits));
+      const a = await readForDetection(f), b = await readImage(f);
+      assert.equal(a.bits, b.bits);
+      assert.deepEqual([a.width, a.height], [b.width, b.height]);
+      assert.ok(a.data.every((v, i) => v === b.data[i]), `${bits}-bit pixels differ`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a kept part of a word gives way to the whole word, not to a thicker box or one that overlaps another label', () => {
+  const comp = (x0: number) => ({ x0, y0: 0, x1: x0 + 8, y1: 10 } as unknown as ScoredCandidate['cand']['members'][number]);
+  const cand = (x: number, y: number, w: number, h: number, n: number, score: number, extra: Partial<ScoredCandidate['cand']> = {}): ScoredCandidate => ({
+    cand: { members: Array.from({ length: n }, (_, i) => comp(x + 10 * i)), x0: x, y0: y, x1: x + w - 1, y1: y + h - 1, ...extra },
+    box: { x, y, w, h }, probs: [1 - score, score * 0.04, score * 0.96], score, features: [],
+  });
+  const ad = cand(20, 0, 20, 10, 2, 0.999);
+  const ead = cand(10, 0, 30, 11, 3, 0.99);
+  assert.equal(extendWords([ad], [ad, ead], 0.7)[0], ead);
+  // below the threshold, thicker than the word, a holder's box, or overlapping another kept label: no change
+  assert.equal(extendWords([ad], [ad, cand(10, 0, 30, 11, 3, 0.5)], 0.7)[0], ad);
+  assert.equal(extendWords([ad], [ad, cand(10, 0, 30, 20, 3, 0.99)], 0.7)[0], ad);
+  assert.equal(extendWords([ad], [ad, cand(10, 0, 30, 11, 3, 0.99, { isHolder: true })], 0.7)[0], ad);
+  const other = { ...cand(0, 0, 12, 10, 1, 0.99), probs: [0.01, 0.95, 0.04] };
+  assert.equal(extendWords([ad, other], [ad, ead, other], 0.7)[0], ad);
 });

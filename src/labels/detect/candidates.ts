@@ -304,7 +304,9 @@ export function floodHolder(w: Working, c: Candidate): Candidate | null {
     const y = stack.pop()!, x = stack.pop()!;
     if ((x === wx0 && x > 0) || (y === wy0 && y > 0) || (x === wx1 && x < W - 1) || (y === wy1 && y < H - 1)) return null;
     if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
-    for (const [nx, ny] of [[x - 1, y], [x + 1, y], [x, y - 1], [x, y + 1]]) {
+    // the four neighbours, without allocating (this loop runs for every flooded pixel)
+    for (let q = 0; q < 4; q++) {
+      const nx = q === 0 ? x - 1 : q === 1 ? x + 1 : x, ny = q === 2 ? y - 1 : q === 3 ? y + 1 : y;
       if (nx < 0 || ny < 0 || nx >= W || ny >= H) continue;
       const k = (ny - wy0) * ww + nx - wx0;
       if (seen[k]) continue;

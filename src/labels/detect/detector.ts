@@ -82,9 +82,10 @@ export interface ScoredCandidate { cand: Candidate; box: Rect; probs: number[]; 
 /** Score every candidate (stage 1) and refine its box (in working pixels). */
 export function scoreCandidates(w: Working, cands: Candidate[], model: DetectorModel): ScoredCandidate[] {
   return cands.map((cand) => {
-    const features = candidateFeatures(w, cand);
-    // a member thinner than any letter stroke run (a wire, a plate edge) rules the candidate out
+    // a member thinner than any letter stroke run (a wire, a plate edge) rules the candidate out (and it never
+    // reaches stage 2, so its features are not needed)
     const wire = cand.members.some((m) => elongation(m).ratio > MAX_ELONGATION);
+    const features = wire ? [] : candidateFeatures(w, cand);
     const probs = wire ? [1, 0, 0] : predict(model.verifier, features);
     const raw = { x: cand.x0, y: cand.y0, w: cand.x1 - cand.x0 + 1, h: cand.y1 - cand.y0 + 1 };
     return { cand, box: refineBox(raw, refinerOffsets(model, cand)), probs, score: 1 - probs[0], features };
@@ -170,6 +171,31 @@ export function suppress(scored: ScoredCandidate[], minScore: number): ScoredCan
 const isTechnologist = (s: ScoredCandidate) => s.probs[2] > s.probs[1];
 
 /**
+ * A kept word that a candidate with more letters (its own letters' box, not a holder's) extends (the longer box holds at least 90 % of it, is at most
+ * 2.5 times its area and no more than 1.25 times as thick (a word grows along its line), also scores as a technologist label above the threshold and overlaps no other kept box)
+ * gives way to it. Stage-2 scores saturate near 1, so NMS order alone often keeps "AD" of "EAD".
+ */
+export function extendWords(kept: ScoredCandidate[], scored: readonly ScoredCandidate[], minScore: number): ScoredCandidate[] {
+  const out = [...kept];
+  for (let i = 0; i < out.length; i++) {
+    const k = out[i];
+    if (!isTechnologist(k)) continue;
+    const ka = k.box.w * k.box.h;
+    let best: ScoredCandidate | null = null;
+    for (const c of scored) {
+      if (c === k || c.cand.isHolder || c.score < minScore || !isTechnologist(c) || c.cand.members.length <= k.cand.members.length) continue;
+      const ca = c.box.w * c.box.h;
+      if (ca > 2.5 * ka || ca <= ka || Math.min(c.box.w, c.box.h) > 1.25 * Math.min(k.box.w, k.box.h)) continue;
+      if (overlapRatio(c.box, k.box).inMin < 0.9) continue;
+      if (out.some((o, j) => j !== i && (() => { const r = overlapRatio(o.box, c.box); return r.iou > 0.2 || r.inMin > 0.15; })())) continue;
+      if (!best || c.cand.members.length > best.cand.members.length || (c.cand.members.length === best.cand.members.length && c.score > best.score)) best = c;
+    }
+    if (best) out[i] = best;
+  }
+  return out;
+}
+
+/**
  * Join kept technologist boxes that sit side by side like letters of one word (similar height, small gap,
  * aligned): the verifier sometimes keeps "GA" and "S" of "GAS" as two labels.
  */
@@ -210,7 +236,8 @@ export interface DetectOptions { minScore?: number }
 export function detectLabels(image: GrayImage, file: string, model: DetectorModel, opts: DetectOptions = {}): DetectedBox[] {
   const w = prepare(image);
   const scored = rescore(w, image, scoreCandidates(w, groupCandidates(w), model), model);
-  const kept = joinWords(suppress(scored, opts.minScore ?? model.minScore));
+  const minScore = opts.minScore ?? model.minScore;
+  const kept = joinWords(extendWords(suppress(scored, minScore), scored, minScore));
   return kept.map((s) => toBox(w, s, file, model, image));
 }
 

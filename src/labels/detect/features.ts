@@ -10,9 +10,12 @@ export const FEATURE_NAMES = [
 export const N_FEATURES = FEATURE_NAMES.length;
 
 /** Holes: background regions (4-connected) inside the candidate box that do not reach the box edge. */
+let seenBuf = new Uint8Array(0), stackBuf = new Int32Array(0);
 export function countHoles(inBox: Uint8Array, w: number, h: number): number {
-  const seen = new Uint8Array(w * h);
-  const stack = new Int32Array(w * h);
+  // scratch buffers reused across calls (this runs for every candidate)
+  if (seenBuf.length < w * h) { seenBuf = new Uint8Array(2 * w * h); stackBuf = new Int32Array(2 * w * h); }
+  const seen = seenBuf, stack = stackBuf;
+  seen.fill(0, 0, w * h);
   let holes = 0;
   for (let s = 0; s < w * h; s++) {
     if (inBox[s] || seen[s]) continue;
@@ -61,8 +64,8 @@ export function candidateFeatures(w: Working, c: Candidate): number[] {
       if (!mask[y * bw + x]) continue;
       const gx = c.x0 + x, gy = c.y0 + y, i = gy * W + gx;
       if (w.img.data[i] >= satLevel) sat++;
-      const inside = (xx: number, yy: number) => xx >= 0 && yy >= 0 && xx < bw && yy < bh && mask[yy * bw + xx] === 1;
-      if (!inside(x - 1, y) || !inside(x + 1, y) || !inside(x, y - 1) || !inside(x, y + 1)) {
+      const o = y * bw + x;
+      if (x === 0 || x === bw - 1 || y === 0 || y === bh - 1 || mask[o - 1] !== 1 || mask[o + 1] !== 1 || mask[o - bw] !== 1 || mask[o + bw] !== 1) {
         const l = gx > 0 ? w.img.data[i - 1] : w.img.data[i], r = gx < W - 1 ? w.img.data[i + 1] : w.img.data[i];
         const u = gy > 0 ? w.img.data[i - W] : w.img.data[i], d = gy < H - 1 ? w.img.data[i + W] : w.img.data[i];
         edge += Math.hypot(r - l, d - u) / 2; edgeN++;

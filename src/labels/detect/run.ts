@@ -1,5 +1,7 @@
 /** Detection over a whole dataset: images are decoded ahead while the previous one is processed; bad files are skipped and counted. */
 import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { ImageRecord, LoadIssue } from '../../data/types.js';
 import type { GrayImage } from '../../data/image.js';
 import { readImage } from '../../data/read-image.js';
@@ -8,13 +10,44 @@ import type { ImageSize } from '../formats/common.js';
 import type { LabelBox } from '../types.js';
 import { detectLabels, type DetectedBox, type DetectorModel, type DetectOptions } from './detector.js';
 
+const RASTER_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
+
+/**
+ * Decode an image for detection. Single-channel PNG/JPEG files are decoded from their bytes in one pass (the
+ * same pixels as readImage gives, at about half its CPU time: no second open, no colour conversion); anything
+ * else (DICOM, colour, alpha, unknown extensions) goes through readImage.
+ */
+export async function readForDetection(path: string): Promise<GrayImage> {
+  if (!RASTER_EXTENSIONS.has(extname(path).toLowerCase())) return readImage(path);
+  let bytes: Buffer;
+  try { bytes = await readFile(path); } catch { return readImage(path); }
+  let meta: Metadata;
+  try { meta = await sharp(bytes).metadata(); } catch { return readImage(path); }
+  const sixteen = meta.depth === 'ushort';
+  if (meta.channels !== 1 || (meta.depth !== 'uchar' && !sixteen) || !meta.width || !meta.height) return readImage(path);
+  let raw: { data: Buffer; info: OutputInfo };
+  try { raw = await sharp(bytes).raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }); } catch { return readImage(path); }
+  const { data, info } = raw;
+  if (info.channels !== 1) return readImage(path);
+  const n = info.width * info.height;
+  const out = new Float32Array(n);
+  if (sixteen) {
+    const src = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
+    const u16 = new Uint16Array(src.buffer, src.byteOffset, n);
+    for (let i = 0; i < n; i++) out[i] = u16[i] / 65535;
+  } else {
+    for (let i = 0; i < n; i++) out[i] = data[i] / 255;
+  }
+  return { width: info.width, height: info.height, data: out, bits: sixteen ? 16 : 8 };
+}
+
 export interface DatasetDetection { boxes: DetectedBox[]; sizes: ImageSize[]; issues: LoadIssue[]; seconds: number }
 
 export async function detectDataset(records: readonly ImageRecord[], model: DetectorModel, opts: DetectOptions = {},
   onImage?: (done: number) => void): Promise<DatasetDetection> {
   const start = performance.now();
   const boxes: DetectedBox[] = [], sizes: ImageSize[] = [], issues: LoadIssue[] = [];
-  const load = (r: ImageRecord) => readImage(r.path).then((img) => ({ img }), (err: Error) => ({ err }));
+  const load = (r: ImageRecord) => readForDetection(r.path).then((img) => ({ img }), (err: Error) => ({ err }));
   const ahead = 2;
   const pending: Promise<{ img?: GrayImage; err?: Error }>[] = records.slice(0, ahead).map(load);
   for (let i = 0; i < records.length; i++) {
