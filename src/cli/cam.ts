@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { checkChoice } from '../util/options.js';
 import { CAM_TARGETS } from '../explain/cam.js';
+import { CAM_BASELINES } from '../explain/baseline.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { intArg, openRun, printJson } from './common.js';
 
@@ -14,6 +15,7 @@ export function register(program: Command): void {
     .option('--boxes <file>', 'label boxes (COCO, YOLO, CSV, Presidio)')
     .option('--split <split>', 'train | valid | test | all', 'test')
     .option('--method <m>', 'gradcam | gradcam++', 'gradcam')
+    .option('--baseline <b>', 'black: activations measured against an empty (black) film, so blank film gets no mass | none: plain Grad-CAM', 'black')
     .option('--target <t>', 'whose evidence: predicted (each image\'s decision) | abnormal | normal', 'predicted')
     .option('--layer <name>', 'layer (torchvision name, e.g. features.denseblock4); default: final features after norm5+ReLU')
     .option('--max-files <n>', 'write overlays and maps for at most this many images', intArg('--max-files'))
@@ -25,13 +27,14 @@ export function register(program: Command): void {
       const { summariseAttention } = await import('../explain/summary.js');
       const method = checkChoice('--method', o.method, ['gradcam', 'gradcam++'] as const);
       const target = checkChoice('--target', o.target, CAM_TARGETS);
+      const baseline = checkChoice('--baseline', o.baseline, CAM_BASELINES);
       const run = await openRun(o);
       const { records, boxes, cfg } = run;
       using model = run.model;
-      const per = await camRecords(model, records, boxes, { size: cfg.size, mean: cfg.mean, std: cfg.std, method, target, layer: o.layer, outDir: o.out, maxFiles: o.maxFiles });
+      const per = await camRecords(model, records, boxes, { size: cfg.size, mean: cfg.mean, std: cfg.std, method, target, baseline, layer: o.layer, outDir: o.out, maxFiles: o.maxFiles });
       await writeJsonAtomic(join(o.out, 'attention.json'), per);
       const summary = o.boxes ? summariseAttention(per, o.seed) : null;
-      if (o.json) { printJson({ images: per.length, method, target, ...(summary ?? {}) }); return; }
+      if (o.json) { printJson({ images: per.length, method, target, baseline, ...(summary ?? {}) }); return; }
       process.stdout.write(`${method} (${target} class) for ${per.length} images -> ${o.out}\n`);
       if (summary) {
         process.stdout.write(`label attention ${(100 * summary.label_attention).toFixed(1)}% (95% CI ${(100 * summary.label_attention_ci[0]).toFixed(1)}-${(100 * summary.label_attention_ci[1]).toFixed(1)}%; ` +

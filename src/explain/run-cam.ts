@@ -7,6 +7,7 @@ import type { Model } from '../engine/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { progress } from '../util/progress.js';
 import { CAM_METHODS, type CamMethod, type CamTarget } from './cam.js';
+import { emptyFilmActivations, relativeToBaseline, type CamBaseline } from './baseline.js';
 import { upsample, labelAttention } from './attention.js';
 import { overlayRgb, encodeRgbPng } from './overlay.js';
 import { encodeNpy } from './npy.js';
@@ -31,6 +32,8 @@ export interface CamRunOptions {
   method?: CamMethod;
   /** Whose evidence (default: each image's predicted class). */
   target?: CamTarget;
+  /** Activations measured against an empty film (default) or as they are. */
+  baseline?: CamBaseline;
   layer?: string;
   batch?: number;
   /** Folder for overlays (PNG) and raw maps (.npy); nothing is written when absent. */
@@ -48,6 +51,7 @@ export async function camRecords(model: Model, records: readonly ImageRecord[], 
   const batch = opts.batch ?? 8;
   const S = opts.size;
   const out: CamImageResult[] = [];
+  const empty = (opts.baseline ?? 'black') === 'black' ? await emptyFilmActivations(model, S, opts.mean, opts.std, opts.layer) : null;
   const bar = progress('grad-cam', records.length);
   for (let start = 0; start < records.length; start += batch) {
     const chunk = records.slice(start, start + batch);
@@ -59,7 +63,8 @@ export async function camRecords(model: Model, records: readonly ImageRecord[], 
     }));
     const images = new Float32Array(chunk.length * S * S);
     prepared.forEach((p, k) => images.set(p.input, k * S * S));
-    const cap = await model.capture(images, { n: chunk.length, height: S, width: S }, opts.layer);
+    const captured = await model.capture(images, { n: chunk.length, height: S, width: S }, opts.layer);
+    const cap = empty ? relativeToBaseline(captured, empty) : captured;
     const cams = method.compute(cap, opts.target ?? 'predicted');
     for (let k = 0; k < chunk.length; k++) {
       const { r, gray, boxes: bs } = prepared[k];
