@@ -7,9 +7,9 @@
  *   DIR/labels.coco.json (categories laterality, technologist; file_name relative to DIR; extra "text" field),
  *   DIR/truth.csv (one row per image: path relative to DIR, split, patient, study, part, abnormal, finding, ...),
  *   DIR/synth.json (the options).
- * Defaults: 600 studies (~1500 images), 256 px, 8-bit, confound 0.9 on train/valid and 0.3 on test, carried by
+ * Defaults: 600 studies (~1500 images), 256 px, 8-bit, confound 1 on train/valid and 0.3 on test, carried by
  * the laterality markers' style (the technologists' initials are there but uninformative; --confound-on
- * technologist|both moves it), difficulty 0.5: the ideal labels-only AUC is about 0.83 on train and 0.64 on test.
+ * technologist|both moves it), difficulty 0.5: the ideal labels-only AUC is about 0.85 on train and 0.64 on test.
  * The default is the markers because a quick-profile CNN at 128 px learns a marker's frame or tab but hardly
  * reads initials: with both categories, half the shortcut was out of its reach.
  * `sampleMetadata` gives everything but pixels (fast); `renderImage` draws one image with its exact label mask.

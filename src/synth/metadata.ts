@@ -28,7 +28,7 @@ const PART_WEIGHTS: Record<Part, number> = { ELBOW: 0.13, FINGER: 0.14, FOREARM:
 const LOGIT_SCALE: Record<ConfoundOn, number> = { technologist: 2.23, laterality: 2.32, both: 3.21 };
 
 export const DEFAULT_OPTIONS: SynthOptions = {
-  studies: 600, size: 256, seed: 1, confound: 0.9, testConfound: 0.3, confoundOn: 'laterality', difficulty: 0.5, bits: 8,
+  studies: 600, size: 256, seed: 1, confound: 1, testConfound: 0.3, confoundOn: 'laterality', difficulty: 0.5, bits: 8,
 };
 
 const logit = (p: number) => Math.log(p / (1 - p));
