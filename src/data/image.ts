@@ -25,17 +25,22 @@ export async function readGray(path: string): Promise<GrayImage> {
     .raw({ depth: sixteen ? 'ushort' : 'uchar' })
     .toBuffer({ resolveWithObject: true })
     .catch((err: Error) => { throw new Error(`${path}: cannot decode image (${err.message})`); });
-  const n = info.width * info.height;
+  return rawToGray(data, info.width, info.height, sixteen);
+}
+
+/** One-channel raw sharp output (8-bit, or native-endian 16-bit) as a grayscale image in [0, 1]. */
+export function rawToGray(data: Buffer, width: number, height: number, sixteen: boolean): GrayImage {
+  const n = width * height;
   const out = new Float32Array(n);
   if (sixteen) {
-    // Raw output is native-endian; copy when the buffer is not 2-byte aligned so the view is valid.
+    // Copy when the buffer is not 2-byte aligned so the view is valid.
     const src = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
     const u16 = new Uint16Array(src.buffer, src.byteOffset, n);
     for (let i = 0; i < n; i++) out[i] = u16[i] / 65535;
   } else {
     for (let i = 0; i < n; i++) out[i] = data[i] / 255;
   }
-  return { width: info.width, height: info.height, data: out, bits: sixteen ? 16 : 8 };
+  return { width, height, data: out, bits: sixteen ? 16 : 8 };
 }
 
 /** Encode a grayscale image as PNG (8 or 16 bit). Deterministic: same pixels give the same bytes. */

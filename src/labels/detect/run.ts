@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { ImageRecord, LoadIssue } from '../../data/types.js';
-import type { GrayImage } from '../../data/image.js';
+import { rawToGray, type GrayImage } from '../../data/image.js';
 import { readImage } from '../../data/read-image.js';
 import { formatCoco, parseCoco } from '../formats/coco.js';
 import type { ImageSize } from '../formats/common.js';
@@ -29,16 +29,7 @@ export async function readForDetection(path: string): Promise<GrayImage> {
   try { raw = await sharp(bytes).raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }); } catch { return readImage(path); }
   const { data, info } = raw;
   if (info.channels !== 1) return readImage(path);
-  const n = info.width * info.height;
-  const out = new Float32Array(n);
-  if (sixteen) {
-    const src = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
-    const u16 = new Uint16Array(src.buffer, src.byteOffset, n);
-    for (let i = 0; i < n; i++) out[i] = u16[i] / 65535;
-  } else {
-    for (let i = 0; i < n; i++) out[i] = data[i] / 255;
-  }
-  return { width: info.width, height: info.height, data: out, bits: sixteen ? 16 : 8 };
+  return rawToGray(data, info.width, info.height, sixteen);
 }
 
 export interface DatasetDetection { boxes: DetectedBox[]; sizes: ImageSize[]; issues: LoadIssue[]; seconds: number }
