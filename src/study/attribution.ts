@@ -29,8 +29,8 @@ export interface Attribution {
 
 /** A category is named only when it alone reproduces at least this share of the all-labels effect. */
 export const MAJORITY = 0.5;
-/** Below this net |delta p| there is no label effect to attribute. */
-export const MIN_EFFECT = 0.01;
+/** Below this net |delta p| (5 points of probability, on average) there is no label effect worth attributing. */
+export const MIN_EFFECT = 0.05;
 
 const net = (e: CoverEffect) => e.covered.mean_abs_delta - e.random_cover.mean_abs_delta;
 
