@@ -35,10 +35,9 @@ export abstract class BaseCam {
     const { n, c, h, w } = cap;
     const plane = h * w;
     const maps = new Float32Array(n * plane);
-    if (target === 'predicted' && !cap.logits) throw new Error('the predicted-class target needs the captured logits');
+    const scored = forTarget(cap, target);
     for (let i = 0; i < n; i++) {
-      const sign = target === 'abnormal' ? 1 : target === 'normal' ? -1 : cap.logits![i] >= 0 ? 1 : -1;
-      const alpha = this.channelWeights(sign === 1 ? cap : negatedGradients(cap, i), i);
+      const alpha = this.channelWeights(scored, i);
       const acc = new Float64Array(plane);
       for (let k = 0; k < c; k++) {
         const a = alpha[k];
@@ -52,11 +51,16 @@ export abstract class BaseCam {
   }
 }
 
-/** The capture with image i's gradients negated (d(-logit)/dA: the normal class). */
-function negatedGradients(cap: LayerCapture, i: number): LayerCapture {
+/** The capture with each image's gradients those of its target's score: the logit, or its negative for normal. */
+function forTarget(cap: LayerCapture, target: CamTarget): LayerCapture {
+  if (target === 'abnormal') return cap;
+  if (target === 'predicted' && !cap.logits) throw new Error('the predicted-class target needs the captured logits');
   const size = cap.c * cap.h * cap.w;
   const gradients = cap.gradients.slice();
-  for (let j = i * size; j < (i + 1) * size; j++) gradients[j] = -gradients[j];
+  for (let i = 0; i < cap.n; i++) {
+    if (target === 'predicted' && cap.logits![i] >= 0) continue;
+    for (let j = i * size; j < (i + 1) * size; j++) gradients[j] = -gradients[j];
+  }
   return { ...cap, gradients };
 }
 
