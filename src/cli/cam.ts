@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { checkChoice } from '../util/options.js';
-import { CAM_TARGETS } from '../explain/cam.js';
+import { CAM_METHODS, CAM_TARGETS } from '../explain/cam.js';
 import { CAM_BASELINES } from '../explain/baseline.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { intArg, openRun, printJson } from './common.js';
@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'folder for overlays, maps and attention.json')
     .option('--boxes <file>', 'label boxes (COCO, YOLO, CSV, Presidio)')
     .option('--split <split>', 'train | valid | test | all', 'test')
-    .option('--method <m>', 'gradcam | gradcam++', 'gradcam')
+    .option('--method <m>', 'gradcam | gradcam++ | layercam | gradxact (gradient x activation per position; the study uses it at features.denseblock2)', 'gradcam')
     .option('--baseline <b>', 'black: activations measured against an empty (black) film, so blank film gets no mass | none: plain Grad-CAM', 'black')
     .option('--target <t>', 'whose evidence: predicted (each image\'s decision) | abnormal | normal', 'predicted')
     .option('--layer <name>', 'layer (torchvision name, e.g. features.denseblock4); default: final features after norm5+ReLU')
@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .action(async (o) => {
       const { camRecords } = await import('../explain/run-cam.js');
       const { summariseAttention } = await import('../explain/summary.js');
-      const method = checkChoice('--method', o.method, ['gradcam', 'gradcam++'] as const);
+      const method = checkChoice('--method', o.method, Object.keys(CAM_METHODS) as (keyof typeof CAM_METHODS)[]);
       const target = checkChoice('--target', o.target, CAM_TARGETS);
       const baseline = checkChoice('--baseline', o.baseline, CAM_BASELINES);
       const run = await openRun(o);

@@ -111,5 +111,47 @@ export class GradCamPlusPlus extends BaseCam {
   }
 }
 
-export const CAM_METHODS = { gradcam: GradCam, 'gradcam++': GradCamPlusPlus } as const;
+/**
+ * Maps weighted position by position, not channel by channel: ReLU(sum_k w(g_kp) A_kp). Channel-averaged weights
+ * credit a channel everywhere it fires; at a layer with small receptive fields that lights up every high-contrast
+ * edge (letters included) in channels the decision uses elsewhere. Per-position gradients credit only where the
+ * score is sensitive.
+ */
+abstract class PositionCam extends BaseCam {
+  protected abstract weight(g: number): number;
+  protected channelWeights(): Float64Array { throw new Error('position-weighted CAMs have no channel weights'); }
+
+  override compute(cap: LayerCapture, target: CamTarget = 'abnormal'): CamMaps {
+    const { n, c, h, w } = cap;
+    const plane = h * w;
+    const maps = new Float32Array(n * plane);
+    const scored = forTarget(cap, target);
+    for (let i = 0; i < n; i++) {
+      const acc = new Float64Array(plane);
+      for (let k = 0; k < c; k++) {
+        const base = (i * c + k) * plane;
+        for (let p = 0; p < plane; p++) acc[p] += this.weight(scored.gradients[base + p]) * cap.activations[base + p];
+      }
+      for (let p = 0; p < plane; p++) maps[i * plane + p] = Math.max(0, acc[p]);
+    }
+    return { maps, n, h, w };
+  }
+}
+
+/** LayerCAM: ReLU(sum_k ReLU(g_kp) A_kp). Jiang et al., "LayerCAM", IEEE TIP 2021, eq. 4-5. */
+export class LayerCam extends PositionCam {
+  readonly name = 'layercam';
+  protected weight(g: number): number { return Math.max(0, g); }
+}
+
+/**
+ * Gradient x activation at the layer: ReLU(sum_k g_kp A_kp). Against a baseline it is the first-order split of
+ * score(image) - score(baseline) over positions; at the final layer of a GAP + linear head it equals Grad-CAM.
+ */
+export class GradientTimesActivation extends PositionCam {
+  readonly name = 'gradxact';
+  protected weight(g: number): number { return g; }
+}
+
+export const CAM_METHODS = { gradcam: GradCam, 'gradcam++': GradCamPlusPlus, layercam: LayerCam, gradxact: GradientTimesActivation } as const;
 export type CamMethod = keyof typeof CAM_METHODS;
