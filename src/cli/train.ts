@@ -16,6 +16,7 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'epochs', intArg('--epochs', 1))
     .option('--batch <n>', 'batch size', intArg('--batch', 1))
     .option('--lr <lr>', 'initial learning rate', numArg('--lr', 0))
+    .option('--schedule <s>', 'learning-rate schedule: plateau (MURA: /10 when validation loss stalls) | cosine (annealed to 0 over the epochs); default: the profile\'s')
     .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', intArg('--seed'), 0)
     .option('--weights <file>', 'start from pretrained safetensors (torchvision DenseNet names; RGB conv0 summed to 1 channel), or none for random weights')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
@@ -28,6 +29,7 @@ export function register(program: Command): void {
       const splits = o.variantOf ? await applySplitFile(o.variantOf, ds.records) : studySplits(ds.records, o.seed);
       const cfg = profileSettings(profile, {
         seed: o.seed, device: o.device, arch: o.arch, size: o.size, epochs: o.epochs, batch: o.batch, lr: o.lr, weights: o.weights, threads: o.threads,
+        schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, ['plateau', 'cosine'] as const),
       });
       await writeSplitFile(o.out, splits);
       const result = await train({ train: splits.train, valid: splits.valid }, o.out, cfg, Boolean(o.resume));

@@ -9,6 +9,8 @@ export const TrainConfigSchema = z.object({
   batch: z.number().int().min(1).default(8),
   lr: z.number().positive().default(1e-4),
   seed: z.number().int().min(0).default(0),
+  /** plateau: divide the rate by 10 after `patience` epochs without validation-loss improvement (MURA); cosine: anneal it to 0 over the epochs. */
+  schedule: z.enum(['plateau', 'cosine']).default('plateau'),
   /** Epochs without validation-loss improvement before the learning rate is divided by 10. */
   patience: z.number().int().min(0).default(1),
   flip: z.number().min(0).max(1).default(0.5),

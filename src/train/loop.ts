@@ -9,7 +9,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { progress } from '../util/progress.js';
 import { augmentInto } from './augment.js';
 import { InputCache, assembleBatch } from './inputs.js';
-import { classWeights, plateauStep, type PlateauState } from './schedule.js';
+import { classWeights, cosineRate, plateauStep, type PlateauState } from './schedule.js';
 import { TrainConfigSchema, type TrainConfig } from './config.js';
 
 export interface EpochMetrics {
@@ -95,7 +95,8 @@ export async function train(data: TrainData, runDir: string, options: Partial<Tr
   const rootRng = new Rng(cfg.seed);
 
   for (let epoch = (state?.epochsDone ?? 0) + 1; epoch <= cfg.epochs; epoch++) {
-    await model.setLearningRate(plateau.lr);
+    const lr = cfg.schedule === 'cosine' ? cosineRate(cfg.lr, epoch, cfg.epochs) : plateau.lr;
+    await model.setLearningRate(lr);
     const started = Date.now();
     const order = rootRng.fork(`order:${epoch}`).shuffle(data.train.map((_, i) => i));
     const batches: number[][] = [];
@@ -129,7 +130,7 @@ export async function train(data: TrainData, runDir: string, options: Partial<Tr
     const valLoss = weightedBce(validLabels, probs, weights);
     const valAuc = new Set(validLabels).size === 2 ? auc(validLabels, probs) : NaN;
     const metrics: EpochMetrics = {
-      epoch, lr: plateau.lr, train_loss: lossSum / order.length, val_loss: valLoss, val_auc: valAuc,
+      epoch, lr, train_loss: lossSum / order.length, val_loss: valLoss, val_auc: valAuc,
       images_per_s: order.length / trainSeconds, seconds: (Date.now() - started) / 1000,
     };
     history.push(metrics);

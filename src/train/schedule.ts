@@ -8,6 +8,14 @@ export function plateauStep(state: PlateauState, valLoss: number, patience: numb
   return { lr: state.lr, best: state.best, badEpochs: bad };
 }
 
+/**
+ * Cosine annealing per epoch: `lr` at epoch 1 falling to near 0 at the last. Needs no validation signal, so a
+ * small, noisy validation set cannot stall or collapse the rate.
+ */
+export function cosineRate(lr: number, epoch: number, epochs: number): number {
+  return lr * 0.5 * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs));
+}
+
 /** MURA's weighted BCE: positives weigh |normal|/N, negatives |abnormal|/N, so both classes count equally. */
 export function classWeights(labels: readonly (0 | 1)[]): { pos: number; neg: number } {
   const n = labels.length;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { augmentInto } from '../../src/train/augment.js';
-import { plateauStep, classWeights } from '../../src/train/schedule.js';
+import { cosineRate, plateauStep, classWeights } from '../../src/train/schedule.js';
 import { Rng } from '../../src/util/rng.js';
 
 const S = 9;
@@ -45,4 +45,12 @@ test('class weights balance the classes as MURA does, and one class only is an e
   assert.equal(w.pos, 0.75);
   assert.equal(w.neg, 0.25);
   assert.throws(() => classWeights([1, 1]), /both classes: got 2 abnormal and 0 normal/);
+});
+
+test('cosine schedule: the full rate at epoch 1, falling every epoch, above 0 at the last', () => {
+  const rates = Array.from({ length: 10 }, (_, i) => cosineRate(2e-3, i + 1, 10));
+  assert.equal(rates[0], 2e-3);
+  for (let i = 1; i < rates.length; i++) assert.ok(rates[i] < rates[i - 1]);
+  assert.ok(rates[9] > 0 && rates[9] < 0.05 * 2e-3);
+  assert.ok(Math.abs(cosineRate(2e-3, 6, 10) - 1e-3) < 1e-12, 'half the rate half way');
 });
