@@ -18,6 +18,7 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'override the profile\'s epochs', intArg('--epochs', 1))
     .option('--size <px>', 'override the profile\'s input size', intArg('--size', 16))
     .option('--arch <arch>', 'override the profile\'s architecture: densenet121 | densenet-small')
+    .option('--schedule <s>', 'override the profile\'s learning-rate schedule: plateau | cosine')
     .option('--weights <file>', 'starting weights (safetensors, torchvision names), or none for random; default: the quick profile\'s shipped phantom-pretrained densenet-small, none for paper')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--studies <n>', 'phantom: number of studies', intArg('--studies', 10))
@@ -33,7 +34,10 @@ export function register(program: Command): void {
         studies: o.studies, confound: o.confound, testConfound: o.testConfound,
         confoundOn: o.confoundOn === undefined ? undefined : checkChoice('--confound-on', o.confoundOn, CONFOUND_ON),
       }).filter(([, v]) => v !== undefined));
-      const train = Object.fromEntries(Object.entries({ epochs: o.epochs, size: o.size, arch: o.arch, weights: o.weights }).filter(([, v]) => v !== undefined));
+      const train = Object.fromEntries(Object.entries({
+        epochs: o.epochs, size: o.size, arch: o.arch, weights: o.weights,
+        schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, ['plateau', 'cosine'] as const),
+      }).filter(([, v]) => v !== undefined));
       const started = Date.now();
       const r = await runStudy({
         out: o.out, data: o.data, boxes: o.boxes, detect: Boolean(o.detect), profile: checkChoice('--profile', o.profile, ['quick', 'paper'] as const),
