@@ -25,6 +25,20 @@ export interface CamImageResult {
   map?: string;
 }
 
+/**
+ * How the study measures label attention: gradient x activation at the stride-8 layer (features.denseblock2 in
+ * every DenseNet here), against an empty film, for each image's predicted class. Chosen on the phantom's known
+ * truth. Grad-CAM at the final layer could not localise labels in the quick profile: each cell of its 8x8 map
+ * sees the whole 128 px image, so a model shown nothing but labels put 7-20% of its mass on them (chance 7%),
+ * and an original model whose answers moved by |dp| 0.2 when its labels were covered scored at chance. At the
+ * stride-8 layer receptive fields are local; per-position gradients (not Grad-CAM's channel means, which lit up
+ * every letter edge even in a model trained without a confound) keep the map to where the score is sensitive.
+ * At the final layer of a GAP + linear head this measure equals Grad-CAM's.
+ */
+export const STUDY_ATTENTION = { method: 'gradxact', layer: 'features.denseblock2', baseline: 'black', target: 'predicted' } as const satisfies {
+  method: CamMethod; layer: string; baseline: CamBaseline; target: CamTarget;
+};
+
 export interface CamRunOptions {
   size: number;
   mean: number;

@@ -52,7 +52,7 @@ export function conclusion(r: ResultsFile): string[] {
 
   const reliance = [e.attention, e.counterfactual].filter((v) => v !== undefined);
   const yes = reliance.filter(Boolean).length;
-  if (reliance.length === 0) out.push('Neither Grad-CAM attention nor the counterfactual test is available, so reliance on labels cannot be judged directly.');
+  if (reliance.length === 0) out.push('Neither label attention nor the counterfactual test is available, so reliance on labels cannot be judged directly.');
   else if (yes === reliance.length) out.push('The original model relies on the burned-in labels.');
   else if (yes === 0) out.push('There is no sign that the original model relies on the burned-in labels.');
   else out.push('The evidence on label reliance is mixed: one measure points to it, the other does not.');
@@ -61,8 +61,8 @@ export function conclusion(r: ResultsFile): string[] {
     const cov = c && isNum(c.label_attention) ? ` vs ${pct(c.label_attention)} for the covered model` : '';
     const ch = isNum(o.chance) ? ` (chance ${pct(o.chance)}, the share of the image the boxes cover)` : '';
     const pg = isNum(o.pointing_game) ? `; its heatmap peak falls on a label in ${pct(o.pointing_game)} of images` : '';
-    out.push(`${pct(o.label_attention)} of the original model's Grad-CAM mass lies on label boxes${cov}${ch}${pg}.`);
-  } else out.push('Grad-CAM label attention was not measured for the original model.');
+    out.push(`${pct(o.label_attention)} of the original model's saliency mass lies on label boxes${cov}${ch}${pg}.`);
+  } else out.push('Label attention was not measured for the original model.');
 
   const { covered, control } = counterfactualEffects(r.counterfactual);
   if (covered && isNum(covered.mean_abs_delta)) {

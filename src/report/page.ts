@@ -52,7 +52,7 @@ export async function reportHtml(data: StudyData): Promise<string> {
   const sections: Section[] = [
     { id: 'results', title: 'Arms compared', body: resultsTable(data) },
     { id: 'roc', title: 'ROC curves', body: rocSection(data) },
-    { id: 'attention', title: 'Label attention (Grad-CAM)', body: attentionSection(data) },
+    { id: 'attention', title: 'Label attention', body: attentionSection(data) },
     { id: 'counterfactual', title: 'Counterfactual cover test', body: counterfactualSection(r.counterfactual) },
     { id: 'gallery', title: 'Where the models look: original vs covered', body: await gallerySection(data) },
   ];

@@ -59,23 +59,35 @@ export function rocSection(data: StudyData): string {
   return `<div class="figrow"><div class="figure">${rocSvg(series)}</div>${text}</div>${problems.map((p) => `<p class="warn">${esc(p)}</p>`).join('')}`;
 }
 
+/** One sentence on how attention was measured, from results.json's config.attention. */
+function measureText(m: unknown): string {
+  const a = (m ?? {}) as { method?: string; layer?: string; baseline?: string; target?: string };
+  if (!a.method) return 'Label attention: share of positive Grad-CAM mass inside the label boxes.';
+  const name = a.method === 'gradxact' ? 'gradient × activation' : a.method === 'gradcam' ? 'Grad-CAM' : a.method;
+  return `Label attention: share of the positive ${esc(name)} mass inside the label boxes, at layer <code>${esc(a.layer ?? 'final')}</code>` +
+    `${a.baseline === 'black' ? ', measured against an empty (black) film' : ''}, for each image's ${a.target === 'predicted' ? 'predicted class' : `${esc(a.target ?? 'abnormal')} class`}. ` +
+    'The last column is plain Grad-CAM at the final layer, as in the paper\'s pictures; in a small network each of its cells sees the whole image, so it localises labels poorly.';
+}
+
 export function attentionSection(data: StudyData): string {
   const arms = armsOf(data).filter((a) => data.attention.has(a.name) || isNum(a.label_attention));
-  if (arms.length === 0) return '<p class="muted">No Grad-CAM attention was measured.</p>';
+  if (arms.length === 0) return '<p class="muted">No label attention was measured.</p>';
+  const how = measureText(data.results.config?.attention);
   const seed = Number(data.results.config?.seed ?? 0) || 0;
   const strip = stripSvg(arms.map((a) => ({
     name: a.name, color: armColor(a.name, data.arms.indexOf(a.name)),
     values: (data.attention.get(a.name) ?? []).filter((e) => e.n_boxes > 0).map((e) => e.label_attention).filter(isNum),
     mean: a.label_attention, ci: a.label_attention_ci, chance: a.chance,
-  })), 'Share of Grad-CAM mass inside label boxes (per test image)', seed);
+  })), 'Share of saliency mass inside label boxes (per test image)', seed);
   const rows = arms.map((a, i) => {
     const per = (data.attention.get(a.name) ?? []).filter((e) => e.n_boxes > 0 && isNum(e.label_attention));
     return [swatch(a.name, i), String(per.length || '–'), withCi(a.label_attention, a.label_attention_ci, 1, true), pct(a.chance),
       isNum(a.label_attention) && isNum(a.chance) && a.chance > 0 ? `${(a.label_attention / a.chance).toFixed(1)}×` : '–',
-      withCi(a.pointing_game, a.pointing_game_ci, 1, true)];
+      withCi(a.pointing_game, a.pointing_game_ci, 1, true),
+      isNum(a.gradcam_final_label_attention) ? withCi(a.gradcam_final_label_attention, a.gradcam_final_label_attention_ci ?? undefined, 1, true) : '–'];
   });
-  return `<div class="figure">${strip}</div><p class="note">Dots: images; box: quartiles; ◆ and bar: mean with bootstrap 95% CI; dashed tick: chance (mean share of the image the boxes cover).</p>` +
-    table(['Arm', 'Images with boxes', 'Label attention (95% CI)', 'Chance', 'Attention / chance', 'Pointing game: peak on a label (95% CI)'], rows, [1, 2, 3, 4, 5], 'attention-table');
+  return `<p>${how}</p><div class="figure">${strip}</div><p class="note">Dots: images; box: quartiles; ◆ and bar: mean with bootstrap 95% CI; dashed tick: chance (mean share of the image the boxes cover).</p>` +
+    table(['Arm', 'Images with boxes', 'Label attention (95% CI)', 'Chance', 'Attention / chance', 'Pointing game: peak on a label (95% CI)', 'Plain Grad-CAM, final layer (95% CI)'], rows, [1, 2, 3, 4, 5, 6], 'attention-table');
 }
 
 function effectRow(name: string, e: Effect | undefined, auc: unknown, p: unknown): string[] {

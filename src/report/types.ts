@@ -26,6 +26,8 @@ export interface ArmRow {
   pointing_game_ci?: Ci;
   chance?: number;
   by_category?: Record<string, { n?: number; label_attention?: number; ci?: Ci }>;
+  gradcam_final_label_attention?: number | null;
+  gradcam_final_label_attention_ci?: Ci | null;
 }
 
 export interface Effect { mean_abs_delta?: number; flip_rate?: number; mean_delta?: number }

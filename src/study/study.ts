@@ -11,7 +11,7 @@ import { Model } from '../engine/index.js';
 import { train, scoreRecords, writeScores, studySplits, profileSettings, BEST_WEIGHTS, TrainConfigSchema, type TrainConfig, type ScoredImage, type Profile } from '../train/index.js';
 import { writeSplitFile } from '../train/split-file.js';
 import { letterbox } from '../data/letterbox.js';
-import { camRecords } from '../explain/run-cam.js';
+import { camRecords, STUDY_ATTENTION } from '../explain/run-cam.js';
 import { summariseAttention, type AttentionSummary } from '../explain/summary.js';
 import { counterfactual, type CounterfactualResult, type Scorer } from '../explain/counterfactual.js';
 import { writeJsonAtomic } from '../util/atomic.js';
@@ -55,7 +55,7 @@ export interface ArmResult extends ArmComparison {
   description: string;
   val_auc: number;
   best_epoch: number;
-  /** Mean share of Grad-CAM mass inside label boxes over test images with boxes, bootstrap 95% CI. */
+  /** Mean share of saliency mass (STUDY_ATTENTION) inside label boxes over test images with boxes, bootstrap 95% CI. */
   label_attention: number;
   label_attention_ci: [number, number];
   pointing_game: number;
@@ -64,6 +64,9 @@ export interface ArmResult extends ArmComparison {
   attention_chance: number;
   attention_n: number;
   attention_by_category: AttentionSummary['by_category'];
+  /** The same share under plain Grad-CAM at the final layer, for comparison with the paper's pictures. */
+  gradcam_final_label_attention: number | null;
+  gradcam_final_label_attention_ci: [number, number] | null;
 }
 
 export interface StudyResults {
@@ -188,16 +191,20 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
       const records = (await recordsOf(arm)).test;
       using model = await Model.load(join(runDir, BEST_WEIGHTS), { threads: cores });
       const per = await camRecords(model, records, boxIndex, {
-        size: modelCfg.size, mean: modelCfg.mean, std: modelCfg.std, outDir: join(out, 'cam', arm), maxFiles: opts.overlays ?? 24,
+        size: modelCfg.size, mean: modelCfg.mean, std: modelCfg.std, ...STUDY_ATTENTION, outDir: join(out, 'cam', arm), maxFiles: opts.overlays ?? 24,
       });
       await writeJsonAtomic(join(out, 'cam', arm, 'attention.json'), per);
-      return summariseAttention(per, seed);
+      // Plain Grad-CAM at the final layer as well, as the paper looked (reported, not used for conclusions).
+      const gradcam = await camRecords(model, records, boxIndex, { size: modelCfg.size, mean: modelCfg.mean, std: modelCfg.std, method: 'gradcam', baseline: 'none' });
+      return { ...summariseAttention(per, seed), gradcam_final: summariseAttention(gradcam, seed) };
     });
     results.push({
       name: arm, description: ARMS[arm].description, ...trained.get(arm)!, ...cmp,
       label_attention: attention.label_attention, label_attention_ci: attention.label_attention_ci,
       pointing_game: attention.pointing_game, pointing_game_ci: attention.pointing_game_ci,
       attention_chance: attention.chance, attention_n: attention.n, attention_by_category: attention.by_category,
+      gradcam_final_label_attention: attention.gradcam_final?.label_attention ?? null,
+      gradcam_final_label_attention_ci: attention.gradcam_final?.label_attention_ci ?? null,
     });
   }
 
@@ -207,7 +214,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   const summary: StudyResults = {
     tool: 'confound',
     created: new Date().toISOString(),
-    config: { profile, seed, margin, arms, parallel, threads_per_arm: trainThreads, data: opts.data ?? null, boxes: source.kind === 'file' ? source.path : source.kind, split: splits.how, train: trainCfg, phantom: phantom ?? null },
+    config: { profile, seed, margin, attention: STUDY_ATTENTION, arms, parallel, threads_per_arm: trainThreads, data: opts.data ?? null, boxes: source.kind === 'file' ? source.path : source.kind, split: splits.how, train: trainCfg, phantom: phantom ?? null },
     dataset: { ...(await describeDataset(ds, splits, boxIndex)), excluded_from_arms: excluded.length },
     detector: labels,
     arms: results,

@@ -46,7 +46,7 @@ test('conclusion follows the numbers: reliance, no reliance, and missing arms', 
   };
   const text = conclusion(positive).join(' ');
   assert.match(text, /relies on the burned-in labels/);
-  assert.match(text, /42\.0% of the original model's Grad-CAM mass/);
+  assert.match(text, /42\.0% of the original model's saliency mass/);
   assert.match(text, /5\.0% for the covered model \(chance 3\.0%/);
   assert.match(text, /\|Δp\| = 0\.210 \(random-cover control 0\.020\) and flips 18\.0%/);
   assert.match(text, /AUC 0\.840, lower than the original model's 0\.910 \(p = 0\.004/);

@@ -9,7 +9,7 @@ import type { LabelBox } from '../../src/labels/types.js';
 import { drawLabel, labelBox } from '../../src/synth/labels.js';
 import { train, BEST_WEIGHTS } from '../../src/train/index.js';
 import { Model } from '../../src/engine/index.js';
-import { camRecords } from '../../src/explain/run-cam.js';
+import { camRecords, STUDY_ATTENTION } from '../../src/explain/run-cam.js';
 import { summariseAttention } from '../../src/explain/summary.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -56,4 +56,7 @@ test('the CAM of a model trained on labels-only images puts most of its mass in 
   const summary = summariseAttention(per, 0);
   assert.equal(summary.n, te.length);
   assert.ok(summary.label_attention_ci[0] > 0.5, `label attention ${summary.label_attention} (CI ${summary.label_attention_ci}), boxes cover ${summary.chance}`);
+  // The study's own measure (gradient x activation at the stride-8 layer) as well.
+  const study = summariseAttention(await camRecords(model, te.map((x) => x.record), boxes, { size: S, mean: 0, std: 0.25, ...STUDY_ATTENTION }), 0);
+  assert.ok(study.label_attention_ci[0] > 0.5, `study measure: label attention ${study.label_attention} (CI ${study.label_attention_ci}), boxes cover ${study.chance}`);
 });
