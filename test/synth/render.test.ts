@@ -50,13 +50,18 @@ test('rendering is deterministic in the spec and images stay in [0, 1]', () => {
   for (const v of a.image.data) assert.ok(v >= 0 && v <= 1);
 });
 
-test('abnormal findings change the anatomy: same pose with and without the finding differ inside the body', () => {
-  const s = meta.studies.find((x) => x.finding !== null);
-  assert.ok(s, 'no abnormal study in the sample');
-  const spec = renderSpecFor(s, s.images[0], 96);
-  const withF = renderImage(spec).clean.data;
-  const without = renderImage({ ...spec, finding: null }).clean.data;
-  let diff = 0;
-  for (let i = 0; i < withF.length; i++) diff += Math.abs(withF[i] - without[i]);
-  assert.ok(diff > 0.5, `finding changed the image by only ${diff}`);
+test('abnormal findings change the anatomy: same pose with and without the finding differ, for most conspicuous findings', () => {
+  // Occult findings (strength < 0.2) are meant to be next to invisible; a lesion whose bone is out of frame is too.
+  const shown = meta.studies.filter((x) => x.finding !== null && x.finding.strength >= 0.2);
+  assert.ok(shown.length >= 5, `only ${shown.length} conspicuous abnormal studies in the sample`);
+  let changed = 0;
+  for (const s of shown) {
+    const spec = renderSpecFor(s, s.images[0], 96);
+    const withF = renderImage(spec).clean.data;
+    const without = renderImage({ ...spec, finding: null }).clean.data;
+    let diff = 0;
+    for (let i = 0; i < withF.length; i++) diff += Math.abs(withF[i] - without[i]);
+    if (diff > 0.5) changed++;
+  }
+  assert.ok(changed >= 0.8 * shown.length, `a finding changed only ${changed} of ${shown.length} images`);
 });
