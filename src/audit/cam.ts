@@ -1,13 +1,13 @@
-import { BaseCam, type LayerCapture } from '../explain/cam.js';
+import { ChannelCam, type LayerCapture } from '../explain/cam.js';
 import { labelAttention, upsample } from '../explain/attention.js';
 import type { LabelBox } from '../labels/types.js';
 import type { OnnxScorer } from './onnx-scorer.js';
 
 /** CAM (Zhou et al., "Learning deep features for discriminative localization", CVPR 2016): ReLU(sum_k w_k A_k). */
-export class ClassifierCam extends BaseCam {
+export class ClassifierCam extends ChannelCam {
   readonly name = 'cam';
-  constructor(private readonly weights: Float64Array) { super(); }
-  protected channelWeights(): Float64Array { return this.weights; }
+  constructor(private readonly classifierWeights: Float64Array) { super(); }
+  protected channelWeights(): Float64Array { return this.classifierWeights; }
 }
 
 export interface CamAttentionResult { id: string; label_attention: number; chance: number; pointing_hit: boolean }

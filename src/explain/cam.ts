@@ -22,14 +22,14 @@ export const CAM_TARGETS: readonly CamTarget[] = ['abnormal', 'normal', 'predict
 export interface CamMaps { maps: Float32Array; n: number; h: number; w: number }
 
 /**
- * Class activation maps from a captured layer: ReLU(sum_k alpha_k A_k). Subclasses choose the channel weights
- * alpha; everything else (weighting, ReLU) is shared.
+ * Class activation maps from a captured layer: ReLU(sum_k W_kp A_kp). Subclasses choose the weights W (one per
+ * channel, or one per channel and position); the target's sign, the weighted sum and the ReLU are shared.
  */
 export abstract class BaseCam {
   abstract readonly name: string;
 
-  /** Channel weights for image i: c numbers. */
-  protected abstract channelWeights(cap: LayerCapture, i: number): Float64Array;
+  /** Weights for image i: c x (h*w) numbers, channel-major, from gradients already signed for the target. */
+  protected abstract weights(cap: LayerCapture, i: number): Float64Array;
 
   compute(cap: LayerCapture, target: CamTarget = 'abnormal'): CamMaps {
     const { n, c, h, w } = cap;
@@ -37,17 +37,29 @@ export abstract class BaseCam {
     const maps = new Float32Array(n * plane);
     const scored = forTarget(cap, target);
     for (let i = 0; i < n; i++) {
-      const alpha = this.channelWeights(scored, i);
+      const weights = this.weights(scored, i);
       const acc = new Float64Array(plane);
       for (let k = 0; k < c; k++) {
-        const a = alpha[k];
-        if (a === 0) continue;
         const base = (i * c + k) * plane;
-        for (let p = 0; p < plane; p++) acc[p] += a * cap.activations[base + p];
+        for (let p = 0; p < plane; p++) acc[p] += weights[k * plane + p] * cap.activations[base + p];
       }
       for (let p = 0; p < plane; p++) maps[i * plane + p] = Math.max(0, acc[p]);
     }
     return { maps, n, h, w };
+  }
+}
+
+/** Methods with one weight per channel (Grad-CAM, Grad-CAM++): alpha_k, the same at every position. */
+export abstract class ChannelCam extends BaseCam {
+  /** Channel weights for image i: c numbers. */
+  protected abstract channelWeights(cap: LayerCapture, i: number): Float64Array;
+
+  protected weights(cap: LayerCapture, i: number): Float64Array {
+    const plane = cap.h * cap.w;
+    const alpha = this.channelWeights(cap, i);
+    const out = new Float64Array(cap.c * plane);
+    for (let k = 0; k < cap.c; k++) out.fill(alpha[k], k * plane, (k + 1) * plane);
+    return out;
   }
 }
 
@@ -68,7 +80,7 @@ function forTarget(cap: LayerCapture, target: CamTarget): LayerCapture {
  * Grad-CAM: alpha_k = mean over positions of dy/dA_k.
  * Selvaraju et al., "Grad-CAM", ICCV 2017, eq. 1-2.
  */
-export class GradCam extends BaseCam {
+export class GradCam extends ChannelCam {
   readonly name = 'gradcam';
   protected channelWeights(cap: LayerCapture, i: number): Float64Array {
     const plane = cap.h * cap.w;
@@ -88,7 +100,7 @@ export class GradCam extends BaseCam {
  * exponential link so higher derivatives are powers of the first.
  * Chattopadhay et al., "Grad-CAM++", WACV 2018, eq. 19.
  */
-export class GradCamPlusPlus extends BaseCam {
+export class GradCamPlusPlus extends ChannelCam {
   readonly name = 'gradcam++';
   protected channelWeights(cap: LayerCapture, i: number): Float64Array {
     const plane = cap.h * cap.w;
@@ -119,22 +131,10 @@ export class GradCamPlusPlus extends BaseCam {
  */
 abstract class PositionCam extends BaseCam {
   protected abstract weight(g: number): number;
-  protected channelWeights(): Float64Array { throw new Error('position-weighted CAMs have no channel weights'); }
 
-  override compute(cap: LayerCapture, target: CamTarget = 'abnormal'): CamMaps {
-    const { n, c, h, w } = cap;
-    const plane = h * w;
-    const maps = new Float32Array(n * plane);
-    const scored = forTarget(cap, target);
-    for (let i = 0; i < n; i++) {
-      const acc = new Float64Array(plane);
-      for (let k = 0; k < c; k++) {
-        const base = (i * c + k) * plane;
-        for (let p = 0; p < plane; p++) acc[p] += this.weight(scored.gradients[base + p]) * cap.activations[base + p];
-      }
-      for (let p = 0; p < plane; p++) maps[i * plane + p] = Math.max(0, acc[p]);
-    }
-    return { maps, n, h, w };
+  protected weights(cap: LayerCapture, i: number): Float64Array {
+    const per = cap.c * cap.h * cap.w;
+    return Float64Array.from(cap.gradients.subarray(i * per, (i + 1) * per), (g) => this.weight(g));
   }
 }
 
