@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { checkChoice } from '../util/options.js';
 import { ARM_NAMES, DEFAULT_ARMS, type ArmName } from '../study/arms.js';
 import { CONFOUND_ON } from '../synth/types.js';
+import { SCHEDULES } from '../train/config.js';
 import { intArg, numArg, printJson } from './common.js';
 
 export function register(program: Command): void {
@@ -36,7 +37,7 @@ export function register(program: Command): void {
       }).filter(([, v]) => v !== undefined));
       const train = Object.fromEntries(Object.entries({
         epochs: o.epochs, size: o.size, arch: o.arch, weights: o.weights,
-        schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, ['plateau', 'cosine'] as const),
+        schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, SCHEDULES),
       }).filter(([, v]) => v !== undefined));
       const started = Date.now();
       const r = await runStudy({

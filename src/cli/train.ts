@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { train, studySplits, profileSettings } from '../train/index.js';
+import { SCHEDULES } from '../train/config.js';
 import { writeSplitFile, applySplitFile } from '../train/split-file.js';
 import { checkChoice } from '../util/options.js';
 import { intArg, numArg, loadDatasetReported, printJson } from './common.js';
@@ -29,7 +30,7 @@ export function register(program: Command): void {
       const splits = o.variantOf ? await applySplitFile(o.variantOf, ds.records) : studySplits(ds.records, o.seed);
       const cfg = profileSettings(profile, {
         seed: o.seed, device: o.device, arch: o.arch, size: o.size, epochs: o.epochs, batch: o.batch, lr: o.lr, weights: o.weights, threads: o.threads,
-        schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, ['plateau', 'cosine'] as const),
+        schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, SCHEDULES),
       });
       await writeSplitFile(o.out, splits);
       const result = await train({ train: splits.train, valid: splits.valid }, o.out, cfg, Boolean(o.resume));

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
+export const SCHEDULES = ['plateau', 'cosine'] as const;
+
 /** Everything a training run depends on; stored in RUN/config.json so a run can be resumed and audited. */
 export const TrainConfigSchema = z.object({
   arch: z.enum(['densenet121', 'densenet-small', 'densenet-tiny']).default('densenet121'),
@@ -10,7 +12,7 @@ export const TrainConfigSchema = z.object({
   lr: z.number().positive().default(1e-4),
   seed: z.number().int().min(0).default(0),
   /** plateau: divide the rate by 10 after `patience` epochs without validation-loss improvement (MURA); cosine: anneal it to 0 over the epochs. */
-  schedule: z.enum(['plateau', 'cosine']).default('plateau'),
+  schedule: z.enum(SCHEDULES).default('plateau'),
   /** Epochs without validation-loss improvement before the learning rate is divided by 10. */
   patience: z.number().int().min(0).default(1),
   flip: z.number().min(0).max(1).default(0.5),
