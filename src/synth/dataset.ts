@@ -120,7 +120,8 @@ async function writeImages(out: string, meta: DatasetMeta, progress?: Progress):
   let done = 0;
   for (let k = 0; k < jobs.length; k++) {
     const { s, im } = jobs[k];
-    const r = renderImage(renderSpecFor(s, im, size, meta.options.labels !== false));
+    const spec = renderSpecFor(s, im, size, meta.options.labels !== false);
+    const r = renderImage(meta.options.markerStyles === 'extended' ? { ...spec, markerStyles: 'extended' } : spec);
     const id = k + 1;
     coco.images.push({ id, file_name: im.path, width: size, height: size });
     for (const l of r.labels) {

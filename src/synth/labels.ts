@@ -16,6 +16,8 @@ export interface LabelShape {
   style: MarkerStyle;
   /** Letter height in pixels. */
   height: number;
+  /** Stroke width as a share of the letter height, instead of the font's (bold markers of the extended set). */
+  strokeRatio?: number;
 }
 
 export interface DrawnLabel {
@@ -47,7 +49,7 @@ function geometry(shape: LabelShape): Geometry {
       segs.push([line[i][0] * sc - w / 2, line[i][1] * sc - h / 2, line[i + 1][0] * sc - w / 2, line[i + 1][1] * sc - h / 2]);
     }
   }
-  const halfWidth = Math.max(0.6, (font.strokeRatio * h) / 2);
+  const halfWidth = Math.max(0.6, ((shape.strokeRatio ?? font.strokeRatio) * h) / 2);
   const pad = h * 0.28 + halfWidth;
   const frameSegs: Seg[] = [];
   const frameHalfWidth = Math.max(0.55, halfWidth * 0.7);
@@ -172,4 +174,42 @@ export function placeLabel(f: Field, r: number, taken: readonly [number, number,
     if (attempt === 0) best = [u, v];
   }
   return best;
+}
+
+/** A marker holder: a faint plastic strip around a marker, part of the radiograph (not a label). */
+export interface Holder {
+  /** Half sizes across and along the strip, and the strip centre's offset from the marker along it, in pixels. */
+  halfAcross: number; halfAlong: number; offset: number;
+  /** Brightness added inside (a faint plate) or only on its outline (a faint frame). */
+  level: number; outline: boolean;
+  /** A round hole (no plastic) in the strip beyond the marker, radius in pixels (0: none). */
+  hole: number;
+}
+
+/**
+ * Coverage of a holder centred near (cx, cy) and rotated by `angle`, over a window of the image (clipped):
+ * window origin and size plus coverage 0..1 (softened by `blur`).
+ */
+export function drawHolder(holder: Holder, size: number, cx: number, cy: number, angle: number, blur: number):
+  { x0: number; y0: number; w: number; h: number; cov: Float32Array } {
+  const { halfAcross: a, halfAlong: b, offset } = holder;
+  const reach = Math.hypot(a, b) + Math.abs(offset) + 3 + Math.ceil(blur * 3);
+  const x0 = Math.max(0, Math.floor(cx - reach)), y0 = Math.max(0, Math.floor(cy - reach));
+  const w = Math.max(1, Math.min(size, Math.ceil(cx + reach)) - x0), h = Math.max(1, Math.min(size, Math.ceil(cy + reach)) - y0);
+  const cos = Math.cos(angle), sin = Math.sin(angle);
+  // the strip runs along the marker's vertical axis
+  const pt = (u: number, v: number): [number, number] => [cx - x0 + cos * u - sin * (v + offset), cy - y0 + sin * u + cos * (v + offset)];
+  const corners = [pt(-a, -b), pt(a, -b), pt(a, b), pt(-a, b)];
+  let cov: Float32Array = new Float32Array(w * h);
+  if (holder.outline) {
+    const segs: Seg[] = corners.map((c, i) => [c[0], c[1], corners[(i + 1) % 4][0], corners[(i + 1) % 4][1]]);
+    strokeSegments(cov, w, h, segs, Math.max(0.6, 0.06 * a));
+  } else fillConvex(cov, w, h, corners);
+  if (holder.hole > 0) {
+    // the hole sits in the half of the strip away from the marker
+    const [hx, hy] = pt(0, (offset >= 0 ? 1 : -1) * Math.max(0, b - holder.hole * 1.6));
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (Math.hypot(x + 0.5 - hx, y + 0.5 - hy) < holder.hole) cov[y * w + x] = 0;
+  }
+  if (blur > 0) cov = gaussianBlur(cov, w, h, blur);
+  return { x0, y0, w, h, cov };
 }

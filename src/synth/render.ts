@@ -6,9 +6,9 @@
 import { Rng } from '../util/rng.js';
 import type { GrayImage } from '../data/image.js';
 import { partModel, type Bone, type Knot, type Part } from './anatomy.js';
-import { compositeLabel, drawLabel, fieldToImage, labelBox, labelRadius, placeLabel, type Field, type LabelShape, type SynthLabelCategory } from './labels.js';
+import { compositeLabel, drawHolder, drawLabel, fieldToImage, labelBox, labelRadius, placeLabel, type Field, type Holder, type LabelShape, type SynthLabelCategory } from './labels.js';
 import { fillConvex, gaussianBlur, strokeSegments, valueNoise, type Seg } from './raster.js';
-import type { FindingSpec, MarkerStyle, Technologist } from './types.js';
+import type { FindingSpec, MarkerStyle, MarkerStyleSet, Technologist } from './types.js';
 import type { FontName } from './fonts.js';
 
 /** Attenuation per field unit of projected path: cortical bone, medullary bone, soft tissue; metal per pixel covered. */
@@ -26,6 +26,8 @@ export interface RenderSpec {
   seed: number;
   /** false: no burned-in labels. */
   labels?: boolean;
+  /** 'extended': bold markers and faint holders too, drawn from a random stream of their own (absent: standard). */
+  markerStyles?: MarkerStyleSet;
 }
 
 export interface RenderedLabel { category: SynthLabelCategory; text: string; bbox: [number, number, number, number] }
@@ -278,6 +280,21 @@ export function renderImage(spec: RenderSpec): RenderedImage {
     { category: 'laterality', text: spec.laterality, font: spec.markerFont, style: spec.markerStyle, height: size * lr.uniform(0.09, 0.14) },
     { category: 'technologist', text: spec.technologist.initials, font: spec.technologist.font, style: 'plain', height: size * lr.uniform(0.075, 0.1) },
   ];
+  // The extended set draws from its own stream (a fork does not advance `rng`), so standard images are unchanged.
+  let holder: Holder | null = null;
+  if (spec.markerStyles === 'extended') {
+    const ext = rng.fork('marker-extended');
+    const m = shapes[0];
+    // bold lead letters: strokes of a quarter to a third of the letter height (a real "L" in a holder), often unframed
+    if (ext.bool(0.45)) shapes[0] = { ...m, strokeRatio: ext.uniform(0.22, 0.34), style: ext.bool(0.6) ? 'plain' : m.style };
+    if (ext.bool(0.5)) {
+      const hh = shapes[0].height, a = hh * ext.uniform(0.55, 0.95), b = a * ext.uniform(1, 2.8);
+      holder = {
+        halfAcross: a, halfAlong: b, offset: ext.uniform(-1, 1) * Math.max(0, b - hh * 0.6), level: ext.uniform(0.025, 0.12),
+        outline: ext.bool(0.3), hole: ext.bool(0.4) ? a * ext.uniform(0.2, 0.35) : 0,
+      };
+    }
+  }
   const taken: [number, number, number][] = [];
   const baseAngle = field.angle + (lr.bool(0.1) ? lr.pick([-1, 1]) * Math.PI / 2 : 0);
   if (spec.labels !== false) shapes.forEach((shape, k) => {
@@ -287,6 +304,17 @@ export function renderImage(spec: RenderSpec): RenderedImage {
     taken.push([u, v, r]);
     const [cx, cy] = fieldToImage(field, u, v);
     const jitter = lr.bool(0.7) ? lr.normal(0, 0.08) : lr.uniform(-0.45, 0.45);
+    if (k === 0 && holder) {
+      // the holder is part of the radiograph (plastic), under the marker: in the clean image too, not in the mask
+      const hd = drawHolder(holder, size, cx, cy, baseAngle + jitter, sigma);
+      for (let y = 0; y < hd.h; y++) for (let x = 0; x < hd.w; x++) {
+        const c = hd.cov[y * hd.w + x];
+        if (c === 0) continue;
+        const i = (y + hd.y0) * size + x + hd.x0;
+        blurred[i] += holder.level * c;
+        clean[i] += holder.level * c;
+      }
+    }
     const drawn = drawLabel(shape, size, cx, cy, baseAngle + jitter, lr, lead);
     const box = labelBox(drawn);
     if (!box) return;

@@ -5,6 +5,13 @@ import type { FontName } from './fonts.js';
 export type Finding = 'none' | 'fracture' | 'hardware' | 'lesion';
 export const MARKER_STYLES = ['plain', 'box', 'circle', 'tab'] as const;
 export type MarkerStyle = (typeof MARKER_STYLES)[number];
+/**
+ * Marker drawing sets: `standard` (the study's phantom, the default) or `extended`, which also draws, from a
+ * random stream of its own, bold thick-stroke markers and faint plastic holders around markers (as real lead
+ * markers in holders look), for training a label detector; the default's pixels do not depend on it.
+ */
+export const MARKER_STYLE_SETS = ['standard', 'extended'] as const;
+export type MarkerStyleSet = (typeof MARKER_STYLE_SETS)[number];
 export const CONFOUND_ON = ['technologist', 'laterality', 'both'] as const;
 export type ConfoundOn = (typeof CONFOUND_ON)[number];
 export type HardwareKind = 'kwires' | 'plate' | 'screws';
@@ -25,6 +32,8 @@ export interface SynthOptions {
   bits: 8 | 16;
   /** Burn labels in (default); false gives label-free images, e.g. to pretrain a model that has never seen text. */
   labels?: boolean;
+  /** Marker drawing set (absent = standard: the study's phantom, unchanged). */
+  markerStyles?: MarkerStyleSet;
 }
 
 export interface Technologist {
