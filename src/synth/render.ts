@@ -120,7 +120,11 @@ function alongChain(knots: Knot[], t: number): { x: number; y: number; ax: numbe
 }
 
 /** Metal coverage of fixation hardware near the finding site. */
-function drawHardware(metal: Float32Array, size: number, f: FindingSpec, at: ReturnType<typeof alongChain>, rng: Rng): void {
+/**
+ * Metal hardware. `bent` (the extended marker set's stream, null for the standard phantom) also bends K-wire ends
+ * into round hooks and adds close parallel twins, as real K-wires look (the ends of a pair read like letters).
+ */
+function drawHardware(metal: Float32Array, size: number, f: FindingSpec, at: ReturnType<typeof alongChain>, rng: Rng, bent: Rng | null = null): void {
   const { x, y, ax, ay, r } = at;
   const px = -ay, py = ax;
   const hw = Math.max(0.7, size / 256);
@@ -134,7 +138,28 @@ function drawHardware(metal: Float32Array, size: number, f: FindingSpec, at: Ret
       const ex = sx + dx * len, ey = sy + dy * len;
       const hook = r * 0.9, hs = rng.bool() ? 1 : -1;
       const segs: Seg[] = [[sx, sy, ex, ey], [ex, ey, ex + (-dy * hs - dx * 0.4) * hook, ey + (dx * hs - dy * 0.4) * hook]];
-      strokeSegments(metal, size, size, segs, hw * rng.uniform(0.8, 1.2));
+      const width = hw * rng.uniform(0.8, 1.2);
+      if (bent && bent.bool(0.7)) {
+        // a round hook: a half circle at the end, then a short straight return along the wire
+        const rr = hook * bent.uniform(0.3, 0.6), back2 = hook * bent.uniform(0.4, 1.6);
+        const cx = ex - dy * hs * rr, cy = ey + dx * hs * rr;
+        segs.length = 1;
+        let qx = ex, qy = ey;
+        for (let k = 1; k <= 10; k++) {
+          const t = (Math.PI * k) / 10, c = Math.cos(t), sn = Math.sin(t);
+          // from the end (angle 0) around to the far side of the centre, bulging forward along the wire
+          const nx = cx + dy * hs * rr * c + dx * rr * sn, ny = cy - dx * hs * rr * c + dy * rr * sn;
+          segs.push([qx, qy, nx, ny]); qx = nx; qy = ny;
+        }
+        segs.push([qx, qy, qx - dx * back2, qy - dy * back2]);
+        if (bent.bool(0.5)) {
+          // a close parallel twin (two wires through one fragment)
+          const g = bent.uniform(2.5, 5) * width * hs, sh = bent.uniform(-0.15, 0.15) * len;
+          const twin = segs.map(([a, b, c2, d]): Seg => [a - dy * g + dx * sh, b + dx * g + dy * sh, c2 - dy * g + dx * sh, d + dx * g + dy * sh]);
+          strokeSegments(metal, size, size, twin, width);
+        }
+      }
+      strokeSegments(metal, size, size, segs, width);
     }
   } else if (f.hardware === 'plate') {
     const half = r * rng.uniform(3, 4.5), w = r * 0.55, side = r * 0.9;
@@ -235,7 +260,7 @@ export function renderImage(spec: RenderSpec): RenderedImage {
   }
   if (f && f.kind === 'hardware' && site) {
     const metal = new Float32Array(size * size);
-    drawHardware(metal, size, f, site, rng.fork('hardware'));
+    drawHardware(metal, size, f, site, rng.fork('hardware'), spec.markerStyles === 'extended' ? rng.fork('hardware-extended') : null);
     for (let i = 0; i < mu.length; i++) mu[i] += metal[i] * MU_METAL;
   }
 
@@ -284,6 +309,9 @@ export function renderImage(spec: RenderSpec): RenderedImage {
   let holder: Holder | null = null;
   if (spec.markerStyles === 'extended') {
     const ext = rng.fork('marker-extended');
+    // smaller letters than the standard set's (a real marker can be 5 % of the image side; initials too)
+    if (ext.bool(0.4)) shapes[0] = { ...shapes[0], height: size * ext.uniform(0.05, 0.09) };
+    if (ext.bool(0.3)) shapes[1] = { ...shapes[1], height: size * ext.uniform(0.05, 0.075) };
     const m = shapes[0];
     // bold lead letters: strokes of a quarter to a third of the letter height (a real "L" in a holder), often unframed
     if (ext.bool(0.45)) shapes[0] = { ...m, strokeRatio: ext.uniform(0.22, 0.34), style: ext.bool(0.6) ? 'plain' : m.style };
