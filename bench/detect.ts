@@ -6,15 +6,17 @@ import sharp from 'sharp';
 import { encodeGrayPng, readGray } from '../src/data/image.js';
 import type { ImageRecord } from '../src/data/types.js';
 import { detectDataset, detectLabels, loadDetectorModel } from '../src/labels/detect/index.js';
+import { defaultDetectThreads } from '../src/labels/detect/run.js';
 import { renderImage, renderSpecFor, resolveOptions, sampleMetadata } from '../src/synth/index.js';
 
 const DISTINCT = 8;
-const PASSES = 4;
+const PASSES = 8;
 const SIDE = 1024;
 
 /**
  * Label detector throughput on 1024 x 1024 8-bit PNGs (phantoms rendered at 512 and upscaled): whole pipeline
- * (decode + detect, images decoded ahead), its CPU time per image, and detection alone on decoded images.
+ * (decode + detect) as `confound detect` runs it (worker threads, one per core, their start included) and on one
+ * thread (images decoded ahead), the CPU time per image of the one-thread run, and detection alone on decoded images.
  */
 export async function bench(): Promise<Record<string, number>> {
   const dir = await mkdtemp(join(tmpdir(), 'confound-bench-detect-'));
@@ -31,20 +33,27 @@ export async function bench(): Promise<Record<string, number>> {
       records.push({ id, path: join(dir, id), patient: id, study: id });
     }
     const all = Array.from({ length: PASSES }, () => records).flat();
-    await detectDataset(records.slice(0, 2), model); // warm up the JIT
-    const t0 = performance.now(), cpu0 = process.cpuUsage();
+    await detectDataset(records.slice(0, 2), model, {}, undefined, 1); // warm up the JIT
+    const threads = defaultDetectThreads(all.length);
+    const t0 = performance.now();
     const res = await detectDataset(all, model);
     const pipeline = all.length / ((performance.now() - t0) / 1000);
+    const t1 = performance.now(), cpu0 = process.cpuUsage();
+    const one = await detectDataset(all, model, {}, undefined, 1);
+    const single = all.length / ((performance.now() - t1) / 1000);
     // CPU time of the whole process (decode threads included): on a shared machine wall-clock speed depends on
     // the load, this does much less
     const cpu = process.cpuUsage(cpu0);
     const cpuMs = (cpu.user + cpu.system) / 1000 / all.length;
+    if (JSON.stringify(one.boxes) !== JSON.stringify(res.boxes)) throw new Error('worker threads and one thread found different boxes');
     const decoded = await Promise.all(records.map((r) => readGray(r.path)));
-    const t1 = performance.now();
+    const t2 = performance.now();
     for (let p = 0; p < PASSES; p++) for (const img of decoded) detectLabels(img, 'x', model);
-    const detectMs = (performance.now() - t1) / (PASSES * decoded.length);
+    const detectMs = (performance.now() - t2) / (PASSES * decoded.length);
     return {
       detect_images_per_s_1024: Math.round(pipeline * 10) / 10,
+      detect_threads: threads,
+      detect_images_per_s_1024_1thread: Math.round(single * 10) / 10,
       detect_cpu_ms_per_image_1024: Math.round(cpuMs * 10) / 10,
       detect_ms_per_image_1024_decoded: Math.round(detectMs * 10) / 10,
       detect_boxes_per_image: Math.round((res.boxes.length / all.length) * 100) / 100,

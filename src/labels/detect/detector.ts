@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { GrayImage } from '../../data/image.js';
 import type { LabelBox, LabelCategory } from '../types.js';
 import { groupCandidates, prepare, type Candidate, type Working } from './candidates.js';
-import { candidateFeatures, FEATURE_NAMES } from './features.js';
+import { BOX_FEATURE_NAMES, boxFitFeatures, candidateFeatures, FEATURE_NAMES } from './features.js';
 import { cropImage, glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
 import { predict, type MlpWeights } from './mlp.js';
 import { elongation } from './components.js';
@@ -26,6 +26,11 @@ export interface DetectorModel {
    * (the alternatives that enclose it, that it encloses, that overlap it) and the crop's glyph features; same classes.
    */
   rescorer: MlpWeights;
+  /**
+   * Box quality over stage 2's features: the predicted IoU of a candidate's refined box with the label it lies on
+   * (class "fit"; classes miss, fit). Suppression ranks overlapping boxes by score times quality.
+   */
+  fitter: MlpWeights;
   rescoreFrom: number;
   /** L/R reader over glyph features; classes L, R. */
   reader: MlpWeights;
@@ -57,7 +62,7 @@ export function loadDetectorModel(path: string | URL = DEFAULT_MODEL_URL): Detec
     throw new Error(`${String(path)}: cannot read detector weights (${(err as Error).message}); run \`confound detect-train\` to make them`);
   }
   if (m.version !== 1 || m.verifier?.features?.join() !== FEATURE_NAMES.join() || m.reader?.features?.join() !== GLYPH_FEATURE_NAMES.join()
-    || m.rescorer?.features?.join() !== RESCORER_FEATURE_NAMES.join()) {
+    || m.rescorer?.features?.join() !== RESCORER_FEATURE_NAMES.join() || m.fitter?.features?.join() !== RESCORER_FEATURE_NAMES.join()) {
     throw new Error(`${String(path)}: detector weights do not match this version's features; retrain with \`confound detect-train\``);
   }
   return m;
@@ -77,7 +82,11 @@ export function refinerOffsets(model: Pick<DetectorModel, 'refiner'>, c: { isHol
   return c.isTab ? model.refiner.tabs : c.isHolder ? model.refiner.holders : model.refiner.components;
 }
 
-export interface ScoredCandidate { cand: Candidate; box: Rect; probs: number[]; score: number; features: number[] }
+export interface ScoredCandidate {
+  cand: Candidate; box: Rect; probs: number[]; score: number; features: number[];
+  /** Stage 2's predicted IoU of the box with its label (absent before stage 2). */
+  quality?: number;
+}
 
 /** Score every candidate (stage 1) and refine its box (in working pixels). */
 export function scoreCandidates(w: Working, cands: Candidate[], model: DetectorModel): ScoredCandidate[] {
@@ -96,7 +105,7 @@ export const CONTEXT_FEATURE_NAMES = [
   'logit', 'lat_share', 'encl_logit', 'encl_log_area', 'encl_holder', 'inside_logit', 'inside_log_area', 'inside_count',
   'peer_logit', 'rank',
 ] as const;
-export const RESCORER_FEATURE_NAMES = [...FEATURE_NAMES, ...CONTEXT_FEATURE_NAMES, ...GLYPH_FEATURE_NAMES.map((n) => `crop_${n}`)];
+export const RESCORER_FEATURE_NAMES = [...FEATURE_NAMES, ...CONTEXT_FEATURE_NAMES, ...GLYPH_FEATURE_NAMES.map((n) => `crop_${n}`), ...BOX_FEATURE_NAMES];
 
 /** What stage 2 knows of a candidate's neighbours: its refined box (any frame), stage-1 probabilities, whether it is a holder box. */
 export interface Alternative { box: Rect; probs: number[]; holder: boolean }
@@ -145,8 +154,9 @@ export function rescore(w: Working, image: GrayImage, scored: ScoredCandidate[],
   return likely.map((s, i) => {
     const f = w.factor;
     const crop = cropImage(w.fine, { x: s.cand.x0 * f, y: s.cand.y0 * f, w: (s.cand.x1 - s.cand.x0 + 1) * f, h: (s.cand.y1 - s.cand.y0 + 1) * f }, w.fineFactor);
-    const probs = predict(model.rescorer, [...s.features, ...ctx[i], ...glyphFeatures(crop)]);
-    return { ...s, probs, score: 1 - probs[0] };
+    const x = [...s.features, ...ctx[i], ...glyphFeatures(crop), ...boxFitFeatures(w, s.cand)];
+    const probs = predict(model.rescorer, x);
+    return { ...s, probs, score: 1 - probs[0], quality: predict(model.fitter, x)[1] };
   });
 }
 
@@ -157,77 +167,21 @@ function overlapRatio(a: Rect, b: Rect): { iou: number; inMin: number } {
   return { iou: inter / (a.w * a.h + b.w * b.h - inter), inMin: inter / Math.min(a.w * a.h, b.w * b.h) };
 }
 
-/** Keep the best-scoring candidates; drop any that overlap a kept one (burned-in labels do not overlap each other). */
+/** Suppression's ranking: score times predicted box quality (stage-2 scores saturate near 1 for a label's every box). */
+export const rankOf = (s: ScoredCandidate) => s.score * (s.quality ?? 1);
+
+/**
+ * Keep the candidates of highest rank (score times box quality) among those reaching minScore; drop any that
+ * overlap a kept one (burned-in labels do not overlap each other).
+ */
 export function suppress(scored: ScoredCandidate[], minScore: number): ScoredCandidate[] {
-  const order = scored.filter((s) => s.score >= minScore).sort((a, b) => b.score - a.score);
+  const order = scored.filter((s) => s.score >= minScore).sort((a, b) => rankOf(b) - rankOf(a));
   const kept: ScoredCandidate[] = [];
   for (const s of order) {
     if (kept.some((k) => { const o = overlapRatio(k.box, s.box); return o.iou > 0.2 || o.inMin > 0.15; })) continue;
     kept.push(s);
   }
   return kept;
-}
-
-const isTechnologist = (s: ScoredCandidate) => s.probs[2] > s.probs[1];
-
-/**
- * A kept word that a candidate with more letters (its own letters' box, not a holder's) extends (the longer box holds at least 90 % of it, is at most
- * 2.5 times its area and no more than 1.25 times as thick (a word grows along its line), also scores as a technologist label above the threshold and overlaps no other kept box)
- * gives way to it. Stage-2 scores saturate near 1, so NMS order alone often keeps "AD" of "EAD".
- */
-export function extendWords(kept: ScoredCandidate[], scored: readonly ScoredCandidate[], minScore: number): ScoredCandidate[] {
-  const out = [...kept];
-  for (let i = 0; i < out.length; i++) {
-    const k = out[i];
-    if (!isTechnologist(k)) continue;
-    const ka = k.box.w * k.box.h;
-    let best: ScoredCandidate | null = null;
-    for (const c of scored) {
-      if (c === k || c.cand.isHolder || c.score < minScore || !isTechnologist(c) || c.cand.members.length <= k.cand.members.length) continue;
-      const ca = c.box.w * c.box.h;
-      if (ca > 2.5 * ka || ca <= ka || Math.min(c.box.w, c.box.h) > 1.25 * Math.min(k.box.w, k.box.h)) continue;
-      if (overlapRatio(c.box, k.box).inMin < 0.9) continue;
-      if (out.some((o, j) => j !== i && (() => { const r = overlapRatio(o.box, c.box); return r.iou > 0.2 || r.inMin > 0.15; })())) continue;
-      if (!best || c.cand.members.length > best.cand.members.length || (c.cand.members.length === best.cand.members.length && c.score > best.score)) best = c;
-    }
-    if (best) out[i] = best;
-  }
-  return out;
-}
-
-/**
- * Join kept technologist boxes that sit side by side like letters of one word (similar height, small gap,
- * aligned): the verifier sometimes keeps "GA" and "S" of "GAS" as two labels.
- */
-export function joinWords(kept: ScoredCandidate[]): ScoredCandidate[] {
-  const out = [...kept];
-  for (let changed = true; changed;) {
-    changed = false;
-    outer: for (let i = 0; i < out.length; i++) {
-      for (let j = i + 1; j < out.length; j++) {
-        const a = out[i], b = out[j];
-        if (!isTechnologist(a) || !isTechnologist(b)) continue;
-        const A = a.box, B = b.box;
-        const ha = Math.min(A.w, A.h), hb = Math.min(B.w, B.h);
-        if (Math.max(ha, hb) > 1.5 * Math.min(ha, hb)) continue;
-        const gx = Math.max(A.x - B.x - B.w, B.x - A.x - A.w, 0), gy = Math.max(A.y - B.y - B.h, B.y - A.y - A.h, 0);
-        const ox = Math.min(A.x + A.w, B.x + B.w) - Math.max(A.x, B.x), oy = Math.min(A.y + A.h, B.y + B.h) - Math.max(A.y, B.y);
-        const side = gy === 0 && oy >= 0.6 * Math.min(A.h, B.h) && gx <= 0.5 * Math.min(A.h, B.h);
-        const stacked = gx === 0 && ox >= 0.6 * Math.min(A.w, B.w) && gy <= 0.5 * Math.min(A.w, B.w);
-        if (!side && !stacked) continue;
-        const x = Math.min(A.x, B.x), y = Math.min(A.y, B.y);
-        const box = { x, y, w: Math.max(A.x + A.w, B.x + B.w) - x, h: Math.max(A.y + A.h, B.y + B.h) - y };
-        const best = a.score >= b.score ? a : b;
-        const members = [...a.cand.members, ...b.cand.members];
-        out[i] = { ...best, box, cand: { ...best.cand, members, x0: Math.min(a.cand.x0, b.cand.x0), y0: Math.min(a.cand.y0, b.cand.y0),
-          x1: Math.max(a.cand.x1, b.cand.x1), y1: Math.max(a.cand.y1, b.cand.y1) } };
-        out.splice(j, 1);
-        changed = true;
-        break outer;
-      }
-    }
-  }
-  return out;
 }
 
 export interface DetectOptions { minScore?: number }
@@ -237,8 +191,9 @@ export function detectLabels(image: GrayImage, file: string, model: DetectorMode
   const w = prepare(image);
   const scored = rescore(w, image, scoreCandidates(w, groupCandidates(w), model), model);
   const minScore = opts.minScore ?? model.minScore;
-  const kept = joinWords(extendWords(suppress(scored, minScore), scored, minScore));
-  return kept.map((s) => toBox(w, s, file, model, image));
+  // the ranking by box quality also settles what rules once did (a word's part against the whole word, two
+  // labels side by side): those rules now cost recall (validation seeds 701-703), so there are none
+  return suppress(scored, minScore).map((s) => toBox(w, s, file, model, image));
 }
 
 const CATS: LabelCategory[] = ['laterality', 'technologist'];

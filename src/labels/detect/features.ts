@@ -105,3 +105,63 @@ export function candidateFeatures(w: Working, c: Candidate): number[] {
     meanTop / Math.max(meanVal - w.p01, 1e-3), c.isHolder ? 1 : 0, c.holderContrast ?? 0, (c.holderSides ?? 0) / 4, Math.min(c.linkOut ?? 0, 3), c.enclosed ? 1 : 0, c.isTab ? 1 : 0, Math.min(ringTop, 2),
   ];
 }
+
+export const BOX_FEATURE_NAMES = ['side_step_mean', 'side_step_min', 'side_touch_mean', 'side_touch_min', 'side_spill_max', 'band_std', 'out_band_std'] as const;
+
+/**
+ * How well a box (working pixels, inclusive bounds) fits what it holds, side by side: a label's box is bounded by
+ * an edge (a tab's or frame's step, or letter strokes reaching each side) with nothing bright just beyond it; a box
+ * too large ends in flat tissue, one too small cuts through strokes. Per side (a 1-pixel line just inside the box
+ * and the 2 pixels just outside): the step of mean intensity, and the brightest top-hat response inside minus
+ * outside ("touch"); spill is the brightest top-hat response outside against the box's own peak. Also the
+ * spread of intensity in a 2-pixel band inside the box's edge (flat on a tab) and just outside it. All over the
+ * image's range, clipped where the box meets the image edge (an outside line beyond it counts as flat).
+ */
+export function boxFitFeatures(w: Working, c: { x0: number; y0: number; x1: number; y1: number }): number[] {
+  const W = w.img.width, H = w.img.height, d = w.img.data, t = w.top.data;
+  const range = Math.max(w.pmax - w.p01, 1e-3);
+  const x0 = Math.max(0, c.x0), y0 = Math.max(0, c.y0), x1 = Math.min(W - 1, c.x1), y1 = Math.min(H - 1, c.y1);
+  let peak = 0;
+  for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) if (t[y * W + x] > peak) peak = t[y * W + x];
+  peak = Math.max(peak, 1e-3 * range);
+  // a line of pixels from (ax, ay) along (dx, dy) for n steps: mean value and max top-hat (NaN when off the image)
+  const line = (ax: number, ay: number, dx: number, dy: number, n: number): [number, number] => {
+    if (ax < 0 || ay < 0 || ax >= W || ay >= H) return [NaN, NaN];
+    let s = 0, m = 0;
+    for (let k = 0; k < n; k++) { const i = (ay + k * dy) * W + ax + k * dx; s += d[i]; if (t[i] > m) m = t[i]; }
+    return [s / n, m];
+  };
+  const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+  const steps: number[] = [], touch: number[] = [], spill: number[] = [];
+  // left, top, right, bottom: inside line and two outside lines
+  const sides: [number, number, number, number, number, number, number][] = [
+    [x0, y0, 0, 1, bh, -1, 0], [x0, y0, 1, 0, bw, 0, -1], [x1, y0, 0, 1, bh, 1, 0], [x0, y1, 1, 0, bw, 0, 1],
+  ];
+  for (const [ax, ay, dx, dy, n, ox, oy] of sides) {
+    const [inMean, inTop] = line(ax, ay, dx, dy, n);
+    const o1 = line(ax + ox, ay + oy, dx, dy, n), o2 = line(ax + 2 * ox, ay + 2 * oy, dx, dy, n);
+    const outs = [o1, o2].filter((o) => Number.isFinite(o[0]));
+    if (!outs.length) { steps.push(0); touch.push(inTop / peak); spill.push(0); continue; }
+    const outMean = outs.reduce((s, o) => s + o[0], 0) / outs.length, outTop = Math.max(...outs.map((o) => o[1]));
+    steps.push(Math.abs(inMean - outMean) / range);
+    touch.push((inTop - outTop) / peak);
+    spill.push(outTop / peak);
+  }
+  const bandStd = (inside: boolean): number => {
+    let n = 0, s = 0, q = 0;
+    const ex0 = inside ? x0 : c.x0 - 2, ey0 = inside ? y0 : c.y0 - 2, ex1 = inside ? x1 : c.x1 + 2, ey1 = inside ? y1 : c.y1 + 2;
+    for (let y = ey0; y <= ey1; y++) {
+      if (y < 0 || y >= H) continue;
+      for (let x = ex0; x <= ex1; x++) {
+        if (x < 0 || x >= W) continue;
+        const dIn = Math.min(x - ex0, ex1 - x, y - ey0, ey1 - y);
+        if (dIn >= 2) { x = Math.max(x, ex1 - 2); continue; }
+        if (!inside && x >= c.x0 && x <= c.x1 && y >= c.y0 && y <= c.y1) continue;
+        const v = d[y * W + x]; n++; s += v; q += v * v;
+      }
+    }
+    return n ? Math.sqrt(Math.max(0, q / n - (s / n) ** 2)) / range : 0;
+  };
+  const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+  return [mean(steps), Math.min(...steps), mean(touch), Math.min(...touch), Math.max(...spill), bandStd(true), bandStd(false)];
+}

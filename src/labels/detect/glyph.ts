@@ -160,6 +160,9 @@ export function glyphFeatures(crop: Crop): number[] {
     const dx = x - mx, dy = y - my;
     n20 += dx * dx; n02 += dy * dy; n11 += dx * dy;
   }
+  // each pixel is a unit square with its own second moment 1/12 about its centre: without it a one-pixel
+  // "letter" has hu1 = 0 and log(hu1) = -Infinity, which poisons any network trained on it
+  n20 += m00 / 12; n02 += m00 / 12;
   const s = m00 * m00;
   n20 /= s; n02 /= s; n11 /= s;
   const hu1 = n20 + n02, hu2 = (n20 - n02) ** 2 + 4 * n11 ** 2;

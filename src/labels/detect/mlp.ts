@@ -40,16 +40,29 @@ export interface TrainOptions {
   classWeights?: number[];
 }
 
-/** Fit on rows `xs` with integer targets `ys` in [0, classes.length). Deterministic for a given seed. */
-export function trainMlp(xs: number[][], ys: number[], classes: string[], features: string[], opts: TrainOptions): MlpWeights {
+/**
+ * Fit on rows `xs` with targets `ys`: integer classes in [0, classes.length), or per-row target distributions
+ * (soft targets, e.g. [1 - IoU, IoU] for a box-quality head; class weights then default to 1). Deterministic for
+ * a given seed. A non-finite input is an error: one would turn the standardisation, and so every weight, into NaN.
+ */
+export function trainMlp(xs: number[][], ys: readonly (number | readonly number[])[], classes: string[], features: string[], opts: TrainOptions): MlpWeights {
   const n = xs.length, d = features.length, H = opts.hidden, C = classes.length;
   if (n === 0) throw new Error('trainMlp: no training rows');
+  if (ys.length !== n) throw new Error(`trainMlp: ${n} rows but ${ys.length} targets`);
+  for (let k = 0; k < n; k++) {
+    const r = xs[k];
+    if (r.length !== d) throw new Error(`trainMlp: row ${k} has ${r.length} features, expected ${d}`);
+    for (let i = 0; i < d; i++) if (!Number.isFinite(r[i])) throw new Error(`trainMlp: row ${k}, feature ${features[i]} is ${r[i]}`);
+  }
+  const soft = ys.map((y) => (typeof y === 'number' ? null : y));
+  const hard = ys.map((y) => (typeof y === 'number' ? y : -1));
   const mean = Array.from({ length: d }, (_, i) => xs.reduce((s, r) => s + r[i], 0) / n);
   const std = Array.from({ length: d }, (_, i) => Math.sqrt(xs.reduce((s, r) => s + (r[i] - mean[i]) ** 2, 0) / n) || 1);
   const X = new Float64Array(n * d);
   xs.forEach((r, k) => r.forEach((v, i) => { X[k * d + i] = (v - mean[i]) / std[i]; }));
-  const counts = classes.map((_, c) => ys.filter((y) => y === c).length);
-  const cw = opts.classWeights ?? counts.map((k) => (k ? n / (C * k) : 0));
+  const counts = classes.map((_, c) => hard.filter((y) => y === c).length);
+  const anySoft = soft.some((t) => t !== null);
+  const cw = opts.classWeights ?? (anySoft ? classes.map(() => 1) : counts.map((k) => (k ? n / (C * k) : 0)));
   const rng = new Rng(opts.seed);
   // parameters in one flat vector: w1 (H x d), b1 (H), w2 (C x H), b2 (C)
   const oB1 = H * d, oW2 = oB1 + H, oB2 = oW2 + C * H, P = oB2 + C;
@@ -71,7 +84,7 @@ export function trainMlp(xs: number[][], ys: number[], classes: string[], featur
       g.fill(0);
       let wsum = 0;
       for (let q = start; q < end; q++) {
-        const r = order[q], xo = r * d, y = ys[r], wt = cw[y];
+        const r = order[q], xo = r * d, y = hard[r], t = soft[r], wt = t ? 1 : cw[y];
         wsum += wt;
         for (let j = 0; j < H; j++) {
           let s = p[oB1 + j];
@@ -89,7 +102,7 @@ export function trainMlp(xs: number[][], ys: number[], classes: string[], featur
         for (let c = 0; c < C; c++) { prob[c] = Math.exp(prob[c] - mx); tot += prob[c]; }
         dh.fill(0);
         for (let c = 0; c < C; c++) {
-          const gc = wt * (prob[c] / tot - (c === y ? 1 : 0));
+          const gc = wt * (prob[c] / tot - (t ? t[c] : c === y ? 1 : 0));
           g[oB2 + c] += gc;
           for (let j = 0; j < H; j++) { g[oW2 + c * H + j] += gc * hid[j]; dh[j] += gc * p[oW2 + c * H + j]; }
         }
