@@ -27,7 +27,8 @@ export async function bench(): Promise<Record<string, number>> {
     for (const study of meta.studies) {
       const im = study.images[0];
       const png = await encodeGrayPng(renderImage(renderSpecFor(study, im, 512)).image, 8);
-      const big = await sharp(png).resize(SIDE, SIDE).png().toBuffer();
+      // single-channel 8-bit PNGs, as radiographs are (sharp writes RGB unless told the colourspace)
+      const big = await sharp(png).resize(SIDE, SIDE).toColourspace('b-w').png().toBuffer();
       const id = `img${records.length}.png`;
       await writeFile(join(dir, id), big);
       records.push({ id, path: join(dir, id), patient: id, study: id });

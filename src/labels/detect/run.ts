@@ -24,14 +24,26 @@ export async function readForDetection(path: string): Promise<GrayImage> {
   if (!RASTER_EXTENSIONS.has(extname(path).toLowerCase())) return readImage(path);
   let bytes: Buffer;
   try { bytes = await readFile(path); } catch { return readImage(path); }
+  return (await decodeSingleChannel(bytes)) ?? readImage(path);
+}
+
+/**
+ * The one-pass decode of readForDetection: a single-channel 8- or 16-bit PNG/JPEG from its bytes, or null for
+ * anything else (the caller then uses readImage).
+ */
+export async function decodeSingleChannel(bytes: Buffer): Promise<GrayImage | null> {
   let meta: Metadata;
-  try { meta = await sharp(bytes).metadata(); } catch { return readImage(path); }
+  try { meta = await sharp(bytes).metadata(); } catch { return null; }
   const sixteen = meta.depth === 'ushort';
-  if (meta.channels !== 1 || (meta.depth !== 'uchar' && !sixteen) || !meta.width || !meta.height) return readImage(path);
+  if (meta.channels !== 1 || (meta.depth !== 'uchar' && !sixteen) || !meta.width || !meta.height) return null;
   let raw: { data: Buffer; info: OutputInfo };
-  try { raw = await sharp(bytes).raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }); } catch { return readImage(path); }
+  // without the grey colourspace sharp writes raw output as sRGB (3 channels): this path then gave null for
+  // every image, and readImage decoded it a second time
+  try {
+    raw = await sharp(bytes).toColourspace(sixteen ? 'grey16' : 'b-w').raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
+  } catch { return null; }
   const { data, info } = raw;
-  if (info.channels !== 1) return readImage(path);
+  if (info.channels !== 1) return null;
   return rawToGray(data, info.width, info.height, sixteen);
 }
 
