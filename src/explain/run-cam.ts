@@ -33,8 +33,10 @@ export interface CamImageResult {
  * and an original model whose answers moved by |dp| 0.2 when its labels were covered scored at chance. At the
  * stride-8 layer receptive fields are local; per-position gradients (not Grad-CAM's channel means, which lit up
  * every letter edge even in a model trained without a confound) keep the map to where the score is sensitive.
- * At the final layer of a GAP + linear head this measure equals Grad-CAM's. Not yet a clean test of reliance on
- * its own: one --confound 0 control still gave the original arm 15.5% against the covered arm's 2.7%.
+ * At the final layer of a GAP + linear head this measure equals Grad-CAM's. It tracks reliance only when the
+ * model's start has seen uninformative text (the shipped quick weights have): from a text-naive start a
+ * --confound 0 original arm scored 15.5% (covered 2.7%), as much as a confounded one. Covered arms keep a floor
+ * of roughly chance (6-10% on the phantom): the black boxes' edges are in the receptive fields.
  */
 export const STUDY_ATTENTION = { method: 'gradxact', layer: 'features.denseblock2', baseline: 'black', target: 'predicted' } as const satisfies {
   method: CamMethod; layer: string; baseline: CamBaseline; target: CamTarget;

@@ -39,9 +39,9 @@ export const QUICK_PROFILE: Partial<TrainConfig> = {
 };
 /**
  * Starting weights shipped with the tool (models/). The quick profile's were pretrained by
- * scripts/pretrain-quick.sh on label-free phantom radiographs: a from-scratch DenseNet learns next to nothing
- * about fractures in the quick profile's budget (as the paper's ImageNet start stands in for), and a model that
- * has never seen burned-in text neither favours nor ignores labels.
+ * scripts/pretrain-quick.sh on phantom radiographs, first label-free, then with burned-in labels that carry no
+ * information: a from-scratch DenseNet learns next to nothing about fractures in the quick profile's budget (as
+ * the paper's ImageNet start stands in for), and a start that has never seen text reads lead letters as findings.
  */
 export function shippedWeights(file: string): string {
   return fileURLToPath(new URL(`../../../models/${file}`, import.meta.url));
