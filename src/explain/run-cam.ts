@@ -36,7 +36,7 @@ export interface CamImageResult {
  * At the final layer of a GAP + linear head this measure equals Grad-CAM's. It tracks reliance only when the
  * model's start has seen uninformative text (the shipped quick weights have): from a text-naive start a
  * --confound 0 original arm scored 15.5% (covered 2.7%), as much as a confounded one. Covered arms keep a floor
- * of roughly chance (6-10% on the phantom): the black boxes' edges are in the receptive fields.
+ * of a few per cent (4-10% on the phantom): the black boxes' edges are in the receptive fields.
  */
 export const STUDY_ATTENTION = { method: 'gradxact', layer: 'features.denseblock2', baseline: 'black', target: 'predicted' } as const satisfies {
   method: CamMethod; layer: string; baseline: CamBaseline; target: CamTarget;

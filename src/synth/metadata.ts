@@ -31,6 +31,15 @@ export const DEFAULT_OPTIONS: SynthOptions = {
   studies: 600, size: 256, seed: 1, confound: 1, testConfound: 0.3, confoundOn: 'laterality', difficulty: 0.5, bits: 8,
 };
 
+/**
+ * Marker styles from most normal to most abnormal when the markers carry the confound. The framed ones (box,
+ * circle) lean normal and the unframed ones (plain letter, dark tab) abnormal, so a coarse visual cue carries it.
+ * Ordered plain, box, circle, tab, the quick profile's original arm learnt only the tab (label attention 43.6% on
+ * tab images, 6-9% on the rest): a plain letter looks like the initials every image has, box and circle differ
+ * only in the frame's shape. Any order gives the same ideal labels-only AUC; styles are drawn uniformly.
+ */
+const CONFOUND_ORDER: readonly MarkerStyle[] = ['box', 'circle', 'plain', 'tab'];
+
 const logit = (p: number) => Math.log(p / (1 - p));
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -118,7 +127,7 @@ function assignOutcomes(studies: StudySpec[], rng: Rng): void {
 export function sampleMetadata(opts: SynthOptions): DatasetMeta {
   const root = new Rng(`confound-synth:${opts.seed}`);
   const technologists = sampleTechnologists(root.fork('technologists'));
-  const markerBias = Object.fromEntries(MARKER_STYLES.map((s, i) => [s, -1 + (2 * i) / (MARKER_STYLES.length - 1)])) as Record<MarkerStyle, number>;
+  const markerBias = Object.fromEntries(CONFOUND_ORDER.map((s, i) => [s, -1 + (2 * i) / (CONFOUND_ORDER.length - 1)])) as Record<MarkerStyle, number>;
 
   // Patients with 1-3 studies of one body part each, until the study count is reached.
   const prng = root.fork('patients');
