@@ -36,7 +36,7 @@ export const DEFAULT_OPTIONS: SynthOptions = {
  * circle) lean normal and the unframed ones (plain letter, dark tab) abnormal, so a coarse visual cue carries it.
  * Ordered plain, box, circle, tab, the quick profile's original arm learnt only the tab (label attention 43.6% on
  * tab images, 6-9% on the rest): a plain letter looks like the initials every image has, box and circle differ
- * only in the frame's shape. Any order gives the same ideal labels-only AUC; styles are drawn uniformly.
+ * only in the frame's shape. Styles are drawn uniformly, so any order gives the same expected labels-only AUC.
  */
 const CONFOUND_ORDER: readonly MarkerStyle[] = ['box', 'circle', 'plain', 'tab'];
 

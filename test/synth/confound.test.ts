@@ -32,6 +32,16 @@ test('--confound-on puts the signal only on the chosen category', () => {
   }
 });
 
+test('laterality confound: framed markers (box, circle) lean normal, unframed ones (plain, tab) abnormal', () => {
+  const meta = sampleMetadata(resolveOptions({ studies: 4000, seed: 6 }));
+  const rate = (style: string) => {
+    const st = meta.studies.filter((s) => s.split === 'train' && s.markerStyle === style);
+    return st.filter((s) => s.abnormal).length / st.length;
+  };
+  const [box, circle, plain, tab] = ['box', 'circle', 'plain', 'tab'].map(rate);
+  assert.ok(box < circle && circle < 0.4 && plain > 0.4 && plain < tab, `abnormal rates box ${box} circle ${circle} plain ${plain} tab ${tab}`);
+});
+
 test('splits are by patient (70/10/20) and share no patient', () => {
   const rows = rowsFor({ seed: 5, studies: 3000 });
   const splitOf = new Map<string, string>();
