@@ -119,9 +119,8 @@ function alongChain(knots: Knot[], t: number): { x: number; y: number; ax: numbe
   throw new Error('alongChain: empty chain');
 }
 
-/** Metal coverage of fixation hardware near the finding site. */
 /**
- * Metal hardware. `bent` (the extended marker set's stream, null for the standard phantom) also bends K-wire ends
+ * Metal coverage of fixation hardware near the finding site. `bent` (the extended marker set's stream, null for the standard phantom) also bends K-wire ends
  * into round hooks and adds close parallel twins, as real K-wires look (the ends of a pair read like letters).
  */
 function drawHardware(metal: Float32Array, size: number, f: FindingSpec, at: ReturnType<typeof alongChain>, rng: Rng, bent: Rng | null = null): void {

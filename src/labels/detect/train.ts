@@ -156,8 +156,7 @@ export function fitDetector(set: TrainingSet, seed: number, provenance: Record<s
       candidates: xs.length, positives: ys.filter((y) => y > 0).length, stage2_candidates: x2.length, stage2_positives: y2.filter((y) => y > 0).length,
       glyphs: gx.length, fitter_rows: onLabel.length },
     // the threshold is the one of highest recall with precision >= 0.95 on an unseen validation seed (701, 60
-    // studies); the shipped weights (scripts/train-detector.sh, seed 1) measure there P/R 0.944/0.954 at 0.5,
-    // 0.947/0.954 at 0.6, 0.960/0.950 at 0.7, 0.960/0.944 at 0.8
+    // studies); scripts/train-detector.sh records the shipped weights' figures there
     verifier, rescorer, fitter, rescoreFrom: RESCORE_FROM, reader, refiner, minScore: MIN_SCORE, minReadConfidence: 0.6,
   };
 }
