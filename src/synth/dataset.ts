@@ -12,10 +12,10 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { toCsv } from '../util/csv.js';
 import { sampleMetadata } from './metadata.js';
 import { resolveOptions } from './options.js';
-import { renderImage } from './render.js';
+import { renderImage, type RenderSpec } from './render.js';
 import { labelsOnlyAuc, summarizeTruth, truthRows, TRUTH_COLUMNS, type SplitSummary } from './truth.js';
 import { auc } from './auc.js';
-import type { DatasetMeta, ImageSpec, StudySpec, SynthOptions } from './types.js';
+import type { DatasetMeta, ImageSpec, MarkerStyleSet, StudySpec, SynthOptions } from './types.js';
 
 /** Files and folders a previous run of the generator leaves in DIR (removed before regenerating there). */
 const OWN_ENTRIES = [
@@ -42,11 +42,11 @@ export interface SynthSummary {
 
 export type Progress = (done: number, total: number) => void;
 
-export function renderSpecFor(study: StudySpec, image: ImageSpec, size: number, labels = true) {
+export function renderSpecFor(study: StudySpec, image: ImageSpec, size: number, labels = true, markerStyles?: MarkerStyleSet): RenderSpec {
   return {
     part: study.part, view: image.view, laterality: study.laterality, finding: study.finding,
     technologist: study.technologist, markerStyle: study.markerStyle, markerFont: study.markerFont,
-    size, seed: image.seed, labels,
+    size, seed: image.seed, labels, markerStyles,
   };
 }
 
@@ -120,8 +120,7 @@ async function writeImages(out: string, meta: DatasetMeta, progress?: Progress):
   let done = 0;
   for (let k = 0; k < jobs.length; k++) {
     const { s, im } = jobs[k];
-    const spec = renderSpecFor(s, im, size, meta.options.labels !== false);
-    const r = renderImage(meta.options.markerStyles === 'extended' ? { ...spec, markerStyles: 'extended' } : spec);
+    const r = renderImage(renderSpecFor(s, im, size, meta.options.labels !== false, meta.options.markerStyles));
     const id = k + 1;
     coco.images.push({ id, file_name: im.path, width: size, height: size });
     for (const l of r.labels) {
