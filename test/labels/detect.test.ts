@@ -29,7 +29,7 @@ function phantoms(seed: number, n: number, size: number, markerStyles?: 'extende
   for (const study of meta.studies) {
     for (const im of study.images) {
       if (out.length >= n) return out;
-      const r = renderImage({ ...renderSpecFor(study, im, size), markerStyles });
+      const r = renderImage(renderSpecFor(study, im, size, true, markerStyles));
       const truths = r.labels.map((l) => ({ file: im.path, x: l.bbox[0], y: l.bbox[1], w: l.bbox[2], h: l.bbox[3], category: l.category, text: l.text }));
       out.push({ image: r.image, truths, file: im.path });
     }
@@ -197,6 +197,22 @@ test('a dark tab around a bright letter is found by flooding, and open backgroun
   assert.ok(tab, 'no tab found around the letter');
   assert.deepEqual([tab.x0, tab.y0, tab.x1, tab.y1], [40, 30, 79, 79]);
   assert.equal(floodHolder(w, lone), null);
+});
+
+test('a dark tab on a soft-tissue gradient that crosses its level is still found (the flood keeps out of the thin band at its level)', () => {
+  const size = 128, rng = new Rng(9);
+  const data = new Float32Array(size * size);
+  // tissue undulating 0.1 .. 0.7 across x: its bands at the tab's level (0.2) run into the tab from above and below
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) data[y * size + x] = 0.4 + 0.3 * Math.sin(x / 6) + rng.normal(0, 0.003);
+  for (let y = 40; y < 90; y++) for (let x = 32; x < 72; x++) data[y * size + x] = 0.2 + rng.normal(0, 0.003);
+  for (let y = 52; y < 76; y++) for (let x = 44; x < 48; x++) data[y * size + x] = 0.95;
+  for (let y = 72; y < 76; y++) for (let x = 44; x < 60; x++) data[y * size + x] = 0.95;
+  const w = prepare({ width: size, height: size, data, bits: 8 });
+  const letter = groupCandidates(w).find((c) => !c.isHolder && c.members.length === 1 && c.x0 >= 42 && c.x1 <= 62 && c.y0 >= 50 && c.y1 <= 78 && c.x1 - c.x0 >= 12);
+  assert.ok(letter, 'letter not found as a candidate');
+  const tab = floodHolder(w, letter);
+  assert.ok(tab, 'no tab found around the letter');
+  assert.deepEqual([tab.x0, tab.y0, tab.x1, tab.y1], [32, 40, 71, 89]);
 });
 
 test('the detector\'s one-pass decoder gives exactly the pixels readImage gives (8- and 16-bit PNG)', async () => {

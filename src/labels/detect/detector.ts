@@ -215,11 +215,21 @@ function toBox(w: Working, s: ScoredCandidate, file: string, model: DetectorMode
     score: round4(s.score), categoryScore: round4(category === 'other' ? 1 - catProbs[0] / catTot : catProbs[ci] / catTot),
   };
   if (category === 'laterality') {
-    const p = predict(model.reader, glyphFeatures(cropImage(w.fine, box, w.fineFactor)));
+    const p = predict(model.reader, glyphFeatures(cropImage(w.fine, cand.isTab ? lettersBox(cand, f) : box, w.fineFactor)));
     const ri = p[1] > p[0] ? 1 : 0;
     if (p[ri] >= model.minReadConfidence) box.text = model.reader.classes[ri];
   }
   return box;
+}
+
+/**
+ * A tab's letters with a working pixel around them, in source pixels: the reader is not shown a flooded tab's box,
+ * which can take in a strip of bright tissue beside the tab that the reader then takes for the letter.
+ */
+function lettersBox(c: Candidate, f: number): { x: number; y: number; w: number; h: number } {
+  const x0 = Math.min(...c.members.map((m) => m.x0)) - 1, y0 = Math.min(...c.members.map((m) => m.y0)) - 1;
+  const x1 = Math.max(...c.members.map((m) => m.x1)) + 1, y1 = Math.max(...c.members.map((m) => m.y1)) + 1;
+  return { x: Math.max(0, x0 * f), y: Math.max(0, y0 * f), w: (x1 - x0 + 1) * f, h: (y1 - y0 + 1) * f };
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
