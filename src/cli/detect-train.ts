@@ -9,7 +9,8 @@ export function register(program: Command): void {
     .description('Fit the label detector (box refiner, verifier/categoriser, L/R reader) on phantom data with true boxes (confound synth output)')
     .requiredOption('--data <dirs...>', 'one or more folders, each with labels.coco.json (paths relative to the folder)')
     .requiredOption('--out <file>', 'weights JSON to write (the shipped one is models/detector.json)')
-    .option('--seed <n>', 'seed for the network initialisation', intArg('--seed'), 1)
+    .option('--seed <n>', 'seed for the network initialisation (ensemble members take seed, seed + 1, ...)', intArg('--seed'), 1)
+    .option('--members <k>', 'ensemble size: networks fitted with consecutive seeds and merged into one that averages their logits', intArg('--members', 1), 3)
     .option('--json', 'print the training summary as JSON')
     .action(async (o) => {
       const set = emptyTrainingSet();
@@ -18,7 +19,7 @@ export function register(program: Command): void {
         await addCocoDataset(set, dir, undefined, (done, total) => { bar ??= progress(`read ${dir}`.slice(0, 14), total); bar.tick(); });
         bar?.stop();
       }
-      const model = fitDetector(set, o.seed, { command: `confound detect-train --data ${(o.data as string[]).join(' ')} --seed ${o.seed}` });
+      const model = fitDetector(set, o.seed, { command: `confound detect-train --data ${(o.data as string[]).join(' ')} --seed ${o.seed} --members ${o.members}` }, o.members);
       await writeJsonAtomic(o.out, model);
       if (o.json) printJson({ out: o.out, ...model.trained });
       else process.stdout.write(`trained on ${model.trained.images} images, ${model.trained.truths} labels ` +

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sampleMetadata, resolveOptions, renderImage, renderSpecFor } from '../../src/synth/index.js';
 import { squareFilter } from '../../src/labels/detect/morph.js';
-import { detectLabels, evaluate, iou, loadDetectorModel, matchBoxes } from '../../src/labels/detect/index.js';
+import { addImage, detectLabels, emptyTrainingSet, evaluate, fitDetector, iou, loadDetectorModel, matchBoxes } from '../../src/labels/detect/index.js';
 import type { LabelBox } from '../../src/labels/types.js';
 import { Rng } from '../../src/util/rng.js';
 import { compositeLabel, drawLabel, labelBox } from '../../src/synth/labels.js';
@@ -14,7 +14,7 @@ import { FONT_NAMES, MARKER_STYLES } from '../../src/synth/index.js';
 import { cropImage, glyphFeatures } from '../../src/labels/detect/glyph.js';
 import { predict } from '../../src/labels/detect/mlp.js';
 import { contextFeatures, CONTEXT_FEATURE_NAMES, suppress, type ScoredCandidate } from '../../src/labels/detect/detector.js';
-import { trainMlp } from '../../src/labels/detect/mlp.js';
+import { mergeMlps, trainMlp } from '../../src/labels/detect/mlp.js';
 import { detectDataset } from '../../src/labels/detect/run.js';
 import { decodeSingleChannel, readForDetection } from '../../src/labels/detect/run.js';
 import { readImage } from '../../src/data/read-image.js';
@@ -262,6 +262,26 @@ test('trainMlp refuses non-finite inputs and learns soft targets', () => {
   for (const v of [0.1, 0.5, 0.9]) assert.ok(Math.abs(predict(m, [v])[1] - v) < 0.08, `p(${v}) = ${predict(m, [v])[1]}`);
 });
 
+test('merged perceptrons output the softmax of their members\' mean logits, members fitted on different rows included', () => {
+  const rng = new Rng(5);
+  const rows = (n: number, shift: number) => Array.from({ length: n }, () => [rng.normal(shift, 2), rng.normal(0, 0.5), rng.uniform(0, 10)]);
+  const label = (x: number[]) => (x[0] + x[1] > 1 ? 2 : x[2] > 5 ? 1 : 0);
+  const opts = { hidden: 5, epochs: 60, learningRate: 0.02, l2: 1e-4 };
+  const sets = [rows(150, 0), rows(120, 1), rows(90, -1)];
+  const members = sets.map((xs, k) => trainMlp(xs, xs.map(label), ['a', 'b', 'c'], ['u', 'v', 'w'], { ...opts, seed: 10 + k }));
+  assert.notDeepEqual(members[0].mean, members[1].mean);
+  const merged = mergeMlps(members);
+  assert.equal(merged.w1.length, 15);
+  const logits = (p: number[]) => p.map((v) => Math.log(v));
+  for (const x of rows(20, 0.5)) {
+    const mean = [0, 1, 2].map((c) => members.reduce((s, m) => s + logits(predict(m, x))[c], 0) / members.length);
+    const mx = Math.max(...mean), e = mean.map((v) => Math.exp(v - mx)), tot = e.reduce((a, b) => a + b, 0);
+    predict(merged, x).forEach((p, c) => assert.ok(Math.abs(p - e[c] / tot) < 1e-9, `class ${c}: ${p} vs ${e[c] / tot}`));
+  }
+  assert.equal(mergeMlps([members[0]]), members[0]);
+  assert.throws(() => mergeMlps([members[0], { ...members[1], classes: ['a', 'b', 'x'] }]), /differ/);
+});
+
 test('detection in worker threads gives the single thread\'s boxes, in input order', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'confound-detect-'));
   try {
@@ -283,6 +303,26 @@ test('detection in worker threads gives the single thread\'s boxes, in input ord
     assert.deepEqual(done, records.map((_, i) => i + 1));
     // and without a progress callback
     assert.deepEqual((await detectDataset(records, model, {}, undefined, 2)).boxes, one.boxes);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('detect-train: an ensemble is its members (consecutive seeds) merged, deterministic, and loads as weights', async () => {
+  const set = emptyTrainingSet();
+  for (const p of phantoms(61, 10, 256)) addImage(set, p.image, p.truths);
+  const two = fitDetector(set, 7, {}, 2);
+  assert.deepEqual(fitDetector(set, 7, {}, 2), two);
+  const [a, b] = [fitDetector(set, 7, {}, 1), fitDetector(set, 8, {}, 1)];
+  for (const k of ['verifier', 'rescorer', 'fitter'] as const) assert.deepEqual(two[k], mergeMlps([a[k], b[k]]), k);
+  assert.deepEqual(two.refiner, a.refiner);
+  assert.deepEqual(two.reader, a.reader);
+  const dir = await mkdtemp(join(tmpdir(), 'confound-detect-train-'));
+  try {
+    await writeFile(join(dir, 'd.json'), JSON.stringify(two));
+    const loaded = loadDetectorModel(join(dir, 'd.json'));
+    const found = phantoms(61, 4, 256).flatMap((p) => detectLabels(p.image, p.file, loaded));
+    assert.ok(found.length > 0, 'the fitted detector finds labels on its own training images');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -130,3 +130,34 @@ export function trainMlp(xs: number[][], ys: readonly (number | readonly number[
     w1: rows(0, H, d), b1: Array.from(p.subarray(oB1, oW2), round), w2: rows(oW2, C, H), b2: Array.from(p.subarray(oB2, P), round),
   };
 }
+
+/**
+ * One perceptron equal to the ensemble of several with the same classes and features: it outputs the softmax of
+ * their mean logits. Hidden layers are stacked, each member's standardisation folded into its own first-layer
+ * weights (so members fitted on different rows merge exactly), and output weights divided by the member count.
+ */
+export function mergeMlps(ms: readonly MlpWeights[]): MlpWeights {
+  if (ms.length === 0) throw new Error('mergeMlps: no members');
+  const [first] = ms;
+  for (const m of ms) {
+    if (m.classes.join() !== first.classes.join() || m.features.join() !== first.features.join()) {
+      throw new Error('mergeMlps: members differ in classes or features');
+    }
+  }
+  if (ms.length === 1) return first;
+  const K = ms.length;
+  const w1: number[][] = [], b1: number[] = [];
+  for (const m of ms) {
+    m.w1.forEach((row, j) => {
+      w1.push(row.map((w, i) => w / m.std[i]));
+      b1.push(m.b1[j] - row.reduce((s, w, i) => s + (w * m.mean[i]) / m.std[i], 0));
+    });
+  }
+  return {
+    classes: first.classes, features: first.features,
+    mean: first.features.map(() => 0), std: first.features.map(() => 1),
+    w1, b1,
+    w2: first.classes.map((_, c) => ms.flatMap((m) => m.w2[c].map((w) => w / K))),
+    b2: first.classes.map((_, c) => ms.reduce((s, m) => s + m.b2[c], 0) / K),
+  };
+}

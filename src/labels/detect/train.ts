@@ -12,10 +12,9 @@ import type { LabelBox } from '../types.js';
 import { groupCandidates, prepare } from './candidates.js';
 import { boxFitFeatures, candidateFeatures, FEATURE_NAMES } from './features.js';
 import { cropImage, glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
-import { trainMlp } from './mlp.js';
 import { contextFeatures, MAX_ELONGATION, refineBox, refinerOffsets, RESCORER_FEATURE_NAMES, type DetectorModel, type Rect } from './detector.js';
 import { elongation } from './components.js';
-import { predict, type MlpWeights } from './mlp.js';
+import { mergeMlps, predict, trainMlp, type MlpWeights } from './mlp.js';
 import { iou } from './evaluate.js';
 
 export const VERIFIER_CLASSES = ['background', 'laterality', 'technologist'];
@@ -95,8 +94,12 @@ function best(box: Rect, truths: readonly LabelBox[]): { truth?: LabelBox; iou: 
   return { truth, iou: v };
 }
 
-/** Fit the refiner, verifier and reader. Deterministic for a given seed and training set. */
-export function fitDetector(set: TrainingSet, seed: number, provenance: Record<string, unknown>): DetectorModel {
+/**
+ * Fit the refiner, the L/R reader, and an ensemble of `members` verifiers, stage-2 rescorers and box-quality
+ * heads (seeds seed .. seed + members - 1), each kind merged into one network that averages its members' logits.
+ * Deterministic for a given seed, member count and training set.
+ */
+export function fitDetector(set: TrainingSet, seed: number, provenance: Record<string, unknown>, members = 1): DetectorModel {
   // 1. box refiner: median offsets (fractions of the candidate's width/height) from candidate to its true box
   const offsets = (holder: boolean, tab: boolean) => {
     const rows = set.rows.filter((r) => r.holder === holder && r.tab === tab).map((r) => ({ r, b: best(r.raw, r.truths) })).filter((x) => x.b.truth)
@@ -125,10 +128,37 @@ export function fitDetector(set: TrainingSet, seed: number, provenance: Record<s
   }
   const reachable = reached.size;
   if (!ys.some((y) => y > 0)) throw new Error('no candidate matched a true box: nothing to learn from');
+  if (gy.length < 4) throw new Error(`only ${gy.length} L/R markers found: not enough to train the reader`);
+  const fits = Array.from({ length: members }, (_, k) => fitMember({ xs, ys, used, refined }, seed + k));
+  const fitted = fits.map((f) => f.weights);
+  // one reader: a merged one is less confident, and more markers fall below minReadConfidence unread
+  const reader = trainMlp(gx, gy, READER_CLASSES, [...GLYPH_FEATURE_NAMES], { hidden: 8, epochs: 400, learningRate: 0.02, l2: 1e-4, seed: seed + 1 });
+  const merged = (k: keyof MemberWeights) => mergeMlps(fitted.map((f) => f[k]));
+  return {
+    version: 1,
+    trained: { ...provenance, seed, members, images: set.images, truths: set.truths, candidate_recall: Math.round((reachable / Math.max(set.truths, 1)) * 1e4) / 1e4,
+      candidates: xs.length, positives: ys.filter((y) => y > 0).length, stage2_candidates: fits.map((f) => f.stage2Rows), stage2_positives: fits.map((f) => f.stage2Positives),
+      glyphs: gx.length, fitter_rows: fits.map((f) => f.fitterRows) },
+    // the threshold is chosen on unseen validation seeds; scripts/train-detector.sh records the shipped weights' figures there
+    verifier: merged('verifier'), rescorer: merged('rescorer'), fitter: merged('fitter'), rescoreFrom: RESCORE_FROM, reader,
+    refiner, minScore: MIN_SCORE, minReadConfidence: 0.6,
+  };
+}
+
+type MemberWeights = Pick<DetectorModel, 'verifier' | 'rescorer' | 'fitter'>;
+
+/** The candidates' features and classes (by their refined boxes), shared by the members. */
+interface Labelled { xs: number[][]; ys: number[]; used: Row[]; refined: (r: Row) => Rect }
+
+/**
+ * One member of the ensemble, all its networks from one seed: the verifier, stage 2 (cross-fitted on the
+ * verifier's out-of-fold scores) and the box-quality head.
+ */
+function fitMember({ xs, ys, used, refined }: Labelled, seed: number): { weights: MemberWeights; stage2Rows: number; stage2Positives: number; fitterRows: number } {
   const fit1 = (rows: number[], s: number) => trainMlp(rows.map((i) => xs[i]), rows.map((i) => ys[i]), VERIFIER_CLASSES, [...FEATURE_NAMES], STAGE1(s));
   const all = xs.map((_, i) => i);
   const verifier = fit1(all, seed);
-  // 3. stage 2 learns from stage-1 scores the way they come on unseen images: each half of the images is scored
+  // stage 2 learns from stage-1 scores the way they come on unseen images: each half of the images is scored
   // by a verifier fitted on the other half (cross-fitting)
   const oof = new Array<number[]>(xs.length);
   for (const fold of [0, 1]) {
@@ -143,22 +173,12 @@ export function fitDetector(set: TrainingSet, seed: number, provenance: Record<s
     rows.forEach((i, k) => { x2.push([...xs[i], ...ctx[k], ...used[i].crop, ...used[i].fit]); y2.push(ys[i]); q2.push(best(refined(used[i]), used[i].truths).iou); });
   }
   const rescorer = trainMlp(x2, y2, VERIFIER_CLASSES, [...RESCORER_FEATURE_NAMES], { ...STAGE1(seed + 2), hidden: 32 });
-  // 4. box quality: the IoU of the refined box with the label it lies on (soft target [1 - IoU, IoU]), learnt on the
+  // box quality: the IoU of the refined box with the label it lies on (soft target [1 - IoU, IoU]), learnt on the
   // boxes that overlap a label, so that among overlapping boxes of one label the best-fitting one wins suppression
   const onLabel = q2.map((q, k) => (q > 0 ? k : -1)).filter((k) => k >= 0);
   const fitter = trainMlp(onLabel.map((k) => x2[k]), onLabel.map((k) => [1 - q2[k], q2[k]]), FITTER_CLASSES, [...RESCORER_FEATURE_NAMES],
     { ...STAGE1(seed + 3), hidden: 32 });
-  if (gy.length < 4) throw new Error(`only ${gy.length} L/R markers found: not enough to train the reader`);
-  const reader = trainMlp(gx, gy, READER_CLASSES, [...GLYPH_FEATURE_NAMES], { hidden: 8, epochs: 400, learningRate: 0.02, l2: 1e-4, seed: seed + 1 });
-  return {
-    version: 1,
-    trained: { ...provenance, seed, images: set.images, truths: set.truths, candidate_recall: Math.round((reachable / Math.max(set.truths, 1)) * 1e4) / 1e4,
-      candidates: xs.length, positives: ys.filter((y) => y > 0).length, stage2_candidates: x2.length, stage2_positives: y2.filter((y) => y > 0).length,
-      glyphs: gx.length, fitter_rows: onLabel.length },
-    // the threshold is the one of highest recall with precision >= 0.95 on an unseen validation seed (701, 60
-    // studies); scripts/train-detector.sh records the shipped weights' figures there
-    verifier, rescorer, fitter, rescoreFrom: RESCORE_FROM, reader, refiner, minScore: MIN_SCORE, minReadConfidence: 0.6,
-  };
+  return { weights: { verifier, rescorer, fitter }, stage2Rows: x2.length, stage2Positives: y2.filter((y) => y > 0).length, fitterRows: onLabel.length };
 }
 
 /** Stage-1 score from which candidates go to stage 2, and the default final score threshold. */
