@@ -182,7 +182,7 @@ function fitMember({ xs, ys, used, refined }: Labelled, seed: number): { weights
 }
 
 /** Stage-1 score from which candidates go to stage 2, and the default final score threshold. */
-const RESCORE_FROM = 0.3, MIN_SCORE = 0.7;
+const RESCORE_FROM = 0.3, MIN_SCORE = 0.5;
 
 /** Mini-batch Adam for the verifiers: 40 passes of 256-row steps. */
 const STAGE1 = (seed: number) => ({ hidden: 24, epochs: 40, batchSize: 256, learningRate: 0.003, l2: 1e-4, seed });
