@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .requiredOption('--data <dirs...>', 'one or more folders, each with labels.coco.json (paths relative to the folder)')
     .requiredOption('--out <file>', 'weights JSON to write (the shipped one is models/detector.json)')
     .option('--seed <n>', 'seed for the network initialisation (ensemble members take seed, seed + 1, ...)', intArg('--seed'), 1)
-    .option('--members <k>', 'ensemble size: networks fitted with consecutive seeds and merged into one that averages their logits', intArg('--members', 1), 3)
+    .option('--members <k>', 'ensemble size: networks fitted with consecutive seeds and merged into one that averages their logits', intArg('--members', 1), 5)
     .option('--json', 'print the training summary as JSON')
     .action(async (o) => {
       const set = emptyTrainingSet();
