@@ -160,7 +160,7 @@ test('the L/R reader reads markers of every style and font at any rotation the p
   assert.ok(right / total >= 0.95, `read ${right} of ${total}; wrong: ${wrong.join(', ')}`);
 });
 
-test('stage-2 context: a box sees the best box enclosing it, the boxes inside it and its rank', () => {
+test('stage-2 context: a box sees the best box and the best tab enclosing it, the boxes inside it and its rank', () => {
   const at = (name: (typeof CONTEXT_FEATURE_NAMES)[number]) => CONTEXT_FEATURE_NAMES.indexOf(name);
   const letter = { box: { x: 10, y: 10, w: 10, h: 10 }, probs: [0.1, 0.8, 0.1], holder: false };
   const frame = { box: { x: 6, y: 6, w: 18, h: 18 }, probs: [0.02, 0.9, 0.08], holder: false };
@@ -175,6 +175,12 @@ test('stage-2 context: a box sees the best box enclosing it, the boxes inside it
   assert.equal(o[at('inside_count')], 0);
   assert.equal(o[at('encl_logit')], -10);
   assert.ok(Math.abs(l[at('lat_share')] - 0.8 / 0.9) < 1e-9);
+  // the best enclosing tab is seen apart from the best enclosing box: a letter's own box loses to its tab's
+  assert.equal(l[at('encl_tab_logit')], -10);
+  const tab = { box: { x: 2, y: 2, w: 26, h: 26 }, probs: [0.3, 0.6, 0.1], holder: true, tab: true };
+  const [lt] = contextFeatures([letter, frame, tab]);
+  assert.ok(Math.abs(lt[at('encl_tab_logit')] - Math.log(0.7 / 0.3)) < 1e-9);
+  assert.ok(Math.abs(lt[at('encl_logit')] - Math.log(0.98 / 0.02)) < 1e-9);
 });
 
 test('a dark tab around a bright letter is found by flooding, and open background is not a tab', () => {

@@ -103,26 +103,28 @@ export function scoreCandidates(w: Working, cands: Candidate[], model: DetectorM
 
 export const CONTEXT_FEATURE_NAMES = [
   'logit', 'lat_share', 'encl_logit', 'encl_log_area', 'encl_holder', 'inside_logit', 'inside_log_area', 'inside_count',
-  'peer_logit', 'rank',
+  'peer_logit', 'rank', 'encl_tab_logit',
 ] as const;
 export const RESCORER_FEATURE_NAMES = [...FEATURE_NAMES, ...CONTEXT_FEATURE_NAMES, ...GLYPH_FEATURE_NAMES.map((n) => `crop_${n}`), ...BOX_FEATURE_NAMES];
 
-/** What stage 2 knows of a candidate's neighbours: its refined box (any frame), stage-1 probabilities, whether it is a holder box. */
-export interface Alternative { box: Rect; probs: number[]; holder: boolean }
+/** What stage 2 knows of a candidate's neighbours: its refined box (any frame), stage-1 probabilities, whether it is a holder box (a flooded tab: tab too). */
+export interface Alternative { box: Rect; probs: number[]; holder: boolean; tab?: boolean }
 
 const logit = (p: number) => Math.log(Math.max(p, 1e-4) / Math.max(1 - p, 1e-4));
 
 /**
  * Context of each candidate among the others of its image (all with stage-1 score >= the rescoring floor):
  * its own logit and laterality share, the best-scoring candidate enclosing it (logit, log area ratio, holder),
- * the best one inside it (logit, log area ratio, count), the best other overlapping one, and its score rank
- * among those overlapping it. "Enclosing" is 70 % of the smaller box inside the larger, 1.2x its area.
+ * the best one inside it (logit, log area ratio, count), the best other overlapping one, its score rank
+ * among those overlapping it, and the best flooded tab enclosing it (logit: without it a letter's own box often
+ * beat its tab's; tab markers missed on validation seeds 711-713: 23 before it, 14 with it). "Enclosing" is 70 %
+ * of the smaller box inside the larger, 1.2x its area.
  */
 export function contextFeatures(alts: readonly Alternative[]): number[][] {
   const score = (a: Alternative) => 1 - a.probs[0];
   const area = (r: Rect) => r.w * r.h;
   return alts.map((a, i) => {
-    let encl = -1, inside = -1, peer = 0, insideCount = 0, rank = 0;
+    let encl = -1, enclTab = -1, inside = -1, peer = 0, insideCount = 0, rank = 0;
     for (let j = 0; j < alts.length; j++) {
       if (j === i) continue;
       const b = alts[j];
@@ -131,7 +133,10 @@ export function contextFeatures(alts: readonly Alternative[]): number[][] {
       const inter = ix * iy;
       if (inter <= 0) continue;
       const sa = area(a.box), sb = area(b.box);
-      if (inter / sa >= 0.7 && sb >= 1.2 * sa) { if (encl < 0 || score(b) > score(alts[encl])) encl = j; }
+      if (inter / sa >= 0.7 && sb >= 1.2 * sa) {
+        if (encl < 0 || score(b) > score(alts[encl])) encl = j;
+        if (b.tab && (enclTab < 0 || score(b) > score(alts[enclTab]))) enclTab = j;
+      }
       else if (inter / sb >= 0.7 && sa >= 1.2 * sb) { insideCount++; if (inside < 0 || score(b) > score(alts[inside])) inside = j; }
       else if (inter / (sa + sb - inter) >= 0.2) peer = Math.max(peer, score(b));
       if (score(b) > score(a)) rank++;
@@ -142,7 +147,7 @@ export function contextFeatures(alts: readonly Alternative[]): number[][] {
       logit(score(a)), a.probs[1] / catTot,
       e ? logit(score(e)) : -10, e ? Math.log(area(e.box) / area(a.box)) : 0, e?.holder ? 1 : 0,
       n ? logit(score(n)) : -10, n ? Math.log(area(a.box) / area(n.box)) : 0, Math.min(insideCount, 5),
-      logit(peer), Math.min(rank, 5),
+      logit(peer), Math.min(rank, 5), enclTab >= 0 ? logit(score(alts[enclTab])) : -10,
     ];
   });
 }
@@ -150,7 +155,7 @@ export function contextFeatures(alts: readonly Alternative[]): number[][] {
 /** Stage 2: rescore the candidates with stage-1 score >= model.rescoreFrom (the rest are dropped). */
 export function rescore(w: Working, image: GrayImage, scored: ScoredCandidate[], model: DetectorModel): ScoredCandidate[] {
   const likely = scored.filter((s) => s.score >= model.rescoreFrom);
-  const ctx = contextFeatures(likely.map((s) => ({ box: s.box, probs: s.probs, holder: Boolean(s.cand.isHolder) })));
+  const ctx = contextFeatures(likely.map((s) => ({ box: s.box, probs: s.probs, holder: Boolean(s.cand.isHolder), tab: Boolean(s.cand.isTab) })));
   return likely.map((s, i) => {
     const f = w.factor;
     const crop = cropImage(w.fine, { x: s.cand.x0 * f, y: s.cand.y0 * f, w: (s.cand.x1 - s.cand.x0 + 1) * f, h: (s.cand.y1 - s.cand.y0 + 1) * f }, w.fineFactor);

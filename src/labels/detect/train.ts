@@ -169,7 +169,7 @@ function fitMember({ xs, ys, used, refined }: Labelled, seed: number): { weights
   for (const i of all) if (1 - oof[i][0] >= RESCORE_FROM) (byImage.get(used[i].image) ?? byImage.set(used[i].image, []).get(used[i].image)!).push(i);
   const x2: number[][] = [], y2: number[] = [], q2: number[] = [];
   for (const rows of byImage.values()) {
-    const ctx = contextFeatures(rows.map((i) => ({ box: refined(used[i]), probs: oof[i], holder: used[i].holder })));
+    const ctx = contextFeatures(rows.map((i) => ({ box: refined(used[i]), probs: oof[i], holder: used[i].holder, tab: used[i].tab })));
     rows.forEach((i, k) => { x2.push([...xs[i], ...ctx[k], ...used[i].crop, ...used[i].fit]); y2.push(ys[i]); q2.push(best(refined(used[i]), used[i].truths).iou); });
   }
   const rescorer = trainMlp(x2, y2, VERIFIER_CLASSES, [...RESCORER_FEATURE_NAMES], { ...STAGE1(seed + 2), hidden: 32 });
