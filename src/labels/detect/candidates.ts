@@ -131,7 +131,7 @@ const size = (c: { x0: number; y0: number; x1: number; y1: number }) => Math.max
 const gap = (a: Candidate | Component, b: Candidate | Component) =>
   Math.max(a.x0 - b.x1 - 1, b.x0 - a.x1 - 1, a.y0 - b.y1 - 1, b.y0 - a.y1 - 1, 0);
 
-function boxOf(members: Component[]): Candidate {
+export function boxOf(members: Component[]): Candidate {
   let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
   for (const m of members) { x0 = Math.min(x0, m.x0); y0 = Math.min(y0, m.y0); x1 = Math.max(x1, m.x1); y1 = Math.max(y1, m.y1); }
   return { members, x0, y0, x1, y1 };

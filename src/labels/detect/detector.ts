@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { GrayImage } from '../../data/image.js';
 import type { LabelBox, LabelCategory } from '../types.js';
-import { groupCandidates, prepare, type Candidate, type Working } from './candidates.js';
+import { boxOf, groupCandidates, prepare, type Candidate, type Working } from './candidates.js';
 import { BOX_FEATURE_NAMES, boxFitFeatures, candidateFeatures, FEATURE_NAMES } from './features.js';
 import { cropImage, glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
 import { predict, type MlpWeights } from './mlp.js';
@@ -232,8 +232,8 @@ function toBox(w: Working, s: ScoredCandidate, file: string, model: DetectorMode
  * which can take in a strip of bright tissue beside the tab that the reader then takes for the letter.
  */
 function lettersBox(c: Candidate, f: number): { x: number; y: number; w: number; h: number } {
-  const x0 = Math.min(...c.members.map((m) => m.x0)) - 1, y0 = Math.min(...c.members.map((m) => m.y0)) - 1;
-  const x1 = Math.max(...c.members.map((m) => m.x1)) + 1, y1 = Math.max(...c.members.map((m) => m.y1)) + 1;
+  const m = boxOf(c.members);
+  const x0 = m.x0 - 1, y0 = m.y0 - 1, x1 = m.x1 + 1, y1 = m.y1 + 1;
   return { x: Math.max(0, x0 * f), y: Math.max(0, y0 * f), w: (x1 - x0 + 1) * f, h: (y1 - y0 + 1) * f };
 }
 
