@@ -4,7 +4,7 @@ import { checkChoice } from '../util/options.js';
 import { CAM_METHODS, CAM_TARGETS } from '../explain/cam.js';
 import { CAM_BASELINES } from '../explain/baseline.js';
 import { writeJsonAtomic } from '../util/atomic.js';
-import { intArg, openRun, printJson } from './common.js';
+import { intArg, openRunWithData, printJson } from './common.js';
 
 export function register(program: Command): void {
   program.command('cam')
@@ -28,10 +28,9 @@ export function register(program: Command): void {
       const method = checkChoice('--method', o.method, Object.keys(CAM_METHODS) as (keyof typeof CAM_METHODS)[]);
       const target = checkChoice('--target', o.target, CAM_TARGETS);
       const baseline = checkChoice('--baseline', o.baseline, CAM_BASELINES);
-      const run = await openRun(o);
-      const { records, boxes, cfg } = run;
-      using model = run.model;
-      const per = await camRecords(model, records, boxes, { size: cfg.size, mean: cfg.mean, std: cfg.std, method, target, baseline, layer: o.layer, outDir: o.out, maxFiles: o.maxFiles });
+      const { records, boxes, run: opened } = await openRunWithData(o);
+      using run = opened;
+      const per = await camRecords(run.model, records, boxes, { ...run.input, method, target, baseline, layer: o.layer, outDir: o.out, maxFiles: o.maxFiles });
       await writeJsonAtomic(join(o.out, 'attention.json'), per);
       const summary = o.boxes ? summariseAttention(per, o.seed) : null;
       if (o.json) { printJson({ images: per.length, method, target, baseline, ...(summary ?? {}) }); return; }

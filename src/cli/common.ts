@@ -35,19 +35,16 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
-/** What the commands that use a trained run share: its settings, the chosen split's records, boxes, and the model. */
-export async function openRun(o: { run: string; data: string; split: string; boxes?: string; threads?: number }) {
-  const { join } = await import('node:path');
+/** What the commands that use a trained run share: the chosen split's records, boxes, and the run ready to score. */
+export async function openRunWithData(o: { run: string; data: string; split: string; boxes?: string; threads?: number }) {
   const { checkChoice } = await import('../util/options.js');
-  const { Model } = await import('../engine/index.js');
-  const { readRunConfig, BEST_WEIGHTS } = await import('../train/index.js');
+  const { openRun } = await import('../train/index.js');
   const { applySplitFile } = await import('../train/split-file.js');
   const { readBoxes, indexBoxes } = await import('../labels/formats/index.js');
   const split = checkChoice('--split', o.split, ['train', 'valid', 'test', 'all'] as const);
   const ds = await loadDatasetReported(o.data);
   const records = split === 'all' ? ds.records : (await applySplitFile(o.run, ds.records))[split];
   const boxes = indexBoxes(o.boxes ? await readBoxes(o.boxes, { dataset: ds }) : []);
-  const cfg = await readRunConfig(o.run);
-  const model = await Model.load(join(o.run, BEST_WEIGHTS), { threads: o.threads ?? cfg.threads });
-  return { split, records, boxes, cfg, model };
+  const run = await openRun(o.run, { threads: o.threads });
+  return { split, records, boxes, run };
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { checkChoice } from '../util/options.js';
-import { intArg, openRun, printJson } from './common.js';
+import { intArg, openRunWithData, printJson } from './common.js';
 
 export function register(program: Command): void {
   program.command('counterfactual')
@@ -16,18 +16,12 @@ export function register(program: Command): void {
     .option('--out <file>', 'write the per-image results as JSON')
     .option('--json', 'print the summary as JSON')
     .action(async (o) => {
-      const { letterbox } = await import('../data/letterbox.js');
       const { counterfactual } = await import('../explain/counterfactual.js');
       const { writeJsonAtomic } = await import('../util/atomic.js');
       const categories = o.category ? [checkChoice('--category', o.category, ['laterality', 'technologist', 'other'] as const)] : undefined;
-      const run = await openRun(o);
-      const { records, boxes, cfg } = run;
-      using model = run.model;
-      const r = await counterfactual({
-        batchSize: 16,
-        prepare: (img) => letterbox(img, cfg.size, { normalize: { mean: cfg.mean, std: cfg.std } }).image.data,
-        score: (batch, n) => model.predict(batch, { n, height: cfg.size, width: cfg.size }),
-      }, records, boxes, { margin: o.margin, seed: o.seed, categories });
+      const { records, boxes, run: opened } = await openRunWithData(o);
+      using run = opened;
+      const r = await counterfactual(run.scorer(), records, boxes, { margin: o.margin, seed: o.seed, categories });
       if (o.out) await writeJsonAtomic(o.out, r);
       const { images: _images, ...summary } = r;
       if (o.json) { printJson(summary); return; }

@@ -27,9 +27,11 @@ export function register(program: Command): void {
     .option('--test-confound <k>', 'phantom: confounding on test, 0..1', numArg('--test-confound', 0, 1))
     .option('--confound-on <which>', 'phantom: which labels carry the confound: laterality (default) | technologist | both')
     .option('--overlays <n>', 'test images per arm given CAM overlay files', intArg('--overlays'), 24)
+    .option('--restart-changed', 'redo a finished step whose settings or inputs changed, and every step after it (default: stop and name what changed)')
     .option('--json', 'print results.json on stdout when done')
     .action(async (o) => {
-      const { runStudy } = await import('../study/study.js');
+      const { runStudy, studySummaryLines } = await import('../study/index.js');
+      const { renderReport } = await import('../report/index.js');
       const arms = String(o.arms).split(',').map((a) => checkChoice('--arms', a.trim(), ARM_NAMES)) as ArmName[];
       const phantom = Object.fromEntries(Object.entries({
         studies: o.studies, confound: o.confound, testConfound: o.testConfound,
@@ -43,22 +45,10 @@ export function register(program: Command): void {
       const r = await runStudy({
         out: o.out, data: o.data, boxes: o.boxes, detect: Boolean(o.detect), profile: checkChoice('--profile', o.profile, ['quick', 'paper'] as const),
         arms, seed: o.seed, margin: o.margin, threads: o.threads, phantom, train, overlays: o.overlays,
+        restartChanged: Boolean(o.restartChanged),
       });
+      await renderReport(o.out);
       if (o.json) { printJson(r); return; }
-      const line = (a: (typeof r.arms)[number]) =>
-        `  ${a.name.padEnd(18)} AUC ${a.auc.toFixed(3)} (${a.ci[0].toFixed(3)}-${a.ci[1].toFixed(3)})` +
-        `${a.p_vs_original !== null ? `  p vs original ${a.p_vs_original.toPrecision(2)}` : ''}` +
-        `${a.label_attention !== undefined ? `  label attention ${(100 * a.label_attention).toFixed(1)}%` : ''}`;
-      process.stdout.write(`study done in ${((Date.now() - started) / 1000).toFixed(0)} s -> ${o.out}/report.html\n${r.arms.map(line).join('\n')}\n`);
-      if (r.counterfactual) {
-        const c = r.counterfactual;
-        process.stdout.write(`  counterfactual (original model): covering labels |dp| ${c.mean_abs_delta.toFixed(3)}, flips ${(100 * c.flip_rate).toFixed(1)}%;` +
-          ` random-cover control |dp| ${c.random_cover.mean_abs_delta.toFixed(3)}, flips ${(100 * c.random_cover.flip_rate).toFixed(1)}%\n`);
-      }
-      const attribution = r.by_category.attribution;
-      if (attribution) {
-        const shares = Object.entries(attribution.categories).map(([k, v]) => `${k} ${v.share_of_effect === null ? '–' : `${(100 * v.share_of_effect).toFixed(0)}%`}`).join(', ');
-        process.stdout.write(`  by category: share of the cover effect ${shares}; attributed to ${attribution.attributed_to.join(' and ') || 'none'}\n`);
-      }
+      process.stdout.write(`study done in ${((Date.now() - started) / 1000).toFixed(0)} s -> ${o.out}/report.html\n${studySummaryLines(r).join('\n')}\n`);
     });
 }

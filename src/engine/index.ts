@@ -4,3 +4,4 @@ export type { BatchShape } from './validate.js';
 export type { NamedTensor } from './native.js';
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors, type SafetensorsFile } from './safetensors.js';
 export { measureThroughput, type Throughput, type ThroughputOptions } from './throughput.js';
+export type { Scorer } from './scorer.js';

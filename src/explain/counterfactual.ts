@@ -1,4 +1,4 @@
-import type { GrayImage } from '../data/image.js';
+import type { Scorer } from '../engine/index.js';
 import { readImage } from '../data/read-image.js';
 import type { ImageRecord } from '../data/types.js';
 import type { LabelBox } from '../labels/types.js';
@@ -7,13 +7,7 @@ import { delongPaired } from '../stats/delong.js';
 import { Rng } from '../util/rng.js';
 import { progress } from '../util/progress.js';
 
-/** Anything that turns a batch of prepared inputs into probabilities: our engine, or an ONNX model. */
-export interface Scorer {
-  /** Turns one grayscale image into the model's input (resize, normalise, channels). */
-  prepare(img: GrayImage): Float32Array;
-  score(batch: Float32Array, n: number): Promise<Float32Array>;
-  batchSize: number;
-}
+export type { Scorer };
 
 export interface EffectSummary {
   /** Mean |p(variant) - p(original)| over images with at least one box. */

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { isNum } from './format.js';
-import { camStem, type StudyData } from './load.js';
-import type { CamEntry } from './types.js';
+import { camStem, type CamEntry } from '../study/index.js';
+import type { StudyData } from './load.js';
 
 export interface GalleryPair {
   id: string;

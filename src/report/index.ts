@@ -3,12 +3,11 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { loadStudy } from './load.js';
 import { reportHtml } from './page.js';
 
-export { loadStudy, studyDataDir, camStem, type StudyData } from './load.js';
+export { loadStudy, type StudyData } from './load.js';
 export { reportHtml } from './page.js';
-export { conclusion, judge, type Evidence } from './conclusion.js';
+export { conclusion } from './conclusion.js';
 export { rocCurve, areaUnder, simplifyRoc, type RocPoint } from './roc.js';
 export { pickPairs, type GalleryPair } from './gallery.js';
-export type { ResultsFile, ArmRow, CamEntry, CounterfactualImage } from './types.js';
 
 /** Render STUDYDIR/report.html from results.json and the files beside it; returns the report's path. */
 export async function renderReport(dir: string): Promise<string> {

@@ -75,7 +75,7 @@ export async function reportHtml(data: StudyData): Promise<string> {
 <header><h1>Label shortcut study</h1><div class="meta">${meta}</div><div class="meta">${esc(data.dir)}</div>
 <nav>${['conclusion', ...sections.map((s) => s.id)].map((id) => `<a href="#${id}">${id === 'conclusion' ? 'Conclusion' : esc(sections.find((s) => s.id === id)!.title)}</a>`).join('')}</nav></header>
 <section id="conclusion"><h2>Conclusion</h2><div class="conclusion">${conclusion(r).map((p) => `<p>${esc(p)}</p>`).join('')}</div>
-<p class="note">Generated from the numbers below: reliance is read from label attention of at least twice chance (95% CI above chance) and from a counterfactual effect at least twice the random-cover control; differences are tested at p &lt; 0.05.</p></section>
+<p class="note">The verdict was decided by the study and stored in results.json with its rule: ${esc(r.verdict.rule)}</p></section>
 ${sections.map((s) => `<section id="${s.id}"><h2>${esc(s.title)}</h2>${s.body}</section>`).join('\n')}
 <footer class="note">Written by ${esc(r.tool ?? 'confound')} ${esc(r.versions?.confound ?? '')}. This file is self-contained: no network access is needed to view it.</footer>
 </main></body></html>

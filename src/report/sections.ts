@@ -1,10 +1,9 @@
 import { escapeHtml as esc, flatten, fmt, isNum, pct, plain, pval, withCi, duration } from './format.js';
 import { rocCurve, areaUnder } from './roc.js';
 import { armColor, rocSvg, stripSvg, dotCiSvg, type RocSeries, type DotCiRow } from './svg.js';
-import { counterfactualEffects } from './conclusion.js';
 import { dataUri, pickPairs } from './gallery.js';
 import type { StudyData } from './load.js';
-import type { ArmRow, ByCategory, CounterfactualSummary, Effect } from './types.js';
+import type { ArmResult, ByCategory, CounterfactualSummary, Effect, StudyResults } from '../study/index.js';
 
 /** A table; cells whose header is listed in `numeric` are right-aligned with tabular figures. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[], numeric: readonly number[] = [], id?: string): string {
@@ -17,11 +16,7 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
 const swatch = (name: string, i: number) => `<span class="armname"><span class="swatch" style="background:${armColor(name, i)}"></span>${esc(name)}</span>`;
 
-function armsOf(data: StudyData): ArmRow[] {
-  const rows = data.results.arms ?? [];
-  const extra = data.arms.filter((a) => !rows.some((r) => r.name === a)).map((name) => ({ name }));
-  return [...rows, ...extra];
-}
+const armsOf = (data: StudyData): ArmResult[] => data.results.arms;
 
 export function resultsTable(data: StudyData): string {
   const rows = armsOf(data).map((a, i) => {
@@ -77,12 +72,12 @@ export function attentionSection(data: StudyData): string {
   const strip = stripSvg(arms.map((a) => ({
     name: a.name, color: armColor(a.name, data.arms.indexOf(a.name)),
     values: (data.attention.get(a.name) ?? []).filter((e) => e.n_boxes > 0).map((e) => e.label_attention).filter(isNum),
-    mean: a.label_attention, ci: a.label_attention_ci, chance: a.chance,
+    mean: a.label_attention, ci: a.label_attention_ci, chance: a.attention_chance,
   })), 'Share of saliency mass inside label boxes (per test image)', seed);
   const rows = arms.map((a, i) => {
     const per = (data.attention.get(a.name) ?? []).filter((e) => e.n_boxes > 0 && isNum(e.label_attention));
-    return [swatch(a.name, i), String(per.length || '–'), withCi(a.label_attention, a.label_attention_ci, 1, true), pct(a.chance),
-      isNum(a.label_attention) && isNum(a.chance) && a.chance > 0 ? `${(a.label_attention / a.chance).toFixed(1)}×` : '–',
+    return [swatch(a.name, i), String(per.length || '–'), withCi(a.label_attention, a.label_attention_ci, 1, true), pct(a.attention_chance),
+      isNum(a.label_attention) && isNum(a.attention_chance) && a.attention_chance > 0 ? `${(a.label_attention / a.attention_chance).toFixed(1)}×` : '–',
       withCi(a.pointing_game, a.pointing_game_ci, 1, true),
       isNum(a.gradcam_final_label_attention) ? withCi(a.gradcam_final_label_attention, a.gradcam_final_label_attention_ci ?? undefined, 1, true) : '–'];
   });
@@ -94,9 +89,9 @@ function effectRow(name: string, e: Effect | undefined, auc: unknown, p: unknown
   return [esc(name), fmt(e?.mean_abs_delta, 3), pct(e?.flip_rate), isNum(e?.mean_delta) ? (e!.mean_delta! >= 0 ? '+' : '') + e!.mean_delta!.toFixed(3) : '–', fmt(auc, 3), pval(p)];
 }
 
-export function counterfactualSection(cf: CounterfactualSummary | null | undefined): string {
+export function counterfactualSection(cf: StudyResults['counterfactual']): string {
   if (!cf) return '<p class="muted">The counterfactual test was not run.</p>';
-  const { covered, control } = counterfactualEffects(cf);
+  const covered = cf.covered, control = cf.random_cover;
   const rows = [
     [esc('original images'), '–', '–', '–', fmt(cf.auc_original, 3), '—'],
     effectRow('labels covered', covered, cf.auc_covered, cf.p),
@@ -129,15 +124,15 @@ export function categorySection(data: StudyData): string {
   const cats = [...new Set([...Object.keys(b!.attention ?? {}), ...Object.keys(b!.counterfactual ?? {}), ...(b!.arms ?? []).map((a) => a.arm.replace(/^cover-/, ''))])].sort();
   const rows = cats.map((cat) => {
     const att = b!.attention?.[cat];
-    const cf = b!.counterfactual?.[cat];
-    const { covered, control } = counterfactualEffects(cf);
+    const cf: CounterfactualSummary | undefined = b!.counterfactual?.[cat];
+    const covered = cf?.covered, control = cf?.random_cover;
     const a = b!.arms?.find((x) => x.arm === `cover-${cat}`);
     return [esc(cat), isNum(att?.n) ? String(att!.n) : '–', withCi(att?.label_attention, att?.ci, 1, true), fmt(covered?.mean_abs_delta, 3), fmt(control?.mean_abs_delta, 3), pct(covered?.flip_rate),
       cf && isNum(cf.auc_covered) ? `${fmt(cf.auc_covered, 3)} (p ${pval(cf.p)})` : '–', a ? withCi(a.auc, a.ci, 3) : '–', a ? pval(a.p_vs_original) : '–', a && isNum(a.share_of_covered_effect) ? pct(a.share_of_covered_effect, 0) : '–'];
   });
   const plot: DotCiRow[] = cats.flatMap((cat) => {
     const att = b!.attention?.[cat];
-    const { covered, control } = counterfactualEffects(b!.counterfactual?.[cat]);
+    const covered = b!.counterfactual?.[cat]?.covered, control = b!.counterfactual?.[cat]?.random_cover;
     return [
       { group: cat, label: 'label attention', value: att?.label_attention, ci: att?.ci, color: armColor('original') },
       { group: cat, label: 'covered |Δp|', value: covered?.mean_abs_delta, color: armColor('covered') },
@@ -155,7 +150,7 @@ export function categorySection(data: StudyData): string {
 }
 
 /** The detector's summary, whatever fields it has: precision, recall and F1 first. */
-export function detectorSection(det: Record<string, unknown> | null | undefined): string {
+export function detectorSection(det: StudyResults['detector']): string {
   if (!det) return '<p class="muted">No detector was used (boxes were given), or it was not evaluated.</p>';
   const flat = flatten(det);
   const key = (k: string) => /(^|\.)(precision|recall|f1)$/.test(k);
@@ -172,7 +167,8 @@ export function datasetSection(data: StudyData): string {
   const parts = Object.entries(d.parts ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([part, per]) => [esc(part), ...splitNames.map((s) => plain(per[s] ?? 0))]);
   const lo = data.results.arms?.find((a) => a.name === 'labels-only');
   const facts = [
-    ['Folder', esc(d.root ?? data.dataDir)], ['Format', esc(d.format ?? '–')], ['Images', plain(d.images)], ['Skipped (unreadable)', plain(d.skipped)],
+    ['Folder', esc(d.root ?? data.dataSource)], ['Format', esc(d.format ?? '–')], ['Images', plain(d.images)], ['Skipped (unreadable)', plain(d.skipped)],
+    ['Left out of every arm (an arm could not be made)', d.excluded_from_arms ? `${d.excluded_from_arms}: ${esc(d.excluded_ids.slice(0, 10).join(', '))}${d.excluded_ids.length > 10 ? ', …' : ''}` : '0'],
     ['Split', esc(d.split_how ?? '–')], ['Images with label boxes', plain(d.boxes?.images_with_boxes)], ['Label boxes', plain(d.boxes?.total)],
     ['Boxes by category', esc(Object.entries(d.boxes?.by_category ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || '–')],
     ['Labels-only AUC (95% CI)', lo ? withCi(lo.auc, lo.ci, 3) : 'not run'],

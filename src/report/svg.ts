@@ -2,7 +2,8 @@ import { quantileSorted } from '../stats/bootstrap.js';
 import { Rng } from '../util/rng.js';
 import { escapeHtml as esc, isNum } from './format.js';
 import { simplifyRoc, type RocPoint } from './roc.js';
-import type { Ci } from './types.js';
+/** A 95% CI as results.json holds it (an end is null where it could not be computed). */
+export type Ci = readonly [number | null, number | null];
 
 /** A fixed colour per arm, so every plot and table agrees. */
 const ARM_COLORS: Record<string, string> = {
@@ -52,10 +53,10 @@ export interface StripRow {
   name: string;
   color: string;
   values: readonly number[];
-  mean?: number;
+  mean?: number | null;
   ci?: Ci;
   /** Where a map spread evenly would land (box area share). */
-  chance?: number;
+  chance?: number | null;
 }
 
 /**
@@ -102,7 +103,7 @@ export function stripSvg(rows: readonly StripRow[], axisLabel: string, seed = 0,
   return `<svg class="plot strip" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${h}" width="${width}" height="${h}" role="img" aria-label="${esc(axisLabel)}">${parts.join('')}</svg>`;
 }
 
-export interface DotCiRow { label: string; value?: number; ci?: Ci; color: string; group?: string }
+export interface DotCiRow { label: string; value?: number | null; ci?: Ci; color: string; group?: string }
 
 /** Horizontal dot-and-whisker plot on [0, max]; rows may be grouped under headings. */
 export function dotCiSvg(rows: readonly DotCiRow[], axisLabel: string, max = 1, asPct = true, width = 760): string {

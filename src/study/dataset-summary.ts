@@ -1,23 +1,13 @@
+import type { DatasetSummary } from './folder.js';
 import type { Dataset, ImageRecord } from '../data/types.js';
 import type { LabelBox } from '../labels/types.js';
 
-export interface DatasetSummary {
-  root: string;
-  format: string;
-  images: number;
-  skipped: number;
-  /** Images left out of every arm because some arm could not be made for them (the arms stay paired). */
-  excluded_from_arms?: number;
-  split_how: string;
-  splits: Record<string, { images: number; studies: number; patients: number; abnormal_images: number; prevalence: number }>;
-  parts: Record<string, Record<string, number>>;
-  boxes: { images_with_boxes: number; total: number; by_category: Record<string, number> };
-}
+type DatasetCounts = Omit<DatasetSummary, 'excluded_from_arms' | 'excluded_ids'>;
 
 /** Counts per split and part, prevalence, and how many images carry label boxes. */
-export async function describeDataset(ds: Dataset, splits: { train: ImageRecord[]; valid: ImageRecord[]; test: ImageRecord[]; how: string }, boxes: ReadonlyMap<string, readonly LabelBox[]>): Promise<DatasetSummary> {
-  const per: DatasetSummary['splits'] = {};
-  const parts: DatasetSummary['parts'] = {};
+export async function describeDataset(ds: Dataset, splits: { train: ImageRecord[]; valid: ImageRecord[]; test: ImageRecord[]; how: string }, boxes: ReadonlyMap<string, readonly LabelBox[]>): Promise<DatasetCounts> {
+  const per: DatasetCounts['splits'] = {};
+  const parts: DatasetCounts['parts'] = {};
   for (const name of ['train', 'valid', 'test'] as const) {
     const rs = splits[name];
     const abnormal = rs.filter((r) => r.label === 1).length;

@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { GrayImage } from '../data/image.js';
+import { letterbox } from '../data/letterbox.js';
+import { Model, type Device, type Scorer } from '../engine/index.js';
 import { TrainConfigSchema, type TrainConfig } from './config.js';
+import type { InputSpec } from './inputs.js';
+import { BEST_WEIGHTS } from './loop.js';
 
 /** The training settings a run was made with (RUN/config.json). */
 export async function readRunConfig(runDir: string): Promise<TrainConfig> {
@@ -10,4 +15,34 @@ export async function readRunConfig(runDir: string): Promise<TrainConfig> {
   const parsed = TrainConfigSchema.safeParse((JSON.parse(text) as { train?: unknown }).train);
   if (!parsed.success) throw new Error(`${path}: invalid training settings (${parsed.error.issues[0]?.message})`);
   return parsed.data;
+}
+
+/** A trained run, ready to score: its settings, its best model on the chosen device, and its input transform. */
+export interface TrainedRun extends Disposable {
+  dir: string;
+  config: TrainConfig;
+  model: Model;
+  input: InputSpec;
+  /** One grayscale image as this model's input (letterboxed to size x size, normalised). */
+  prepare(img: GrayImage): Float32Array;
+  /** The model behind the Scorer shape the counterfactual and the audit share. */
+  scorer(batchSize?: number): Scorer;
+}
+
+export interface OpenRunOptions {
+  threads?: number;
+  /** Default: the device the run was trained on. */
+  device?: Device;
+}
+
+export async function openRun(dir: string, opts: OpenRunOptions = {}): Promise<TrainedRun> {
+  const config = await readRunConfig(dir);
+  const model = await Model.load(join(dir, BEST_WEIGHTS), { threads: opts.threads ?? config.threads, device: opts.device ?? config.device });
+  const input: InputSpec = { size: config.size, mean: config.mean, std: config.std };
+  const prepare = (img: GrayImage) => letterbox(img, input.size, { normalize: { mean: input.mean, std: input.std } }).image.data;
+  return {
+    dir, config, model, input, prepare,
+    scorer: (batchSize = 16) => ({ batchSize, prepare, score: (batch, n) => model.predict(batch, { n, height: input.size, width: input.size }) }),
+    [Symbol.dispose]: () => model[Symbol.dispose](),
+  };
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { camStem, type StudyData } from '../report/load.js';
+import { camStem } from '../study/index.js';
+import type { StudyData } from '../report/index.js';
 import { isNum } from '../report/format.js';
 
 /** What the viewer knows about one test image, across arms. */

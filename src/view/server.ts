@@ -59,7 +59,7 @@ function imageRootOf(dataDir: string, recorded: unknown): string {
  */
 export async function startViewer(dir: string, opts: ViewerOptions = {}): Promise<Viewer> {
   const data = await loadStudy(dir);
-  const dataDir = opts.data ? resolve(opts.data) : data.dataDir;
+  const dataDir = opts.data ? resolve(opts.data) : data.dataSource;
   if (opts.data && !existsSync(dataDir)) throw new Error(`${dataDir}: data folder not found`);
   const imageRoot = opts.data ? dataDir : imageRootOf(dataDir, data.results.dataset?.root);
   const boxesPath = resolve(opts.out ?? join(data.dir, 'boxes.edited.coco.json'));
