@@ -5,3 +5,4 @@ export type { NamedTensor } from './native.js';
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors, type SafetensorsFile } from './safetensors.js';
 export { measureThroughput, type Throughput, type ThroughputOptions } from './throughput.js';
 export type { Scorer } from './scorer.js';
+export type { LayerCapture } from './capture.js';

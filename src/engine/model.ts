@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { GradCam, type CamMaps, type LayerCapture } from '../explain/cam.js';
+import type { LayerCapture } from './capture.js';
 import { InvalidParameterError, checkChoice, checkInt, checkNumber } from '../util/options.js';
 import { ARCH_NAMES, DEVICES, type Arch, type Device } from './archs.js';
 import { nativeEngine, type Handle, type NamedTensor } from './native.js';
@@ -171,11 +171,6 @@ export class Model implements Disposable {
     const out = await this.run('capture', (n, h) => n.camData(h, images, shape.n, shape.height, shape.width, layer));
     const [n, c, height, width] = out.shape;
     return { layer, activations: out.activations, gradients: out.gradients, logits: out.logits, n, c, h: height, w: width };
-  }
-
-  /** Grad-CAM (Selvaraju et al., ICCV 2017) at `layer`: one map per image at that layer's resolution. */
-  async gradCam(images: Float32Array, shape: BatchShape, layer = DEFAULT_LAYER): Promise<CamMaps> {
-    return new GradCam().compute(await this.capture(images, shape, layer));
   }
 
   async setLearningRate(lr: number): Promise<void> {

@@ -1,14 +1,6 @@
-/** Activations of one layer and the gradients of the logit with respect to them, NCHW. */
-export interface LayerCapture {
-  activations: Float32Array;
-  gradients: Float32Array;
-  /** The abnormal logit per image (needed for the 'predicted' target). */
-  logits?: Float32Array;
-  n: number;
-  c: number;
-  h: number;
-  w: number;
-}
+import type { LayerCapture } from '../engine/index.js';
+
+export type { LayerCapture };
 
 /**
  * Whose evidence a map shows. The model has one logit, for abnormal; the normal class's score is its negative.

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Model, featureSize } from '../../src/engine/index.js';
+import { GradCam } from '../../src/explain/cam.js';
 import { byName, randomBatch } from './helpers.js';
 
 test('densenet121 Grad-CAM at the default layer equals the analytic CAM ReLU(sum_k w_k A_k) / (H W)', async () => {
@@ -8,7 +9,7 @@ test('densenet121 Grad-CAM at the default layer equals the analytic CAM ReLU(sum
   using model = await Model.create({ arch: 'densenet121', seed: 21, threads: 2 });
   const { images, shape } = randomBatch('cam', 2, 64);
   const cap = await model.capture(images, shape);
-  const cams = await model.gradCam(images, shape);
+  const cams = new GradCam().compute(cap);
   const state = byName(await model.getState());
   const w = state.get('classifier.weight')!.data as Float32Array;
   const b = (state.get('classifier.bias')!.data as Float32Array)[0];
