@@ -30,7 +30,9 @@ test('a phantom training run (densenet-small, 128 px, 3 epochs) learns a visible
   const records = ds.records.map((r) => ({ ...r, label: (hand.has(r.part ?? '') ? 1 : 0) as 0 | 1 }));
   const s = studySplits(records, 0);
   const run = join(dir, 'run-auc');
-  const r = await train({ train: s.train, valid: s.valid }, run, { arch: 'densenet-small', size: 128, epochs: 3, batch: 16, lr: 2e-3, mean: 0, seed: 0, threads: 2 });
+  // At lr 2e-3 the validation loss swung from epoch to epoch, and on one CPU (Xeon, AVX-512) the best epoch's test
+  // AUC was 0.797; at 5e-4 validation AUC reaches 0.995 by epoch 2 there.
+  const r = await train({ train: s.train, valid: s.valid }, run, { arch: 'densenet-small', size: 128, epochs: 3, batch: 16, lr: 5e-4, mean: 0, seed: 0, threads: 2 });
   assert.equal(r.history.length, 3);
   const lines = (await readFile(join(run, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => l.epoch), [1, 2, 3]);
