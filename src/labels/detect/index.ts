@@ -10,3 +10,4 @@ export { evaluate, matchBoxes, iou, type Evaluation, type Match, type CategorySc
 export { emptyTrainingSet, addImage, addCocoDataset, fitDetector, VERIFIER_CLASSES, READER_CLASSES, type TrainingSet } from './train.js';
 export { prepare, groupCandidates, findHolder, WORKING_SIDE, type Candidate, type Working } from './candidates.js';
 export { FEATURE_NAMES } from './features.js';
+export { curationTable, type CurationOptions, type CurationTable } from './curation.js';
