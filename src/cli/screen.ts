@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { parseCsvObjects } from '../util/csv.js';
+import { parseCsv } from '../util/csv.js';
 import { writeFileAtomic } from '../util/atomic.js';
-import { screenTable, type ScreenOptions, type ScreenResult } from '../stats/index.js';
+import { screenColumns, type ScreenOptions, type ScreenResult } from '../stats/index.js';
 import { DETECTED_COLUMNS } from '../labels/detect/index.js';
 import { screenHtml } from '../report/index.js';
 
@@ -10,10 +10,13 @@ import { screenHtml } from '../report/index.js';
 export async function runScreen(file: string, outcome: string, opts: ScreenOptions = {}): Promise<ScreenResult> {
   let text: string;
   try { text = await readFile(file, 'utf8'); } catch (e) { throw new Error(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
-  const rows = parseCsvObjects(text);
-  if (rows.length === 0) throw new Error(`${file}: no data rows`);
+  const [header, ...rows] = parseCsv(text);
+  if (!header || rows.length === 0) throw new Error(`${file}: no data rows`);
+  const names = header.map((h) => h.trim());
+  // columns, not an object per row: a 100,000-row table screens in a few seconds
+  const cells = names.map((_, j) => rows.map((r) => r[j] ?? ''));
   try {
-    return screenTable(rows, outcome, { imageColumns: DETECTED_COLUMNS, ...opts });
+    return screenColumns(names, cells, outcome, { imageColumns: DETECTED_COLUMNS, ...opts });
   } catch (e) { throw new Error(`${file}: ${(e as Error).message}`); }
 }
 

@@ -6,7 +6,10 @@
 const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?', '.']);
 
 export function isMissing(v: string | undefined): boolean {
-  return v === undefined || MISSING.has(v.trim().toLowerCase());
+  if (v === undefined || v === '') return true;
+  // every missing word is at most 4 characters once trimmed: most cells are judged by their length alone
+  if (v.length > 4 && v.charCodeAt(0) > 32 && v.charCodeAt(v.length - 1) > 32) return false;
+  return MISSING.has(v.trim().toLowerCase());
 }
 
 /** A column name cut into lower-case words: "StudyInstanceUID" -> study, instance, uid; "image_id" -> image, id. */

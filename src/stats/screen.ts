@@ -160,16 +160,28 @@ function quantileBins(values: Float64Array): string[] {
 
 interface Column { name: string; values: string[]; present: Uint8Array; nPresent: number }
 
-function readColumn(rows: readonly Record<string, string>[], name: string): Column {
-  const values = new Array<string>(rows.length);
-  const present = new Uint8Array(rows.length);
+/** A column's cells of the kept rows: blanks as BLANK, the rest trimmed. */
+function readColumn(cells: readonly (string | undefined)[], keep: Uint32Array, name: string): Column {
+  const values = new Array<string>(keep.length);
+  const present = new Uint8Array(keep.length);
   let nPresent = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const v = rows[i][name];
+  for (let i = 0; i < keep.length; i++) {
+    const v = cells[keep[i]];
     if (isMissing(v)) values[i] = BLANK;
-    else { values[i] = v.trim(); present[i] = 1; nPresent++; }
+    else { values[i] = v!.trim(); present[i] = 1; nPresent++; }
   }
   return { name, values, present, nPresent };
+}
+
+/** Every value as a finite number, or null as soon as one is not. */
+function numbersOf(values: readonly string[]): Float64Array | null {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = Number(values[i]);
+    if (!Number.isFinite(v)) return null;
+    out[i] = v;
+  }
+  return out;
 }
 
 /** Near-unique per row, or one value per patient with about as many values as patients (string or integer columns). */
@@ -192,38 +204,51 @@ function looksLikeIdentifier(col: Column, levels: Set<string>, integerOrText: bo
 }
 
 export function screenTable(rows: readonly Record<string, string>[], outcome: string, opts: ScreenOptions = {}): ScreenResult {
+  const header = rows.length ? Object.keys(rows[0]) : [];
+  return screenColumns(header, header.map((h) => rows.map((r) => r[h])), outcome, opts);
+}
+
+/** The same screen on a table given by columns (the CSV reader's rows transposed: no object per row). */
+export function screenColumns(header: readonly string[], cells: readonly (readonly (string | undefined)[])[], outcome: string,
+  opts: ScreenOptions = {}): ScreenResult {
   const leakThreshold = opts.leakThreshold ?? 0.9;
   const minNumericDistinct = opts.minNumericDistinct ?? 10;
   const identifierShare = opts.identifierShare ?? 0.9;
   const minLevelCount = opts.minLevelCount ?? 5;
   const replicates = opts.replicates ?? 200;
-  const keep = new Set(opts.keep ?? []);
+  const keepColumns = new Set(opts.keep ?? []);
   const imageColumns = new Set(opts.imageColumns ?? []);
-  const columns = rows.length ? Object.keys(rows[0]) : [];
+  const columns = [...header];
   if (!columns.includes(outcome)) {
     throw new RangeError(`outcome column "${outcome}" not found; columns are: ${columns.join(', ') || '(none)'}`);
   }
-  for (const k of [...keep, ...(opts.patient ? [opts.patient] : [])]) {
+  for (const k of [...keepColumns, ...(opts.patient ? [opts.patient] : [])]) {
     if (!columns.includes(k)) throw new RangeError(`column "${k}" not found; columns are: ${columns.join(', ')}`);
   }
-  const kept = rows.filter((r) => !isMissing(r[outcome]));
-  const outcomeLevels = [...new Set(kept.map((r) => r[outcome].trim()))];
+  const outcomeCells = cells[columns.indexOf(outcome)];
+  const total = outcomeCells.length;
+  const keepIdx: number[] = [];
+  for (let i = 0; i < total; i++) if (!isMissing(outcomeCells[i])) keepIdx.push(i);
+  const keep = Uint32Array.from(keepIdx);
+  const outcomeValues = Array.from(keep, (i) => outcomeCells[i]!.trim());
+  const outcomeLevels = [...new Set(outcomeValues)];
   if (outcomeLevels.length !== 2) {
     const shown = outcomeLevels.slice(0, 5).map((l) => `"${l}"`).join(', ');
     throw new RangeError(`outcome column "${outcome}" has ${outcomeLevels.length} distinct values (${shown}${outcomeLevels.length > 5 ? ', ...' : ''}); screen needs a binary outcome`);
   }
   const [positive, negative] = orderOutcomeLevels(outcomeLevels);
-  const y = Uint8Array.from(kept, (r) => (r[outcome].trim() === positive ? 1 : 0));
+  const y = Uint8Array.from(outcomeValues, (v) => (v === positive ? 1 : 0));
   const patient = opts.patient ?? columns.find((c) => c !== outcome && patientKeyName(c)) ?? null;
-  const patientKey = patient ? readColumn(kept, patient).values : null;
+  const patientKey = patient ? readColumn(cells[columns.indexOf(patient)], keep, patient).values : null;
+  const nKept = keep.length;
 
   const results = columns.filter((c) => c !== outcome).map((name): ScreenColumn => {
-    const col = readColumn(kept, name);
-    const missing = kept.length - col.nPresent;
+    const col = readColumn(cells[columns.indexOf(name)], keep, name);
+    const missing = nKept - col.nPresent;
     const levelSet = new Set<string>();
     for (let i = 0; i < col.values.length; i++) if (col.present[i]) levelSet.add(col.values[i]);
     const base = {
-      column: name, missing, missing_share: kept.length ? missing / kept.length : 0, levels: levelSet.size, pooled: 0,
+      column: name, missing, missing_share: nKept ? missing / nKept : 0, levels: levelSet.size, pooled: 0,
       ci: null, auc: undefined,
     };
     const untested = (kind: ColumnKind, flags: ScreenFlag[], advice: string): ScreenColumn =>
@@ -231,15 +256,15 @@ export function screenTable(rows: readonly Record<string, string>[], outcome: st
     if (col.nPresent === 0) return untested('categorical', ['empty'], 'nothing to test: every cell is blank');
 
     const presentValues = col.values.filter((_, i) => col.present[i]);
-    const nums = presentValues.map(Number);
-    const allNumeric = nums.every(Number.isFinite);
+    const nums = numbersOf(presentValues);
+    const allNumeric = nums !== null;
     const dates = allNumeric && !/date|time/i.test(name) ? null : parseDateColumn(name, presentValues);
-    const integerOrText = !dates && (!allNumeric || nums.every(Number.isInteger));
-    if (!keep.has(name) && looksLikeIdentifier(col, levelSet, integerOrText, patientKey, identifierShare)) {
+    const integerOrText = !dates && (!nums || nums.every(Number.isInteger));
+    if (!keepColumns.has(name) && looksLikeIdentifier(col, levelSet, integerOrText, patientKey, identifierShare)) {
       return untested('identifier', ['identifier'], 'identifier: not a predictor; use it only to group rows (split by patient)');
     }
     const kind: ColumnKind = dates ? 'datetime' : allNumeric && levelSet.size >= minNumericDistinct ? 'numeric' : 'categorical';
-    const flags: ScreenFlag[] = keep.has(name) ? ['kept'] : [];
+    const flags: ScreenFlag[] = keepColumns.has(name) ? ['kept'] : [];
 
     // missingness against the outcome
     let missingP: number | null = null, missingInformative = false;
@@ -264,7 +289,7 @@ export function screenTable(rows: readonly Record<string, string>[], outcome: st
       codes = blankIsLevel ? col.values : presentValues;
       yUsed = blankIsLevel ? y : y.filter((_, i) => col.present[i]);
     } else {
-      const v = dates ?? Float64Array.from(nums);
+      const v = dates ?? nums!;
       const yPresent = y.filter((_, i) => col.present[i]);
       const bins = quantileBins(v);
       if (blankIsLevel) {
@@ -303,7 +328,7 @@ export function screenTable(rows: readonly Record<string, string>[], outcome: st
   results.sort((a, b) => group(a) - group(b) || (b.effect ?? -1) - (a.effect ?? -1)
     || (a.p ?? 2) - (b.p ?? 2) || a.column.localeCompare(b.column));
   return {
-    outcome, positive, negative, n: kept.length, outcomeMissing: rows.length - kept.length, patient,
+    outcome, positive, negative, n: nKept, outcomeMissing: total - nKept, patient,
     effect_measure: 'bias-corrected Cramér\'s V (Bergsma 2013)', columns: results,
   };
 }
