@@ -63,9 +63,12 @@ export function parseDateTime(v: string, nameSaysDate: boolean, nameSaysTime: bo
     const s = clockSeconds(+m[4], +m[5], +(m[6] ?? 0));
     return s === null ? null : day + s * 1000;
   }
-  if ((m = CLOCK.exec(v))) return clockSeconds(+m[1], +m[2], +(m[3] ?? 0));
-  if (nameSaysDate && (m = COMPACT_DATE.exec(v))) return dayMs(+m[1], +m[2], +m[3]);
-  if (nameSaysTime && (m = COMPACT_TIME.exec(v))) return clockSeconds(+m[1], +m[2], +(m[3] ?? 0));
+  m = CLOCK.exec(v);
+  if (m) return clockSeconds(+m[1], +m[2], +(m[3] ?? 0));
+  m = nameSaysDate ? COMPACT_DATE.exec(v) : null;
+  if (m) return dayMs(+m[1], +m[2], +m[3]);
+  m = nameSaysTime ? COMPACT_TIME.exec(v) : null;
+  if (m) return clockSeconds(+m[1], +m[2], +(m[3] ?? 0));
   return null;
 }
 

@@ -109,7 +109,7 @@ function countLevels(codes: readonly string[], y: Uint8Array): Map<string, [numb
   const m = new Map<string, [number, number]>();
   for (let i = 0; i < codes.length; i++) {
     let c = m.get(codes[i]);
-    if (!c) m.set(codes[i], (c = [0, 0]));
+    if (!c) { c = [0, 0]; m.set(codes[i], c); }
     c[y[i]]++;
   }
   return m;

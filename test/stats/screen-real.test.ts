@@ -13,7 +13,7 @@ const byName = (cols: ScreenColumn[]) => Object.fromEntries(cols.map((c) => [c.c
 function patients(seed: number, n: number): { patient: number; abnormal: boolean; rng: Rng }[] {
   const rng = new Rng(seed);
   const out: { patient: number; abnormal: boolean; rng: Rng }[] = [];
-  for (let p = 0; out.length < n; p++) {
+  while (out.length < n) {
     const abnormal = rng.bool(0.4);
     const id = 100000 + rng.int(0, 899999);
     for (let k = rng.int(1, 3); k > 0 && out.length < n; k--) out.push({ patient: id, abnormal, rng });

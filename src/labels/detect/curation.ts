@@ -6,8 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import sharp from 'sharp';
-import type { ImageRecord, LoadIssue } from '../../data/types.js';
-import { DICOM_HEADER_FIELDS, DICOM_IDENTIFIER_FIELDS, isDicomBytes, readDicomHeader } from '../../data/index.js';
+import {
+  DICOM_HEADER_FIELDS, DICOM_IDENTIFIER_FIELDS, isDicomBytes, readDicomHeader, type ImageRecord, type LoadIssue,
+} from '../../data/index.js';
 import { DETECTION_TABLE_COLUMNS, detectionTable, type DatasetDetection } from './run.js';
 
 export interface CurationOptions {
