@@ -1,10 +1,12 @@
 #!/bin/sh
 # Regenerate test/fixtures/stats/*.json: pROC/base-R references (make-stats-fixtures.R) and Cohen's kappa
-# references from scikit-learn's cohen_kappa_score (Debian python3-sklearn). Inputs are seeded.
+# references from scikit-learn's cohen_kappa_score (Debian python3-sklearn); the screen's (bias-corrected V, AUC,
+# Mann-Whitney) from scipy/scikit-learn (make-screen-fixtures.py). Inputs are seeded.
 set -eu
 cd "$(dirname "$0")/.."
 OUT=test/fixtures/stats
 Rscript scripts/make-stats-fixtures.R "$OUT"
+/usr/bin/python3 scripts/make-screen-fixtures.py "$OUT/screen.json"
 /usr/bin/python3 - "$OUT/kappa.json" <<'PY'
 import json, sys, warnings
 import numpy as np

@@ -11,6 +11,7 @@ export const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Registrar>]
   ['synth', () => import('./synth.js')],
   ['screen', () => import('./screen.js')],
   ['detect', () => import('./detect.js')],
+  ['table', () => import('./table.js')],
   ['detect-train', () => import('./detect-train.js')],
   ['mask', () => import('./mask.js')],
   ['train', () => import('./train.js')],

@@ -4,7 +4,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { toCsv } from '../util/csv.js';
 import { progress } from '../util/progress.js';
 import {
-  detectDataset, detectionTable, detectionsToCoco, evaluate, loadDetectorModel, readCocoTruth, type Evaluation,
+  detectDataset, detectionTable, detectionsToCoco, evaluate, DETECTION_TABLE_COLUMNS, loadDetectorModel, readCocoTruth, type Evaluation,
 } from '../labels/detect/index.js';
 import { numArg, loadDatasetReported, printJson } from './common.js';
 
@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .requiredOption('--data <dir>', 'dataset folder (MURA layout, GRAZPEDWRI-DX, CSV manifest, or any folder of images)')
     .requiredOption('--out <file>', 'COCO JSON of the boxes found (bbox, score, category, category_score, text = L/R reading)')
     .option('--eval <truth>', 'COCO JSON of true boxes: report precision/recall/F1 at IoU >= 0.5, mean IoU, per category, L/R accuracy')
-    .option('--table <csv>', 'one row per image: path, has_laterality, laterality_read, has_technologist, n_other, patient, study, part, label')
+    .option('--table <csv>', 'one row per image: path, has_laterality, laterality_read, marker_style, has_technologist, initials_read, n_other, other_text, patient, study, part, label (for confound screen)')
     .option('--min-score <p>', 'score threshold (default: the model\'s)', numArg('--min-score', 0, 1))
     .option('--model <file>', 'detector weights (default: the shipped models/detector.json)')
     .option('--json', 'print a JSON summary (with --eval: precision, recall, f1, mean_iou, images, by_category, lr_accuracy)')
@@ -38,8 +38,9 @@ export function register(program: Command): void {
       for (const issue of res.issues) process.stderr.write(`skipped ${issue.file}: ${issue.message}\n`);
       await writeJsonAtomic(o.out, detectionsToCoco(res.boxes, res.sizes));
       if (o.table) {
-        const rows = detectionTable(ds.records.filter((r) => res.sizes.some((s) => s.id === r.id)), res.boxes);
-        const cols = ['path', 'has_laterality', 'laterality_read', 'has_technologist', 'n_other', 'patient', 'study', 'part', 'label'] as const;
+        const done = new Set(res.sizes.map((s) => s.id));
+        const rows = detectionTable(ds.records.filter((r) => done.has(r.id)), res.boxes);
+        const cols = DETECTION_TABLE_COLUMNS;
         await writeFileAtomic(o.table, toCsv([[...cols], ...rows.map((r) => cols.map((c) => r[c]))]));
       }
       let ev: Evaluation | undefined;

@@ -11,3 +11,4 @@ export { loadGrazpedwri, findYoloLabelDirs } from './loaders/grazpedwri.js';
 export { loadManifest } from './loaders/manifest.js';
 export { loadFolder } from './loaders/folder.js';
 export type { VerifyLevel } from './loaders/common.js';
+export { readDicomHeader, parseDicomHeader, DICOM_HEADER_FIELDS, DICOM_IDENTIFIER_FIELDS, type DicomHeaderOptions } from './dicom-header.js';

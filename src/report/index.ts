@@ -16,3 +16,4 @@ export async function renderReport(dir: string): Promise<string> {
   await writeFileAtomic(path, await reportHtml(data));
   return path;
 }
+export { screenHtml, effectChart } from './screen-html.js';

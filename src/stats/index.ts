@@ -10,7 +10,9 @@ export { mannWhitney, type MannWhitneyResult } from './mann-whitney.js';
 export { midranks, argsort, tieGroupSizes } from './midrank.js';
 export { logGamma, gammaP, gammaQ, normalCdf, normalPdf, normalQuantile, normalTwoSidedP, chiSquareUpperP } from './special.js';
 export { checkBinaryProblem, checkLabels, checkScores, checkSameLength } from './validate.js';
-export { screenTable, isMissing, type ScreenColumn, type ScreenResult, type ScreenOptions, type ColumnKind, type ScreenFlag } from './screen.js';
+export { screenTable, screenColumns, type ScreenColumn, type ScreenResult, type ScreenOptions, type ColumnKind, type ScreenFlag } from './screen.js';
+export { isMissing, parseDateTime, parseDateColumn, identifierName, nameWords } from './screen-values.js';
+export { cramersVBiasCorrected, cramersVCi, poisson } from './effect-size.js';
 export {
   parseScoreCsv, keyedScores, pairByKey, compareScoreSets, SCORE_COLUMNS,
   type ScoreRow, type KeyedScores, type CompareLevel, type CompareResult,

@@ -21,5 +21,5 @@ export { renderImage, LABEL_CODES, type RenderSpec, type RenderedImage, type Ren
 export { truthRows, labelsOnlyAuc, summarizeTruth, TRUTH_COLUMNS, type TruthRow, type SplitSummary } from './truth.js';
 export { auc, groupedAuc } from './auc.js';
 export { PARTS, type Part } from './anatomy.js';
-export { FONT_NAMES, type FontName } from './fonts.js';
+export { FONT_NAMES, FONTS, INITIAL_LETTERS, type FontName, type StrokeFont } from './fonts.js';
 export * from './types.js';

@@ -30,7 +30,7 @@ test('screen ranks the planted confounders, flags the leak and the identifier', 
   assert.equal(by.image_id.kind, 'identifier');
   assert.deepEqual(by.image_id.flags, ['identifier']);
   assert.equal(by.image_id.effect, null);
-  assert.ok(by.diagnosis_code.flags.includes('leak'), `diagnosis_code effect ${by.diagnosis_code.effect}`);
+  assert.ok(by.diagnosis_code.flags.includes('leakage'), `diagnosis_code effect ${by.diagnosis_code.effect}`);
   assert.equal(by.site.kind, 'categorical');
   assert.ok(by.site.p! < 1e-6 && by.site.effect! > 0.3 && by.site.flags.length === 0);
   assert.equal(by.age.kind, 'numeric');
@@ -48,7 +48,7 @@ test('screen ranks the planted confounders, flags the leak and the identifier', 
   assert.deepEqual(ranked, [...ranked].sort((a, b) => b - a));
 });
 
-test('screen is deterministic and handles missing outcomes, constant and one-outcome columns', () => {
+test('screen is deterministic and handles missing outcomes, constant and outcome-only columns', () => {
   const rows = plantedTable(2, 60).map((row, i) => ({ ...row, label: i < 3 ? 'NA' : row.label, constant: 'x', only_pos: row.label === '1' ? 'a' : '' }));
   const r = screenTable(rows, 'label');
   assert.deepEqual(screenTable(rows, 'label'), r);
@@ -56,10 +56,31 @@ test('screen is deterministic and handles missing outcomes, constant and one-out
   assert.equal(r.n, 57);
   const by = Object.fromEntries(r.columns.map((c) => [c.column, c]));
   assert.deepEqual(by.constant.flags, ['constant']);
-  assert.deepEqual(by.only_pos.flags, ['one-outcome']);
+  // present only for positives: a presence flag whose blanks are the negatives, i.e. leakage
+  assert.deepEqual(by.only_pos.flags, ['leakage', 'presence', 'missing_informative']);
 });
 
 test('screen names the problem with the outcome column', () => {
   assert.throws(() => screenTable([{ a: '1', b: '2' }], 'label'), /outcome column "label" not found; columns are: a, b/);
   assert.throws(() => screenTable([{ y: 'a' }, { y: 'b' }, { y: 'c' }], 'y'), /has 3 distinct values .*binary outcome/);
+});
+
+test('dates and times are recognised as one numeric scale; DICOM compact forms only when the name says so', () => {
+  const rng = new Rng(8);
+  const rows = Array.from({ length: 300 }, (_, i) => {
+    const y = rng.bool(0.5);
+    const day = 1 + rng.int(0, 27) + (y ? 0 : 0);
+    const month = y ? rng.int(7, 12) : rng.int(1, 8);
+    const mm = String(month).padStart(2, '0'), dd = String(day).padStart(2, '0');
+    return {
+      label: y ? '1' : '0', StudyDate: `2021${mm}${dd}`, acquired: `2021-${mm}-${dd}T${String(i % 24).padStart(2, '0')}:30:00`,
+      clock: `${String(rng.int(0, 23)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}`, code: `2021${mm}${dd}`,
+    };
+  });
+  const by = Object.fromEntries(screenTable(rows, 'label').columns.map((c) => [c.column, c]));
+  assert.equal(by.StudyDate.kind, 'datetime');
+  assert.equal(by.acquired.kind, 'datetime');
+  assert.equal(by.clock.kind, 'datetime');
+  assert.ok(by.StudyDate.auc! > 0.8 && by.StudyDate.test === 'mann-whitney');
+  assert.equal(by.code.kind, 'numeric');
 });

@@ -11,6 +11,8 @@ import { BOX_FEATURE_NAMES, boxFitFeatures, candidateFeatures, FEATURE_NAMES } f
 import { cropImage, glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
 import { predict, type MlpWeights } from './mlp.js';
 import { elongation } from './components.js';
+import { readMarkerStyle, type DetectedMarkerStyle } from './marker-style.js';
+import { readInitials } from './initials.js';
 
 /** Principal-axis ratio above which a component is a wire or an edge, never a glyph (an "I" is about 5). */
 export const MAX_ELONGATION = 10;
@@ -49,6 +51,8 @@ export interface DetectedBox extends LabelBox {
   score: number;
   /** Probability of the chosen category given that the box is a label. */
   categoryScore: number;
+  /** Laterality markers: how the marker is drawn (plain, box, circle, tab). */
+  style?: DetectedMarkerStyle;
 }
 
 export const DEFAULT_MODEL_URL = new URL('../../../../models/detector.json', import.meta.url);
@@ -223,7 +227,9 @@ function toBox(w: Working, s: ScoredCandidate, file: string, model: DetectorMode
     const p = predict(model.reader, glyphFeatures(cropImage(w.fine, cand.isTab ? lettersBox(cand, f) : box, w.fineFactor)));
     const ri = p[1] > p[0] ? 1 : 0;
     if (p[ri] >= model.minReadConfidence) box.text = model.reader.classes[ri];
+    box.style = readMarkerStyle(image, box, cand);
   }
+  if (category !== 'laterality') box.text = readInitials(image, box);
   return box;
 }
 

@@ -74,8 +74,10 @@ export function evaluate(preds: readonly LabelBox[], truths: readonly LabelBox[]
     by_category[cat] = { truths: t, predictions: p, precision: ratio(hit, p), recall: ratio(hit, t) };
   }
   const lr = matches.filter((m) => m.truth.category === 'laterality' && (m.truth.text === 'L' || m.truth.text === 'R'));
-  const lrRight = lr.filter((m) => m.pred.text === m.truth.text).length;
-  const lrRead = lr.filter((m) => m.pred.text === 'L' || m.pred.text === 'R').length;
+  // only a box called laterality is read as L/R (other boxes' text is initials or free text)
+  const readLr = (m: Match) => (m.pred.category === 'laterality' ? m.pred.text : undefined);
+  const lrRight = lr.filter((m) => readLr(m) === m.truth.text).length;
+  const lrRead = lr.filter((m) => readLr(m) === 'L' || readLr(m) === 'R').length;
   return {
     images, truths: truths.length, predictions: preds.length, precision, recall,
     f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,

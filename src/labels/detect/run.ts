@@ -143,22 +143,42 @@ export async function readCocoTruth(file: string): Promise<{ boxes: LabelBox[]; 
   return { boxes: parseCoco(v, file), images: v.images.map((im) => im.file_name.replace(/\\/g, '/')) };
 }
 
+/** The columns of the detector's table (`detect --table`, and the detector's part of `confound table`), in order. */
+export const DETECTION_TABLE_COLUMNS = [
+  'path', 'has_laterality', 'laterality_read', 'marker_style', 'has_technologist', 'initials_read', 'n_other', 'other_text',
+  'patient', 'study', 'part', 'label',
+] as const;
+/** The columns read from the pixels (what a screen should advise covering rather than stratifying). */
+export const DETECTED_COLUMNS = ['has_laterality', 'laterality_read', 'marker_style', 'has_technologist', 'initials_read',
+  'n_other', 'other_text'] as const;
+
 export interface TableRow {
-  path: string; has_laterality: 0 | 1; laterality_read: 'L' | 'R' | 'unknown'; has_technologist: 0 | 1; n_other: number;
+  path: string; has_laterality: 0 | 1; laterality_read: 'L' | 'R' | 'unknown';
+  /** The best laterality marker's style ('' when there is none). */
+  marker_style: string;
+  has_technologist: 0 | 1;
+  /** The best initials box's reading ('' when there is none). */
+  initials_read: string;
+  n_other: number;
+  /** The other text boxes' readings, left to right, space-separated. */
+  other_text: string;
   patient: string; study: string; part: string; label: string;
 }
 
-/** One row per image: what labels it carries, with the data layer's metadata. */
+/** One row per image: what the detector found, with the record's own fields. */
 export function detectionTable(records: readonly ImageRecord[], boxes: readonly DetectedBox[]): TableRow[] {
   const byFile = new Map<string, DetectedBox[]>();
   for (const b of boxes) (byFile.get(b.file) ?? byFile.set(b.file, []).get(b.file)!).push(b);
   return records.map((r) => {
     const bs = byFile.get(r.id) ?? [];
-    const lat = bs.filter((b) => b.category === 'laterality').sort((a, b) => b.score - a.score);
+    const best = (cat: string) => bs.filter((b) => b.category === cat).sort((a, b) => b.score - a.score);
+    const lat = best('laterality'), tech = best('technologist');
+    const other = bs.filter((b) => b.category === 'other').sort((a, b) => a.x - b.x);
     const read = lat.find((b) => b.text === 'L' || b.text === 'R')?.text as 'L' | 'R' | undefined;
     return {
-      path: r.id, has_laterality: lat.length ? 1 : 0, laterality_read: read ?? 'unknown',
-      has_technologist: bs.some((b) => b.category === 'technologist') ? 1 : 0, n_other: bs.filter((b) => b.category === 'other').length,
+      path: r.id, has_laterality: lat.length ? 1 : 0, laterality_read: read ?? 'unknown', marker_style: lat[0]?.style ?? '',
+      has_technologist: tech.length ? 1 : 0, initials_read: tech[0]?.text ?? '',
+      n_other: other.length, other_text: other.map((b) => b.text ?? '').filter(Boolean).join(' '),
       patient: r.patient, study: r.study, part: r.part ?? '', label: r.label === undefined ? '' : String(r.label),
     };
   });

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../util/atomic.js';
+import { toCsv } from '../util/csv.js';
+import { progress } from '../util/progress.js';
+import { curationTable, detectDataset, loadDetectorModel } from '../labels/detect/index.js';
+import { loadDatasetReported, numArg, printJson } from './common.js';
+
+export function register(program: Command): void {
+  program.command('table')
+    .description('One row per image of what the data itself says (folder fields, size and bit depth, DICOM header, burned-in labels found), for confound screen')
+    .requiredOption('--data <dir>', 'dataset folder (MURA layout, GRAZPEDWRI-DX, CSV manifest, or any folder of images, DICOM included)')
+    .requiredOption('--out <csv>', 'table to write')
+    .option('--keep-identifiers', 'also write the DICOM fields that identify a person or an exam (PatientName, PatientID, StudyInstanceUID, ...)')
+    .option('--min-score <p>', 'detector score threshold (default: the model\'s)', numArg('--min-score', 0, 1))
+    .option('--model <file>', 'detector weights (default: the shipped models/detector.json)')
+    .option('--json', 'print a JSON summary {rows, columns, skipped, out}')
+    .action(async (o: { data: string; out: string; keepIdentifiers?: boolean; minScore?: number; model?: string; json?: boolean }) => {
+      const model = loadDetectorModel(o.model ? resolve(o.model) : undefined);
+      const ds = await loadDatasetReported(o.data);
+      const bar = progress('table', ds.records.length);
+      const det = await detectDataset(ds.records, model, { minScore: o.minScore }, () => bar.tick());
+      bar.stop();
+      const t = await curationTable(ds.records, det, { keepIdentifiers: o.keepIdentifiers });
+      const issues = [...det.issues, ...t.issues];
+      for (const issue of issues) process.stderr.write(`skipped ${issue.file}: ${issue.message}\n`);
+      await writeFileAtomic(o.out, toCsv([t.columns, ...t.rows]));
+      if (o.json) printJson({ rows: t.rows.length, columns: t.columns, skipped: issues.length, out: o.out });
+      else process.stdout.write(`${t.rows.length} row(s), ${t.columns.length} columns, ${issues.length} skipped; table in ${o.out}\n`);
+    });
+}
