@@ -10,6 +10,13 @@ export const FRAME_MODES: readonly FrameMode[] = ['first', 'all', 'error'];
 
 export interface DicomDecodeOptions { frames?: FrameMode }
 
+let defaultFrames: FrameMode = 'error';
+/** The frame mode used when a call names none: the CLI's global --frames sets it once, before any reading. */
+export function setDefaultFrameMode(mode: FrameMode): void {
+  if (!FRAME_MODES.includes(mode)) throw new Error(`--frames must be one of ${FRAME_MODES.join(', ')}, got "${mode}"`);
+  defaultFrames = mode;
+}
+
 /** True when the bytes carry the DICOM part-10 magic ("DICM" after the 128-byte preamble). */
 export function isDicomBytes(bytes: Uint8Array): boolean {
   return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
@@ -17,12 +24,15 @@ export function isDicomBytes(bytes: Uint8Array): boolean {
 
 /** Parse a part-10 file with dicom-parser; its errors (often bare strings) become one Error naming the file. */
 export function parseDicomBytes(bytes: Uint8Array, file: string, untilTag?: string): dicomParser.DataSet {
+  if (!isDicomBytes(bytes)) throw new Error(`${file}: not a DICOM part-10 file (no "DICM" at byte 128)`);
   try {
     return dicomParser.parseDicom(bytes, untilTag ? { untilTag } : undefined);
   } catch (err) {
     const e = err as { exception?: unknown; message?: string };
     const msg = e.exception !== undefined ? String(e.exception) : e.message ?? String(err);
-    throw new Error(`${file}: cannot parse DICOM (${msg.replace(/^dicomParser\.\w+: /, '')})`);
+    const why = msg.replace(/^dicomParser[.:]\w+: /, '');
+    if (/overrun|overread|past end|eof/i.test(why)) throw new Error(`${file}: DICOM file is truncated (${why})`);
+    throw new Error(`${file}: cannot parse DICOM (${why})`);
   }
 }
 
@@ -186,7 +196,7 @@ export async function decodeDicomFrames(
   if (syntax === SYNTAX.jpegExtended && px.bitsStored > 8) {
     return decodeDicomFrames(await decompressWithGdcm(bytes, file), file, opts);
   }
-  const mode = opts.frames ?? 'error';
+  const mode = opts.frames ?? defaultFrames;
   if (px.frames > 1 && mode === 'error') {
     throw new Error(`${file}: DICOM has ${px.frames} frames; choose --frames first or --frames all`);
   }
@@ -212,8 +222,11 @@ export async function decodeDicomFrames(
   return images;
 }
 
-/** Decode one image: a single-frame file, or frame 1 with frames 'first'. */
+/**
+ * Decode one image: a single-frame file, or frame 1 with frames 'first'. Where one path must give one image
+ * (readImage), 'all' reads frame 1 too; decodeDicomFrames gives every frame.
+ */
 export async function decodeDicom(bytes: Uint8Array, file: string, opts: DicomDecodeOptions = {}): Promise<GrayImage> {
-  const mode = opts.frames === 'all' ? 'first' : opts.frames;
-  return (await decodeDicomFrames(bytes, file, { frames: mode }))[0];
+  const mode = opts.frames ?? defaultFrames;
+  return (await decodeDicomFrames(bytes, file, { frames: mode === 'all' ? 'first' : mode }))[0];
 }
