@@ -5,6 +5,7 @@ export { readImage, probeImage, isImagePath, IMAGE_EXTENSIONS } from './read-ima
 export {
   decodeDicom, decodeDicomFrames, isDicomBytes, setDefaultFrameMode, FRAME_MODES, type FrameMode, type DicomDecodeOptions,
 } from './dicom.js';
+export { readDicomHeader, isDicomPath, type DicomHeader } from './dicom/header.js';
 export { letterbox, letterboxTransform, toModelBox, toOriginalBox, type LetterboxTransform, type LetterboxOptions } from './letterbox.js';
 export { splitByPatient, type SplitOptions } from './split.js';
 export { loadDataset, detectFormat, DATASET_FORMATS, type DatasetFormat, type LoadOptions } from './load.js';
