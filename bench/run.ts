@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   detect: () => import('./detect.js'),
   train: () => import('./train.js'),
   audit: () => import('./audit.js'),
+  dicom: () => import('./dicom.js'),
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -8,23 +8,37 @@
  * 16-bit table and runs the predictor inline.
  */
 
-interface Huffman { lookup: Int32Array }
+interface Huffman {
+  /** Indexed by the next 16 bits: (code length << 8) | symbol; 0 = no code. */
+  lookup: Int32Array;
+  /**
+   * Indexed the same way, where the code and its extra bits fit in 16: (bits used << 17) | (difference + 32768);
+   * 0 where they do not (then use lookup).
+   */
+  whole: Int32Array;
+}
 
-/** Codes of up to 16 bits, indexed by the next 16 bits of the stream: (length << 8) | symbol; 0 = no code. */
 function buildHuffman(counts: Uint8Array, symbols: Uint8Array): Huffman {
   const lookup = new Int32Array(65536);
+  const whole = new Int32Array(65536);
   let code = 0, k = 0;
   for (let len = 1; len <= 16; len++) {
     for (let i = 0; i < counts[len - 1]; i++) {
       const sym = symbols[k++];
       const start = code << (16 - len);
-      const end = start + (1 << (16 - len));
-      for (let j = start; j < end && j < 65536; j++) lookup[j] = (len << 8) | sym;
+      const end = Math.min(65536, start + (1 << (16 - len)));
+      for (let j = start; j < end; j++) {
+        lookup[j] = (len << 8) | sym;
+        if (sym === 16 || len + sym > 16) continue;
+        const v = sym === 0 ? 0 : (j >> (16 - len - sym)) & ((1 << sym) - 1);
+        const diff = sym === 0 ? 0 : v < (1 << (sym - 1)) ? v - (1 << sym) + 1 : v;
+        whole[j] = ((len + sym) << 17) | (diff + 32768);
+      }
       code++;
     }
     code <<= 1;
   }
-  return { lookup };
+  return { lookup, whole };
 }
 
 interface Frame { precision: number; rows: number; cols: number; components: number }
@@ -161,6 +175,7 @@ function decodeScanSv1(src: Uint8Array, start: number, f: Frame, table: Huffman,
   const { rows, cols } = f;
   const out = new Uint16Array(rows * cols);
   const lookup = table.lookup;
+  const whole = table.whole;
   const len = src.length;
   let pos = start;
   let buf = 0, cnt = 0;
@@ -182,7 +197,15 @@ function decodeScanSv1(src: Uint8Array, start: number, f: Frame, table: Huffman,
           cnt += 8;
         } while (cnt <= 24);
       }
-      const entry = lookup[(buf >>> (cnt - 16)) & 0xffff];
+      const peek = (buf >>> (cnt - 16)) & 0xffff;
+      const both = whole[peek];
+      if (both !== 0) {
+        cnt -= both >>> 17;
+        prev = (prev + (both & 0x1ffff) - 32768) & 0xffff;
+        out[i] = prev;
+        continue;
+      }
+      const entry = lookup[peek];
       if (entry === 0) throw new Error(`JPEG lossless: bad Huffman code at pixel ${i}`);
       cnt -= entry >> 8;
       const s = entry & 0xff;
