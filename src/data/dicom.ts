@@ -1,7 +1,7 @@
 import dicomParser from 'dicom-parser';
 import type { GrayImage } from './image.js';
 import { COMPRESSED_SYNTAXES, NATIVE_SYNTAXES, SYNTAX, decodeCompressedFrame, type FrameLayout } from './dicom/codecs.js';
-import { toDisplay, VOI_FUNCTIONS, type DisplayPipeline, type Lut, type VoiFunction } from './dicom/lut.js';
+import { displayTable, toDisplay, VOI_FUNCTIONS, type DisplayPipeline, type Lut, type VoiFunction } from './dicom/lut.js';
 import { decompressWithGdcm } from './dicom/gdcm.js';
 
 /** What to do with a multi-frame DICOM: keep the first frame, every frame, or refuse it (the default). */
@@ -229,4 +229,41 @@ export async function decodeDicomFrames(
 export async function decodeDicom(bytes: Uint8Array, file: string, opts: DicomDecodeOptions = {}): Promise<GrayImage> {
   const mode = opts.frames ?? defaultFrames;
   return (await decodeDicomFrames(bytes, file, { frames: mode === 'all' ? 'first' : mode }))[0];
+}
+
+/** Frame 1 of a grayscale DICOM as stored words, with the display value of every possible word. */
+export interface StoredFrame {
+  words: Uint8Array | Uint16Array;
+  /** display[w & (display.length - 1)] is word w's value in [0, 1]. */
+  display: Float32Array;
+  image: GrayImage;
+  bitsAllocated: number;
+  bitsStored: number;
+  frames: number;
+  syntax: string;
+}
+
+/** For writers that change some pixels and keep the rest bit for bit (mask --format dicom). */
+export async function decodeDicomStored(bytes: Uint8Array, file: string): Promise<StoredFrame> {
+  const ds = parseDicomBytes(bytes, file);
+  const syntax = transferSyntaxOf(ds);
+  if (!NATIVE_SYNTAXES.has(syntax) && !COMPRESSED_SYNTAXES.has(syntax)) {
+    throw new Error(`${file}: unsupported DICOM transfer syntax ${syntax}`);
+  }
+  if (!ds.elements.x7fe00010) throw new Error(`${file}: DICOM has no Pixel Data (7FE0,0010)`);
+  const px = pixelModule(ds, file);
+  if (syntax === SYNTAX.jpegExtended && px.bitsStored > 8) return decodeDicomStored(await decompressWithGdcm(bytes, file), file);
+  if (px.samples !== 1 || !px.photometric.startsWith('MONOCHROME')) {
+    throw new Error(`${file}: DICOM ${px.photometric} is not grayscale; only grayscale DICOM is written back`);
+  }
+  const words = await frameWords(ds, px, syntax, 0, file);
+  const own = words.slice(0, px.rows * px.cols);
+  const display = displayTable(own, displayPipeline(ds, px, file));
+  const mask = display.length - 1;
+  const data = new Float32Array(own.length);
+  for (let i = 0; i < own.length; i++) data[i] = display[own[i] & mask];
+  return {
+    words: own, display, syntax, frames: px.frames, bitsAllocated: px.bitsAllocated, bitsStored: px.bitsStored,
+    image: { width: px.cols, height: px.rows, data, bits: px.bitsStored > 8 ? 16 : 8 },
+  };
 }

@@ -59,6 +59,15 @@ export function applyWindow(w: Window, x: number): number {
 
 /** Stored words (any bits above bitsStored ignored) to display values in [0, 1]. */
 export function toDisplay(words: ArrayLike<number>, p: DisplayPipeline): Float32Array {
+  const table = displayTable(words, p);
+  const mask = table.length - 1;
+  const out = new Float32Array(words.length);
+  for (let i = 0; i < words.length; i++) out[i] = table[words[i] & mask];
+  return out;
+}
+
+/** The display value of every possible stored word (2^bitsStored entries), for this frame's words. */
+export function displayTable(words: ArrayLike<number>, p: DisplayPipeline): Float32Array {
   if (p.bitsStored < 1 || p.bitsStored > 16) throw new Error(`BitsStored ${p.bitsStored} is not supported (1-16)`);
   const size = 1 << p.bitsStored;
   const mask = size - 1;
@@ -93,7 +102,5 @@ export function toDisplay(words: ArrayLike<number>, p: DisplayPipeline): Float32
     if (p.invert) y = 1 - y;
     table[w] = Math.min(1, Math.max(0, y));
   }
-  const out = new Float32Array(words.length);
-  for (let i = 0; i < words.length; i++) out[i] = table[words[i] & mask];
-  return out;
+  return table;
 }
