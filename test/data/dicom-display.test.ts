@@ -19,7 +19,9 @@ function file(pixels: number[], tags: NaturalDataset = {}, bits = 16): Buffer {
 }
 
 const close = (got: Float32Array, want: number[], eps = 1e-6): void => {
-  want.forEach((w, i) => assert.ok(Math.abs(got[i] - w) <= eps, `pixel ${i}: got ${got[i]}, want ${w}`));
+  want.forEach((w, i) => {
+    assert.ok(Math.abs(got[i] - w) <= eps, `pixel ${i}: got ${got[i]}, want ${w}`);
+  });
 };
 
 const px = [0, 100, 990, 1000, 1010, 2000, 4095];

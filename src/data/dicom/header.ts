@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import dicomParser from 'dicom-parser';
+import type dicomParser from 'dicom-parser';
 import { isDicomBytes, parseDicomBytes, transferSyntaxOf } from '../dicom.js';
 
 /** The tags confound reads besides pixels. Identifiers stay in memory: callers pseudonymise before output. */
