@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeDicom } from '../../src/data/dicom.js';
+import { decodeDicom, decodeDicomFrames } from '../../src/data/dicom.js';
+import { readNaturalDataset, writeNaturalDataset } from '../../src/data/dicom/write.js';
 import { tempDir } from './helpers/fixtures.js';
 import { convert, phantomImage, syntaxOf, writePhantomDicom } from './helpers/dicom-phantom.js';
 
@@ -81,3 +82,24 @@ for (const [name, tool, args, bits, uid] of [
     assert.ok(mean < 0.01 && mean > 0, `mean abs error vs source ${mean}`);
   });
 }
+
+test('multi-frame compressed (RLE, JPEG lossless, JPEG-LS): every frame decodes to its source frame', async () => {
+  const dir = await tempDir();
+  const frames = [phantomImage(64, 1), phantomImage(64, 2), phantomImage(64, 3)];
+  const joined = { width: 64, height: 64 * 3, data: new Float32Array(64 * 64 * 3), bits: 16 as const };
+  frames.forEach((f, k) => joined.data.set(f.data, k * 64 * 64));
+  // grayDataset writes one tall frame; NumberOfFrames and Rows make it three 64 x 64 frames.
+  const src = writePhantomDicom(dir, 'src.dcm', joined, 12, { NumberOfFrames: '3' });
+  const ds = readNaturalDataset(readFileSync(src));
+  ds.Rows = 64;
+  const three = join(dir, 'three.dcm');
+  writeFileSync(three, writeNaturalDataset(ds));
+  const want = await decodeDicomFrames(readFileSync(three), three, { frames: 'all' });
+  assert.equal(want.length, 3);
+  for (const args of [['--rle'], ['--jpeg'], ['--jpegls']]) {
+    const bytes = convert('gdcmconv', args, three, join(dir, 'out.dcm'));
+    const got = await decodeDicomFrames(bytes, 'out.dcm', { frames: 'all' });
+    assert.equal(got.length, 3, args[0]);
+    got.forEach((g, k) => assert.deepEqual(g.data, want[k].data, `${args[0]} frame ${k + 1}`));
+  }
+});
