@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   train: () => import('./train.js'),
   audit: () => import('./audit.js'),
   screen: () => import('./screen.js'),
+  dicom: () => import('./dicom.js'),
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs confound's system packages (Debian 12, as root) and its npm dependencies, and builds the engine addon.
+# libgdcm-tools: gdcmconv decodes 12-bit JPEG extended DICOM (no maintained npm decoder); dcmtk: the tests make DICOMs.
 #   scripts/setup.sh          what the tool needs
 #   scripts/setup.sh --test   also the reference implementations and the browser the tests use
 #   (--test: dcmtk's dump2dcm writes the DICOM files test/data/dicom-table.test.ts reads)
 # With LIBTORCH=/path/to/libtorch set, Debian's libtorch-dev is not installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-need=(g++ make python3)
+need=(g++ make python3 libgdcm-tools)
 [ -n "${LIBTORCH:-}" ] || need+=(libtorch-dev)
 if [ "${1:-}" = "--test" ]; then
   need+=(r-cran-proc python3-sklearn python3-torch python3-torchvision chromium dcmtk)

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands.js';
+import { FRAME_MODES, setDefaultFrameMode, type FrameMode } from '../data/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -9,7 +10,9 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command('confound')
     .description('Find and remove burned-in label shortcuts in radiograph classifiers')
     .version(pkg.version)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .option('--frames <mode>', `multi-frame DICOM: ${FRAME_MODES.join('|')} (error: refuse such files, naming them)`, 'error')
+    .hook('preAction', (cmd) => setDefaultFrameMode(cmd.opts<{ frames: FrameMode }>().frames));
   // Load only the command asked for; all of them when listing help or on an unknown name.
   const asked = COMMANDS.filter(([name]) => name === argv[2]);
   for (const [, load] of asked.length ? asked : COMMANDS) (await load()).register(program);

@@ -16,7 +16,7 @@ function nonNegative(name: string, integer: boolean) {
 
 interface MaskOpts {
   data: string; boxes: string; mode: VariantMode; out: string; margin: number; seed: number; fill: FillMode;
-  dataFormat?: DatasetFormat; boxesFormat?: BoxFormat; json?: boolean;
+  dataFormat?: DatasetFormat; boxesFormat?: BoxFormat; json?: boolean; format: 'like-input' | 'dicom'; deidentify?: boolean;
 }
 
 export function register(program: Command): void {
@@ -31,13 +31,18 @@ export function register(program: Command): void {
     .addOption(new Option('--fill <fill>', 'fill for covered boxes: black, or mean (median of a ring around the box)').choices(FILL_MODES as string[]).default('black'))
     .addOption(new Option('--data-format <format>', 'dataset layout (default: detect)').choices(DATASET_FORMATS as string[]))
     .addOption(new Option('--boxes-format <format>', 'box file format (default: detect)').choices(BOX_FORMATS as string[]))
+    .addOption(new Option('--format <format>', 'output files: like-input (DICOM becomes PNG), or dicom (DICOM stays DICOM, '
+      + 'uncompressed, new SOP/Series UIDs, BurnedInAnnotation NO after cover, with a Presidio-style JSON sidecar of the boxes)')
+      .choices(['like-input', 'dicom']).default('like-input'))
+    .option('--deidentify', 'with --format dicom: also empty the PS3.15 Basic Profile attributes (dcmjs), drop private tags, replace UIDs')
     .option('--json', 'print the summary as one JSON object on stdout')
     .action(async (o: MaskOpts) => {
+      if (o.deidentify && o.format !== 'dicom') throw new InvalidArgumentError('--deidentify needs --format dicom');
       const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ stream: process.stderr, format: 'mask {bar} {value}/{total} {eta_formatted}' }, cliProgress.Presets.shades_classic) : undefined;
       let started = false;
       const s = await maskDataset({
         data: o.data, boxes: o.boxes, out: o.out, mode: o.mode, margin: o.margin, seed: o.seed, fill: o.fill,
-        dataFormat: o.dataFormat, boxesFormat: o.boxesFormat,
+        dataFormat: o.dataFormat, boxesFormat: o.boxesFormat, format: o.format, deidentify: o.deidentify,
         onProgress: (done, total) => {
           if (!bar) return;
           if (!started) { bar.start(total, 0); started = true; }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { generateDataset, DEFAULT_OPTIONS } from '../synth/index.js';
 import { checkChoice } from '../util/options.js';
-import { CONFOUND_ON, MARKER_STYLE_SETS, type ConfoundOn, type MarkerStyleSet } from '../synth/types.js';
+import { CONFOUND_ON, MARKER_STYLE_SETS, SYNTH_FORMATS, type ConfoundOn, type MarkerStyleSet, type SynthFormat } from '../synth/types.js';
 
 const num = (name: string) => (v: string) => {
   const n = Number(v);
@@ -25,16 +25,19 @@ export function register(program: Command): void {
     .option('--difficulty <d>', 'subtlety of findings, 0 (obvious) .. 1 (very subtle)', num('difficulty'), d.difficulty)
     .option('--bits <b>', 'PNG bit depth, 8 or 16', num('bits'), d.bits)
     .option('--marker-styles <set>', `marker drawing set: ${MARKER_STYLE_SETS.join('|')} (extended adds bold markers and faint holders, for detector training; the default phantom is standard)`)
+    .option('--format <f>', `image files: ${SYNTH_FORMATS.join('|')} (dicom: DX files with PatientID, StudyInstanceUID, BurnedInAnnotation, ImageLaterality)`)
     .option('--no-labels', 'burn no labels in (label-free images, e.g. for pretraining)')
     .option('--json', 'print a JSON summary on stdout')
-    .action(async (o: { out: string; studies: number; size: number; seed: number; confound: number; testConfound: number; confoundOn: string; difficulty: number; bits: number; labels: boolean; markerStyles?: string; json?: boolean }) => {
+    .action(async (o: { out: string; studies: number; size: number; seed: number; confound: number; testConfound: number; confoundOn: string; difficulty: number; bits: number; labels: boolean; markerStyles?: string; format?: string; json?: boolean }) => {
       const confoundOn = checkChoice('--confound-on', o.confoundOn, CONFOUND_ON) as ConfoundOn;
+      const format = o.format === undefined ? undefined : checkChoice('--format', o.format, SYNTH_FORMATS) as SynthFormat;
       const markerStyles = o.markerStyles === undefined ? undefined : checkChoice('--marker-styles', o.markerStyles, MARKER_STYLE_SETS) as MarkerStyleSet;
       const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'synth {bar} {value}/{total} images', clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
       let started = false;
       const summary = await generateDataset(o.out, {
         studies: o.studies, size: o.size, seed: o.seed, confound: o.confound, testConfound: o.testConfound,
         confoundOn, difficulty: o.difficulty, bits: o.bits as 8 | 16, ...(o.labels ? {} : { labels: false }), ...(markerStyles ? { markerStyles } : {}),
+        ...(format ? { format } : {}),
       }, (done, total) => {
         if (!bar) return;
         if (!started) { bar.start(total, 0); started = true; }

@@ -2,7 +2,12 @@ export type { ImageRecord, Dataset, LoadIssue, Split } from './types.js';
 export { SPLITS } from './types.js';
 export { readGray, encodeGrayPng, writeGrayPng, type GrayImage } from './image.js';
 export { readImage, probeImage, isImagePath, IMAGE_EXTENSIONS } from './read-image.js';
-export { decodeDicom, isDicomBytes } from './dicom.js';
+export {
+  decodeDicom, decodeDicomFrames, isDicomBytes, setDefaultFrameMode, FRAME_MODES, type FrameMode, type DicomDecodeOptions,
+} from './dicom.js';
+export {
+  readDicomHeader, readDicomFields, isDicomPath, DICOM_HEADER_FIELDS, DICOM_IDENTIFIER_FIELDS, type DicomHeader, type DicomHeaderOptions,
+} from './dicom/header.js';
 export { letterbox, letterboxTransform, toModelBox, toOriginalBox, type LetterboxTransform, type LetterboxOptions } from './letterbox.js';
 export { splitByPatient, type SplitOptions } from './split.js';
 export { loadDataset, detectFormat, DATASET_FORMATS, type DatasetFormat, type LoadOptions } from './load.js';
@@ -11,4 +16,3 @@ export { loadGrazpedwri, findYoloLabelDirs } from './loaders/grazpedwri.js';
 export { loadManifest } from './loaders/manifest.js';
 export { loadFolder } from './loaders/folder.js';
 export type { VerifyLevel } from './loaders/common.js';
-export { readDicomHeader, parseDicomHeader, DICOM_HEADER_FIELDS, DICOM_IDENTIFIER_FIELDS, type DicomHeaderOptions } from './dicom-header.js';

@@ -15,6 +15,7 @@ import { resolveOptions } from './options.js';
 import { renderImage, type RenderSpec } from './render.js';
 import { labelsOnlyAuc, summarizeTruth, truthRows, TRUTH_COLUMNS, type SplitSummary } from './truth.js';
 import { auc } from './auc.js';
+import { encodePhantomDicom } from './dicom.js';
 import type { DatasetMeta, ImageSpec, MarkerStyleSet, StudySpec, SynthOptions } from './types.js';
 
 /** Files and folders a previous run of the generator leaves in DIR (removed before regenerating there). */
@@ -130,8 +131,10 @@ async function writeImages(out: string, meta: DatasetMeta, progress?: Progress):
       });
     }
     // Encoding and writing run on libuv threads while the next image renders.
-    const p = encodeGrayPng(r.image, bits)
-      .then((png) => writeFileAtomic(join(out, im.path), png))
+    const encoded = meta.options.format === 'dicom'
+      ? Promise.resolve(encodePhantomDicom(meta.options.seed, bits, s, im, r)) : encodeGrayPng(r.image, bits);
+    const p = encoded
+      .then((bytes) => writeFileAtomic(join(out, im.path), bytes))
       .then(() => { done++; progress?.(done, jobs.length); })
       .finally(() => inFlight.delete(p));
     inFlight.add(p);

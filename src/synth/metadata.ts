@@ -158,7 +158,7 @@ export function sampleMetadata(opts: SynthOptions): DatasetMeta {
       const nImages = weightedPick(rng, [1, 2, 3, 4], (k) => [0.15, 0.35, 0.35, 0.15][k - 1]);
       const firstView = rng.bool() ? 'ap' : 'lateral';
       const images: ImageSpec[] = Array.from({ length: nImages }, (_, i) => ({
-        path: `image${i + 1}.png`,
+        path: `image${i + 1}.${opts.format === 'dicom' ? 'dcm' : 'png'}`,
         index: i + 1,
         view: i % 2 === 0 ? firstView : firstView === 'ap' ? 'lateral' : 'ap',
         seed: rng.uint32(),

@@ -1,6 +1,6 @@
 import { checkChoice, checkInt, checkNumber } from '../util/options.js';
 import { DEFAULT_OPTIONS } from './metadata.js';
-import { CONFOUND_ON, MARKER_STYLE_SETS, type SynthOptions } from './types.js';
+import { CONFOUND_ON, MARKER_STYLE_SETS, SYNTH_FORMATS, type SynthOptions } from './types.js';
 
 /** Fill defaults and validate; throws InvalidParameterError naming the option. */
 export function resolveOptions(partial: Partial<SynthOptions> = {}): SynthOptions {
@@ -13,6 +13,7 @@ export function resolveOptions(partial: Partial<SynthOptions> = {}): SynthOption
   checkChoice('confoundOn', o.confoundOn, CONFOUND_ON);
   checkNumber('difficulty', o.difficulty, 0, 1);
   if (o.markerStyles !== undefined) checkChoice('markerStyles', o.markerStyles, MARKER_STYLE_SETS);
+  if (o.format !== undefined) checkChoice('format', o.format, SYNTH_FORMATS);
   if (o.bits !== 8 && o.bits !== 16) checkChoice('bits', String(o.bits), ['8', '16']);
   return o;
 }

@@ -34,7 +34,12 @@ export interface SynthOptions {
   labels?: boolean;
   /** Marker drawing set (absent = standard: the study's phantom, unchanged). */
   markerStyles?: MarkerStyleSet;
+  /** Image files: PNG (absent) or DICOM with patient, study, burned-in and laterality tags (synth/dicom.ts). */
+  format?: SynthFormat;
 }
+
+export type SynthFormat = 'png' | 'dicom';
+export const SYNTH_FORMATS: readonly SynthFormat[] = ['png', 'dicom'];
 
 export interface Technologist {
   initials: string;

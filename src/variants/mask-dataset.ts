@@ -10,6 +10,8 @@ import { readBoxes, indexBoxes, type BoxFormat } from '../labels/formats/index.j
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { Rng } from '../util/rng.js';
 import { applyVariant, type FillMode, type VariantMode } from './apply.js';
+import { coveredBoxes, encodeMaskedDicom, maskSidecar } from './dicom-writer.js';
+import { isDicomPath } from '../data/dicom/header.js';
 
 export const MASK_MANIFEST = '.confound-mask.json';
 
@@ -25,6 +27,10 @@ export interface MaskDatasetOptions {
   boxesFormat?: BoxFormat;
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
+  /** 'dicom': DICOM inputs are written back as DICOM with a JSON sidecar of the boxes (variants/dicom-writer.ts). */
+  format?: 'like-input' | 'dicom';
+  /** With format 'dicom': also de-identify the tags (see dicom-writer.ts). */
+  deidentify?: boolean;
 }
 
 export interface MaskSummary {
@@ -110,13 +116,21 @@ export async function maskDataset(opts: MaskDatasetOptions): Promise<MaskSummary
   async function one(i: number): Promise<void> {
     const r = ds.records[i];
     const mine = boxes.get(r.id) ?? [];
-    const key = createHash('sha1').update(JSON.stringify([opts.mode, margin, fill, seed, mine.map((b) => [b.x, b.y, b.w, b.h])])).digest('hex');
+    const asDicom = opts.format === 'dicom' && await isDicomPath(r.path);
+    const key = createHash('sha1').update(JSON.stringify([opts.mode, margin, fill, seed, mine.map((b) => [b.x, b.y, b.w, b.h]),
+      ...(asDicom ? ['dicom', !!opts.deidentify] : [])])).digest('hex');
     const prev = manifest.entries[r.id];
     if (prev && prev.key === key && await stat(join(out, prev.out)).then(() => true, () => false)) { summary.skipped++; return; }
     try {
       const img = await readImage(r.path);
       const variant = applyVariant(img, mine, opts.mode, { margin, fill, rng: new Rng(seed).fork(r.id) });
-      const { rel, bytes } = await encodeLike(r.id, variant);
+      const { rel, bytes } = asDicom
+        ? { rel: r.id, bytes: await encodeMaskedDicom(await readFile(r.path), r.path, variant, mine, { mode: opts.mode, key, deidentify: opts.deidentify }) }
+        : await encodeLike(r.id, variant);
+      if (asDicom) {
+        const sidecar = maskSidecar(rel, coveredBoxes(mine, margin, img.width, img.height));
+        await writeFileAtomic(join(out, `${rel}.json`), JSON.stringify(sidecar, null, 1) + '\n');
+      }
       await writeFileAtomic(join(out, rel), bytes);
       manifest.entries[r.id] = { key, out: rel };
       summary.written++;

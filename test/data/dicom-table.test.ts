@@ -9,7 +9,7 @@ import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DICOM_HEADER_FIELDS, readDicomHeader } from '../../src/data/index.js';
+import { DICOM_HEADER_FIELDS, readDicomFields } from '../../src/data/index.js';
 import { parseCsvObjects } from '../../src/util/csv.js';
 
 const run = promisify(execFile);
@@ -60,11 +60,11 @@ async function dicomFolder(): Promise<string> {
   return root;
 }
 
-test('readDicomHeader reads the acquisition fields; identifiers only when asked', { skip }, async () => {
+test('readDicomFields reads the acquisition fields; identifiers only when asked', { skip }, async () => {
   const root = await dicomFolder();
   for (const name of ['im0', 'im1']) {
     const bytes = await readFile(join(root, 'images', `${name}.dcm`));
-    const h = readDicomHeader(bytes, name);
+    const h = readDicomFields(bytes, name);
     assert.deepEqual(Object.keys(h), Object.keys(DICOM_HEADER_FIELDS));
     const site = SITES[name === 'im0' ? 0 : 1];
     assert.equal(h.Manufacturer, site.manufacturer);
@@ -77,9 +77,9 @@ test('readDicomHeader reads the acquisition fields; identifiers only when asked'
     assert.equal(h.BurnedInAnnotation, 'NO');
     assert.equal(h.PatientAge, name === 'im0' ? '030Y' : '031Y');
     assert.equal(h.PatientID, undefined);
-    assert.equal(readDicomHeader(bytes, name, { identifiers: true }).PatientID, name === 'im0' ? 'PID1000' : 'PID1001');
+    assert.equal(readDicomFields(bytes, name, { identifiers: true }).PatientID, name === 'im0' ? 'PID1000' : 'PID1001');
   }
-  assert.throws(() => readDicomHeader(new Uint8Array(200), '/data/x.dcm'), /\/data\/x\.dcm: cannot parse DICOM/);
+  assert.throws(() => readDicomFields(new Uint8Array(200), '/data/x.dcm'), /\/data\/x\.dcm: not a DICOM part-10 file/);
 });
 
 test('confound table on DICOMs: header fields, size and bit depth, detector columns; no identifiers by default', { skip }, async () => {

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import type { Dataset, ImageRecord, LoadIssue } from '../types.js';
 import { toId, verifyRecords, walkImages, type LoaderOptions } from './common.js';
+import { groupDicomByPatient } from './dicom-identity.js';
 
 /**
- * Every image under a folder, recursively, without labels. With no patient information each image
- * counts as its own patient and study (so a patient split cannot group them; say so to the user).
+ * Every image under a folder, recursively, without labels. DICOM files are grouped by their PatientID and
+ * StudyInstanceUID (pseudonymised); any other image counts as its own patient and study.
  */
 export async function loadFolder(dir: string, opts: LoaderOptions = {}): Promise<Dataset> {
   const root = resolve(dir);
@@ -15,6 +16,6 @@ export async function loadFolder(dir: string, opts: LoaderOptions = {}): Promise
     const id = toId(root, path);
     return { id, path, patient: id, study: id };
   });
-  const ok = await verifyRecords(records, issues, opts.verify ?? 'header');
+  const ok = await verifyRecords(await groupDicomByPatient(records), issues, opts.verify ?? 'header');
   return { root, format: 'folder', records: ok, issues };
 }

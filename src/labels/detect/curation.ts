@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import sharp from 'sharp';
 import {
-  DICOM_HEADER_FIELDS, DICOM_IDENTIFIER_FIELDS, isDicomBytes, readDicomHeader, type ImageRecord, type LoadIssue,
+  DICOM_HEADER_FIELDS, DICOM_IDENTIFIER_FIELDS, isDicomBytes, readDicomFields, type ImageRecord, type LoadIssue,
 } from '../../data/index.js';
 import { DETECTION_TABLE_COLUMNS, detectionTable, type DatasetDetection } from './run.js';
 
@@ -25,7 +25,7 @@ const IMAGE_COLUMNS = ['width', 'height', 'bits'] as const;
 async function describeFile(path: string, opts: CurationOptions): Promise<{ bits: string; header: Record<string, string> | null }> {
   const bytes = await readFile(path);
   if (isDicomBytes(bytes)) {
-    const header = readDicomHeader(bytes, path, { identifiers: opts.keepIdentifiers });
+    const header = readDicomFields(bytes, path, { identifiers: opts.keepIdentifiers });
     return { bits: header.BitsStored, header };
   }
   const meta = await sharp(bytes).metadata();

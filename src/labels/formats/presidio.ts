@@ -1,8 +1,13 @@
 import type { LabelBox, LabelCategory } from '../types.js';
 import { checkBox } from './common.js';
 
-/** One bounding box as Presidio's image redactor reports it (ImageRecognizerResult fields). */
-interface PresidioBox { entity_type: string; score?: number; left: number; top: number; width: number; height: number; text?: string }
+/**
+ * One bounding box as Presidio's image redactor reports it (ImageRecognizerResult fields); its evaluation's
+ * ground truth names the text in "label" instead (and may have no entity_type).
+ */
+interface PresidioBox {
+  entity_type: string; score?: number; left: number; top: number; width: number; height: number; text?: string; label?: string;
+}
 
 const ENTITY: Record<LabelCategory, string> = { laterality: 'LATERALITY', technologist: 'TECHNOLOGIST', other: 'OTHER' };
 
@@ -34,6 +39,7 @@ export function parsePresidio(v: unknown, file: string): LabelBox[] {
       };
       if (b.score !== undefined) box.score = Number(b.score);
       if (b.text !== undefined) box.text = String(b.text);
+      else if (typeof b.label === 'string' && b.label.toUpperCase() !== String(b.entity_type ?? '').toUpperCase()) box.text = b.label;
       out.push(checkBox(box, file, `${name} box ${i}`));
     });
   }
