@@ -18,6 +18,8 @@ import { decideReliance, DEFAULT_RULE, type Verdict, type VerdictRule } from './
 import { auditReportHtml } from './report.js';
 
 export interface AuditOptions {
+  /** Read files a manifest names outside its folder. */
+  allowOutside?: boolean;
   model: string;
   data: string;
   dataFormat?: DatasetFormat;
@@ -71,7 +73,7 @@ function sample<T>(items: readonly T[], k: number, seed: number): T[] {
  */
 export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
   const seed = opts.seed ?? 0, margin = opts.margin ?? 2;
-  const ds = await loadDataset(opts.data, { format: opts.dataFormat });
+  const ds = await loadDataset(opts.data, { format: opts.dataFormat, allowOutside: opts.allowOutside });
   const records: ImageRecord[] = opts.split ? ds.records.filter((r) => r.split === opts.split) : ds.records;
   if (records.length === 0) throw new Error(`${opts.data}: no usable images${opts.split ? ` in split "${opts.split}"` : ''}`);
   const scorer = await OnnxScorer.load(opts.model, opts.scorer);
