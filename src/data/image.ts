@@ -18,9 +18,11 @@ export interface ImageHeader { width: number; height: number; bits: 8 | 16 }
  * the header read and the decode share one input buffer, so the file is opened once (by the caller).
  */
 export async function decodeRaster(bytes: Buffer, path: string): Promise<GrayImage> {
-  const pipeline = sharp(bytes);
+  if (bytes.length === 0) throw new Error(`${path}: empty file`);
+  let pipeline: ReturnType<typeof sharp>;
   let meta;
   try {
+    pipeline = sharp(bytes);
     meta = await pipeline.metadata();
   } catch (err) {
     throw new Error(`${path}: cannot read image (${(err as Error).message})`);

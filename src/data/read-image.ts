@@ -33,7 +33,14 @@ async function readBytes(path: string): Promise<Buffer> {
  */
 export async function readImage(path: string): Promise<GrayImage> {
   const bytes = await readBytes(path);
-  return isDicom(path, bytes) ? decodeDicom(bytes, path) : decodeRaster(bytes, path);
+  if (!isDicom(path, bytes)) return decodeRaster(bytes, path);
+  try { return decodeDicom(bytes, path); } catch (err) {
+    // The decoder names the file in its own errors; anything else (a malformed file tripping the parser) is
+    // wrapped so the user still learns which file and why.
+    const msg = err instanceof Error ? err.message : String(err);
+    if (err instanceof Error && err.constructor === Error && msg.includes(path)) throw err;
+    throw new Error(`${path}: cannot decode DICOM (${msg})`);
+  }
 }
 
 /** The first 132 bytes of a file of unknown extension: enough to see the DICOM magic. */
