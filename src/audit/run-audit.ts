@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadDataset, type DatasetFormat } from '../data/load.js';
-import { readImage } from '../data/read-image.js';
+import { readImageOrSkip } from '../data/read-image.js';
 import type { ImageRecord, LoadIssue } from '../data/types.js';
 import { counterfactual, type CounterfactualResult } from '../explain/counterfactual.js';
 import { overlayRgb, encodeRgbPng } from '../explain/overlay.js';
@@ -106,7 +106,9 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
       const rows: OcclusionImageResult[] = [];
       const bar = progress('occlusion', chosen.length);
       for (const r of chosen) {
-        const o = await occlusionAttention(scorer, r.id, await readImage(r.path), pick(r.id), { window, stride });
+        const img = await readImageOrSkip(r.path);
+        if (!img) { bar.tick(); continue; }
+        const o = await occlusionAttention(scorer, r.id, img, pick(r.id), { window, stride });
         rows.push(o.result);
         await writeOverlay(r.id, 'occlusion', o.gray, o.map.map, o.modelBoxes);
         bar.tick();
@@ -121,10 +123,12 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
       if (!scorer.outputNames.includes(opts.cam.output)) throw new Error(`${opts.model}: no output named "${opts.cam.output}" for CAM (outputs: ${scorer.outputNames.join(', ')})`);
       const w = await readCamWeights(opts.cam.weights);
       const row = weightRow(w, scorer.info().output_index, opts.cam.weights);
-      const items = await Promise.all(withBoxes.map(async (r) => {
-        const resized = scorer.resize(await readImage(r.path));
-        return { id: r.id, gray: resized.gray, boxes: pick(r.id).map((b) => resized.toModel(b)) };
-      }));
+      const items = (await Promise.all(withBoxes.map(async (r) => {
+        const img = await readImageOrSkip(r.path);
+        if (!img) return [];
+        const resized = scorer.resize(img);
+        return [{ id: r.id, gray: resized.gray, boxes: pick(r.id).map((b) => resized.toModel(b)) }];
+      }))).flat();
       const { results, maps } = await camAttention(scorer, opts.cam.output, row, items);
       for (let i = 0; i < items.length; i++) await writeOverlay(items[i].id, 'cam', items[i].gray, maps[i], items[i].boxes);
       const s = summariseShares(results, `${seed}:cam`);
