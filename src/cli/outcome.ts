@@ -1,4 +1,7 @@
-import type { LoadIssue } from '../data/types.js';
+// The leaf module, not data/index.js: main.ts imports this file, and must not load sharp for every command.
+import { printSkipped, skipSummary } from '../data/issues.js';
+
+export { printSkipped, skipSummary };
 
 /**
  * How every command ends, in one place:
@@ -7,20 +10,6 @@ import type { LoadIssue } from '../data/types.js';
  * was written.
  */
 export const EXIT = { ok: 0, fatal: 1, skipped: 2 } as const;
-
-/** How many per-item lines are printed before "... and N more". */
-const SHOWN = 20;
-
-/** The one summary line printed after a batch that read items and skipped some. */
-export function skipSummary(read: number, skipped: number, what = 'images'): string {
-  return `${read} ${what} read, ${skipped} skipped${skipped ? ' (see above)' : ''}`;
-}
-
-/** Name each skipped item on stderr, with the reason: the first 20, then a count of the rest. */
-export function printSkipped(issues: readonly LoadIssue[], verb = 'skipped'): void {
-  for (const i of issues.slice(0, SHOWN)) process.stderr.write(`${verb} ${i.file}: ${i.message}\n`);
-  if (issues.length > SHOWN) process.stderr.write(`... and ${issues.length - SHOWN} more\n`);
-}
 
 /**
  * End a command that read a batch: when any item was skipped, print the summary line on stderr and make the

@@ -1,5 +1,6 @@
 export type { ImageRecord, Dataset, LoadIssue, Split } from './types.js';
 export { SPLITS } from './types.js';
+export { printSkipped, skipSummary } from './issues.js';
 export { decodeRaster, encodeGrayPng, writeGrayPng, type GrayImage, type ImageHeader } from './image.js';
 export { readImage, readImageOrSkip, probeImage, isImagePath, IMAGE_EXTENSIONS } from './read-image.js';
 export {
