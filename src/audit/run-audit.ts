@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadDataset, type DatasetFormat } from '../data/load.js';
-import { readImageOrSkip } from '../data/read-image.js';
+import { readImageOrSkip } from '../data/index.js';
 import type { ImageRecord, LoadIssue } from '../data/types.js';
 import { counterfactual, type CounterfactualResult } from '../explain/counterfactual.js';
 import { overlayRgb, encodeRgbPng } from '../explain/overlay.js';

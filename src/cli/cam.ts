@@ -4,7 +4,7 @@ import { checkChoice } from '../util/options.js';
 import { CAM_METHODS, CAM_TARGETS } from '../explain/cam.js';
 import { CAM_BASELINES } from '../explain/baseline.js';
 import { writeJsonAtomic } from '../util/atomic.js';
-import type { LoadIssue } from '../data/types.js';
+import type { LoadIssue } from '../data/index.js';
 import { ALLOW_OUTSIDE_HELP, intArg, openRunWithData, printJson } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
 

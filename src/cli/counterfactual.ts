@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { checkChoice } from '../util/options.js';
-import type { LoadIssue } from '../data/types.js';
+import type { LoadIssue } from '../data/index.js';
 import { ALLOW_OUTSIDE_HELP, intArg, openRunWithData, printJson } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { scoreRecords, writeScores } from '../train/index.js';
 import { applySplitFile } from '../train/split-file.js';
 import { checkChoice } from '../util/options.js';
-import type { LoadIssue } from '../data/types.js';
+import type { LoadIssue } from '../data/index.js';
 import { ALLOW_OUTSIDE_HELP, loadDatasetReported, intArg } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
 

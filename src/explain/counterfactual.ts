@@ -1,6 +1,6 @@
 import type { Scorer } from '../engine/index.js';
-import { readImageOrSkip } from '../data/read-image.js';
-import type { ImageRecord, LoadIssue } from '../data/types.js';
+import { readImageOrSkip } from '../data/index.js';
+import type { ImageRecord, LoadIssue } from '../data/index.js';
 import type { LabelBox } from '../labels/types.js';
 import { applyVariant } from '../variants/apply.js';
 import { delongPaired } from '../stats/delong.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { ImageRecord, LoadIssue } from '../data/types.js';
-import { readImageOrSkip } from '../data/read-image.js';
-import { toModelBox, toModelInput } from '../data/letterbox.js';
+import type { ImageRecord, LoadIssue } from '../data/index.js';
+import { readImageOrSkip } from '../data/index.js';
+import { toModelBox, toModelInput } from '../data/index.js';
 import type { LabelBox } from '../labels/types.js';
 import type { Model } from '../engine/index.js';
 import { writeFileAtomic } from '../util/atomic.js';

@@ -1,6 +1,6 @@
-import type { ImageRecord, LoadIssue } from '../data/types.js';
-import { readImage } from '../data/read-image.js';
-import { modelInput, type InputSpec } from '../data/letterbox.js';
+import type { ImageRecord, LoadIssue } from '../data/index.js';
+import { readImage } from '../data/index.js';
+import { modelInput, type InputSpec } from '../data/index.js';
 import { progress } from '../util/progress.js';
 
 export type { InputSpec };

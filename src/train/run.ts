@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GrayImage } from '../data/image.js';
-import { modelInput } from '../data/letterbox.js';
+import type { GrayImage } from '../data/index.js';
+import { modelInput } from '../data/index.js';
 import { Model, type Device, type Scorer } from '../engine/index.js';
 import { TrainConfigSchema, type TrainConfig } from './config.js';
 import type { InputSpec } from './inputs.js';

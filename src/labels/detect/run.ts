@@ -2,9 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ImageRecord, LoadIssue } from '../../data/types.js';
-import type { GrayImage } from '../../data/image.js';
-import { readImage } from '../../data/read-image.js';
+import type { ImageRecord, LoadIssue } from '../../data/index.js';
+import type { GrayImage } from '../../data/index.js';
+import { readImage } from '../../data/index.js';
 import { formatCoco, parseCoco } from '../formats/coco.js';
 import type { ImageSize } from '../formats/common.js';
 import type { LabelBox } from '../types.js';

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { detectLabels, type DetectorModel, type DetectOptions } from './detector.js';
-import { readImage } from '../../data/read-image.js';
+import { readImage } from '../../data/index.js';
 
 export interface WorkerTask { index: number; path: string; id: string }
 export type WorkerReply = { index: number; boxes: ReturnType<typeof detectLabels>; width: number; height: number } | { index: number; error: string };
