@@ -20,7 +20,7 @@ export interface ImageHeader { width: number; height: number; bits: 8 | 16 }
 export async function decodeRaster(bytes: Buffer, path: string): Promise<GrayImage> {
   if (bytes.length === 0) throw new Error(`${path}: empty file`);
   let pipeline: ReturnType<typeof sharp>;
-  let meta;
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
     pipeline = sharp(bytes);
     meta = await pipeline.metadata();

@@ -65,7 +65,7 @@ export async function probeImage(path: string): Promise<ImageHeader> {
     const img = await readImage(path);
     return { width: img.width, height: img.height, bits: img.bits };
   }
-  let meta;
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
     meta = await sharp(path).metadata();
   } catch (err) {

@@ -85,7 +85,7 @@ export async function counterfactual(scorer: Scorer, records: readonly ImageReco
     for (let v = 0; v < 3; v++) {
       const plane = inputs[v][0].length;
       const batch = new Float32Array(chunk.length * plane);
-      inputs[v].forEach((x, k) => batch.set(x, k * plane));
+      inputs[v].forEach((x, k) => { batch.set(x, k * plane); });
       targets[v].push(...await scorer.score(batch, chunk.length));
     }
     items.push(...chunk.map((x) => x.r));

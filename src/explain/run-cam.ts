@@ -85,7 +85,7 @@ export async function camRecords(model: Model, records: readonly ImageRecord[], 
     if (prepared.length === 0) continue;
     const chunk = prepared.map((p) => p.r);
     const images = new Float32Array(chunk.length * S * S);
-    prepared.forEach((p, k) => images.set(p.input, k * S * S));
+    prepared.forEach((p, k) => { images.set(p.input, k * S * S); });
     const captured = await model.capture(images, { n: chunk.length, height: S, width: S }, opts.layer);
     const cap = empty ? relativeToBaseline(captured, empty) : captured;
     const cams = method.compute(cap, opts.target ?? 'predicted');

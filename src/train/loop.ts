@@ -186,7 +186,7 @@ export async function predictRecords(model: Model, records: readonly ImageRecord
     const good = inputs.flatMap((x, k) => (x ? [k] : []));
     if (good.length === 0) continue;
     const images = new Float32Array(good.length * plane);
-    good.forEach((k, j) => images.set(inputs[k]!, j * plane));
+    good.forEach((k, j) => { images.set(inputs[k]!, j * plane); });
     const probs = await model.predict(images, { n: good.length, height: size, width: size });
     good.forEach((k, j) => { out[i + k] = probs[j]; });
   }

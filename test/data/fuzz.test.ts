@@ -136,7 +136,7 @@ test(`${CASES} seeded corruptions of PNG, DICOM, COCO and CSV inputs: named, ski
       tally[kind].cases++;
 
       // The study's data step: the dataset, then its labels.
-      let ds;
+      let ds: Awaited<ReturnType<typeof loadDataset>>;
       try { ds = await loadDataset(src); } catch (err) {
         assert.equal(kind, 'csv', `${what}: loadDataset failed: ${(err as Error).message}`);
         assertNamed(err, bad, what);
