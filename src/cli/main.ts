@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands.js';
+import { FRAME_MODES, setDefaultFrameMode, type FrameMode } from '../data/index.js';
 import { EXIT } from './outcome.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

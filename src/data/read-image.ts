@@ -34,7 +34,7 @@ async function readBytes(path: string): Promise<Buffer> {
 export async function readImage(path: string): Promise<GrayImage> {
   const bytes = await readBytes(path);
   if (!isDicom(path, bytes)) return decodeRaster(bytes, path);
-  try { return decodeDicom(bytes, path); } catch (err) {
+  try { return await decodeDicom(bytes, path); } catch (err) {
     // The decoder names the file in its own errors; anything else (a malformed file tripping the parser) is
     // wrapped so the user still learns which file and why.
     const msg = err instanceof Error ? err.message : String(err);
