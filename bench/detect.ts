@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { encodeGrayPng, readGray } from '../src/data/image.js';
+import { encodeGrayPng } from '../src/data/image.js';
+import { readImage } from '../src/data/read-image.js';
 import type { ImageRecord } from '../src/data/types.js';
 import { detectDataset, detectLabels, loadDetectorModel } from '../src/labels/detect/index.js';
 import { defaultDetectThreads } from '../src/labels/detect/run.js';
@@ -48,7 +49,7 @@ export async function bench(): Promise<Record<string, number>> {
     const cpu = process.cpuUsage(cpu0);
     const cpuMs = (cpu.user + cpu.system) / 1000 / all.length;
     if (JSON.stringify(one.boxes) !== JSON.stringify(res.boxes)) throw new Error('worker threads and one thread found different boxes');
-    const decoded = await Promise.all(records.map((r) => readGray(r.path)));
+    const decoded = await Promise.all(records.map((r) => readImage(r.path)));
     const t2 = performance.now();
     for (let p = 0; p < PASSES; p++) for (const img of decoded) detectLabels(img, 'x', model);
     const detectMs = (performance.now() - t2) / (PASSES * decoded.length);

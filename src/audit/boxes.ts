@@ -1,6 +1,5 @@
 import type { Dataset, ImageRecord } from '../data/types.js';
-import { readImage } from '../data/read-image.js';
-import type { BoxIndex, LabelBox } from '../labels/types.js';
+import type { BoxIndex } from '../labels/types.js';
 import { indexBoxes, readBoxes, type BoxFormat } from '../labels/formats/index.js';
 import { progress } from '../util/progress.js';
 
@@ -17,15 +16,9 @@ export interface FoundBoxes { boxes: BoxIndex; source: 'file' | 'detector'; fail
 /** Label boxes for the audit: read from the user's file, or found by the detector image by image (failures skipped). */
 export async function auditBoxes(ds: Dataset, records: readonly ImageRecord[], src: BoxSource): Promise<FoundBoxes> {
   if (src.file) return { boxes: indexBoxes(await readBoxes(src.file, { dataset: ds, format: src.format })), source: 'file', failed: [] };
-  const { detectLabels, loadDetectorModel } = await import('../labels/detect/detector.js');
-  const model = loadDetectorModel(src.detectorModel);
-  const found: LabelBox[] = [];
-  const failed: FoundBoxes['failed'] = [];
+  const { detectDataset, loadDetectorModel } = await import('../labels/detect/index.js');
   const bar = progress('detect labels', records.length);
-  for (const r of records) {
-    try { found.push(...detectLabels(await readImage(r.path), r.id, model)); } catch (err) { failed.push({ file: r.path, message: (err as Error).message }); }
-    bar.tick();
-  }
+  const res = await detectDataset(records, loadDetectorModel(src.detectorModel), {}, () => bar.tick());
   bar.stop();
-  return { boxes: indexBoxes(found), source: 'detector', failed };
+  return { boxes: indexBoxes(res.boxes), source: 'detector', failed: res.issues };
 }

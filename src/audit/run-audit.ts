@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadDataset, type DatasetFormat } from '../data/load.js';
-import { readImage } from '../data/read-image.js';
+import { readImageOrSkip } from '../data/index.js';
 import type { ImageRecord, LoadIssue } from '../data/types.js';
 import { counterfactual, type CounterfactualResult } from '../explain/counterfactual.js';
 import { overlayRgb, encodeRgbPng } from '../explain/overlay.js';
@@ -18,6 +18,8 @@ import { decideReliance, DEFAULT_RULE, type Verdict, type VerdictRule } from './
 import { auditReportHtml } from './report.js';
 
 export interface AuditOptions {
+  /** Read files a manifest names outside its folder. */
+  allowOutside?: boolean;
   model: string;
   data: string;
   dataFormat?: DatasetFormat;
@@ -71,7 +73,7 @@ function sample<T>(items: readonly T[], k: number, seed: number): T[] {
  */
 export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
   const seed = opts.seed ?? 0, margin = opts.margin ?? 2;
-  const ds = await loadDataset(opts.data, { format: opts.dataFormat });
+  const ds = await loadDataset(opts.data, { format: opts.dataFormat, allowOutside: opts.allowOutside });
   const records: ImageRecord[] = opts.split ? ds.records.filter((r) => r.split === opts.split) : ds.records;
   if (records.length === 0) throw new Error(`${opts.data}: no usable images${opts.split ? ` in split "${opts.split}"` : ''}`);
   const scorer = await OnnxScorer.load(opts.model, opts.scorer);
@@ -104,7 +106,9 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
       const rows: OcclusionImageResult[] = [];
       const bar = progress('occlusion', chosen.length);
       for (const r of chosen) {
-        const o = await occlusionAttention(scorer, r.id, await readImage(r.path), pick(r.id), { window, stride });
+        const img = await readImageOrSkip(r.path);
+        if (!img) { bar.tick(); continue; }
+        const o = await occlusionAttention(scorer, r.id, img, pick(r.id), { window, stride });
         rows.push(o.result);
         await writeOverlay(r.id, 'occlusion', o.gray, o.map.map, o.modelBoxes);
         bar.tick();
@@ -119,10 +123,12 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
       if (!scorer.outputNames.includes(opts.cam.output)) throw new Error(`${opts.model}: no output named "${opts.cam.output}" for CAM (outputs: ${scorer.outputNames.join(', ')})`);
       const w = await readCamWeights(opts.cam.weights);
       const row = weightRow(w, scorer.info().output_index, opts.cam.weights);
-      const items = await Promise.all(withBoxes.map(async (r) => {
-        const resized = scorer.resize(await readImage(r.path));
-        return { id: r.id, gray: resized.gray, boxes: pick(r.id).map((b) => resized.toModel(b)) };
-      }));
+      const items = (await Promise.all(withBoxes.map(async (r) => {
+        const img = await readImageOrSkip(r.path);
+        if (!img) return [];
+        const resized = scorer.resize(img);
+        return [{ id: r.id, gray: resized.gray, boxes: pick(r.id).map((b) => resized.toModel(b)) }];
+      }))).flat();
       const { results, maps } = await camAttention(scorer, opts.cam.output, row, items);
       for (let i = 0; i < items.length; i++) await writeOverlay(items[i].id, 'cam', items[i].gray, maps[i], items[i].boxes);
       const s = summariseShares(results, `${seed}:cam`);

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { intArg, numArg, printJson } from './common.js';
+import { ALLOW_OUTSIDE_HELP, intArg, numArg, printJson } from './common.js';
+import { finishBatch, printSkipped } from './outcome.js';
 
 function numberList(name: string) {
   return (v: string): number[] => {
@@ -18,7 +19,7 @@ interface AuditCliOptions {
   output?: string; outputIndex?: number; sigmoid?: boolean; softmax?: boolean; probabilities?: boolean;
   margin: number; seed: number; batch: number; threads?: number;
   occlusionImages: number; occlusionWindow?: number; occlusionStride?: number;
-  camOutput?: string; camWeights?: string; json?: boolean;
+  camOutput?: string; camWeights?: string; json?: boolean; allowOutside?: boolean;
 }
 
 export function register(program: Command): void {
@@ -53,6 +54,7 @@ export function register(program: Command): void {
     .option('--occlusion-stride <px>', 'occlusion step (default window/2)', intArg('--occlusion-stride', 1))
     .option('--cam-output <name>', 'model output holding the final feature map [N, K, h, w], for CAM')
     .option('--cam-weights <file>', 'classifier weights for CAM: JSON list ([K] or [classes][K]) or .npy')
+    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--json', 'print the audit summary as one JSON object (with a "reliance" key) on stdout')
     .action(async (o: AuditCliOptions) => {
       if (!o.boxes && !o.detect) throw new Error('audit: give --boxes FILE or --detect');
@@ -60,7 +62,7 @@ export function register(program: Command): void {
       if (!!o.camOutput !== !!o.camWeights) throw new Error('audit: CAM needs both --cam-output and --cam-weights');
       const { runAudit } = await import('../audit/run-audit.js');
       const s = await runAudit({
-        model: o.model, data: o.data, out: o.out, dataFormat: o.dataFormat, split: o.split,
+        model: o.model, data: o.data, out: o.out, allowOutside: o.allowOutside, dataFormat: o.dataFormat, split: o.split,
         boxes: { file: o.boxes, format: o.boxesFormat, detectorModel: o.detector },
         scorer: {
           inputSize: o.inputSize, channels: o.channels ? (Number(o.channels) as 1 | 3) : undefined, mean: o.mean, std: o.std,
@@ -71,8 +73,8 @@ export function register(program: Command): void {
         occlusionImages: o.occlusionImages, occlusion: { window: o.occlusionWindow, stride: o.occlusionStride },
         cam: o.camOutput && o.camWeights ? { output: o.camOutput, weights: o.camWeights } : undefined,
       });
-      for (const i of s.data.skipped.slice(0, 20)) process.stderr.write(`skipped ${i.file}: ${i.message}\n`);
-      if (s.data.skipped.length > 20) process.stderr.write(`... and ${s.data.skipped.length - 20} more\n`);
+      printSkipped(s.data.skipped);
+      finishBatch(s.data.records, s.data.skipped.length + s.data.detect_failed);
       if (o.json) {
         const { occlusion, cam, data, ...rest } = s;
         const strip = <T extends { images: unknown }>(x: T | null) => (x ? { ...x, images: undefined } : null);

@@ -4,7 +4,9 @@ import { checkChoice } from '../util/options.js';
 import { CAM_METHODS, CAM_TARGETS } from '../explain/cam.js';
 import { CAM_BASELINES } from '../explain/baseline.js';
 import { writeJsonAtomic } from '../util/atomic.js';
-import { intArg, openRunWithData, printJson } from './common.js';
+import type { LoadIssue } from '../data/index.js';
+import { ALLOW_OUTSIDE_HELP, intArg, openRunWithData, printJson } from './common.js';
+import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
   program.command('cam')
@@ -21,6 +23,7 @@ export function register(program: Command): void {
     .option('--max-files <n>', 'write overlays and maps for at most this many images', intArg('--max-files'))
     .option('--seed <n>', 'bootstrap seed', intArg('--seed'), 0)
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
+    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--json', 'print the summary as JSON')
     .action(async (o) => {
       const { camRecords } = await import('../explain/run-cam.js');
@@ -28,12 +31,16 @@ export function register(program: Command): void {
       const method = checkChoice('--method', o.method, Object.keys(CAM_METHODS) as (keyof typeof CAM_METHODS)[]);
       const target = checkChoice('--target', o.target, CAM_TARGETS);
       const baseline = checkChoice('--baseline', o.baseline, CAM_BASELINES);
-      const { records, boxes, run: opened } = await openRunWithData(o);
-      using run = opened;
-      const per = await camRecords(run.model, records, boxes, { ...run.input, method, target, baseline, layer: o.layer, outDir: o.out, maxFiles: o.maxFiles });
+      const opened = await openRunWithData(o);
+      const { records, boxes } = opened;
+      using run = opened.run;
+      const skipped: LoadIssue[] = [];
+      const per = await camRecords(run.model, records, boxes, { ...run.input, method, target, baseline, layer: o.layer, outDir: o.out, maxFiles: o.maxFiles, skipped });
+      printSkipped(skipped);
       await writeJsonAtomic(join(o.out, 'attention.json'), per);
       const summary = o.boxes ? summariseAttention(per, o.seed) : null;
-      if (o.json) { printJson({ images: per.length, method, target, baseline, ...(summary ?? {}) }); return; }
+      finishBatch(per.length, opened.loadSkipped + skipped.length);
+      if (o.json) { printJson({ images: per.length, skipped: opened.loadSkipped + skipped.length, method, target, baseline, ...(summary ?? {}) }); return; }
       process.stdout.write(`${method} (${target} class) for ${per.length} images -> ${o.out}\n`);
       if (summary) {
         process.stdout.write(`label attention ${(100 * summary.label_attention).toFixed(1)}% (95% CI ${(100 * summary.label_attention_ci[0]).toFixed(1)}-${(100 * summary.label_attention_ci[1]).toFixed(1)}%; ` +

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { loadDataset } from '../data/load.js';
 import type { Dataset } from '../data/types.js';
+import { printSkipped } from './outcome.js';
 
 /** Commander parsers that reject junk with the option's name in the message. */
 export function intArg(name: string, min = 0) {
@@ -19,14 +20,16 @@ export function numArg(name: string, min = -Infinity, max = Infinity) {
   };
 }
 
-/** Load a dataset, print its per-file problems and a count on stderr, and fail if nothing usable is left. */
-export async function loadDatasetReported(dir: string): Promise<Dataset> {
-  const ds = await loadDataset(dir);
-  if (ds.issues.length) {
-    for (const issue of ds.issues.slice(0, 20)) process.stderr.write(`skipped ${issue.file}: ${issue.message}\n`);
-    if (ds.issues.length > 20) process.stderr.write(`... and ${ds.issues.length - 20} more\n`);
-    process.stderr.write(`${ds.issues.length} file(s) skipped, ${ds.records.length} loaded from ${dir}\n`);
-  }
+/** The --allow-outside option of every command that reads a dataset (a manifest may name files elsewhere). */
+export const ALLOW_OUTSIDE_HELP = 'read files a manifest names outside the manifest\'s folder (refused by default)';
+
+/**
+ * Load a dataset, name its per-file problems on stderr, and fail if nothing usable is left. The command counts
+ * ds.issues in its closing finishBatch line.
+ */
+export async function loadDatasetReported(dir: string, opts: { allowOutside?: boolean } = {}): Promise<Dataset> {
+  const ds = await loadDataset(dir, { allowOutside: opts.allowOutside });
+  printSkipped(ds.issues);
   if (ds.records.length === 0) throw new Error(`${dir}: no usable images`);
   return ds;
 }
@@ -36,15 +39,15 @@ export function printJson(value: unknown): void {
 }
 
 /** What the commands that use a trained run share: the chosen split's records, boxes, and the run ready to score. */
-export async function openRunWithData(o: { run: string; data: string; split: string; boxes?: string; threads?: number }) {
+export async function openRunWithData(o: { run: string; data: string; split: string; boxes?: string; threads?: number; allowOutside?: boolean }) {
   const { checkChoice } = await import('../util/options.js');
   const { openRun } = await import('../train/index.js');
   const { applySplitFile } = await import('../train/split-file.js');
   const { readBoxes, indexBoxes } = await import('../labels/formats/index.js');
   const split = checkChoice('--split', o.split, ['train', 'valid', 'test', 'all'] as const);
-  const ds = await loadDatasetReported(o.data);
+  const ds = await loadDatasetReported(o.data, o);
   const records = split === 'all' ? ds.records : (await applySplitFile(o.run, ds.records))[split];
   const boxes = indexBoxes(o.boxes ? await readBoxes(o.boxes, { dataset: ds }) : []);
   const run = await openRun(o.run, { threads: o.threads });
-  return { split, records, boxes, run };
+  return { split, records, boxes, run, loadSkipped: ds.issues.length };
 }

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { checkChoice } from '../util/options.js';
-import { intArg, openRunWithData, printJson } from './common.js';
+import type { LoadIssue } from '../data/index.js';
+import { ALLOW_OUTSIDE_HELP, intArg, openRunWithData, printJson } from './common.js';
+import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
   program.command('counterfactual')
@@ -13,15 +15,20 @@ export function register(program: Command): void {
     .option('--margin <px>', 'pixels added around each box', intArg('--margin'), 2)
     .option('--seed <n>', 'seed for the control boxes', intArg('--seed'), 0)
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
+    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--out <file>', 'write the per-image results as JSON')
     .option('--json', 'print the summary as JSON')
     .action(async (o) => {
       const { counterfactual } = await import('../explain/counterfactual.js');
       const { writeJsonAtomic } = await import('../util/atomic.js');
       const categories = o.category ? [checkChoice('--category', o.category, ['laterality', 'technologist', 'other'] as const)] : undefined;
-      const { records, boxes, run: opened } = await openRunWithData(o);
-      using run = opened;
-      const r = await counterfactual(run.scorer(), records, boxes, { margin: o.margin, seed: o.seed, categories });
+      const opened = await openRunWithData(o);
+      const { records, boxes } = opened;
+      using run = opened.run;
+      const skipped: LoadIssue[] = [];
+      const r = await counterfactual(run.scorer(), records, boxes, { margin: o.margin, seed: o.seed, categories, skipped });
+      printSkipped(skipped);
+      finishBatch(r.n, opened.loadSkipped + skipped.length);
       if (o.out) await writeJsonAtomic(o.out, r);
       const { images: _images, ...summary } = r;
       if (o.json) { printJson(summary); return; }

@@ -6,7 +6,8 @@ import { progress } from '../util/progress.js';
 import {
   detectDataset, detectionTable, detectionsToCoco, evaluate, DETECTION_TABLE_COLUMNS, loadDetectorModel, readCocoTruth, type Evaluation,
 } from '../labels/detect/index.js';
-import { numArg, loadDatasetReported, printJson } from './common.js';
+import { ALLOW_OUTSIDE_HELP, numArg, loadDatasetReported, printJson } from './common.js';
+import { finishBatch, printSkipped } from './outcome.js';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
@@ -27,15 +28,16 @@ export function register(program: Command): void {
     .option('--table <csv>', 'one row per image: path, has_laterality, laterality_read, marker_style, has_technologist, initials_read, n_other, other_text, patient, study, part, label (for confound screen)')
     .option('--min-score <p>', 'score threshold (default: the model\'s)', numArg('--min-score', 0, 1))
     .option('--model <file>', 'detector weights (default: the shipped models/detector.json)')
+    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--json', 'print a JSON summary (with --eval: precision, recall, f1, mean_iou, images, by_category, lr_accuracy)')
     .action(async (o) => {
       const model = loadDetectorModel(o.model ? resolve(o.model) : undefined);
       const truth = o.eval ? await readCocoTruth(o.eval) : undefined;
-      const ds = await loadDatasetReported(o.data);
+      const ds = await loadDatasetReported(o.data, o);
       const bar = progress('detect', ds.records.length);
       const res = await detectDataset(ds.records, model, { minScore: o.minScore }, () => bar.tick());
       bar.stop();
-      for (const issue of res.issues) process.stderr.write(`skipped ${issue.file}: ${issue.message}\n`);
+      printSkipped(res.issues);
       await writeJsonAtomic(o.out, detectionsToCoco(res.boxes, res.sizes));
       if (o.table) {
         const done = new Set(res.sizes.map((s) => s.id));
@@ -52,10 +54,11 @@ export function register(program: Command): void {
       }
       const speed = res.sizes.length / Math.max(res.seconds, 1e-9);
       if (o.json) {
-        printJson({ ...(ev ?? {}), images: res.sizes.length, boxes: res.boxes.length, skipped: res.issues.length, images_per_s: Math.round(speed * 10) / 10, out: o.out });
+        printJson({ ...(ev ?? {}), images: res.sizes.length, boxes: res.boxes.length, skipped: ds.issues.length + res.issues.length, images_per_s: Math.round(speed * 10) / 10, out: o.out });
       } else {
         process.stdout.write(`${res.boxes.length} label(s) in ${res.sizes.length} image(s) (${speed.toFixed(1)} images/s), ${res.issues.length} skipped; boxes in ${o.out}\n`);
         if (ev) process.stdout.write(describeEval(ev));
       }
+      finishBatch(res.sizes.length, ds.issues.length + res.issues.length);
     });
 }

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands.js';
 import { FRAME_MODES, setDefaultFrameMode, type FrameMode } from '../data/index.js';
+import { EXIT } from './outcome.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -23,5 +24,5 @@ main(process.argv).catch((err: unknown) => {
   const e = err as Error;
   process.stderr.write(`confound: ${e.message}\n`);
   if (process.env.CONFOUND_DEBUG) process.stderr.write(`${e.stack}\n`);
-  process.exit(1);
+  process.exit(EXIT.fatal);
 });

@@ -3,6 +3,8 @@ import cliProgress from 'cli-progress';
 import { maskDataset, VARIANT_MODES, FILL_MODES, type VariantMode, type FillMode } from '../variants/index.js';
 import { BOX_FORMATS, type BoxFormat } from '../labels/formats/index.js';
 import { DATASET_FORMATS, type DatasetFormat } from '../data/load.js';
+import { ALLOW_OUTSIDE_HELP } from './common.js';
+import { EXIT, finishBatch, printSkipped } from './outcome.js';
 
 function nonNegative(name: string, integer: boolean) {
   return (v: string): number => {
@@ -16,7 +18,7 @@ function nonNegative(name: string, integer: boolean) {
 
 interface MaskOpts {
   data: string; boxes: string; mode: VariantMode; out: string; margin: number; seed: number; fill: FillMode;
-  dataFormat?: DatasetFormat; boxesFormat?: BoxFormat; json?: boolean; format: 'like-input' | 'dicom'; deidentify?: boolean;
+  dataFormat?: DatasetFormat; boxesFormat?: BoxFormat; json?: boolean; format: 'like-input' | 'dicom'; deidentify?: boolean; allowOutside?: boolean;
 }
 
 export function register(program: Command): void {
@@ -35,6 +37,7 @@ export function register(program: Command): void {
       + 'uncompressed, new SOP/Series UIDs, BurnedInAnnotation NO after cover, with a Presidio-style JSON sidecar of the boxes)')
       .choices(['like-input', 'dicom']).default('like-input'))
     .option('--deidentify', 'with --format dicom: also empty the PS3.15 Basic Profile attributes (dcmjs), drop private tags, replace UIDs')
+    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--json', 'print the summary as one JSON object on stdout')
     .action(async (o: MaskOpts) => {
       if (o.deidentify && o.format !== 'dicom') throw new InvalidArgumentError('--deidentify needs --format dicom');
@@ -42,21 +45,21 @@ export function register(program: Command): void {
       let started = false;
       const s = await maskDataset({
         data: o.data, boxes: o.boxes, out: o.out, mode: o.mode, margin: o.margin, seed: o.seed, fill: o.fill,
-        dataFormat: o.dataFormat, boxesFormat: o.boxesFormat, format: o.format, deidentify: o.deidentify,
+        dataFormat: o.dataFormat, boxesFormat: o.boxesFormat, format: o.format, deidentify: o.deidentify, allowOutside: o.allowOutside,
         onProgress: (done, total) => {
           if (!bar) return;
           if (!started) { bar.start(total, 0); started = true; }
           bar.update(done);
         },
       }).finally(() => bar?.stop());
-      for (const i of s.issues.slice(0, 20)) process.stderr.write(`failed ${i.file}: ${i.message}\n`);
-      if (s.issues.length > 20) process.stderr.write(`... and ${s.issues.length - 20} more\n`);
+      printSkipped(s.issues, 'failed');
       if (o.json) process.stdout.write(JSON.stringify(s, null, 2) + '\n');
       else {
         process.stderr.write(`${s.mode}: ${s.written} written, ${s.skipped} skipped (already done), ${s.failed} failed, ` +
           `${s.metadataCopied} metadata file(s) copied -> ${s.out}\n`);
         if (s.unmatchedBoxFiles) process.stderr.write(`warning: boxes name ${s.unmatchedBoxFiles} image(s) not in the dataset\n`);
       }
-      if (s.written + s.skipped === 0 && s.total > 0) process.exitCode = 1;
+      if (s.written + s.skipped === 0 && s.total > 0) process.exitCode = EXIT.fatal;
+      else finishBatch(s.written + s.skipped, s.failed);
     });
 }

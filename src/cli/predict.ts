@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { scoreRecords, writeScores } from '../train/index.js';
 import { applySplitFile } from '../train/split-file.js';
 import { checkChoice } from '../util/options.js';
-import { loadDatasetReported, intArg } from './common.js';
+import type { LoadIssue } from '../data/index.js';
+import { ALLOW_OUTSIDE_HELP, loadDatasetReported, intArg } from './common.js';
+import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
   program.command('predict')
@@ -12,12 +14,16 @@ export function register(program: Command): void {
     .requiredOption('--out <csv>', 'scores CSV to write')
     .option('--split <split>', 'train | valid | test | all (test = the run\'s held-out patients)', 'test')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
+    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .action(async (o) => {
       const split = checkChoice('--split', o.split, ['train', 'valid', 'test', 'all'] as const);
-      const ds = await loadDatasetReported(o.data);
+      const ds = await loadDatasetReported(o.data, o);
       const records = split === 'all' ? ds.records : (await applySplitFile(o.run, ds.records))[split];
-      const rows = await scoreRecords(o.run, records, o.threads);
+      const skipped: LoadIssue[] = [];
+      const rows = await scoreRecords(o.run, records, o.threads, skipped);
+      printSkipped(skipped);
       await writeScores(o.out, rows);
       process.stdout.write(`scored ${rows.length} ${split} images -> ${o.out}\n`);
+      finishBatch(rows.length, ds.issues.length + skipped.length);
     });
 }

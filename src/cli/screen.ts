@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { parseCsv } from '../util/csv.js';
+import { parseCsvTable } from '../util/csv.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { screenColumns, type ScreenOptions, type ScreenResult } from '../stats/index.js';
 import { DETECTED_COLUMNS } from '../labels/detect/index.js';
@@ -10,11 +10,11 @@ import { screenHtml } from '../report/index.js';
 export async function runScreen(file: string, outcome: string, opts: ScreenOptions = {}): Promise<ScreenResult> {
   let text: string;
   try { text = await readFile(file, 'utf8'); } catch (e) { throw new Error(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
-  const [header, ...rows] = parseCsv(text);
-  if (!header || rows.length === 0) throw new Error(`${file}: no data rows`);
-  const names = header.map((h) => h.trim());
+  // a repeated column name or a ragged row is an error naming the file and the line
+  const { header: names, rows } = parseCsvTable(text, file);
+  if (names.length === 0 || rows.length === 0) throw new Error(`${file}: no data rows`);
   // columns, not an object per row: a 100,000-row table screens in a few seconds
-  const cells = names.map((_, j) => rows.map((r) => r[j] ?? ''));
+  const cells = names.map((_, j) => rows.map((r) => r[j]));
   try {
     return screenColumns(names, cells, outcome, { imageColumns: DETECTED_COLUMNS, ...opts });
   } catch (e) { throw new Error(`${file}: ${(e as Error).message}`); }

@@ -4,6 +4,7 @@ import { ARM_NAMES, DEFAULT_ARMS, type ArmName } from '../study/arms.js';
 import { CONFOUND_ON } from '../synth/types.js';
 import { SCHEDULES } from '../train/config.js';
 import { intArg, numArg, printJson } from './common.js';
+import { finishBatch } from './outcome.js';
 
 export function register(program: Command): void {
   program.command('study')
@@ -47,7 +48,8 @@ export function register(program: Command): void {
         arms, seed: o.seed, margin: o.margin, threads: o.threads, phantom, train, overlays: o.overlays,
         restartChanged: Boolean(o.restartChanged),
       });
-      await renderReport(o.out);
+      // Files the data step skipped, and images that could not be made in every arm, end the run with exit code 2.
+      finishBatch(r.dataset.images - (r.dataset.excluded_from_arms ?? 0), r.dataset.skipped + (r.dataset.excluded_from_arms ?? 0));
       if (o.json) { printJson(r); return; }
       process.stdout.write(`study done in ${((Date.now() - started) / 1000).toFixed(0)} s -> ${o.out}/report.html\n${studySummaryLines(r).join('\n')}\n`);
     });

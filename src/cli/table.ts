@@ -4,7 +4,8 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { toCsv } from '../util/csv.js';
 import { progress } from '../util/progress.js';
 import { curationTable, detectDataset, loadDetectorModel } from '../labels/detect/index.js';
-import { loadDatasetReported, numArg, printJson } from './common.js';
+import { ALLOW_OUTSIDE_HELP, loadDatasetReported, numArg, printJson } from './common.js';
+import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
   program.command('table')
@@ -14,18 +15,20 @@ export function register(program: Command): void {
     .option('--keep-identifiers', 'also write the DICOM fields that identify a person or an exam (PatientName, PatientID, StudyInstanceUID, ...)')
     .option('--min-score <p>', 'detector score threshold (default: the model\'s)', numArg('--min-score', 0, 1))
     .option('--model <file>', 'detector weights (default: the shipped models/detector.json)')
+    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--json', 'print a JSON summary {rows, columns, skipped, out}')
-    .action(async (o: { data: string; out: string; keepIdentifiers?: boolean; minScore?: number; model?: string; json?: boolean }) => {
+    .action(async (o: { data: string; out: string; keepIdentifiers?: boolean; minScore?: number; model?: string; json?: boolean; allowOutside?: boolean }) => {
       const model = loadDetectorModel(o.model ? resolve(o.model) : undefined);
-      const ds = await loadDatasetReported(o.data);
+      const ds = await loadDatasetReported(o.data, o);
       const bar = progress('table', ds.records.length);
       const det = await detectDataset(ds.records, model, { minScore: o.minScore }, () => bar.tick());
       bar.stop();
       const t = await curationTable(ds.records, det, { keepIdentifiers: o.keepIdentifiers });
       const issues = [...det.issues, ...t.issues];
-      for (const issue of issues) process.stderr.write(`skipped ${issue.file}: ${issue.message}\n`);
+      printSkipped(issues);
       await writeFileAtomic(o.out, toCsv([t.columns, ...t.rows]));
-      if (o.json) printJson({ rows: t.rows.length, columns: t.columns, skipped: issues.length, out: o.out });
+      finishBatch(t.rows.length, ds.issues.length + issues.length);
+      if (o.json) printJson({ rows: t.rows.length, columns: t.columns, skipped: ds.issues.length + issues.length, out: o.out });
       else process.stdout.write(`${t.rows.length} row(s), ${t.columns.length} columns, ${issues.length} skipped; table in ${o.out}\n`);
     });
 }

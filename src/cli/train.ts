@@ -3,7 +3,8 @@ import { train, studySplits, profileSettings } from '../train/index.js';
 import { SCHEDULES } from '../train/config.js';
 import { writeSplitFile, applySplitFile } from '../train/split-file.js';
 import { checkChoice } from '../util/options.js';
-import { intArg, numArg, loadDatasetReported, printJson } from './common.js';
+import { ALLOW_OUTSIDE_HELP, intArg, numArg, loadDatasetReported, printJson } from './common.js';
+import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
   program.command('train')
@@ -23,10 +24,11 @@ export function register(program: Command): void {
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--device <d>', 'cpu or cuda', 'cpu')
     .option('--resume', 'continue a killed run from its last checkpoint')
+    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--json', 'print the result as JSON')
     .action(async (o) => {
       const profile = checkChoice('--profile', o.profile, ['quick', 'paper'] as const);
-      const ds = await loadDatasetReported(o.data);
+      const ds = await loadDatasetReported(o.data, o);
       const splits = o.variantOf ? await applySplitFile(o.variantOf, ds.records) : studySplits(ds.records, o.seed);
       const cfg = profileSettings(profile, {
         seed: o.seed, device: o.device, arch: o.arch, size: o.size, epochs: o.epochs, batch: o.batch, lr: o.lr, weights: o.weights, threads: o.threads,
@@ -34,9 +36,12 @@ export function register(program: Command): void {
       });
       await writeSplitFile(o.out, splits);
       const result = await train({ train: splits.train, valid: splits.valid }, o.out, cfg, Boolean(o.resume));
+      printSkipped(result.skipped);
       const last = result.history[result.history.length - 1];
       if (o.json) printJson({ run: result.run, best_epoch: result.bestEpoch, best_val_auc: result.bestAuc, epochs: result.history });
       else process.stdout.write(`trained ${result.history.length} epoch(s) on ${splits.train.length} images (${splits.how}); ` +
         `best validation AUC ${result.bestAuc.toFixed(3)} at epoch ${result.bestEpoch}; last ${last?.images_per_s.toFixed(1)} img/s; weights in ${o.out}/model.safetensors\n`);
+      const used = splits.train.length + splits.valid.length - result.skipped.length;
+      finishBatch(used, ds.issues.length + result.skipped.length);
     });
 }

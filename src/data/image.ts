@@ -10,21 +10,33 @@ export interface GrayImage {
   bits: 8 | 16;
 }
 
-/** Read PNG/JPEG (8 or 16 bit, any channels) into a grayscale image in [0, 1]. */
-export async function readGray(path: string): Promise<GrayImage> {
-  let meta;
+/** What a header tells without decoding the pixels. */
+export interface ImageHeader { width: number; height: number; bits: 8 | 16 }
+
+/**
+ * Decode PNG/JPEG bytes (8 or 16 bit, any channels) into a grayscale image in [0, 1], in one sharp pipeline:
+ * the header read and the decode share one input buffer, so the file is opened once (by the caller).
+ */
+export async function decodeRaster(bytes: Buffer, path: string): Promise<GrayImage> {
+  if (bytes.length === 0) throw new Error(`${path}: empty file`);
+  let pipeline: ReturnType<typeof sharp>;
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
-    meta = await sharp(path).metadata();
+    pipeline = sharp(bytes);
+    meta = await pipeline.metadata();
   } catch (err) {
     throw new Error(`${path}: cannot read image (${(err as Error).message})`);
   }
+  if (!meta.width || !meta.height) throw new Error(`${path}: image has no size`);
   const sixteen = meta.depth === 'ushort';
-  const { data, info } = await sharp(path)
-    .toColourspace(sixteen ? 'grey16' : 'b-w')
-    .extractChannel(0)
+  pipeline.toColourspace(sixteen ? 'grey16' : 'b-w');
+  // Colour or alpha: b-w leaves grey (+ alpha); keep the grey channel only.
+  if ((meta.channels ?? 1) > 1) pipeline.extractChannel(0);
+  const { data, info } = await pipeline
     .raw({ depth: sixteen ? 'ushort' : 'uchar' })
     .toBuffer({ resolveWithObject: true })
     .catch((err: Error) => { throw new Error(`${path}: cannot decode image (${err.message})`); });
+  if (info.channels !== 1) throw new Error(`${path}: decoded to ${info.channels} channels, expected 1`);
   return rawToGray(data, info.width, info.height, sixteen);
 }
 

@@ -94,3 +94,32 @@ export function toModelBox<B extends Rect>(box: B, t: LetterboxTransform): B {
 export function toOriginalBox<B extends Rect>(box: B, t: LetterboxTransform): B {
   return { ...box, x: (box.x - t.offsetX) / t.scale, y: (box.y - t.offsetY) / t.scale, w: box.w / t.scale, h: box.h / t.scale };
 }
+
+/** What a model takes: letterboxed to size x size, intensities in [0, 1] normalised as (v - mean) / std. */
+export interface InputSpec { size: number; mean: number; std: number }
+
+export interface ModelInput {
+  /** The normalised size x size input. */
+  input: Float32Array;
+  /** The same letterboxed pixels before normalising, in [0, 1] (for overlays). */
+  pixels: Float32Array;
+  transform: LetterboxTransform;
+}
+
+/**
+ * The one resize-and-normalise every stage uses (training, prediction, CAM, the counterfactual): one letterbox,
+ * then (v - mean) / std over every pixel, padding included. Equal, value for value, to
+ * letterbox(img, size, { normalize }).
+ */
+export function toModelInput(img: GrayImage, spec: InputSpec): ModelInput {
+  const { image, transform } = letterbox(img, spec.size);
+  const pixels = image.data;
+  const input = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) input[i] = (pixels[i] - spec.mean) / spec.std;
+  return { input, pixels, transform };
+}
+
+/** The normalised input alone: what a scorer's `prepare` returns. */
+export function modelInput(img: GrayImage, spec: InputSpec): Float32Array {
+  return toModelInput(img, spec).input;
+}

@@ -4,11 +4,9 @@ import type { Dataset } from './types.js';
 import { checkChoice } from '../util/options.js';
 import { isMuraFolder, loadMura } from './loaders/mura.js';
 import { isGrazpedwriFolder, loadGrazpedwri } from './loaders/grazpedwri.js';
-import { loadManifest } from './loaders/manifest.js';
+import { csvHeader, csvKind, loadManifest } from './loaders/manifest.js';
 import { loadFolder } from './loaders/folder.js';
 import type { VerifyLevel } from './loaders/common.js';
-import { parseCsv } from '../util/csv.js';
-import { readFile } from 'node:fs/promises';
 
 export type DatasetFormat = Dataset['format'];
 export const DATASET_FORMATS: readonly DatasetFormat[] = ['mura', 'grazpedwri', 'manifest', 'folder'];
@@ -17,15 +15,19 @@ export interface LoadOptions {
   format?: DatasetFormat | 'auto';
   /** 'header' (default) checks each image decodes its header; 'none' only checks the list. */
   verify?: VerifyLevel;
+  /** Read files a manifest names outside its folder (refused by default). */
+  allowOutside?: boolean;
 }
 
-/** A CSV in dir whose header has a "path" column (manifest.csv preferred). */
+/**
+ * The manifest in dir (manifest.csv preferred): a CSV whose header has path and label, or one named
+ * manifest.csv with a path column; never a box file (path,x,y,w,h[,category]) kept beside the images.
+ */
 async function findManifest(dir: string): Promise<string | undefined> {
   const names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith('.csv')).sort();
   names.sort((a, b) => Number(b === 'manifest.csv') - Number(a === 'manifest.csv'));
   for (const n of names) {
-    const head = parseCsv((await readFile(join(dir, n), 'utf8')).split(/\r?\n/, 1)[0] ?? '')[0] ?? [];
-    if (head.map((h) => h.trim().toLowerCase()).includes('path')) return join(dir, n);
+    if (csvKind(n, await csvHeader(join(dir, n)).catch(() => [])) === 'manifest') return join(dir, n);
   }
   return undefined;
 }
@@ -57,13 +59,13 @@ export async function loadDataset(path: string, opts: LoadOptions = {}): Promise
     format = want;
     if (want === 'manifest' && (await stat(path).catch(() => null))?.isDirectory()) {
       const m = await findManifest(path);
-      if (!m) throw new Error(`${path}: no CSV with a "path" column found for --format manifest`);
+      if (!m) throw new Error(`${path}: no manifest CSV (columns path and label, or named manifest.csv) for --format manifest`);
       root = m;
     }
   } else {
     ({ format, root } = await detectFormat(path));
   }
-  const lo = { verify: opts.verify };
+  const lo = { verify: opts.verify, allowOutside: opts.allowOutside };
   switch (format) {
     case 'mura': return loadMura(root, lo);
     case 'grazpedwri': return loadGrazpedwri(root, lo);

@@ -14,6 +14,10 @@ export interface ImageRecord {
   part?: string;
   /** 1 = abnormal, 0 = normal, undefined = unknown. */
   label?: 0 | 1;
+  /** Size and bit depth from the header, when the loader read it (verify 'header'); readers reuse them. */
+  width?: number;
+  height?: number;
+  bits?: 8 | 16;
 }
 
 /** A problem with one file: the batch goes on without it. */

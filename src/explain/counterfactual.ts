@@ -1,6 +1,6 @@
 import type { Scorer } from '../engine/index.js';
-import { readImage } from '../data/read-image.js';
-import type { ImageRecord } from '../data/types.js';
+import { readImageOrSkip } from '../data/index.js';
+import type { ImageRecord, LoadIssue } from '../data/index.js';
 import type { LabelBox } from '../labels/types.js';
 import { applyVariant } from '../variants/apply.js';
 import { delongPaired } from '../stats/delong.js';
@@ -40,6 +40,8 @@ export interface CounterfactualOptions {
   seed?: number;
   /** Only cover boxes of these categories (per-category analysis); the control then uses the same boxes. */
   categories?: readonly string[];
+  /** Images that do not decode are left out and added here (named on stderr when absent). */
+  skipped?: LoadIssue[];
 }
 
 function summarise(orig: Float32Array, variant: Float32Array): EffectSummary {
@@ -60,43 +62,49 @@ function summarise(orig: Float32Array, variant: Float32Array): EffectSummary {
  */
 export async function counterfactual(scorer: Scorer, records: readonly ImageRecord[], boxes: ReadonlyMap<string, readonly LabelBox[]>, opts: CounterfactualOptions = {}): Promise<CounterfactualResult> {
   const pick = (id: string) => (boxes.get(id) ?? []).filter((b) => !opts.categories || opts.categories.includes(b.category));
-  const items = records.filter((r) => pick(r.id).length > 0);
-  if (items.length === 0) throw new Error('counterfactual: no test image has a label box to cover');
-  const n = items.length;
-  const p = { original: new Float32Array(n), covered: new Float32Array(n), random: new Float32Array(n) };
+  const candidates = records.filter((r) => pick(r.id).length > 0);
+  if (candidates.length === 0) throw new Error('counterfactual: no test image has a label box to cover');
+  const items: ImageRecord[] = [];
+  const p = { original: [] as number[], covered: [] as number[], random: [] as number[] };
   const rng = new Rng(opts.seed ?? 0);
-  const bar = progress('counterfactual', n);
-  for (let start = 0; start < n; start += scorer.batchSize) {
-    const chunk = items.slice(start, start + scorer.batchSize);
+  const bar = progress('counterfactual', candidates.length);
+  for (let start = 0; start < candidates.length; start += scorer.batchSize) {
+    const read = await Promise.all(candidates.slice(start, start + scorer.batchSize)
+      .map(async (r) => ({ r, img: await readImageOrSkip(r.path, opts.skipped) })));
+    const chunk = read.filter((x): x is { r: ImageRecord; img: NonNullable<typeof x.img> } => x.img !== null);
+    bar.tick(read.length);
+    if (chunk.length === 0) continue;
     const inputs: Float32Array[][] = [[], [], []];
-    await Promise.all(chunk.map(async (r, k) => {
-      const img = await readImage(r.path);
+    chunk.forEach(({ r, img }, k) => {
       const bs = pick(r.id);
       inputs[0][k] = scorer.prepare(img);
       inputs[1][k] = scorer.prepare(applyVariant(img, bs, 'cover', { margin: opts.margin }));
       inputs[2][k] = scorer.prepare(applyVariant(img, bs, 'random-cover', { margin: opts.margin, rng: rng.fork(r.id) }));
-    }));
+    });
     const targets = [p.original, p.covered, p.random];
     for (let v = 0; v < 3; v++) {
       const plane = inputs[v][0].length;
       const batch = new Float32Array(chunk.length * plane);
-      inputs[v].forEach((x, k) => batch.set(x, k * plane));
-      targets[v].set(await scorer.score(batch, chunk.length), start);
+      inputs[v].forEach((x, k) => { batch.set(x, k * plane); });
+      targets[v].push(...await scorer.score(batch, chunk.length));
     }
-    bar.tick(chunk.length);
+    items.push(...chunk.map((x) => x.r));
   }
   bar.stop();
+  if (items.length === 0) throw new Error('counterfactual: none of the test images with label boxes could be read');
+  const n = items.length;
+  const orig = Float32Array.from(p.original), covered = Float32Array.from(p.covered), random = Float32Array.from(p.random);
   const result: CounterfactualResult = {
-    n, covered: summarise(p.original, p.covered), random_cover: summarise(p.original, p.random),
-    images: items.map((r, i) => ({ id: r.id, label: r.label, p_original: p.original[i], p_covered: p.covered[i], p_random_cover: p.random[i] })),
+    n, covered: summarise(orig, covered), random_cover: summarise(orig, random),
+    images: items.map((r, i) => ({ id: r.id, label: r.label, p_original: orig[i], p_covered: covered[i], p_random_cover: random[i] })),
   };
   const labelled = items.every((r) => r.label !== undefined);
   const labels = items.map((r) => r.label ?? 0);
   const positives = labels.filter((l) => l === 1).length;
   // DeLong's variance needs two cases of each class; with fewer, the AUC test is left out.
   if (labelled && positives >= 2 && labels.length - positives >= 2) {
-    const t = delongPaired(labels, p.original, p.covered);
-    const c = delongPaired(labels, p.original, p.random);
+    const t = delongPaired(labels, orig, covered);
+    const c = delongPaired(labels, orig, random);
     Object.assign(result, { auc_original: t.auc1, auc_covered: t.auc2, auc_random_cover: c.auc2, z: t.z, p: t.p, p_random_cover: c.p });
   }
   return result;

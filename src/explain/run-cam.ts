@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { ImageRecord } from '../data/types.js';
-import { readImage } from '../data/read-image.js';
-import { letterbox, toModelBox } from '../data/letterbox.js';
+import type { ImageRecord, LoadIssue } from '../data/index.js';
+import { readImageOrSkip } from '../data/index.js';
+import { toModelBox, toModelInput } from '../data/index.js';
 import type { LabelBox } from '../labels/types.js';
 import type { Model } from '../engine/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -57,6 +57,8 @@ export interface CamRunOptions {
   outDir?: string;
   /** Write files for at most this many images (all when absent). */
   maxFiles?: number;
+  /** Images that do not decode are left out and added here (named on stderr when absent). */
+  skipped?: LoadIssue[];
 }
 
 /**
@@ -71,15 +73,19 @@ export async function camRecords(model: Model, records: readonly ImageRecord[], 
   const empty = (opts.baseline ?? 'black') === 'black' ? await emptyFilmActivations(model, S, opts.mean, opts.std, opts.layer) : null;
   const bar = progress('grad-cam', records.length);
   for (let start = 0; start < records.length; start += batch) {
-    const chunk = records.slice(start, start + batch);
-    const prepared = await Promise.all(chunk.map(async (r) => {
-      const img = await readImage(r.path);
-      const lb = letterbox(img, S, { normalize: { mean: opts.mean, std: opts.std } });
-      const raw = letterbox(img, S);
-      return { r, input: lb.image.data, gray: raw.image.data, boxes: (boxes.get(r.id) ?? []).map((b) => toModelBox(b, lb.transform)) };
-    }));
+    const read = await Promise.all(records.slice(start, start + batch)
+      .map(async (r) => ({ r, img: await readImageOrSkip(r.path, opts.skipped) })));
+    // Each image is decoded and letterboxed once: the normalised input for the model, the pixels for overlays.
+    const prepared = read.flatMap(({ r, img }) => {
+      if (!img) return [];
+      const m = toModelInput(img, { size: S, mean: opts.mean, std: opts.std });
+      return [{ r, input: m.input, gray: m.pixels, boxes: (boxes.get(r.id) ?? []).map((b) => toModelBox(b, m.transform)) }];
+    });
+    bar.tick(read.length);
+    if (prepared.length === 0) continue;
+    const chunk = prepared.map((p) => p.r);
     const images = new Float32Array(chunk.length * S * S);
-    prepared.forEach((p, k) => images.set(p.input, k * S * S));
+    prepared.forEach((p, k) => { images.set(p.input, k * S * S); });
     const captured = await model.capture(images, { n: chunk.length, height: S, width: S }, opts.layer);
     const cap = empty ? relativeToBaseline(captured, empty) : captured;
     const cams = method.compute(cap, opts.target ?? 'predicted');
@@ -104,7 +110,6 @@ export async function camRecords(model: Model, records: readonly ImageRecord[], 
       }
       out.push(res);
     }
-    bar.tick(chunk.length);
   }
   bar.stop();
   return out;

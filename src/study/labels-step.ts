@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset, ImageRecord } from '../data/types.js';
-import { readImage } from '../data/read-image.js';
 import type { LabelBox } from '../labels/types.js';
 import { readBoxes, writeBoxes, datasetSizes } from '../labels/formats/index.js';
-import { detectLabels, loadDetectorModel } from '../labels/detect/detector.js';
-import { evaluate, type Evaluation } from '../labels/detect/evaluate.js';
+import { detectDataset, evaluate, loadDetectorModel, type Evaluation } from '../labels/detect/index.js';
 import { progress } from '../util/progress.js';
 
 /** How the detector did against the data's true boxes, and on which images it was scored. */
@@ -16,22 +14,13 @@ export type DetectorError = { error: string };
 /** Where the study's label boxes come from. */
 export type BoxSource = { kind: 'file'; path: string } | { kind: 'truth' } | { kind: 'detect' };
 
+/** The detector over records: the one detectDataset (worker threads, one decode per image); bad files skipped. */
 async function detectAll(records: readonly ImageRecord[]): Promise<{ boxes: LabelBox[]; failed: number }> {
-  const model = loadDetectorModel();
-  const boxes: LabelBox[] = [];
-  let failed = 0;
   const bar = progress('detect labels', records.length);
-  for (const r of records) {
-    try {
-      boxes.push(...detectLabels(await readImage(r.path), r.id, model));
-    } catch (err) {
-      failed++;
-      process.stderr.write(`skipped ${r.path}: ${(err as Error).message}\n`);
-    }
-    bar.tick();
-  }
+  const res = await detectDataset(records, loadDetectorModel(), {}, () => bar.tick());
   bar.stop();
-  return { boxes, failed };
+  for (const issue of res.issues) process.stderr.write(`skipped ${issue.file}: ${issue.message}\n`);
+  return { boxes: res.boxes, failed: res.issues.length };
 }
 
 /**

@@ -1,15 +1,14 @@
-import type { ImageRecord } from '../data/types.js';
-import { readImage } from '../data/read-image.js';
-import { letterbox } from '../data/letterbox.js';
+import type { ImageRecord, LoadIssue } from '../data/index.js';
+import { readImage } from '../data/index.js';
+import { modelInput, type InputSpec } from '../data/index.js';
+import { progress } from '../util/progress.js';
 
-/** Model inputs are letterboxed to size x size, intensities in [0,1] normalised as (v - mean) / std. */
-export interface InputSpec { size: number; mean: number; std: number }
+export type { InputSpec };
 export const DEFAULT_INPUT: Omit<InputSpec, 'size'> = { mean: 0.5, std: 0.25 };
 
 /** Read one image as a normalised size x size model input. */
 export async function loadInput(record: ImageRecord, spec: InputSpec): Promise<Float32Array> {
-  const img = await readImage(record.path);
-  return letterbox(img, spec.size, { normalize: { mean: spec.mean, std: spec.std } }).image.data;
+  return modelInput(await readImage(record.path), spec);
 }
 
 /**
@@ -31,6 +30,31 @@ export class InputCache {
       this.bytes += input.byteLength;
     }
     return input;
+  }
+
+  /**
+   * Decode every record once (filling the cache up to its budget) and return the ones that decode, in order;
+   * each one that does not is added to `skipped` with its file and the reason. A header that reads but a body
+   * that does not (a truncated PNG) is found here, before training starts, not half-way through an epoch.
+   */
+  async readable(records: readonly ImageRecord[], skipped: LoadIssue[], what = 'reading images'): Promise<ImageRecord[]> {
+    const ok = new Array<boolean>(records.length).fill(false);
+    const failed = new Array<LoadIssue | undefined>(records.length);
+    const bar = progress(what, records.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < records.length) {
+        const i = next++;
+        try { await this.get(records[i]); ok[i] = true; } catch (err) {
+          failed[i] = { file: records[i].path, message: (err as Error).message };
+        }
+        bar.tick();
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+    bar.stop();
+    for (const f of failed) if (f) skipped.push(f);
+    return records.filter((_, i) => ok[i]);
   }
 }
 

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImageRecord } from '../data/types.js';
+import type { ImageRecord, LoadIssue } from '../data/types.js';
 import { Model } from '../engine/index.js';
 import { auc } from '../stats/auc.js';
 import { Rng } from '../util/rng.js';
@@ -39,7 +39,11 @@ export interface TrainData {
   name?: string;
 }
 
-export interface TrainResult { run: string; bestEpoch: number; bestAuc: number; history: EpochMetrics[]; resumed: boolean }
+export interface TrainResult {
+  run: string; bestEpoch: number; bestAuc: number; history: EpochMetrics[]; resumed: boolean;
+  /** Images left out because they did not decode (each named, with the reason). */
+  skipped: LoadIssue[];
+}
 
 export const BEST_WEIGHTS = 'model.safetensors';
 
@@ -55,8 +59,17 @@ function checkLabelled(records: readonly ImageRecord[], split: string): (0 | 1)[
  * validation-loss plateau, best epoch kept by validation AUC. Every epoch ends in an atomic checkpoint, so a
  * killed run resumes (`resume: true`) and reaches the same weights as an uninterrupted one.
  */
-export async function train(data: TrainData, runDir: string, options: Partial<TrainConfig>, resume = false): Promise<TrainResult> {
+export async function train(input: TrainData, runDir: string, options: Partial<TrainConfig>, resume = false): Promise<TrainResult> {
   const cfg = TrainConfigSchema.parse(options);
+  // Every image is decoded once before the first step: one that does not decode is skipped and named here,
+  // instead of stopping the run half-way through an epoch.
+  const cache = new InputCache({ size: cfg.size, mean: cfg.mean, std: cfg.std });
+  const skipped: LoadIssue[] = [];
+  const data: TrainData = {
+    ...input,
+    train: await cache.readable(input.train, skipped, `${input.name ? `${input.name} ` : ''}reading train`),
+    valid: await cache.readable(input.valid, skipped, `${input.name ? `${input.name} ` : ''}reading valid`),
+  };
   const trainLabels = checkLabelled(data.train, 'training');
   const validLabels = checkLabelled(data.valid, 'validation');
   const weights = classWeights(trainLabels);
@@ -87,9 +100,8 @@ export async function train(data: TrainData, runDir: string, options: Partial<Tr
   let bestEpoch = state?.bestEpoch ?? -1;
   const history = state?.history ?? [];
   const resumed = state !== undefined;
-  if (state && state.epochsDone >= cfg.epochs) return { run: runDir, bestEpoch, bestAuc, history, resumed };
+  if (state && state.epochsDone >= cfg.epochs) return { run: runDir, bestEpoch, bestAuc, history, resumed, skipped };
 
-  const cache = new InputCache({ size: cfg.size, mean: cfg.mean, std: cfg.std });
   const plane = cfg.size * cfg.size;
   const fill = (0 - cfg.mean) / cfg.std;
   const rootRng = new Rng(cfg.seed);
@@ -147,7 +159,7 @@ export async function train(data: TrainData, runDir: string, options: Partial<Tr
     process.stderr.write(`${tag}epoch ${epoch}: train loss ${metrics.train_loss.toFixed(4)}, val loss ${valLoss.toFixed(4)}, ` +
       `val AUC ${valAuc.toFixed(3)}, ${metrics.images_per_s.toFixed(1)} img/s\n`);
   }
-  return { run: runDir, bestEpoch, bestAuc, history, resumed };
+  return { run: runDir, bestEpoch, bestAuc, history, resumed, skipped };
 }
 
 async function removeOldCheckpoints(runDir: string, keep: string): Promise<void> {
@@ -156,13 +168,27 @@ async function removeOldCheckpoints(runDir: string, keep: string): Promise<void>
   }
 }
 
-/** Probabilities for records, in order, batch by batch. */
-export async function predictRecords(model: Model, records: readonly ImageRecord[], cache: InputCache, size: number, batch: number): Promise<Float32Array> {
-  const out = new Float32Array(records.length);
+/**
+ * Probabilities for records, in order, batch by batch. With a `skipped` list, an image that does not decode is
+ * added to it and gets NaN; without one, it stops the call.
+ */
+export async function predictRecords(model: Model, records: readonly ImageRecord[], cache: InputCache, size: number, batch: number,
+  skipped?: LoadIssue[]): Promise<Float32Array> {
+  const out = new Float32Array(records.length).fill(NaN);
+  const plane = size * size;
   for (let i = 0; i < records.length; i += batch) {
     const chunk = records.slice(i, i + batch);
-    const images = await assembleBatch(chunk, cache, size);
-    out.set(await model.predict(images, { n: chunk.length, height: size, width: size }), i);
+    const inputs = await Promise.all(chunk.map((r) => cache.get(r).catch((err: Error) => {
+      if (!skipped) throw err;
+      skipped.push({ file: r.path, message: err.message });
+      return null;
+    })));
+    const good = inputs.flatMap((x, k) => (x ? [k] : []));
+    if (good.length === 0) continue;
+    const images = new Float32Array(good.length * plane);
+    good.forEach((k, j) => { images.set(inputs[k]!, j * plane); });
+    const probs = await model.predict(images, { n: good.length, height: size, width: size });
+    good.forEach((k, j) => { out[i + k] = probs[j]; });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GrayImage } from '../data/image.js';
-import { letterbox } from '../data/letterbox.js';
+import type { GrayImage } from '../data/index.js';
+import { modelInput } from '../data/index.js';
 import { Model, type Device, type Scorer } from '../engine/index.js';
 import { TrainConfigSchema, type TrainConfig } from './config.js';
 import type { InputSpec } from './inputs.js';
@@ -39,7 +39,7 @@ export async function openRun(dir: string, opts: OpenRunOptions = {}): Promise<T
   const config = await readRunConfig(dir);
   const model = await Model.load(join(dir, BEST_WEIGHTS), { threads: opts.threads ?? config.threads, device: opts.device ?? config.device });
   const input: InputSpec = { size: config.size, mean: config.mean, std: config.std };
-  const prepare = (img: GrayImage) => letterbox(img, input.size, { normalize: { mean: input.mean, std: input.std } }).image.data;
+  const prepare = (img: GrayImage) => modelInput(img, input);
   return {
     dir, config, model, input, prepare,
     scorer: (batchSize = 16) => ({ batchSize, prepare, score: (batch, n) => model.predict(batch, { n, height: input.size, width: input.size }) }),

@@ -25,6 +25,8 @@ export interface MaskDatasetOptions {
   fill?: FillMode;
   dataFormat?: DatasetFormat;
   boxesFormat?: BoxFormat;
+  /** Read files a manifest names outside its folder. */
+  allowOutside?: boolean;
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
   /** 'dicom': DICOM inputs are written back as DICOM with a JSON sidecar of the boxes (variants/dicom-writer.ts). */
@@ -95,7 +97,7 @@ async function copyMetadata(root: string, out: string): Promise<number> {
 export async function maskDataset(opts: MaskDatasetOptions): Promise<MaskSummary> {
   checkOutside(opts.data, opts.out);
   const margin = opts.margin ?? 0, seed = opts.seed ?? 0, fill = opts.fill ?? 'black';
-  const ds = await loadDataset(opts.data, { format: opts.dataFormat, verify: 'none' });
+  const ds = await loadDataset(opts.data, { format: opts.dataFormat, verify: 'none', allowOutside: opts.allowOutside });
   checkOutside(ds.root, opts.out);
   const out = resolve(opts.out);
   const boxes = indexBoxes(await readBoxes(opts.boxes, { format: opts.boxesFormat, dataset: ds }));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { encodeGrayPng, readGray } from '../../src/data/image.js';
+import { encodeGrayPng } from '../../src/data/image.js';
 import { readImage } from '../../src/data/read-image.js';
 import { gradient, tempDir } from './helpers/fixtures.js';
 
@@ -14,7 +14,7 @@ test('16-bit PNG round-trips every value exactly', async () => {
   for (let i = 0; i < n; i++) data[i] = ((i * 7919) % 65536) / 65535;
   const p = join(dir, 'a16.png');
   await writeFile(p, await encodeGrayPng({ width: w, height: h, data, bits: 16 }));
-  const back = await readGray(p);
+  const back = await readImage(p);
   assert.equal(back.bits, 16);
   assert.equal(back.width, w);
   assert.equal(back.height, h);
@@ -27,7 +27,7 @@ test('8-bit PNG round-trips and re-encoding is byte-identical', async () => {
   const p = join(dir, 'a8.png');
   const bytes = await encodeGrayPng(img);
   await writeFile(p, bytes);
-  const back = await readGray(p);
+  const back = await readImage(p);
   assert.equal(back.bits, 8);
   for (let i = 0; i < img.data.length; i++) assert.equal(Math.round(back.data[i] * 255), Math.round(img.data[i] * 255));
   assert.deepEqual(await encodeGrayPng(back), bytes);

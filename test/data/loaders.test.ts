@@ -60,7 +60,7 @@ test('generic manifest: paths relative to the CSV, bad rows reported', async () 
   await writePng(join(dir, 'imgs/a.png'));
   await writePng(join(dir, 'imgs/b.png'));
   await writeText(join(dir, 'manifest.csv'),
-    'path,label,patient,split,part\nimgs/a.png,1,P1,train,XR_HAND\nimgs/b.png,normal,P2,,\nimgs/c.png,0,P3,,\nimgs/a.png,maybe,P1,,\n');
+    'path,label,patient,split,part\nimgs/a.png,1,P1,train,XR_HAND\nimgs/b.png,normal,P2,,\nimgs/c.png,0,P3,,\nimgs/d.png,maybe,P1,,\n');
   const ds = await loadDataset(dir);
   assert.equal(ds.format, 'manifest');
   assert.deepEqual(ds.records.map((r) => [r.id, r.label, r.patient, r.split ?? null]),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readGray, encodeGrayPng, type GrayImage } from '../../src/data/image.js';
+import { encodeGrayPng, type GrayImage } from '../../src/data/image.js';
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,6 @@ import { predict } from '../../src/labels/detect/mlp.js';
 import { contextFeatures, CONTEXT_FEATURE_NAMES, suppress, type ScoredCandidate } from '../../src/labels/detect/detector.js';
 import { mergeMlps, trainMlp } from '../../src/labels/detect/mlp.js';
 import { detectDataset } from '../../src/labels/detect/run.js';
-import { decodeSingleChannel, readForDetection } from '../../src/labels/detect/run.js';
 import { readImage } from '../../src/data/read-image.js';
 import { floodHolder, groupCandidates, prepare } from '../../src/labels/detect/candidates.js';
 
@@ -127,7 +126,7 @@ test('16-bit PNG input gives the same detections as the 8-bit image it was made 
     const f8 = join(dir, 'a8.png'), f16 = join(dir, 'a16.png');
     await writeFile(f8, await encodeGrayPng(p.image, 8));
     await writeFile(f16, await encodeGrayPng(p.image, 16));
-    const i8 = await readGray(f8), i16 = await readGray(f16);
+    const i8 = await readImage(f8), i16 = await readImage(f16);
     assert.equal(i16.bits, 16);
     const b8 = detectLabels(i8, 'a', model), b16 = detectLabels(i16, 'a', model);
     assert.ok(b16.length > 0, 'no labels found in the 16-bit image');
@@ -219,27 +218,6 @@ test('a dark tab on a soft-tissue gradient that crosses its level is still found
   const tab = floodHolder(w, letter);
   assert.ok(tab, 'no tab found around the letter');
   assert.deepEqual([tab.x0, tab.y0, tab.x1, tab.y1], [32, 40, 71, 89]);
-});
-
-test('the detector\'s one-pass decoder gives exactly the pixels readImage gives (8- and 16-bit PNG)', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'confound-detect-'));
-  try {
-    const [p] = phantoms(78, 1, 256);
-    for (const bits of [8, 16] as const) {
-      const f = join(dir, `a${bits}.png`);
-      await writeFile(f, await encodeGrayPng(p.image, bits));
-      const a = await readForDetection(f), b = await readImage(f);
-      // and it is the one-pass decode that gave them, not the fallback to readImage
-      const one = await decodeSingleChannel(await readFile(f));
-      assert.ok(one, `${bits}-bit grayscale PNG not decoded in one pass`);
-      assert.ok(one.data.every((v, i) => v === b.data[i]), `${bits}-bit one-pass pixels differ`);
-      assert.equal(a.bits, b.bits);
-      assert.deepEqual([a.width, a.height], [b.width, b.height]);
-      assert.ok(a.data.every((v, i) => v === b.data[i]), `${bits}-bit pixels differ`);
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 });
 
 test('suppression keeps the better-fitting of two overlapping boxes (score times predicted quality), not the higher score', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { maskDataset } from '../../src/variants/index.js';
 import { writeBoxes } from '../../src/labels/formats/index.js';
-import { readGray } from '../../src/data/image.js';
+import { readImage } from '../../src/data/read-image.js';
 import { gradient, makeMura, tempDir, writePng } from '../data/helpers/fixtures.js';
 
 async function setup() {
@@ -27,23 +27,23 @@ test('mask cover: full copy with CSVs, boxes black, bit depth kept, source untou
   assert.equal(s1.metadataCopied, 2);
   assert.equal(await readFile(join(out, 'train_image_paths.csv'), 'utf8'), await readFile(join(root, 'train_image_paths.csv'), 'utf8'));
   assert.deepEqual(await readFile(join(root, rel[0])), srcBytes);
-  const a = await readGray(join(out, rel[0]));
-  const src = await readGray(join(root, rel[0]));
+  const a = await readImage(join(out, rel[0]));
+  const src = await readImage(join(root, rel[0]));
   for (let y = 0; y < 6; y++) for (let x = 0; x < 8; x++) {
     const i = y * 8 + x;
     if (x >= 1 && x < 4 && y >= 1 && y < 3) assert.equal(a.data[i], 0);
     else assert.equal(a.data[i], src.data[i]);
   }
-  assert.equal((await readGray(join(out, rel[2]))).bits, 16);
+  assert.equal((await readImage(join(out, rel[2]))).bits, 16);
   // An image without boxes is copied unchanged (pixel-wise).
-  assert.deepEqual((await readGray(join(out, rel[4]))).data, (await readGray(join(root, rel[4]))).data);
+  assert.deepEqual((await readImage(join(out, rel[4]))).data, (await readImage(join(root, rel[4]))).data);
 
   const s2 = await maskDataset({ data: root, boxes: boxesPath, out, mode: 'cover' });
   assert.deepEqual([s2.written, s2.skipped], [0, rel.length]);
   // Changing the mode rewrites.
   const s3 = await maskDataset({ data: root, boxes: boxesPath, out, mode: 'labels-only' });
   assert.equal(s3.written, rel.length);
-  assert.ok((await readGray(join(out, rel[4]))).data.every((v) => v === 0));
+  assert.ok((await readImage(join(out, rel[4]))).data.every((v) => v === 0));
 });
 
 test('mask refuses to write into the dataset and reports corrupt images without stopping', async () => {

@@ -1,12 +1,16 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { ImageRecord, LoadIssue } from '../types.js';
 import { isImagePath, probeImage } from '../read-image.js';
 
 /** How hard a loader checks each image: not at all, header only (default), or full decode. */
 export type VerifyLevel = 'none' | 'header';
 
-export interface LoaderOptions { verify?: VerifyLevel }
+export interface LoaderOptions {
+  verify?: VerifyLevel;
+  /** Read files a manifest (or a MURA CSV) names outside its folder; refused by default. */
+  allowOutside?: boolean;
+}
 
 /** Path relative to root with forward slashes: the ImageRecord id. */
 export function toId(root: string, path: string): string {
@@ -28,6 +32,23 @@ export async function walkImages(dir: string): Promise<string[]> {
   }
   await walk(dir);
   return out;
+}
+
+/** True when `path`, symlinks resolved (where it exists), lies inside the folder `root` (itself resolved). */
+export async function isInside(root: string, path: string): Promise<boolean> {
+  const r = await realpath(root).catch(() => root);
+  const p = await realpath(path).catch(() => path);
+  const rel = relative(r, p);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** The issue for a listed file outside the list's folder (the loader skips it unless allowOutside). */
+export function outsideIssue(list: string, line: number, listed: string, root: string, path: string) {
+  return {
+    file: path,
+    message: `${list}: line ${line}: "${listed}" resolves outside ${root} (the folder of the list); ` +
+      'give --allow-outside to read files elsewhere',
+  };
 }
 
 export async function exists(path: string): Promise<boolean> {
@@ -53,7 +74,7 @@ export async function verifyRecords(
           const src = listedIn?.get(r.path);
           throw new Error(`${r.path}: file not found${src ? ` (listed in ${src})` : ''}`);
         }
-        if (verify === 'header') await probeImage(r.path);
+        if (verify === 'header') Object.assign(r, await probeImage(r.path));
         ok[i] = true;
       } catch (err) {
         issues.push({ file: r.path, message: (err as Error).message });

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Dataset, ImageRecord, LoadIssue, Split } from '../types.js';
 import { SPLITS } from '../types.js';
 import { parseCsv } from '../../util/csv.js';
-import { exists, toId, verifyRecords, walkImages, type LoaderOptions } from './common.js';
+import { exists, isInside, outsideIssue, toId, verifyRecords, walkImages, type LoaderOptions } from './common.js';
 
 const MURA_PATH = /(?:^|\/)(train|valid|test)\/(XR_[A-Z_]+)\/(patient\d+)\/(study\d+_(positive|negative))\/[^/]+$/i;
 
@@ -57,10 +57,11 @@ export async function loadMura(dir: string, opts: LoaderOptions = {}): Promise<D
     const csv = join(root, `${s}_image_paths.csv`);
     if (await exists(csv)) {
       const rows = parseCsv(await readFile(csv, 'utf8'));
-      for (const row of rows) {
+      for (const [i, row] of rows.entries()) {
         const p = (row[0] ?? '').trim();
         if (!p || !/\.(png|jpe?g|dcm)$/i.test(p)) continue; // header or blank line
         const abs = await resolveListed(root, p);
+        if (!opts.allowOutside && !(await isInside(root, abs))) { issues.push(outsideIssue(csv, i + 1, p, root, abs)); continue; }
         if (!seen.has(abs)) { seen.add(abs); paths.push(abs); listedIn.set(abs, csv); }
       }
     } else if (await exists(join(root, s))) {

@@ -44,7 +44,9 @@ export async function curationTable(records: readonly ImageRecord[], det: Datase
   const issues: LoadIssue[] = [];
   const described: { rec: ImageRecord; bits: string; header: Record<string, string> | null }[] = [];
   for (const rec of done) {
-    try { described.push({ rec, ...(await describeFile(rec.path, opts)) }); } catch (err) {
+    // PNG/JPEG: the bit depth the loader read from the header; only DICOMs are opened again, for their fields.
+    const known = /\.(png|jpe?g)$/i.test(rec.path) && rec.bits ? { bits: String(rec.bits), header: null } : undefined;
+    try { described.push({ rec, ...(known ?? await describeFile(rec.path, opts)) }); } catch (err) {
       issues.push({ file: rec.path, message: (err as Error).message });
     }
   }

@@ -1,51 +1,15 @@
 /** Detection over a whole dataset: images are decoded ahead while the previous one is processed; bad files are skipped and counted. */
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
-import type { ImageRecord, LoadIssue } from '../../data/types.js';
-import { rawToGray, type GrayImage } from '../../data/image.js';
-import { readImage } from '../../data/read-image.js';
+import type { ImageRecord, LoadIssue } from '../../data/index.js';
+import type { GrayImage } from '../../data/index.js';
+import { readImage } from '../../data/index.js';
 import { formatCoco, parseCoco } from '../formats/coco.js';
 import type { ImageSize } from '../formats/common.js';
 import type { LabelBox } from '../types.js';
 import { detectLabels, type DetectedBox, type DetectorModel, type DetectOptions } from './detector.js';
 import type { WorkerReply, WorkerTask } from './worker.js';
-
-const RASTER_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
-
-/**
- * Decode an image for detection. Single-channel PNG/JPEG files are decoded from their bytes in one pass (the
- * same pixels as readImage gives, at about half its CPU time: no second open, no colour conversion); anything
- * else (DICOM, colour, alpha, unknown extensions) goes through readImage.
- */
-export async function readForDetection(path: string): Promise<GrayImage> {
-  if (!RASTER_EXTENSIONS.has(extname(path).toLowerCase())) return readImage(path);
-  let bytes: Buffer;
-  try { bytes = await readFile(path); } catch { return readImage(path); }
-  return (await decodeSingleChannel(bytes)) ?? readImage(path);
-}
-
-/**
- * The one-pass decode of readForDetection: a single-channel 8- or 16-bit PNG/JPEG from its bytes, or null for
- * anything else (the caller then uses readImage).
- */
-export async function decodeSingleChannel(bytes: Buffer): Promise<GrayImage | null> {
-  let meta: Metadata;
-  try { meta = await sharp(bytes).metadata(); } catch { return null; }
-  const sixteen = meta.depth === 'ushort';
-  if (meta.channels !== 1 || (meta.depth !== 'uchar' && !sixteen) || !meta.width || !meta.height) return null;
-  let raw: { data: Buffer; info: OutputInfo };
-  // without the grey colourspace sharp writes raw output as sRGB (3 channels): this path then gave null for
-  // every image, and readImage decoded it a second time
-  try {
-    raw = await sharp(bytes).toColourspace(sixteen ? 'grey16' : 'b-w').raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
-  } catch { return null; }
-  const { data, info } = raw;
-  if (info.channels !== 1) return null;
-  return rawToGray(data, info.width, info.height, sixteen);
-}
 
 export interface DatasetDetection { boxes: DetectedBox[]; sizes: ImageSize[]; issues: LoadIssue[]; seconds: number }
 
@@ -67,7 +31,7 @@ export async function detectDataset(records: readonly ImageRecord[], model: Dete
   if (threads > 1 && records.length > 1) return detectInWorkers(records, model, opts, onImage, Math.min(threads, records.length));
   const start = performance.now();
   const boxes: DetectedBox[] = [], sizes: ImageSize[] = [], issues: LoadIssue[] = [];
-  const load = (r: ImageRecord) => readForDetection(r.path).then((img) => ({ img }), (err: Error) => ({ err }));
+  const load = (r: ImageRecord) => readImage(r.path).then((img) => ({ img }), (err: Error) => ({ err }));
   const ahead = 2;
   const pending: Promise<{ img?: GrayImage; err?: Error }>[] = records.slice(0, ahead).map(load);
   for (let i = 0; i < records.length; i++) {

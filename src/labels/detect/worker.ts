@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { detectLabels, type DetectorModel, type DetectOptions } from './detector.js';
-import { readForDetection } from './run.js';
+import { readImage } from '../../data/index.js';
 
 export interface WorkerTask { index: number; path: string; id: string }
 export type WorkerReply = { index: number; boxes: ReturnType<typeof detectLabels>; width: number; height: number } | { index: number; error: string };
@@ -12,7 +12,7 @@ export type WorkerReply = { index: number; boxes: ReturnType<typeof detectLabels
 const { model, opts } = workerData as { model: DetectorModel; opts: DetectOptions };
 const port = parentPort!;
 port.on('message', (task: WorkerTask) => {
-  readForDetection(task.path).then((img) => {
+  readImage(task.path).then((img) => {
     let reply: WorkerReply;
     try { reply = { index: task.index, boxes: detectLabels(img, task.id, model, opts), width: img.width, height: img.height }; }
     catch (err) { reply = { index: task.index, error: (err as Error).message }; }

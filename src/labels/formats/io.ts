@@ -18,6 +18,16 @@ export interface ReadBoxesOptions {
   /** Known sizes; otherwise read from the dataset's image headers when needed. */
   sizes?: readonly ImageSize[];
   yoloClasses?: YoloClassMap;
+  /** Where validation warnings go (COCO: dropped, clipped boxes; size mismatches). Default: stderr. */
+  warn?: (message: string) => void;
+}
+
+/** Sizes known without reading any image: given ones, or the dataset loader's header sizes. */
+function knownSizes(opts: ReadBoxesOptions): Map<string, { width: number; height: number }> {
+  const m = new Map<string, { width: number; height: number }>();
+  for (const r of opts.dataset?.records ?? []) if (r.width && r.height) m.set(r.id, { width: r.width, height: r.height });
+  for (const s of opts.sizes ?? []) m.set(s.id, s);
+  return m;
 }
 
 /** Detect a box file's format: a folder is YOLO, .csv is CSV, JSON with images+annotations is COCO, other JSON Presidio. */
@@ -35,10 +45,13 @@ async function readJson(path: string): Promise<unknown> {
   try { return JSON.parse(text); } catch (err) { throw new Error(`${path}: not valid JSON (${(err as Error).message})`); }
 }
 
-/** Image sizes for every record of a dataset, from image headers. */
+/** Image sizes for every record of a dataset: the loader's header sizes, read again only where it had none. */
 export async function datasetSizes(ds: Dataset): Promise<ImageSize[]> {
   const out: ImageSize[] = [];
-  for (const r of ds.records) out.push({ id: r.id, ...(await probeImage(r.path)) });
+  for (const r of ds.records) {
+    const { width, height } = r.width && r.height ? { width: r.width, height: r.height } : await probeImage(r.path);
+    out.push({ id: r.id, width, height });
+  }
   return out;
 }
 
@@ -47,7 +60,7 @@ export async function readBoxes(path: string, opts: ReadBoxesOptions = {}): Prom
   const format = opts.format && opts.format !== 'auto' ? checkChoice('format', opts.format, BOX_FORMATS) : await detectBoxFormat(path);
   switch (format) {
     case 'csv': return sortBoxes(parseBoxCsv(await readFile(path, 'utf8'), path));
-    case 'coco': return sortBoxes(parseCoco(await readJson(path), path));
+    case 'coco': return sortBoxes(parseCoco(await readJson(path), path, { sizes: knownSizes(opts), warn: opts.warn }));
     case 'presidio': return sortBoxes(parsePresidio(await readJson(path), path));
     case 'yolo': {
       const sizes = opts.sizes ?? (opts.dataset ? await datasetSizes(opts.dataset) : undefined);
