@@ -7,7 +7,7 @@ import { readNaturalDataset, writeNaturalDataset } from '../../src/data/dicom/wr
 import { tempDir } from './helpers/fixtures.js';
 import { convert, phantomImage, syntaxOf, writePhantomDicom } from './helpers/dicom-phantom.js';
 
-// Compressed DICOMs made from a phantom radiograph by Debian's gdcmconv and dcmcjpeg (scripts/setup.sh --test),
+// DICOMs made from a phantom radiograph by Debian's gdcmconv, dcmcjpeg and dcmconv (scripts/setup.sh --test),
 // decoded by confound and compared with the uncompressed source decoded the same way.
 
 const img = phantomImage(192, 7);
@@ -19,6 +19,9 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 const lossless: [string, string, string[], string][] = [
+  ['dcmconv implicit VR little endian', 'dcmconv', ['+ti'], '1.2.840.10008.1.2'],
+  ['dcmconv explicit VR big endian', 'dcmconv', ['+tb'], '1.2.840.10008.1.2.2'],
+  ['dcmconv deflated explicit VR little endian', 'dcmconv', ['+td'], '1.2.840.10008.1.2.1.99'],
   ['JPEG lossless SV1', 'gdcmconv', ['--jpeg'], '1.2.840.10008.1.2.4.70'],
   ['JPEG lossless process 14 (predictor 6)', 'dcmcjpeg', ['+el', '--selection-value', '6'], '1.2.840.10008.1.2.4.57'],
   ['JPEG-LS lossless', 'gdcmconv', ['--jpegls'], '1.2.840.10008.1.2.4.80'],
