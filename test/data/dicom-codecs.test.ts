@@ -106,3 +106,20 @@ test('multi-frame compressed (RLE, JPEG lossless, JPEG-LS): every frame decodes 
     got.forEach((g, k) => assert.deepEqual(g.data, want[k].data, `${args[0]} frame ${k + 1}`));
   }
 });
+
+test('a header that disagrees with the codestream is one clear error naming the file', async () => {
+  const dir = await tempDir();
+  const src = writePhantomDicom(dir, 'src.dcm', img, 12);
+  for (const [arg, uid, why] of [
+    ['--jpeg', '1.2.840.10008.1.2.4.70', 'codestream has 36864 samples, header says 192x191x1'],
+    ['--jpegls', '1.2.840.10008.1.2.4.80', 'codestream is 192x192x1, header says 192x191x1'],
+    ['--j2k', '1.2.840.10008.1.2.4.90', 'codestream is 192x192x1, header says 192x191x1'],
+  ]) {
+    const bytes = convert('gdcmconv', [arg], src, join(dir, 'out.dcm'));
+    // Rows (0028,0010) US, explicit VR little endian: 192 -> 191.
+    const at = bytes.indexOf(Buffer.from([0x28, 0x00, 0x10, 0x00, 0x55, 0x53, 0x02, 0x00]));
+    assert.equal(bytes.readUInt16LE(at + 8), 192);
+    bytes.writeUInt16LE(191, at + 8);
+    await assert.rejects(decodeDicom(bytes, '/d/rows.dcm'), { message: `/d/rows.dcm: cannot decode frame 1 (${uid}): ${why}` });
+  }
+});

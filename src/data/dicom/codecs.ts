@@ -106,7 +106,12 @@ export async function decodeCompressedFrame(
     case SYNTAX.jpegLossless:
     case SYNTAX.jpegLosslessSV1: {
       const fast = layout.samples === 1 ? decodeJpegLossless(src) : null;
-      return fast ?? decodeLosslessGeneral(src, layout);
+      const words = fast ?? decodeLosslessGeneral(src, layout);
+      const want = layout.rows * layout.cols * layout.samples;
+      if (words.length !== want) {
+        throw new Error(`codestream has ${words.length} samples, header says ${layout.cols}x${layout.rows}x${layout.samples}`);
+      }
+      return words;
     }
     case SYNTAX.jpegLsLossless:
     case SYNTAX.jpegLsNear:
