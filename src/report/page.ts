@@ -3,7 +3,7 @@ import { conclusion } from './conclusion.js';
 import type { StudyData } from './load.js';
 import {
   resultsTable, rocSection, attentionSection, counterfactualSection, gallerySection, categorySection, hasCategoryContent,
-  detectorSection, datasetSection, settingsSection,
+  detectorSection, dicomSection, datasetSection, settingsSection,
 } from './sections.js';
 
 const CSS = `
@@ -59,6 +59,7 @@ export async function reportHtml(data: StudyData): Promise<string> {
   if (hasCategoryContent(r.by_category)) sections.push({ id: 'categories', title: 'By label category', body: categorySection(data) });
   sections.push(
     { id: 'detector', title: 'Label detector', body: detectorSection(r.detector) },
+    ...(r.dicom_checks ? [{ id: 'dicom', title: 'DICOM tags against the labels found', body: dicomSection(r.dicom_checks) }] : []),
     { id: 'dataset', title: 'Dataset', body: datasetSection(data) },
     { id: 'settings', title: 'Settings, versions and timings', body: settingsSection(data) },
   );

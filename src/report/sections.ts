@@ -190,3 +190,18 @@ export function settingsSection(data: StudyData): string {
     `<div><h3>Versions</h3>${ver.length ? table(['Component', 'Version'], ver, [], 'versions-table') : '<p class="muted">none recorded</p>'}` +
     `<h3>Timings</h3>${timings.length ? table(['Step', 'Time', ''], trows, [1], 'timings-table') : '<p class="muted">none recorded</p>'}<p class="note">Steps done in an earlier run keep their first timing.</p></div></div>`;
 }
+
+/** DICOM's own tags against what the detector found: Burned In Annotation, and Image Laterality vs the marker read. */
+export function dicomSection(d: StudyResults['dicom_checks']): string {
+  if (!d) return '';
+  const b = d.burned_in;
+  const rows = (['YES', 'NO', 'absent'] as const).map((k) => [esc(k), plain(b[k].found), plain(b[k].not_found)]);
+  const l = d.laterality;
+  const dis = l.disagreements.map((x) => [esc(x.id), esc(x.image_laterality), esc(x.marker), fmt(x.marker_score, 2)]);
+  return `<p>${d.images} DICOM images. A file tagged Burned In Annotation NO that carries labels cannot be routed around de-identification by its tag.</p>` +
+    table(['Burned In Annotation', 'Labels found', 'No label found'], rows, [1, 2], 'burned-in-table') +
+    `<p>Image Laterality against the L/R read from the marker: ${l.compared} images compared, ${l.agree} agree (${pct(l.agreement)}); ` +
+    `${l.no_tag} without an L/R tag, ${l.no_marker_read} without a marker read.` +
+    `${dis.length ? ' A disagreement is a wrong marker or a wrong tag: a patient-safety finding to check by hand.' : ''}</p>` +
+    (dis.length ? table(['Image', 'Image Laterality', 'Marker read', 'Marker score'], dis, [3], 'laterality-disagreements') : '');
+}

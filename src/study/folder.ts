@@ -168,6 +168,19 @@ export const StudyVerdictSchema = z.object({
   rule: z.string(),
 });
 
+const BurnedInRowSchema = z.object({ found: z.number(), not_found: z.number() });
+/** What DICOM headers say against what the detector found (src/labels/dicom-crosscheck.ts); null without DICOM. */
+export const DicomChecksSchema = z.object({
+  images: z.number(),
+  burned_in: z.object({ YES: BurnedInRowSchema, NO: BurnedInRowSchema, absent: BurnedInRowSchema }),
+  laterality: z.object({
+    compared: z.number(), agree: z.number(), agreement: num, no_tag: z.number(), no_marker_read: z.number(),
+    disagreements: z.array(z.object({
+      id: z.string(), image_laterality: z.enum(['L', 'R']), marker: z.enum(['L', 'R']), marker_score: z.number().optional(),
+    })),
+  }),
+}).nullable();
+
 export const StudyConfigSchema = z.looseObject({
   profile: z.string(),
   seed: z.number(),
@@ -187,6 +200,7 @@ export const StudyResultsSchema = z.object({
   config: StudyConfigSchema,
   dataset: DatasetSummarySchema,
   detector: DetectorSchema,
+  dicom_checks: DicomChecksSchema,
   arms: z.array(ArmResultSchema),
   counterfactual: CounterfactualSummarySchema.extend({ verdict: RelianceVerdictSchema }).nullable(),
   by_category: ByCategorySchema,

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { loadDataset } from '../data/load.js';
 import { readBoxes, writeBoxes, indexBoxes, datasetSizes } from '../labels/formats/index.js';
+import { dicomCrossCheck } from '../labels/dicom-crosscheck.js';
 import { maskDataset } from '../variants/mask-dataset.js';
 import { train, scoreRecords, writeScores, studySplits, profileSettings, TrainConfigSchema, type TrainConfig, type ScoredImage, type Profile } from '../train/index.js';
 import { writeSplitFile } from '../train/split-file.js';
@@ -102,7 +103,8 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
         armBoxes = paths.armBoxes(arm);
         await writeBoxes(armBoxes, boxes.filter((b) => spec.categories!.includes(b.category)), 'coco', await datasetSizes(ds));
       }
-      const summary = await maskDataset({ data: dataDir, boxes: armBoxes, out: armData(arm), mode: spec.mode!, margin, seed });
+      // DICOM stays DICOM in the arms (same ids, so the arms pair image by image); other files keep their format.
+      const summary = await maskDataset({ data: dataDir, boxes: armBoxes, out: armData(arm), mode: spec.mode!, margin, seed, format: 'dicom' });
       for (const issue of summary.issues.slice(0, 5)) process.stderr.write(`arm ${arm}: skipped ${issue.file}: ${issue.message}\n`);
       return { written: summary.written, skipped: summary.skipped, failed: summary.failed };
     }, { outputs: [armData(arm), paths.armBoxes(arm)] });
@@ -176,6 +178,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
     },
     dataset: { ...(await describeDataset(ds, splits, boxIndex)), excluded_from_arms: excluded.length, excluded_ids: excluded },
     detector,
+    dicom_checks: await dicomCrossCheck(ds.records, boxes),
     arms: results,
     counterfactual: counterfactualResult(cf),
     by_category: byCategory(results, cf),
