@@ -1,5 +1,4 @@
-// The leaf module, not data/index.js: main.ts imports this file, and must not load sharp for every command.
-import { printSkipped, skipSummary } from '../data/issues.js';
+import { printSkipped, skipSummary } from '../data/index.js';
 
 export { printSkipped, skipSummary };
 

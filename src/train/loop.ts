@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImageRecord, LoadIssue } from '../data/types.js';
+import type { ImageRecord, LoadIssue } from '../data/index.js';
 import { Model } from '../engine/index.js';
 import { auc } from '../stats/auc.js';
 import { Rng } from '../util/rng.js';

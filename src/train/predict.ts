@@ -1,4 +1,4 @@
-import type { ImageRecord, LoadIssue } from '../data/types.js';
+import type { ImageRecord, LoadIssue } from '../data/index.js';
 import { toCsv } from '../util/csv.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { InputCache } from './inputs.js';
