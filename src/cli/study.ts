@@ -3,7 +3,7 @@ import { checkChoice } from '../util/options.js';
 import { ARM_NAMES, DEFAULT_ARMS, type ArmName } from '../study/arms.js';
 import { CONFOUND_ON } from '../synth/types.js';
 import { SCHEDULES } from '../train/config.js';
-import { intArg, numArg, printJson } from './common.js';
+import { ALLOW_OUTSIDE_HELP, intArg, numArg, printJson } from './common.js';
 import { finishBatch } from './outcome.js';
 
 export function register(program: Command): void {
@@ -28,6 +28,7 @@ export function register(program: Command): void {
     .option('--test-confound <k>', 'phantom: confounding on test, 0..1', numArg('--test-confound', 0, 1))
     .option('--confound-on <which>', 'phantom: which labels carry the confound: laterality (default) | technologist | both')
     .option('--overlays <n>', 'test images per arm given CAM overlay files', intArg('--overlays'), 24)
+    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--restart-changed', 'redo a finished step whose settings or inputs changed, and every step after it (default: stop and name what changed)')
     .option('--json', 'print results.json on stdout when done')
     .action(async (o) => {
@@ -46,7 +47,7 @@ export function register(program: Command): void {
       const r = await runStudy({
         out: o.out, data: o.data, boxes: o.boxes, detect: Boolean(o.detect), profile: checkChoice('--profile', o.profile, ['quick', 'paper'] as const),
         arms, seed: o.seed, margin: o.margin, threads: o.threads, phantom, train, overlays: o.overlays,
-        restartChanged: Boolean(o.restartChanged),
+        restartChanged: Boolean(o.restartChanged), allowOutside: Boolean(o.allowOutside),
       });
       // Files the data step skipped, and images that could not be made in every arm, end the run with exit code 2.
       finishBatch(r.dataset.images - (r.dataset.excluded_from_arms ?? 0), r.dataset.skipped + (r.dataset.excluded_from_arms ?? 0));

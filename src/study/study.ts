@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { loadDataset } from '../data/load.js';
+import { loadDataset, printSkipped } from '../data/index.js';
 import { readBoxes, writeBoxes, indexBoxes, datasetSizes } from '../labels/formats/index.js';
 import { dicomCrossCheck } from '../labels/dicom-crosscheck.js';
 import { maskDataset } from '../variants/mask-dataset.js';
@@ -46,6 +46,8 @@ export interface StudyOptions {
   overlays?: number;
   /** A finished step whose settings changed is redone (with every step after it) instead of stopping the study. */
   restartChanged?: boolean;
+  /** Read files a manifest names outside its folder (refused by default). */
+  allowOutside?: boolean;
 }
 
 /**
@@ -74,7 +76,8 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   const dataDir = opts.data ? resolve(opts.data) : paths.phantom;
   const phantomSettings = { seed, ...opts.phantom };
   const phantom = opts.data ? null : await log.run('phantom', phantomSettings, () => makePhantom(dataDir, phantomSettings), { outputs: [dataDir] });
-  const ds = await loadDataset(dataDir);
+  const ds = await loadDataset(dataDir, { allowOutside: opts.allowOutside });
+  printSkipped(ds.issues);
   if (ds.records.length === 0) throw new Error(`${dataDir}: no usable images`);
   const data = await datasetFingerprint(ds);
   const splits = studySplits(ds.records, seed);
@@ -104,7 +107,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
         await writeBoxes(armBoxes, boxes.filter((b) => spec.categories!.includes(b.category)), 'coco', await datasetSizes(ds));
       }
       // DICOM stays DICOM in the arms (same ids, so the arms pair image by image); other files keep their format.
-      const summary = await maskDataset({ data: dataDir, boxes: armBoxes, out: armData(arm), mode: spec.mode!, margin, seed, format: 'dicom' });
+      const summary = await maskDataset({ data: dataDir, boxes: armBoxes, out: armData(arm), mode: spec.mode!, margin, seed, format: 'dicom', allowOutside: opts.allowOutside });
       for (const issue of summary.issues.slice(0, 5)) process.stderr.write(`arm ${arm}: skipped ${issue.file}: ${issue.message}\n`);
       return { written: summary.written, skipped: summary.skipped, failed: summary.failed };
     }, { outputs: [armData(arm), paths.armBoxes(arm)] });
