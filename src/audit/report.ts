@@ -38,15 +38,14 @@ export function auditReportHtml(s: AuditSummary, images: ReadonlyMap<string, str
   const v = s.verdict, cf = s.counterfactual;
   const parts: string[] = [];
   parts.push(`<h1>Label-reliance audit</h1><p class="muted">Model <code>${esc(s.model.model)}</code> on <code>${esc(s.data.path)}</code> (${esc(s.data.format)}, ${s.data.with_boxes} of ${s.data.records} images with label boxes, boxes from the ${s.data.box_source})</p>`);
-  parts.push(`<div class="verdict ${v.reliance}"><b>Reliance on labels: ${v.reliance}</b><p>${MEANING[v.reliance]}</p><ul>${v.evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></div>`);
+  parts.push(`<div class="verdict ${v.reliance}"><b>Reliance on labels: ${v.reliance}${v.conclusive ? '' : ' (not conclusive)'}</b><p>${MEANING[v.reliance]}</p><ul>${v.evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></div>`);
   parts.push('<h2>Counterfactual cover test</h2>');
   parts.push(table(['', 'mean |Δp|', 'flip rate', 'mean Δp', 'AUC', 'DeLong p vs original'], [
     ['labels covered', num(cf.covered.mean_abs_delta), num(cf.covered.flip_rate), num(cf.covered.mean_delta), num(cf.auc_covered), pv(cf.p)],
-    ['random-cover control', num(cf.random_cover.mean_abs_delta), num(cf.random_cover.flip_rate), num(cf.random_cover.mean_delta), num(cf.auc_random_cover), pv(cf.p_random_cover)],
+    [`control covers (${esc(cf.control)})`, num(cf.random_cover.mean_abs_delta), num(cf.random_cover.flip_rate), num(cf.random_cover.mean_delta), num(cf.auc_random_cover), pv(cf.p_random_cover)],
     ['original', '', '', '', num(cf.auc_original), ''],
   ]));
-  const t = v.paired_difference;
-  parts.push(`<p class="note">Per image, |Δp covered| − |Δp control|: mean ${num(t.mean)} (95% bootstrap CI ${num(t.ci[0])} to ${num(t.ci[1])}); one-sided Wilcoxon signed-rank ${pEq(t.test.p)} over ${t.test.n} non-zero pairs. ${cf.n} images.</p>`);
+  parts.push(`<p class="note">Net effect: per image, |Δ logit covered| − |Δ logit control|, averaged and divided by the SD of the original logits (${num(v.scale)}): ${num(v.net_effect)} (${Math.round(100 * v.rule.level)}% bootstrap CI ${num(v.ci[0])} to ${num(v.ci[1])}); one-sided Wilcoxon signed-rank ${pEq(v.test.p)} over ${v.test.n} non-zero pairs. ${cf.n} images${cf.no_room.length ? `; ${cf.no_room.length} skipped (no room for a control box)` : ''}.</p>`);
   const att: string[][] = [];
   if (s.occlusion) att.push([`occlusion (window ${s.occlusion.window}, stride ${s.occlusion.stride})`, String(s.occlusion.n), num(s.occlusion.label_attention), `${num(s.occlusion.ci[0])}–${num(s.occlusion.ci[1])}`, num(s.occlusion.chance), num(s.occlusion.ratio, 1), pv(s.occlusion.p), num(s.occlusion.pointing_game, 2)]);
   if (s.cam) att.push([`CAM (<code>${esc(s.cam.output)}</code>)`, String(s.cam.n), num(s.cam.label_attention), `${num(s.cam.ci[0])}–${num(s.cam.ci[1])}`, num(s.cam.chance), num(s.cam.ratio, 1), pv(s.cam.p), num(s.cam.pointing_game, 2)]);
@@ -66,8 +65,8 @@ export function auditReportHtml(s: AuditSummary, images: ReadonlyMap<string, str
     ['input', `<code>${esc(s.model.input)}</code> [${s.model.input_shape.map(esc).join(', ')}]`],
     ['preprocessing', `${pp.resize} to ${pp.size}×${pp.size}, ${pp.channels} channel(s), (x − [${pp.mean.join(', ')}]) / [${pp.std.join(', ')}]`],
     ['score', `<code>${esc(s.model.output)}</code>[${s.model.output_index}], ${esc(s.model.activation)} (${esc(s.model.activation_reason)})`],
-    ['cover', `black boxes, margin ${s.settings.margin} px, seed ${s.settings.seed}${s.settings.categories ? `, categories ${esc(s.settings.categories.join(', '))}` : ''}`],
-    ['verdict rule', `strong: signed-rank p &lt; ${r.alpha}, covered |Δp| ≥ ${r.strong_effect} and ≥ ${r.strong_ratio}× control (control floored at ${r.control_floor}); weak: p &lt; ${r.alpha} and covered |Δp| ≥ ${r.min_effect}; none otherwise`],
+    ['cover', `black boxes, margin ${s.settings.margin} px, seed ${s.settings.seed}, control ${esc(s.settings.control)}${s.settings.categories ? `, categories ${esc(s.settings.categories.join(', '))}` : ''}`],
+    ['verdict rule', `${esc(r.name)}: strong when the net effect ≥ ${r.strong} and its ${Math.round(100 * r.level)}% CI lies above ${r.negligible}; weak when the CI lies above ${r.negligible}; none otherwise (conclusive when the CI lies below ${r.negligible})`],
     ['skipped files', String(s.data.skipped.length + s.data.detect_failed)],
   ], false));
   return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>confound audit: ${v.reliance}</title><style>${CSS}</style><main>${parts.join('\n')}</main></html>\n`;

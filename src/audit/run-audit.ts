@@ -14,7 +14,8 @@ import { readCamWeights, weightRow } from './cam-weights.js';
 import { occlusionAttention, resolveOcclusion, type OcclusionImageResult, type OcclusionOptions } from './occlusion.js';
 import { OnnxScorer, type OnnxScorerOptions, type ScorerInfo } from './onnx-scorer.js';
 import { summariseShares, type AttentionShareSummary } from './attention-summary.js';
-import { decideReliance, DEFAULT_RULE, type Verdict, type VerdictRule } from './verdict.js';
+import { verdictOf, DEFAULT_RULE, type Verdict, type VerdictRule } from './verdict.js';
+import type { ControlMode } from '../variants/index.js';
 import { auditReportHtml } from './report.js';
 
 export interface AuditOptions {
@@ -35,7 +36,9 @@ export interface AuditOptions {
   occlusionImages?: number;
   occlusion?: OcclusionOptions;
   cam?: { output: string; weights: string };
-  rule?: Partial<VerdictRule>;
+  rule?: Partial<Omit<VerdictRule, 'name'>>;
+  /** Where the control covers go (default 'location'). */
+  control?: ControlMode;
   /** Overlay PNGs written for at most this many images (default 6). */
   overlays?: number;
 }
@@ -49,7 +52,7 @@ export interface AuditSummary {
   occlusion: (AttentionShareSummary & { window: number; stride: number; images: OcclusionImageResult[] }) | null;
   cam: (AttentionShareSummary & { output: string; weights: string; images: CamAttentionResult[] }) | null;
   overlays: { id: string; file: string; kind: 'occlusion' | 'cam' }[];
-  settings: { margin: number; seed: number; categories: readonly string[] | null };
+  settings: { margin: number; seed: number; categories: readonly string[] | null; control: ControlMode };
 }
 
 export const AUDIT_JSON = 'audit.json';
@@ -83,8 +86,9 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
     const withBoxes = records.filter((r) => pick(r.id).length > 0);
     if (withBoxes.length === 0) throw new Error(`${opts.boxes.file ?? 'detector'}: no image of ${opts.data} has a label box${opts.categories ? ` of category ${opts.categories.join('/')}` : ''}`);
 
-    const cf = await counterfactual(scorer, withBoxes, found.boxes, { margin, seed, categories: opts.categories });
-    const verdict = decideReliance(cf, { ...DEFAULT_RULE, ...opts.rule }, seed);
+    const control = opts.control ?? 'location';
+    const cf = await counterfactual(scorer, withBoxes, found.boxes, { margin, seed, categories: opts.categories, control });
+    const verdict = verdictOf(cf, { ...DEFAULT_RULE, ...opts.rule }, seed);
     const overlays: AuditSummary['overlays'] = [];
     const overlayUris = new Map<string, string>();
     const maxOverlays = opts.overlays ?? 6;
@@ -143,7 +147,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
       reliance: verdict.reliance, verdict, model: scorer.info(),
       data: { path: opts.data, format: ds.format, records: records.length, with_boxes: withBoxes.length, skipped: ds.issues, box_source: found.source, detect_failed: found.failed.length },
       counterfactual: cfSummary, occlusion, cam, overlays,
-      settings: { margin, seed, categories: opts.categories ?? null },
+      settings: { margin, seed, categories: opts.categories ?? null, control },
     };
     await writeJsonAtomic(join(opts.out, AUDIT_JSON), { ...summary, counterfactual_images: images });
     await writeFileAtomic(join(opts.out, AUDIT_HTML), auditReportHtml(summary, overlayUris));

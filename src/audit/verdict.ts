@@ -1,5 +1,5 @@
 import type { CounterfactualResult } from '../explain/counterfactual.js';
-import { bootstrapCi, mean } from '../stats/bootstrap.js';
+import { bootstrapCi } from '../stats/bootstrap.js';
 import { midranks } from '../stats/midrank.js';
 import { normalCdf } from '../stats/special.js';
 
@@ -36,61 +36,131 @@ export function signedRankGreater(diffs: ArrayLike<number>): SignedRankResult {
   return { n, w_plus: wPlus, z, p: 1 - normalCdf(z) };
 }
 
-/** Thresholds of the verdict rule (see decideReliance). */
+/**
+ * The verdict rule, stored with every verdict. The name changes whenever the rule's logic does, so a stored
+ * verdict says which rule made it.
+ */
 export interface VerdictRule {
-  alpha: number;
-  /** Strong needs covered |dp| at least this many times the control's. */
-  strong_ratio: number;
-  /** Strong needs covered |dp| at least this large (probability units). */
-  strong_effect: number;
-  /** Weak needs covered |dp| at least this large. */
-  min_effect: number;
-  /** Floor for the control's |dp| in the ratio, so a control of ~0 does not make any effect "infinitely" larger. */
-  control_floor: number;
+  name: 'net-logit-effect/1';
+  /** Confidence level of the bootstrap CI of the net effect. */
+  level: number;
+  /** Net effects (in SDs of the model's logits) below this are negligible. */
+  negligible: number;
+  /** A net effect at least this large, with its CI above the negligible band, is strong. */
+  strong: number;
+  /** Floor of the logit SD (so a model with constant answers does not divide by zero). */
+  scale_floor: number;
+  /** Probabilities are clipped to [clip, 1 - clip] before the logit. */
+  clip: number;
+  /** Bootstrap resamples. */
+  resamples: number;
+  /** Fewer scored images than this give none, not conclusive (a bootstrap CI of so few is not to be trusted). */
+  min_images: number;
 }
 
-export const DEFAULT_RULE: VerdictRule = { alpha: 0.05, strong_ratio: 3, strong_effect: 0.05, min_effect: 0.01, control_floor: 0.005 };
+export const DEFAULT_RULE: VerdictRule = {
+  name: 'net-logit-effect/1', level: 0.95, negligible: 0.1, strong: 0.5, scale_floor: 0.01, clip: 1e-6, resamples: 2000, min_images: 10,
+};
 
 export interface Verdict {
   reliance: Reliance;
-  rule: VerdictRule;
+  /** False when the CI reaches into the negligible band from above: reliance could not be ruled out or shown. */
+  conclusive: boolean;
+  /** Mean over images of |dz covered| - |dz control| (z = logit), divided by the SD of z over the original images. */
+  net_effect: number;
+  ci: [number, number];
+  /** The SD of the original logits (the scale), and the mean |dz| of the covered images and of the control. */
+  scale: number;
+  covered_abs_logit: number;
+  control_abs_logit: number;
+  /** The same in probability units, for reading. */
   covered_abs_delta: number;
   control_abs_delta: number;
-  ratio: number;
-  /** Per image |dp covered| - |dp control|: mean with a bootstrap 95% CI, and the signed-rank test. */
-  paired_difference: { mean: number; ci: [number, number]; test: SignedRankResult };
+  /** One-sided Wilcoxon signed-rank test that |dz covered| > |dz control| (supporting evidence). */
+  test: SignedRankResult;
+  n: number;
+  rule: VerdictRule;
+  /** One line: the verdict and why. */
+  summary: string;
   evidence: string[];
 }
 
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : String(x));
 const pf = (p: number) => (p < 1e-4 ? 'p < 0.0001' : `p = ${p.toPrecision(3)}`);
 
+function logit(p: number, clip: number): number {
+  const q = Math.min(1 - clip, Math.max(clip, p));
+  return Math.log(q / (1 - q));
+}
+
+function sd(xs: ArrayLike<number>, idx: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < idx.length; i++) m += xs[idx[i]];
+  m /= idx.length;
+  let v = 0;
+  for (let i = 0; i < idx.length; i++) v += (xs[idx[i]] - m) ** 2;
+  return idx.length > 1 ? Math.sqrt(v / (idx.length - 1)) : 0;
+}
+
 /**
- * The verdict, from the cover test against its random-cover control, never from the model's identity:
- * - significant: per image, |p(covered) - p(original)| exceeds |p(random cover) - p(original)|
- *   (one-sided Wilcoxon signed-rank p < alpha);
- * - strong: significant, covered mean |dp| >= strong_effect, and >= strong_ratio x the control's
- *   (control floored at control_floor);
- * - weak: significant and covered mean |dp| >= min_effect, but not strong;
- * - none: otherwise.
- * Occlusion/CAM attention and the DeLong AUC change are reported beside it as supporting evidence.
+ * The verdict on one counterfactual cover test (the audit's and the study's), never from the model's identity.
+ * Per image, z = logit(p): d = |z(covered) - z(original)| - |z(control) - z(original)|, the net effect of covering
+ * the labels beyond covering the same area elsewhere. The net effect is mean(d) / SD(z(original)): in units of how
+ * much the model's answers vary over the data, so it reads the same for a confident model and for one whose
+ * outputs all stay near 0.5. Its percentile bootstrap CI resamples images (d and the SD together).
+ * - strong: CI lower bound > negligible and net effect >= strong;
+ * - weak: CI lower bound > negligible, not strong;
+ * - none: otherwise; conclusive when the CI upper bound < negligible too, else too few (< min_images) or too
+ *   noisy images to tell (reported as not conclusive).
  */
-export function decideReliance(cf: CounterfactualResult, rule: VerdictRule = DEFAULT_RULE, seed = 0): Verdict {
-  const diffs = Float64Array.from(cf.images, (im) => Math.abs(im.p_covered - im.p_original) - Math.abs(im.p_random_cover - im.p_original));
-  const test = signedRankGreater(diffs);
-  const ci = bootstrapCi(diffs, mean, { seed: `${seed}:audit-paired` });
-  const covered = cf.covered.mean_abs_delta, control = cf.random_cover.mean_abs_delta;
-  const ratio = covered / Math.max(control, rule.control_floor);
-  const significant = test.p < rule.alpha;
-  const reliance: Reliance = significant && covered >= rule.strong_effect && ratio >= rule.strong_ratio ? 'strong'
-    : significant && covered >= rule.min_effect ? 'weak' : 'none';
+export function verdictOf(cf: Pick<CounterfactualResult, 'images'> & Partial<CounterfactualResult>,
+  rule: VerdictRule = DEFAULT_RULE, seed: number | string = 0): Verdict {
+  const ims = cf.images;
+  const n = ims.length;
+  if (n === 0) throw new Error('verdict: the counterfactual test scored no image');
+  const z0 = ims.map((im) => logit(im.p_original, rule.clip));
+  const dCov = ims.map((im, i) => Math.abs(logit(im.p_covered, rule.clip) - z0[i]));
+  const dCtl = ims.map((im, i) => Math.abs(logit(im.p_random_cover, rule.clip) - z0[i]));
+  const d = dCov.map((x, i) => x - dCtl[i]);
+  const effect = (idx: ArrayLike<number>) => {
+    let m = 0;
+    for (let i = 0; i < idx.length; i++) m += d[idx[i]];
+    return m / idx.length / Math.max(rule.scale_floor, sd(z0, idx));
+  };
+  const all = Float64Array.from({ length: n }, (_, i) => i);
+  const boot = bootstrapCi(all, effect, { n: rule.resamples, seed: `${seed}:verdict`, level: rule.level });
+  const [lo, hi] = boot.ci;
+  const net = boot.estimate;
+  const scale = Math.max(rule.scale_floor, sd(z0, all));
+  const enough = n >= rule.min_images;
+  const reliance: Reliance = enough && lo > rule.negligible ? (net >= rule.strong ? 'strong' : 'weak') : 'none';
+  const conclusive = reliance !== 'none' || (enough && hi < rule.negligible);
+  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const covP = avg(ims.map((im) => Math.abs(im.p_covered - im.p_original)));
+  const ctlP = avg(ims.map((im) => Math.abs(im.p_random_cover - im.p_original)));
+  const test = signedRankGreater(d);
+  const pct = Math.round(100 * rule.level);
+  const band = `negligible below ${rule.negligible}, strong from ${rule.strong}`;
+  const summary = `${reliance}${conclusive ? '' : ' (not conclusive)'}: covering the labels moved the model's logit ` +
+    `${f2(net)} SD of its outputs more than the control covers (${pct}% CI ${f2(lo)} to ${f2(hi)}; ${band}; ${n} images)`;
   const evidence = [
-    `covering the labels changed p by ${f3(covered)} on average (flip rate ${f3(cf.covered.flip_rate)}); the random-cover control by ${f3(control)} (flip rate ${f3(cf.random_cover.flip_rate)}), ratio ${f3(ratio)} (control floored at ${rule.control_floor})`,
-    `per-image difference |dp covered| - |dp control|: mean ${f3(ci.estimate)}, 95% CI [${f3(ci.ci[0])}, ${f3(ci.ci[1])}]; Wilcoxon signed-rank one-sided ${pf(test.p)} over ${test.n} non-zero pairs of ${cf.n} images`,
+    `net effect ${f3(net)} (${pct}% CI ${f3(lo)} to ${f3(hi)}) in SDs of the model's original logits (SD ${f3(scale)}); ` +
+      `rule ${rule.name}: ${band}`,
+    `covering the labels changed the logit by ${f3(avg(dCov))} on average (|dp| ${f3(covP)}); ` +
+      `the ${cf.control ?? 'random'} control covers by ${f3(avg(dCtl))} (|dp| ${f3(ctlP)})`,
+    `Wilcoxon signed-rank, |dz covered| > |dz control|: one-sided ${pf(test.p)} over ${test.n} non-zero pairs`,
   ];
-  if (cf.p !== undefined) {
-    evidence.push(`AUC ${f3(cf.auc_original!)} original vs ${f3(cf.auc_covered!)} covered (paired DeLong ${pf(cf.p)}); random cover ${f3(cf.auc_random_cover!)} (${pf(cf.p_random_cover!)})`);
+  if (cf.p !== undefined && cf.auc_original !== undefined) {
+    evidence.push(`AUC ${f3(cf.auc_original)} original vs ${f3(cf.auc_covered!)} covered (paired DeLong ${pf(cf.p)}); ` +
+      `control ${f3(cf.auc_random_cover!)} (${pf(cf.p_random_cover!)})`);
   }
-  if (test.n < 6) evidence.push(`only ${test.n} image(s) changed at all: too few for the test to reach p < ${rule.alpha}`);
-  return { reliance, rule, covered_abs_delta: covered, control_abs_delta: control, ratio, paired_difference: { mean: ci.estimate, ci: ci.ci, test }, evidence };
+  if (!enough) evidence.push(`not conclusive: only ${n} image(s) with labels; the rule needs ${rule.min_images}`);
+  else if (!conclusive) {
+    evidence.push(`not conclusive: the CI reaches ${f3(hi)}, above the negligible band (${rule.negligible}); more images with labels would tell`);
+  }
+  return {
+    reliance, conclusive, net_effect: net, ci: [lo, hi], scale, covered_abs_logit: avg(dCov), control_abs_logit: avg(dCtl),
+    covered_abs_delta: covP, control_abs_delta: ctlP, test, n, rule, summary, evidence,
+  };
 }

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { ALLOW_OUTSIDE_HELP, intArg, numArg, printJson } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
+import { gate } from '../audit/gate.js';
 
 function numberList(name: string) {
   return (v: string): number[] => {
@@ -20,6 +21,7 @@ interface AuditCliOptions {
   margin: number; seed: number; batch: number; threads?: number;
   occlusionImages: number; occlusionWindow?: number; occlusionStride?: number;
   camOutput?: string; camWeights?: string; json?: boolean; allowOutside?: boolean;
+  control: 'location' | 'anywhere'; failOn?: 'weak' | 'strong';
 }
 
 export function register(program: Command): void {
@@ -45,6 +47,8 @@ export function register(program: Command): void {
     .addOption(new Option('--sigmoid', 'outputs are logits: apply a sigmoid').conflicts(['softmax', 'probabilities']))
     .addOption(new Option('--softmax', 'outputs are logits of classes: apply a softmax over the vector').conflicts(['sigmoid', 'probabilities']))
     .addOption(new Option('--probabilities', 'outputs are probabilities already: use as they are').conflicts(['sigmoid', 'softmax']))
+    .addOption(new Option('--control <mode>', 'where the control covers go: location = matched to each label\'s edge distance and share over the anatomy; anywhere = anywhere away from the labels').choices(['location', 'anywhere']).default('location'))
+    .addOption(new Option('--fail-on <level>', 'exit with code 3 when the verdict reaches this level (weak: weak or strong)').choices(['weak', 'strong']))
     .option('--margin <px>', 'pixels added around each covered box', numArg('--margin', 0), 2)
     .option('--seed <n>', 'seed for the control boxes, image sampling and bootstrap', intArg('--seed'), 0)
     .option('--batch <n>', 'images per inference call', intArg('--batch', 1), 8)
@@ -69,26 +73,30 @@ export function register(program: Command): void {
           resize: o.resize, output: o.output, outputIndex: o.outputIndex, batchSize: o.batch, threads: o.threads,
           activation: o.sigmoid ? 'sigmoid' : o.softmax ? 'softmax' : o.probabilities ? 'none' : 'auto',
         },
-        margin: o.margin, seed: o.seed, categories: o.category ? [o.category] : undefined,
+        margin: o.margin, seed: o.seed, categories: o.category ? [o.category] : undefined, control: o.control,
         occlusionImages: o.occlusionImages, occlusion: { window: o.occlusionWindow, stride: o.occlusionStride },
         cam: o.camOutput && o.camWeights ? { output: o.camOutput, weights: o.camWeights } : undefined,
       });
       printSkipped(s.data.skipped);
-      finishBatch(s.data.records, s.data.skipped.length + s.data.detect_failed);
+      for (const k of s.counterfactual.no_room) process.stderr.write(`skipped ${k.path}: ${k.message}\n`);
+      finishBatch(s.data.records, s.data.skipped.length + s.data.detect_failed + s.counterfactual.no_room.length);
+      const verdict = gate(s.verdict, o.failOn);
+      if (verdict.code !== 0) process.exitCode = verdict.code;
       if (o.json) {
         const { occlusion, cam, data, ...rest } = s;
         const strip = <T extends { images: unknown }>(x: T | null) => (x ? { ...x, images: undefined } : null);
-        printJson({ ...rest, data: { ...data, skipped: data.skipped.length }, occlusion: strip(occlusion), cam: strip(cam), out: o.out });
+        printJson({ ...rest, data: { ...data, skipped: data.skipped.length }, occlusion: strip(occlusion), cam: strip(cam), out: o.out, fail_on: o.failOn ?? null, exit_code: verdict.code });
+        if (o.failOn) process.stderr.write(`${verdict.line}\n`);
         return;
       }
       const f = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(3));
       const cf = s.counterfactual;
       process.stdout.write(
-        `reliance on labels: ${s.reliance.toUpperCase()}\n` +
-        `  ${cf.n} images with label boxes (of ${s.data.records}; ${s.data.skipped.length + s.data.detect_failed} file(s) skipped)\n` +
+        `${verdict.line}\n` +
+        `  ${cf.n} images with label boxes (of ${s.data.records}; ${s.data.skipped.length + s.data.detect_failed} file(s) skipped` +
+        `${cf.no_room.length ? `, ${cf.no_room.length} without room for a control box` : ''})\n` +
         `  covered labels:    mean |dp| ${f(cf.covered.mean_abs_delta)}, flips ${(100 * cf.covered.flip_rate).toFixed(1)}%\n` +
-        `  random-cover ctrl: mean |dp| ${f(cf.random_cover.mean_abs_delta)}, flips ${(100 * cf.random_cover.flip_rate).toFixed(1)}%\n` +
-        `  signed-rank p (covered > control) ${s.verdict.paired_difference.test.p.toPrecision(3)}\n` +
+        `  control (${cf.control}): mean |dp| ${f(cf.random_cover.mean_abs_delta)}, flips ${(100 * cf.random_cover.flip_rate).toFixed(1)}%\n` +
         (s.occlusion ? `  occlusion: ${(100 * s.occlusion.label_attention).toFixed(1)}% on labels vs ${(100 * s.occlusion.chance).toFixed(1)}% chance\n` : '') +
         (s.cam ? `  CAM: ${(100 * s.cam.label_attention).toFixed(1)}% on labels vs ${(100 * s.cam.chance).toFixed(1)}% chance\n` : '') +
         `  report: ${o.out}/report.html\n`);

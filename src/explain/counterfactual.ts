@@ -2,7 +2,7 @@ import type { Scorer } from '../engine/index.js';
 import { readImageOrSkip } from '../data/index.js';
 import type { ImageRecord, LoadIssue } from '../data/index.js';
 import type { LabelBox } from '../labels/types.js';
-import { applyVariant } from '../variants/apply.js';
+import { applyVariant, controlBoxes, NoRoomError, type ControlMode } from '../variants/index.js';
 import { delongPaired } from '../stats/delong.js';
 import { Rng } from '../util/rng.js';
 import { progress } from '../util/progress.js';
@@ -22,8 +22,12 @@ export interface CounterfactualResult {
   /** Images scored (those with at least one label box). */
   n: number;
   covered: EffectSummary;
-  /** The control: same number and sizes of black boxes away from the labels. */
+  /** The control: same number and sizes of black boxes away from the labels, placed as `control` says. */
   random_cover: EffectSummary;
+  /** How the control boxes were placed (location-matched, or anywhere away from the labels). */
+  control: ControlMode;
+  /** Images left out because their labels leave no room for a control box, each named. */
+  no_room: { id: string; path: string; message: string }[];
   auc_original?: number;
   auc_covered?: number;
   auc_random_cover?: number;
@@ -42,6 +46,8 @@ export interface CounterfactualOptions {
   categories?: readonly string[];
   /** Images that do not decode are left out and added here (named on stderr when absent). */
   skipped?: LoadIssue[];
+  /** Where the control covers go (default 'location': matched to the labels' edge distance and anatomy share). */
+  control?: ControlMode;
 }
 
 function summarise(orig: Float32Array, variant: Float32Array): EffectSummary {
@@ -57,7 +63,7 @@ function summarise(orig: Float32Array, variant: Float32Array): EffectSummary {
 
 /**
  * The counterfactual cover test for one trained model, no retraining: score each test image as it is,
- * with its label boxes blacked out, and with the same boxes moved to random label-free places (control).
+ * with its label boxes blacked out, and with the same boxes moved to label-free places matched to the lab's location (control).
  * A model that reads the labels changes its answers when they are covered, and much less for the control.
  */
 export async function counterfactual(scorer: Scorer, records: readonly ImageRecord[], boxes: ReadonlyMap<string, readonly LabelBox[]>, opts: CounterfactualOptions = {}): Promise<CounterfactualResult> {
@@ -67,6 +73,8 @@ export async function counterfactual(scorer: Scorer, records: readonly ImageReco
   const items: ImageRecord[] = [];
   const p = { original: [] as number[], covered: [] as number[], random: [] as number[] };
   const rng = new Rng(opts.seed ?? 0);
+  const control = opts.control ?? 'location';
+  const noRoom: CounterfactualResult['no_room'] = [];
   const bar = progress('counterfactual', candidates.length);
   for (let start = 0; start < candidates.length; start += scorer.batchSize) {
     const read = await Promise.all(candidates.slice(start, start + scorer.batchSize)
@@ -74,28 +82,38 @@ export async function counterfactual(scorer: Scorer, records: readonly ImageReco
     const chunk = read.filter((x): x is { r: ImageRecord; img: NonNullable<typeof x.img> } => x.img !== null);
     bar.tick(read.length);
     if (chunk.length === 0) continue;
-    const inputs: Float32Array[][] = [[], [], []];
-    chunk.forEach(({ r, img }, k) => {
+    const prepared = chunk.map(({ r, img }) => {
       const bs = pick(r.id);
-      inputs[0][k] = scorer.prepare(img);
-      inputs[1][k] = scorer.prepare(applyVariant(img, bs, 'cover', { margin: opts.margin }));
-      inputs[2][k] = scorer.prepare(applyVariant(img, bs, 'random-cover', { margin: opts.margin, rng: rng.fork(r.id) }));
+      try {
+        const ctrl = controlBoxes(img, bs, control, rng.fork(r.id), opts.margin ?? 0);
+        return { r, inputs: [scorer.prepare(img), scorer.prepare(applyVariant(img, bs, 'cover', { margin: opts.margin })),
+          scorer.prepare(applyVariant(img, ctrl, 'cover', { margin: opts.margin }))] };
+      } catch (err) {
+        if (!(err instanceof NoRoomError)) throw err;
+        noRoom.push({ id: r.id, path: r.path, message: err.message });
+        return null;
+      }
     });
+    const ok = prepared.filter((x) => x !== null);
+    if (ok.length === 0) continue;
     const targets = [p.original, p.covered, p.random];
     for (let v = 0; v < 3; v++) {
-      const plane = inputs[v][0].length;
-      const batch = new Float32Array(chunk.length * plane);
-      inputs[v].forEach((x, k) => { batch.set(x, k * plane); });
-      targets[v].push(...await scorer.score(batch, chunk.length));
+      const plane = ok[0].inputs[v].length;
+      const batch = new Float32Array(ok.length * plane);
+      ok.forEach((x, k) => { batch.set(x.inputs[v], k * plane); });
+      targets[v].push(...await scorer.score(batch, ok.length));
     }
-    items.push(...chunk.map((x) => x.r));
+    items.push(...ok.map((x) => x.r));
   }
   bar.stop();
-  if (items.length === 0) throw new Error('counterfactual: none of the test images with label boxes could be read');
+  if (items.length === 0) {
+    throw new Error(noRoom.length ? `counterfactual: no image left room for a control box (${noRoom.length} skipped, e.g. ${noRoom[0].path})`
+      : 'counterfactual: none of the test images with label boxes could be read');
+  }
   const n = items.length;
   const orig = Float32Array.from(p.original), covered = Float32Array.from(p.covered), random = Float32Array.from(p.random);
   const result: CounterfactualResult = {
-    n, covered: summarise(orig, covered), random_cover: summarise(orig, random),
+    n, covered: summarise(orig, covered), random_cover: summarise(orig, random), control, no_room: noRoom,
     images: items.map((r, i) => ({ id: r.id, label: r.label, p_original: orig[i], p_covered: covered[i], p_random_cover: random[i] })),
   };
   const labelled = items.every((r) => r.label !== undefined);

@@ -1,7 +1,7 @@
 import type { ImageRecord } from '../data/types.js';
 import type { LabelBox } from '../labels/types.js';
 import { counterfactual, type CounterfactualResult } from '../explain/counterfactual.js';
-import { decideReliance } from '../audit/verdict.js';
+import { verdictOf } from '../audit/verdict.js';
 import { openRun } from '../train/index.js';
 import { writeJsonFile, CounterfactualFileSchema, type StudyResults } from './folder.js';
 
@@ -37,5 +37,5 @@ export async function counterfactualStep(o: {
       categories[cat] = summary(await counterfactual(scorer, o.test, o.boxes, { margin: o.margin, seed: o.seed, categories: [cat] }));
     }
   }
-  return { all: summary(all), verdict: decideReliance(all, undefined, o.seed), categories };
+  return { all: summary(all), verdict: verdictOf(all, undefined, o.seed), categories };
 }

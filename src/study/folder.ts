@@ -82,12 +82,19 @@ export const EffectSchema = z.object({ mean_abs_delta: num, flip_rate: num, mean
 /** The cover test's verdict on the original model (src/audit/verdict.ts decides it, for the audit too). */
 export const RelianceVerdictSchema = z.object({
   reliance: z.enum(['none', 'weak', 'strong']),
-  evidence: z.array(z.string()),
-  rule: z.unknown(),
+  conclusive: z.boolean(),
+  net_effect: num,
+  ci,
+  scale: num,
+  covered_abs_logit: num,
+  control_abs_logit: num,
   covered_abs_delta: num,
   control_abs_delta: num,
-  ratio: num,
-  paired_difference: z.object({ mean: num, ci, test: z.object({ n: z.number(), w_plus: z.number(), z: num, p: num }) }),
+  test: z.object({ n: z.number(), w_plus: z.number(), z: num, p: num }),
+  n: z.number(),
+  rule: z.unknown(),
+  summary: z.string(),
+  evidence: z.array(z.string()),
 });
 
 export const CounterfactualSummarySchema = z.object({
@@ -95,6 +102,10 @@ export const CounterfactualSummarySchema = z.object({
   /** The covered effect, and its control under random_cover. */
   covered: EffectSchema,
   random_cover: EffectSchema,
+  /** Where the control covers went (location-matched, or anywhere away from the labels). */
+  control: z.enum(['location', 'anywhere']).optional(),
+  /** Images left out: their labels left no room for a control box. */
+  no_room: z.array(z.object({ id: z.string(), path: z.string(), message: z.string() })).optional(),
   auc_original: num.optional(),
   auc_covered: num.optional(),
   auc_random_cover: num.optional(),

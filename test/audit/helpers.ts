@@ -44,3 +44,65 @@ export async function makeAuditData(dir: string, n = 24, size = 64, seed = 1): P
   await writeFile(boxes, boxRows.join('\n') + '\n');
   return { manifest, boxes };
 }
+
+/** The over-anatomy phantom: image side, the anatomy disc, and the label box side. */
+export const OVER = { size: 96, cx: 48, cy: 48, r: 30, box: 10 } as const;
+
+/**
+ * A dataset whose label sits over the anatomy and carries no information about the label: the central disc is
+ * a little brighter in abnormal images; a 10 x 10 label (a checkerboard of 0.95 and 0.15 strokes, mean 0.55, the
+ * anatomy's own mean brightness) sits at a random place on the disc in every image, whatever its class.
+ */
+export async function makeOverAnatomyData(dir: string, n = 40, seed = 2): Promise<{ manifest: string; boxes: string }> {
+  await mkdir(join(dir, 'img'), { recursive: true });
+  const rng = new Rng(seed);
+  const { size, cx, cy, r, box } = OVER;
+  const rows = ['path,label,patient'];
+  const boxRows = ['path,x,y,w,h,category'];
+  for (let i = 0; i < n; i++) {
+    const label = i % 2;
+    const data = new Float32Array(size * size);
+    const anatomy = 0.45 + 0.2 * label + rng.normal(0, 0.08);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const inDisc = (x - cx) ** 2 + (y - cy) ** 2 < r * r;
+        data[y * size + x] = Math.min(1, Math.max(0, (inDisc ? anatomy : 0.15) + rng.normal(0, 0.03)));
+      }
+    }
+    const angle = rng.uniform(0, 2 * Math.PI), dist = rng.uniform(0, 14);
+    const bx = Math.round(cx + dist * Math.cos(angle) - box / 2), by = Math.round(cy + dist * Math.sin(angle) - box / 2);
+    for (let y = by; y < by + box; y++) {
+      for (let x = bx; x < bx + box; x++) data[y * size + x] = ((x >> 1) + (y >> 1)) % 2 ? 0.95 : 0.15;
+    }
+    const name = `img/over${String(i).padStart(3, '0')}.png`;
+    await writeGrayPng(join(dir, name), { width: size, height: size, data, bits: 8 });
+    rows.push(`${name},${label},p${i}`);
+    boxRows.push(`${name},${bx},${by},${box},${box},laterality`);
+  }
+  const manifest = join(dir, 'manifest.csv');
+  const boxes = join(dir, 'boxes.csv');
+  await writeFile(manifest, rows.join('\n') + '\n');
+  await writeFile(boxes, boxRows.join('\n') + '\n');
+  return { manifest, boxes };
+}
+
+/** Logistic regression on one feature by Newton's method: p = sigmoid(a x + b). */
+export function fitLogistic(x: readonly number[], y: readonly number[]): { a: number; b: number } {
+  let a = 0, b = 0;
+  for (let it = 0; it < 50; it++) {
+    let ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
+    for (let i = 0; i < x.length; i++) {
+      const p = 1 / (1 + Math.exp(-(a * x[i] + b)));
+      const w = p * (1 - p) + 1e-9;
+      ga += (y[i] - p) * x[i]; gb += y[i] - p;
+      haa += w * x[i] * x[i]; hab += w * x[i]; hbb += w;
+    }
+    // A small ridge keeps the fit finite if the classes separate.
+    haa += 1e-3; ga -= 1e-3 * a;
+    const det = haa * hbb - hab * hab;
+    const da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
+    a += da; b += db;
+    if (Math.abs(da) + Math.abs(db) < 1e-10) break;
+  }
+  return { a, b };
+}

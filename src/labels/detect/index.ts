@@ -11,3 +11,4 @@ export { emptyTrainingSet, addImage, addCocoDataset, fitDetector, VERIFIER_CLASS
 export { prepare, groupCandidates, findHolder, WORKING_SIDE, type Candidate, type Working } from './candidates.js';
 export { FEATURE_NAMES } from './features.js';
 export { curationTable, type CurationOptions, type CurationTable } from './curation.js';
+export { otsu } from './glyph.js';
