@@ -14,6 +14,7 @@ export function register(program: Command): void {
     .option('--category <c>', 'cover only this category: laterality | technologist | other')
     .option('--margin <px>', 'pixels added around each box', intArg('--margin'), 2)
     .option('--seed <n>', 'seed for the control boxes', intArg('--seed'), 0)
+    .option('--control <mode>', 'control covers: location (matched to each label\'s edge distance and anatomy share) | anywhere', 'location')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--out <file>', 'write the per-image results as JSON')
@@ -21,22 +22,28 @@ export function register(program: Command): void {
     .action(async (o) => {
       const { counterfactual } = await import('../explain/counterfactual.js');
       const { writeJsonAtomic } = await import('../util/atomic.js');
+      const { verdictOf } = await import('../audit/verdict.js');
+      const { CONTROL_MODES } = await import('../variants/index.js');
+      const control = checkChoice('--control', o.control, CONTROL_MODES);
       const categories = o.category ? [checkChoice('--category', o.category, ['laterality', 'technologist', 'other'] as const)] : undefined;
       const opened = await openRunWithData(o);
       const { records, boxes } = opened;
       using run = opened.run;
       const skipped: LoadIssue[] = [];
-      const r = await counterfactual(run.scorer(), records, boxes, { margin: o.margin, seed: o.seed, categories, skipped });
+      const r = await counterfactual(run.scorer(), records, boxes, { margin: o.margin, seed: o.seed, categories, skipped, control });
+      const verdict = verdictOf(r, undefined, o.seed);
       printSkipped(skipped);
-      finishBatch(r.n, opened.loadSkipped + skipped.length);
-      if (o.out) await writeJsonAtomic(o.out, r);
+      for (const k of r.no_room) process.stderr.write(`skipped ${k.path}: ${k.message}\n`);
+      finishBatch(r.n, opened.loadSkipped + skipped.length + r.no_room.length);
+      if (o.out) await writeJsonAtomic(o.out, { ...r, verdict });
       const { images: _images, ...summary } = r;
-      if (o.json) { printJson(summary); return; }
+      if (o.json) { printJson({ ...summary, verdict }); return; }
       const f = (x: number | undefined, d = 3) => (x === undefined ? 'n/a' : x.toFixed(d));
       process.stdout.write(
-        `${r.n} images with label boxes\n` +
+        `reliance on labels: ${verdict.summary}\n` +
+        `${r.n} images with label boxes${r.no_room.length ? ` (${r.no_room.length} skipped: no room for a control box)` : ''}\n` +
         `  covered labels:    mean |dp| ${f(r.covered.mean_abs_delta)}, flips ${(100 * r.covered.flip_rate).toFixed(1)}%\n` +
-        `  random-cover ctrl: mean |dp| ${f(r.random_cover.mean_abs_delta)}, flips ${(100 * r.random_cover.flip_rate).toFixed(1)}%\n` +
+        `  control (${r.control}): mean |dp| ${f(r.random_cover.mean_abs_delta)}, flips ${(100 * r.random_cover.flip_rate).toFixed(1)}%\n` +
         `  AUC original ${f(r.auc_original)} vs covered ${f(r.auc_covered)} (paired DeLong p = ${r.p === undefined ? 'n/a' : r.p.toPrecision(3)})\n`);
     });
 }

@@ -5,6 +5,8 @@ import { CONFOUND_ON } from '../synth/types.js';
 import { SCHEDULES } from '../train/config.js';
 import { ALLOW_OUTSIDE_HELP, intArg, numArg, printJson } from './common.js';
 import { finishBatch } from './outcome.js';
+import { join } from 'node:path';
+import { FAIL_ON, gate, studyVerdict } from '../audit/gate.js';
 
 export function register(program: Command): void {
   program.command('study')
@@ -31,9 +33,11 @@ export function register(program: Command): void {
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--restart-changed', 'redo a finished step whose settings or inputs changed, and every step after it (default: stop and name what changed)')
     .option('--json', 'print results.json on stdout when done')
+    .option('--fail-on <level>', 'exit with code 3 when the original model\'s counterfactual verdict reaches weak or strong')
     .action(async (o) => {
       const { runStudy, studySummaryLines } = await import('../study/index.js');
       const { renderReport } = await import('../report/index.js');
+      const failOn = o.failOn === undefined ? undefined : checkChoice('--fail-on', o.failOn, FAIL_ON);
       const arms = String(o.arms).split(',').map((a) => checkChoice('--arms', a.trim(), ARM_NAMES)) as ArmName[];
       const phantom = Object.fromEntries(Object.entries({
         studies: o.studies, confound: o.confound, testConfound: o.testConfound,
@@ -51,7 +55,11 @@ export function register(program: Command): void {
       });
       // Files the data step skipped, and images that could not be made in every arm, end the run with exit code 2.
       finishBatch(r.dataset.images - (r.dataset.excluded_from_arms ?? 0), r.dataset.skipped + (r.dataset.excluded_from_arms ?? 0));
-      if (o.json) { printJson(r); return; }
+      // The gate reads the verdict the study stored (results.json's counterfactual.verdict); 3 overrides 2.
+      const gated = failOn ? gate(studyVerdict(r, join(o.out, 'results.json')), failOn) : undefined;
+      if (gated?.code) process.exitCode = gated.code;
+      if (o.json) { printJson(r); if (gated) process.stderr.write(`${gated.line}\n`); return; }
       process.stdout.write(`study done in ${((Date.now() - started) / 1000).toFixed(0)} s -> ${o.out}/report.html\n${studySummaryLines(r).join('\n')}\n`);
+      if (gated) process.stdout.write(`${gated.line}\n`);
     });
 }

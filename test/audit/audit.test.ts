@@ -112,6 +112,12 @@ test('confound audit --json prints the verdict; bad invocations fail with a mess
   const j = JSON.parse(stdout);
   assert.equal(j.reliance, 'strong');
   assert.equal(j.model.preprocess.size, 64);
+  const args = (model: string) => [cli, 'audit', '--model', model, '--data', data.manifest, '--boxes', data.boxes, '--out', out, '--occlusion-images', '0'];
+  await assert.rejects(run(process.execPath, [...args(cornerModel), '--fail-on', 'strong']), (e: { code: number; stdout: string }) =>
+    e.code === 3 && /^FAIL \(--fail-on strong\): reliance on labels strong: covering the labels moved the model's logit/.test(e.stdout));
+  const pass = await run(process.execPath, [...args(anatomyModel), '--fail-on', 'weak']);
+  assert.match(pass.stdout, /^pass \(--fail-on weak\): reliance on labels none/);
+  await assert.rejects(run(process.execPath, [...args(anatomyModel), '--fail-on', 'weakish']), /--fail-on.*weakish.*Allowed choices are weak, strong/s);
   await assert.rejects(run(process.execPath, [cli, 'audit', '--model', cornerModel, '--data', data.manifest, '--out', out]), /give --boxes FILE or --detect/);
   await assert.rejects(run(process.execPath, [cli, 'audit', '--model', join(dir, 'missing.onnx'), '--data', data.manifest, '--boxes', data.boxes, '--out', out]), /missing\.onnx: no such model file/);
 });
