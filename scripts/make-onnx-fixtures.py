@@ -39,3 +39,15 @@ for (w, h, k) in [(37, 23, 0), (9, 7, 3), (64, 64, 5), (50, 80, 2)]:
 with open(os.path.join(OUT, 'torch-reference.json'), 'w') as f:
     json.dump({'torch': torch.__version__, 'size': SIZE, 'mean': MEAN, 'std': STD, 'cases': cases}, f)
 print('wrote', OUT)
+
+# Centre crop: torchvision Resize(R) (shorter side) + CenterCrop(S), R = round(S / fraction), as the presets do.
+import torchvision.transforms.functional as TF
+crops = []
+for (w, h, k, size, fraction) in [(37, 23, 1, 16, 0.875), (23, 40, 4, 16, 1.0), (50, 31, 6, 24, 0.875), (40, 40, 2, 12, 0.7)]:
+    img = image(w, h, k)[None]
+    r = TF.resize(img, round(size / fraction), interpolation=TF.InterpolationMode.BILINEAR, antialias=True)
+    c = TF.center_crop(r, [size, size])[0]
+    crops.append({'width': w, 'height': h, 'k': k, 'size': size, 'fraction': fraction,
+                  'cropped': [round(v, 7) for v in c.flatten().tolist()]})
+with open(os.path.join(OUT, 'crop-reference.json'), 'w') as f:
+    json.dump({'torch': torch.__version__, 'cases': crops}, f)

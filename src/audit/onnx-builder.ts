@@ -34,6 +34,13 @@ export class OnnxGraph {
   private readonly outputs: ValueInfo[] = [];
   private readonly initializers: Tensor[] = [];
   private readonly nodes: Node[] = [];
+  private readonly metadata: { key: string; value: string }[] = [];
+
+  /** A metadata_props entry (e.g. the preprocessing a model expects). */
+  meta(key: string, value: string): this {
+    this.metadata.push({ key, value });
+    return this;
+  }
 
   input(name: string, dims: readonly Dim[], elem: ElemType = 'float'): this {
     this.inputs.push(valueInfo(name, dims, elem));
@@ -72,7 +79,7 @@ export class OnnxGraph {
     const type = onnxModelType();
     const model = {
       ir_version: 7, producer_name: 'confound', producer_version: '0.1',
-      opset_import: [{ domain: '', version: 13 }],
+      opset_import: [{ domain: '', version: 13 }], metadata_props: this.metadata,
       graph: { name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
     };
     const err = type.verify(model);

@@ -1,8 +1,8 @@
 import protobuf from 'protobufjs';
 
 /**
- * The subset of onnx.proto needed to write small test and benchmark models (field numbers as in ONNX IR 7+).
- * Only writing is needed: onnxruntime reads the models.
+ * The subset of onnx.proto needed to write small test and benchmark models and to read a model's metadata_props
+ * and output producers (field numbers as in ONNX IR 7+). onnxruntime runs the models.
  */
 const SCHEMA = `
 syntax = "proto3";
@@ -50,12 +50,14 @@ message GraphProto {
   repeated ValueInfoProto input = 11;
   repeated ValueInfoProto output = 12;
 }
+message StringStringEntryProto { string key = 1; string value = 2; }
 message ModelProto {
   int64 ir_version = 1;
   string producer_name = 2;
   string producer_version = 3;
   GraphProto graph = 7;
   repeated OperatorSetIdProto opset_import = 8;
+  repeated StringStringEntryProto metadata_props = 14;
 }
 `;
 

@@ -3,22 +3,20 @@ import * as ort from 'onnxruntime-node';
 import type { GrayImage } from '../data/image.js';
 import type { Scorer } from '../explain/counterfactual.js';
 import { onnxModelType } from './onnx-proto.js';
-import { checkPreprocess, normalizeInput, resizeToModel, type Preprocess, type ResizeMode, type Resized } from './preprocess.js';
+import { checkPreprocess, normalizeInput, resizeToModel, type Preprocess, type Resized } from './preprocess.js';
+import { resolveSpec, specFromOnnxMetadata, type Activation, type PreprocessRequest } from './presets.js';
 
-export type Activation = 'auto' | 'sigmoid' | 'softmax' | 'none';
+export type { Activation };
 
-export interface OnnxScorerOptions {
-  /** Needed when the model's input side is not fixed; must agree with it when it is. */
-  inputSize?: number;
-  channels?: 1 | 3;
-  mean?: readonly number[];
-  std?: readonly number[];
-  resize?: ResizeMode;
+/**
+ * The preprocessing fields (inputSize is needed when the model's input side is not fixed and must agree with it
+ * when it is) over a preset, a sidecar JSON and the model's metadata_props; see presets.ts.
+ */
+export interface OnnxScorerOptions extends PreprocessRequest {
   /** Which element of the output vector is the score (default: the last). */
   outputIndex?: number;
   /** Output name (default: the model's first output). */
   output?: string;
-  activation?: Activation;
   batchSize?: number;
   /** onnxruntime intra-op threads (default: onnxruntime's choice). */
   threads?: number;
@@ -34,6 +32,8 @@ export interface ScorerInfo {
   activation: Exclude<Activation, 'auto'> | 'undecided';
   activation_reason: string;
   preprocess: Preprocess;
+  /** Where the preprocessing came from (metadata, sidecar, preset, options; weakest first). */
+  preprocess_source: string;
 }
 
 const FLOAT_TYPES = new Set(['float32', 'float64']);
@@ -72,9 +72,10 @@ export class OnnxScorer implements Scorer {
     batchSize: number,
     activation: Activation,
     producer: string | undefined,
+    private readonly preprocessSource: string,
   ) {
     this.batchSize = fixedBatch ?? batchSize;
-    if (activation !== 'auto') { this.activation = activation; this.activationReason = 'given'; }
+    if (activation !== 'auto') { this.activation = activation; this.activationReason = `given (${preprocessSource})`; }
     else if (producer === 'Sigmoid' || producer === 'Softmax') { this.activation = 'none'; this.activationReason = `output made by a ${producer} node: already probabilities`; }
   }
 
@@ -100,15 +101,19 @@ export class OnnxScorer implements Scorer {
     if (shape.length !== 4) throw new Error(`${path}: input "${input.name}" has rank ${shape.length} [${shape.join(', ')}]; an image input [N, C, H, W] (rank 4) is needed`);
     const [nDim, cDim, hDim, wDim] = shape;
     if (typeof hDim === 'number' && typeof wDim === 'number' && hDim !== wDim) throw new Error(`${path}: input "${input.name}" is ${hDim} x ${wDim}; only square inputs are supported`);
+    const { spec, source } = await resolveSpec(path, opts, specFromOnnxMetadata(bytes, path));
     const fixedSide = typeof hDim === 'number' ? hDim : typeof wDim === 'number' ? wDim : undefined;
-    if (fixedSide !== undefined && opts.inputSize !== undefined && opts.inputSize !== fixedSide) throw new Error(`${path}: --input-size ${opts.inputSize} but the model's input is fixed at ${fixedSide}`);
-    const size = fixedSide ?? opts.inputSize;
-    if (size === undefined) throw new Error(`${path}: the model's input size is not fixed ([${shape.join(', ')}]); give --input-size`);
+    if (fixedSide !== undefined && spec.size !== undefined && spec.size !== fixedSide) throw new Error(`${path}: input size ${spec.size} (from ${source}) but the model's input is fixed at ${fixedSide}`);
+    const size = fixedSide ?? spec.size;
+    if (size === undefined) throw new Error(`${path}: the model's input size is not fixed ([${shape.join(', ')}]); give --input-size (or --preset)`);
     if (typeof cDim === 'number' && cDim !== 1 && cDim !== 3) throw new Error(`${path}: input "${input.name}" has ${cDim} channels; 1 or 3 are supported`);
-    if (typeof cDim === 'number' && opts.channels !== undefined && opts.channels !== cDim) throw new Error(`${path}: --channels ${opts.channels} but the model's input has ${cDim}`);
-    const channels = (typeof cDim === 'number' ? cDim : opts.channels) as 1 | 3 | undefined;
+    if (typeof cDim === 'number' && spec.channels !== undefined && spec.channels !== cDim) throw new Error(`${path}: ${spec.channels} channel(s) (from ${source}) but the model's input has ${cDim}`);
+    const channels = (typeof cDim === 'number' ? cDim : spec.channels) as 1 | 3 | undefined;
     if (channels === undefined) throw new Error(`${path}: the model's channel count is not fixed ([${shape.join(', ')}]); give --channels 1 or 3`);
-    const preprocess = checkPreprocess({ size, channels, mean: opts.mean ?? [0], std: opts.std ?? [1], resize: opts.resize ?? 'stretch' });
+    const preprocess = checkPreprocess({
+      size, channels, mean: spec.mean ?? [0], std: spec.std ?? [1], resize: spec.resize ?? 'stretch',
+      ...(spec.center_crop != null ? { centerCrop: spec.center_crop } : {}), ...(spec.range ? { range: spec.range } : {}),
+    });
 
     const outName = opts.output ?? session.outputNames[0];
     const outMeta = session.outputMetadata.find((m) => m.name === outName);
@@ -118,7 +123,7 @@ export class OnnxScorer implements Scorer {
     const k = outMeta.shape.length >= 2 && typeof outMeta.shape[1] === 'number' ? outMeta.shape[1] : undefined;
     if (opts.outputIndex !== undefined && k !== undefined && opts.outputIndex >= k) throw new Error(`${path}: --output-index ${opts.outputIndex} but output "${outName}" has ${k} values per image`);
     const fixedBatch = typeof nDim === 'number' ? nDim : undefined;
-    return new OnnxScorer(session, path, preprocess, input.name, shape, outName, opts.outputIndex, fixedBatch, opts.batchSize ?? 8, opts.activation ?? 'auto', outputProducers(bytes).get(outName));
+    return new OnnxScorer(session, path, preprocess, input.name, shape, outName, opts.outputIndex, fixedBatch, opts.batchSize ?? 8, spec.activation ?? 'auto', outputProducers(bytes).get(outName), source);
   }
 
   /** Names of every model output (for CAM feature maps). */
@@ -190,7 +195,7 @@ export class OnnxScorer implements Scorer {
     return {
       model: this.path, input: this.inputName, input_shape: this.inputShape, output: this.outputName,
       output_index: this.resolvedIndex ?? this.outputIndex ?? -1, activation: this.activation ?? 'undecided',
-      activation_reason: this.activationReason, preprocess: this.preprocess,
+      activation_reason: this.activationReason, preprocess: this.preprocess, preprocess_source: this.preprocessSource,
     };
   }
 

@@ -17,6 +17,14 @@ export interface Preprocess {
   std: readonly number[];
   /** stretch = torchvision Resize((S, S)) (aspect not kept); letterbox = fit inside and pad with 0. */
   resize: ResizeMode;
+  /**
+   * Centre crop: torchvision Resize(round(size / centerCrop)) on the shorter side, then CenterCrop(size). 0.875 at
+   * 224 is ImageNet's Resize(256) + CenterCrop(224); 1 keeps the central square of the shorter side (as
+   * torchxrayvision's XRayCenterCrop + Resize). Unset: no crop (resize decides).
+   */
+  centerCrop?: number;
+  /** The [0, 1] grayscale is mapped linearly onto [lo, hi] before (x - mean) / std (default [0, 1]). */
+  range?: readonly [number, number];
 }
 
 /** An image resized into the model frame, before normalisation, and how boxes map into that frame. */
@@ -36,7 +44,39 @@ export function checkPreprocess(p: Preprocess): Preprocess {
     for (const v of list) checkNumber(name, v);
   }
   for (const s of p.std) if (s === 0) throw new InvalidParameterError('std', 'non-zero values', p.std.join(','));
+  if (p.centerCrop !== undefined && !(p.centerCrop > 0 && p.centerCrop <= 1)) {
+    throw new InvalidParameterError('center crop', 'a fraction in (0, 1]', p.centerCrop);
+  }
+  if (p.range !== undefined && !(p.range.length === 2 && p.range.every(Number.isFinite) && p.range[0] !== p.range[1])) {
+    throw new InvalidParameterError('range', 'two different numbers lo,hi', p.range.join(','));
+  }
   return p;
+}
+
+/** Resample both axes with the antialiased triangle filter: output pixel (x, y) centred at ((x + 0.5 - ox) / sx - 0.5, ...). */
+function resample(img: GrayImage, outW: number, outH: number, sx: number, sy: number, ox: number, oy: number): Float32Array {
+  const xs = resampleAxis(img.width, outW, sx, ox);
+  const ys = resampleAxis(img.height, outH, sy, oy);
+  const tmp = new Float32Array(outW * img.height);
+  for (let y = 0; y < img.height; y++) {
+    const row = y * img.width;
+    for (let x = 0; x < outW; x++) {
+      const is = xs.idx[x], ws = xs.w[x];
+      let acc = 0;
+      for (let k = 0; k < is.length; k++) acc += img.data[row + is[k]] * ws[k];
+      tmp[y * outW + x] = acc;
+    }
+  }
+  const out = new Float32Array(outW * outH);
+  for (let y = 0; y < outH; y++) {
+    const is = ys.idx[y], ws = ys.w[y];
+    for (let x = 0; x < outW; x++) {
+      let acc = 0;
+      for (let k = 0; k < is.length; k++) acc += tmp[is[k] * outW + x] * ws[k];
+      out[y * outW + x] = acc;
+    }
+  }
+  return out;
 }
 
 /**
@@ -44,32 +84,33 @@ export function checkPreprocess(p: Preprocess): Preprocess {
  * bilinear with antialias), each axis scaled on its own.
  */
 export function stretch(img: GrayImage, size: number): Float32Array {
-  const sx = size / img.width, sy = size / img.height;
-  const xs = resampleAxis(img.width, size, sx, 0);
-  const ys = resampleAxis(img.height, size, sy, 0);
-  const tmp = new Float32Array(size * img.height);
-  for (let y = 0; y < img.height; y++) {
-    const row = y * img.width;
-    for (let x = 0; x < size; x++) {
-      const is = xs.idx[x], ws = xs.w[x];
-      let acc = 0;
-      for (let k = 0; k < is.length; k++) acc += img.data[row + is[k]] * ws[k];
-      tmp[y * size + x] = acc;
-    }
-  }
-  const out = new Float32Array(size * size);
-  for (let y = 0; y < size; y++) {
-    const is = ys.idx[y], ws = ys.w[y];
-    for (let x = 0; x < size; x++) {
-      let acc = 0;
-      for (let k = 0; k < is.length; k++) acc += tmp[is[k] * size + x] * ws[k];
-      out[y * size + x] = acc;
-    }
-  }
-  return out;
+  return resample(img, size, size, size / img.width, size / img.height, 0, 0);
+}
+
+/** Python's round(): halves to even (torchvision's CenterCrop offset uses it). */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * torchvision Resize(R) (shorter side to R = round(S / fraction), the longer to int(R * long / short)) then
+ * CenterCrop(S), computed in one pass: only the kept pixels are resampled.
+ */
+function resizeCrop(img: GrayImage, size: number, fraction: number): { gray: Float32Array; sx: number; sy: number; cx: number; cy: number } {
+  const R = Math.max(size, Math.round(size / fraction));
+  const { width: w, height: h } = img;
+  const [lw, lh] = w <= h ? [R, Math.floor((R * h) / w)] : [Math.floor((R * w) / h), R];
+  const cx = roundHalfEven((lw - size) / 2), cy = roundHalfEven((lh - size) / 2);
+  const sx = lw / w, sy = lh / h;
+  return { gray: resample(img, size, size, sx, sy, -cx, -cy), sx, sy, cx, cy };
 }
 
 export function resizeToModel(img: GrayImage, p: Preprocess): Resized {
+  if (p.centerCrop !== undefined) {
+    const r = resizeCrop(img, p.size, p.centerCrop);
+    return { gray: r.gray, toModel: (b) => ({ ...b, x: b.x * r.sx - r.cx, y: b.y * r.sy - r.cy, w: b.w * r.sx, h: b.h * r.sy }) };
+  }
   if (p.resize === 'letterbox') {
     const lb = letterbox(img, p.size);
     return { gray: lb.image.data, toModel: (b) => toModelBox(b, lb.transform) };
@@ -82,10 +123,13 @@ export function resizeToModel(img: GrayImage, p: Preprocess): Resized {
 export function normalizeInput(gray: Float32Array, p: Preprocess): Float32Array {
   const plane = gray.length;
   const out = new Float32Array(plane * p.channels);
+  const [lo, hi] = p.range ?? [0, 1];
   for (let c = 0; c < p.channels; c++) {
     const mean = p.mean[p.mean.length === 1 ? 0 : c], std = p.std[p.std.length === 1 ? 0 : c];
+    // (lo + (hi - lo) g - mean) / std = a g + b
+    const a = (hi - lo) / std, b = (lo - mean) / std;
     const base = c * plane;
-    for (let i = 0; i < plane; i++) out[base + i] = (gray[i] - mean) / std;
+    for (let i = 0; i < plane; i++) out[base + i] = a * gray[i] + b;
   }
   return out;
 }

@@ -63,7 +63,7 @@ export function auditReportHtml(s: AuditSummary, images: ReadonlyMap<string, str
   parts.push('<h2>Settings</h2>');
   parts.push(table(['setting', 'value'], [
     ['input', `<code>${esc(s.model.input)}</code> [${s.model.input_shape.map(esc).join(', ')}]`],
-    ['preprocessing', `${pp.resize} to ${pp.size}×${pp.size}, ${pp.channels} channel(s), (x − [${pp.mean.join(', ')}]) / [${pp.std.join(', ')}]`],
+    ['preprocessing', `${pp.centerCrop ? `centre square of ${pp.centerCrop} × the shorter side, ` : ''}${pp.resize} to ${pp.size}×${pp.size}, ${pp.channels} channel(s), [0, 1] → [${(pp.range ?? [0, 1]).join(', ')}], (x − [${pp.mean.join(', ')}]) / [${pp.std.join(', ')}] <span class="muted">(${esc(s.model.preprocess_source)})</span>`],
     ['score', `<code>${esc(s.model.output)}</code>[${s.model.output_index}], ${esc(s.model.activation)} (${esc(s.model.activation_reason)})`],
     ['cover', `black boxes, margin ${s.settings.margin} px, seed ${s.settings.seed}, control ${esc(s.settings.control)}${s.settings.categories ? `, categories ${esc(s.settings.categories.join(', '))}` : ''}`],
     ['verdict rule', `${esc(r.name)}: strong when the net effect ≥ ${r.strong} and its ${Math.round(100 * r.level)}% CI lies above ${r.negligible}; weak when the CI lies above ${r.negligible}; none otherwise (conclusive when the CI lies below ${r.negligible})`],

@@ -12,11 +12,17 @@ function numberList(name: string) {
   };
 }
 
+function rangeArg(xs: number[]): [number, number] {
+  if (xs.length !== 2 || xs[0] === xs[1]) throw new InvalidArgumentError(`--range must be two different numbers lo,hi, got "${xs.join(',')}"`);
+  return [xs[0], xs[1]];
+}
+
 interface AuditCliOptions {
   model: string; data: string; out: string; boxes?: string; detect?: boolean; detector?: string;
   dataFormat?: 'mura' | 'grazpedwri' | 'manifest' | 'folder'; boxesFormat?: 'coco' | 'yolo' | 'csv' | 'presidio';
   split?: 'train' | 'valid' | 'test'; category?: 'laterality' | 'technologist' | 'other';
-  inputSize?: number; channels?: string; mean?: number[]; std?: number[]; resize: 'stretch' | 'letterbox';
+  inputSize?: number; channels?: string; mean?: number[]; std?: number[]; resize?: 'stretch' | 'letterbox';
+  preset?: string; centerCrop?: number | true; range?: number[];
   output?: string; outputIndex?: number; sigmoid?: boolean; softmax?: boolean; probabilities?: boolean;
   margin: number; seed: number; batch: number; threads?: number;
   occlusionImages: number; occlusionWindow?: number; occlusionStride?: number;
@@ -41,7 +47,10 @@ export function register(program: Command): void {
     .addOption(new Option('--channels <n>', 'input channels (needed only when the model does not fix them); gray is copied to all 3').choices(['1', '3']))
     .option('--mean <m>', 'normalisation mean on the [0,1] scale: one value or r,g,b', numberList('--mean'))
     .option('--std <s>', 'normalisation std: one value or r,g,b', numberList('--std'))
-    .addOption(new Option('--resize <mode>', 'stretch = torchvision Resize((S,S)); letterbox = keep aspect, pad with 0').choices(['stretch', 'letterbox']).default('stretch'))
+    .addOption(new Option('--resize <mode>', 'stretch = torchvision Resize((S,S)) (default); letterbox = keep aspect, pad with 0').choices(['stretch', 'letterbox']))
+    .addOption(new Option('--preset <name>', 'preprocessing of a model family: size, crop, channels, scaling, mean/std, output activation (a sidecar M.onnx.json or the ONNX metadata_props can state them too; explicit options win)').choices(['imagenet', 'torchxrayvision', 'mura-densenet', 'none']))
+    .option('--center-crop [fraction]', 'crop the central square (this fraction of the shorter side, default 1) before resizing', numArg('--center-crop', 0, 1))
+    .option('--range <lo,hi>', 'map the [0, 1] grayscale onto [lo, hi] before mean/std (torchxrayvision: -1024,1024)', numberList('--range'))
     .option('--output <name>', 'which model output holds the scores (default: the first)')
     .option('--output-index <i>', 'which element of the output vector is the score (default: the last)', intArg('--output-index', 0))
     .addOption(new Option('--sigmoid', 'outputs are logits: apply a sigmoid').conflicts(['softmax', 'probabilities']))
@@ -70,8 +79,9 @@ export function register(program: Command): void {
         boxes: { file: o.boxes, format: o.boxesFormat, detectorModel: o.detector },
         scorer: {
           inputSize: o.inputSize, channels: o.channels ? (Number(o.channels) as 1 | 3) : undefined, mean: o.mean, std: o.std,
-          resize: o.resize, output: o.output, outputIndex: o.outputIndex, batchSize: o.batch, threads: o.threads,
-          activation: o.sigmoid ? 'sigmoid' : o.softmax ? 'softmax' : o.probabilities ? 'none' : 'auto',
+          resize: o.resize, preset: o.preset, centerCrop: o.centerCrop === true ? 1 : o.centerCrop,
+          range: o.range ? rangeArg(o.range) : undefined, output: o.output, outputIndex: o.outputIndex, batchSize: o.batch, threads: o.threads,
+          activation: o.sigmoid ? 'sigmoid' : o.softmax ? 'softmax' : o.probabilities ? 'none' : undefined,
         },
         margin: o.margin, seed: o.seed, categories: o.category ? [o.category] : undefined, control: o.control,
         occlusionImages: o.occlusionImages, occlusion: { window: o.occlusionWindow, stride: o.occlusionStride },
