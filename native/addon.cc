@@ -9,6 +9,7 @@
 
 #include "cpu_allocator.h"
 #include "engine.h"
+#include "scripted.h"
 
 namespace {
 
@@ -314,6 +315,81 @@ Napi::Value Version(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), confound::libtorch_version());
 }
 
+// ---- TorchScript models (a user's model, audited): load, forward, input gradient.
+
+struct ScriptHandle {
+  std::shared_ptr<confound::ScriptedModel> model;
+};
+
+std::shared_ptr<confound::ScriptedModel> script_of(const Napi::Value& value) {
+  if (!value.IsExternal()) type_error(value.Env(), "expected a TorchScript model handle");
+  auto model = value.As<Napi::External<ScriptHandle>>().Data()->model;
+  if (!model) throw Napi::Error::New(value.Env(), "the TorchScript model has been disposed");
+  return model;
+}
+
+// images (Float32Array NCHW), n, channels, height, width at info[first..first+4].
+torch::Tensor script_images(const Napi::CallbackInfo& info, size_t first) {
+  const auto n = int_arg(info, first + 1, "n");
+  const auto c = int_arg(info, first + 2, "channels");
+  const auto h = int_arg(info, first + 3, "height");
+  const auto w = int_arg(info, first + 4, "width");
+  if (n < 1 || c < 1 || h < 1 || w < 1) type_error(info.Env(), "n, channels, height and width must be positive");
+  return float_tensor(info[first], {n, c, h, w}, "images");
+}
+
+// (path, device) -> handle
+Napi::Value ScriptLoad(const Napi::CallbackInfo& info) {
+  if (!info[0].IsString() || !info[1].IsString()) type_error(info.Env(), "expected (path, device)");
+  const auto path = info[0].As<Napi::String>().Utf8Value();
+  const auto device = info[1].As<Napi::String>().Utf8Value();
+  auto result = std::make_shared<std::shared_ptr<confound::ScriptedModel>>();
+  return start(
+      info.Env(), nullptr, [=] { *result = std::make_shared<confound::ScriptedModel>(path, device); },
+      [result](Napi::Env env) -> Napi::Value {
+        return Napi::External<ScriptHandle>::New(env, new ScriptHandle{*result}, [](Napi::Env, ScriptHandle* h) { delete h; });
+      });
+}
+
+// (handle, images, n, c, h, w) -> { shape, data }
+Napi::Value ScriptForward(const Napi::CallbackInfo& info) {
+  auto model = script_of(info[0]);
+  auto images = script_images(info, 1);
+  auto out = std::make_shared<torch::Tensor>();
+  return start(
+      info.Env(), nullptr, [=] { std::lock_guard<std::mutex> lock(model->mutex); *out = model->forward(images); },
+      [out](Napi::Env env) -> Napi::Value {
+        auto obj = Napi::Object::New(env);
+        obj.Set("shape", shape_js(env, *out));
+        obj.Set("data", to_js(env, *out));
+        return obj;
+      });
+}
+
+// (handle, images, n, c, h, w, index) -> { shape, outputs, gradients }
+Napi::Value ScriptGradient(const Napi::CallbackInfo& info) {
+  auto model = script_of(info[0]);
+  auto images = script_images(info, 1);
+  const auto index = int_arg(info, 6, "index");
+  auto out = std::make_shared<confound::ScriptGradient>();
+  return start(
+      info.Env(), nullptr,
+      [=] { std::lock_guard<std::mutex> lock(model->mutex); *out = model->gradient(images, index); },
+      [out](Napi::Env env) -> Napi::Value {
+        auto obj = Napi::Object::New(env);
+        obj.Set("shape", shape_js(env, out->outputs));
+        obj.Set("outputs", to_js(env, out->outputs));
+        obj.Set("gradients", to_js(env, out->gradients));
+        return obj;
+      });
+}
+
+Napi::Value ScriptDispose(const Napi::CallbackInfo& info) {
+  if (!info[0].IsExternal()) type_error(info.Env(), "expected a TorchScript model handle");
+  info[0].As<Napi::External<ScriptHandle>>().Data()->model.reset();
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   confound::install_caching_cpu_allocator(std::size_t{4} << 30);
   exports.Set("create", Napi::Function::New(env, Create));
@@ -331,6 +407,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("cudaAvailable", Napi::Function::New(env, CudaAvailable));
   exports.Set("version", Napi::Function::New(env, Version));
+  exports.Set("scriptLoad", Napi::Function::New(env, ScriptLoad));
+  exports.Set("scriptForward", Napi::Function::New(env, ScriptForward));
+  exports.Set("scriptGradient", Napi::Function::New(env, ScriptGradient));
+  exports.Set("scriptDispose", Napi::Function::New(env, ScriptDispose));
   return exports;
 }
 

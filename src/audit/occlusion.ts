@@ -2,7 +2,7 @@ import type { GrayImage } from '../data/image.js';
 import type { LabelBox } from '../labels/types.js';
 import { labelAttention } from '../explain/attention.js';
 import { checkInt } from '../util/options.js';
-import type { OnnxScorer } from './onnx-scorer.js';
+import type { AuditScorer } from './scores.js';
 
 export interface OcclusionOptions {
   /** Square window side in model-input pixels (default: size / 8, at least 4). */
@@ -12,7 +12,7 @@ export interface OcclusionOptions {
 }
 
 export interface OcclusionMap {
-  /** size x size: mean drop in probability over the windows covering each pixel (may be negative). */
+  /** size x size: mean |change in logit| over the windows covering each pixel. */
   map: Float32Array;
   size: number;
   p: number;
@@ -33,17 +33,23 @@ export function resolveOcclusion(size: number, opts: OcclusionOptions): { window
   return { window, stride };
 }
 
+const CLIP = 1e-6;
+function logit(p: number): number { const q = Math.min(1 - CLIP, Math.max(CLIP, p)); return Math.log(q / (1 - q)); }
+
 /**
  * Model-agnostic saliency (Zeiler & Fergus, "Visualizing and understanding convolutional networks", ECCV 2014):
- * slide a black (0) window over the resized image, score each occluded copy, and spread the drop in
- * probability p(original) - p(occluded) over the window's pixels, averaged where windows overlap.
+ * slide a black (0) window over the resized image, score each occluded copy, and spread the change
+ * |logit p(original) - logit p(occluded)| over the window's pixels, averaged where windows overlap. The magnitude,
+ * not the drop: a binary score moves either way (covering a marker that says "normal" raises p), and in logits,
+ * so a model whose answers stay near 0.5 or near 0 or 1 is mapped alike.
  */
-export async function occlusionMap(scorer: OnnxScorer, gray: Float32Array, opts: OcclusionOptions = {}): Promise<OcclusionMap> {
+export async function occlusionMap(scorer: AuditScorer, gray: Float32Array, opts: OcclusionOptions = {}): Promise<OcclusionMap> {
   const S = scorer.preprocess.size;
   const { window, stride } = resolveOcclusion(S, opts);
   const xs = starts(S, window, stride);
   const positions = xs.flatMap((y) => xs.map((x) => [x, y] as const));
   const p0 = (await scorer.score(scorer.normalize(gray), 1))[0];
+  const z0 = logit(p0);
   const sum = new Float64Array(S * S), count = new Uint32Array(S * S);
   const per = scorer.preprocess.channels * S * S;
   for (let start = 0; start < positions.length; start += scorer.batchSize) {
@@ -56,7 +62,7 @@ export async function occlusionMap(scorer: OnnxScorer, gray: Float32Array, opts:
     });
     const ps = await scorer.score(batch, chunk.length);
     chunk.forEach(([x0, y0], k) => {
-      const drop = p0 - ps[k];
+      const drop = Math.abs(z0 - logit(ps[k]));
       for (let y = y0; y < y0 + window; y++) {
         for (let x = x0; x < x0 + window; x++) { sum[y * S + x] += drop; count[y * S + x]++; }
       }
@@ -70,7 +76,7 @@ export async function occlusionMap(scorer: OnnxScorer, gray: Float32Array, opts:
 export interface OcclusionImageResult {
   id: string;
   p: number;
-  /** Share of the positive occlusion map inside the label boxes (NaN when occluding never lowers p). */
+  /** Share of the occlusion map inside the label boxes (NaN when occluding never changes p). */
   label_attention: number;
   /** Share of the model input the boxes cover: what an evenly spread map would give. */
   chance: number;
@@ -78,7 +84,7 @@ export interface OcclusionImageResult {
 }
 
 /** Occlusion map of one image and its share on the label boxes (boxes in original image pixels). */
-export async function occlusionAttention(scorer: OnnxScorer, id: string, img: GrayImage, boxes: readonly LabelBox[], opts: OcclusionOptions = {}): Promise<{ result: OcclusionImageResult; map: OcclusionMap; gray: Float32Array; modelBoxes: LabelBox[] }> {
+export async function occlusionAttention(scorer: AuditScorer, id: string, img: GrayImage, boxes: readonly LabelBox[], opts: OcclusionOptions = {}): Promise<{ result: OcclusionImageResult; map: OcclusionMap; gray: Float32Array; modelBoxes: LabelBox[] }> {
   const resized = scorer.resize(img);
   const map = await occlusionMap(scorer, resized.gray, opts);
   const modelBoxes = boxes.map((b) => resized.toModel(b));

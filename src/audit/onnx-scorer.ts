@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { GrayImage } from '../data/image.js';
-import type { Scorer } from '../explain/counterfactual.js';
 import { onnxModelType } from './onnx-proto.js';
 import { checkPreprocess, normalizeInput, resizeToModel, type Preprocess, type Resized } from './preprocess.js';
 import { resolveSpec, specFromOnnxMetadata, type Activation, type PreprocessRequest } from './presets.js';
+import { ScoreReader, type AuditScorer, type ScorerInfo } from './scores.js';
 
-export type { Activation };
+export type { Activation, ScorerInfo };
 
 /**
  * The preprocessing fields (inputSize is needed when the model's input side is not fixed and must agree with it
@@ -22,23 +22,7 @@ export interface OnnxScorerOptions extends PreprocessRequest {
   threads?: number;
 }
 
-/** What was run and how, for the audit record. */
-export interface ScorerInfo {
-  model: string;
-  input: string;
-  input_shape: (number | string)[];
-  output: string;
-  output_index: number;
-  activation: Exclude<Activation, 'auto'> | 'undecided';
-  activation_reason: string;
-  preprocess: Preprocess;
-  /** Where the preprocessing came from (metadata, sidecar, preset, options; weakest first). */
-  preprocess_source: string;
-}
-
 const FLOAT_TYPES = new Set(['float32', 'float64']);
-
-function sigmoid(x: number): number { return 1 / (1 + Math.exp(-x)); }
 
 /** Which op produces each graph output (to tell probabilities from logits); empty when the graph cannot be read. */
 function outputProducers(bytes: Uint8Array): Map<string, string> {
@@ -54,11 +38,9 @@ function outputProducers(bytes: Uint8Array): Map<string, string> {
  * A Scorer over an ONNX model run by onnxruntime-node on the CPU. Checks the model's input (one float tensor
  * [N, C, H, W], H = W) and output (a float tensor [N] or [N, K]) on load, with errors naming the file.
  */
-export class OnnxScorer implements Scorer {
+export class OnnxScorer implements AuditScorer {
   readonly batchSize: number;
-  private activation: Exclude<Activation, 'auto'> | undefined;
-  private activationReason = '';
-  private resolvedIndex: number | undefined;
+  private readonly reader: ScoreReader;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -75,8 +57,7 @@ export class OnnxScorer implements Scorer {
     private readonly preprocessSource: string,
   ) {
     this.batchSize = fixedBatch ?? batchSize;
-    if (activation !== 'auto') { this.activation = activation; this.activationReason = `given (${preprocessSource})`; }
-    else if (producer === 'Sigmoid' || producer === 'Softmax') { this.activation = 'none'; this.activationReason = `output made by a ${producer} node: already probabilities`; }
+    this.reader = new ScoreReader(path, outputName, outputIndex, activation, preprocessSource, producer);
   }
 
   static async load(path: string, opts: OnnxScorerOptions = {}): Promise<OnnxScorer> {
@@ -164,38 +145,14 @@ export class OnnxScorer implements Scorer {
     const rows = t.dims[0] ?? 1;
     const k = t.dims.length === 0 ? 1 : data.length / rows;
     if (t.dims.length === 0 || rows < n || !Number.isInteger(k)) throw new Error(`${this.path}: output "${this.outputName}" has shape [${t.dims.join(', ')}]; one row per image is needed`);
-    const idx = this.outputIndex ?? k - 1;
-    this.resolvedIndex = idx;
-    if (idx >= k) throw new Error(`${this.path}: --output-index ${idx} but output "${this.outputName}" has ${k} values per image`);
-    if (this.activation === undefined) {
-      // Auto: logits fall outside [0, 1] somewhere; decided once, on the first batch, then kept for the run.
-      let outside = false;
-      for (let i = 0; i < n * k; i++) if (!(data[i] >= 0 && data[i] <= 1)) { outside = true; break; }
-      this.activation = outside ? 'sigmoid' : 'none';
-      this.activationReason = outside ? 'auto: first batch had values outside [0, 1], read as logits' : 'auto: first batch all within [0, 1], read as probabilities';
-    }
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const row = i * k;
-      const v = data[row + idx];
-      if (this.activation === 'sigmoid') out[i] = sigmoid(v);
-      else if (this.activation === 'softmax') {
-        let max = -Infinity;
-        for (let j = 0; j < k; j++) max = Math.max(max, data[row + j]);
-        let sum = 0;
-        for (let j = 0; j < k; j++) sum += Math.exp(data[row + j] - max);
-        out[i] = Math.exp(v - max) / sum;
-      } else out[i] = v;
-      if (!Number.isFinite(out[i])) throw new Error(`${this.path}: output "${this.outputName}" gave a non-finite score (${v})`);
-    }
-    return out;
+    return this.reader.read(data, n, k);
   }
 
   info(): ScorerInfo {
     return {
-      model: this.path, input: this.inputName, input_shape: this.inputShape, output: this.outputName,
-      output_index: this.resolvedIndex ?? this.outputIndex ?? -1, activation: this.activation ?? 'undecided',
-      activation_reason: this.activationReason, preprocess: this.preprocess, preprocess_source: this.preprocessSource,
+      model: this.path, format: 'onnx', input: this.inputName, input_shape: this.inputShape, output: this.outputName,
+      output_index: this.reader.index ?? this.outputIndex ?? -1, activation: this.reader.activation ?? 'undecided',
+      activation_reason: this.reader.reason, preprocess: this.preprocess, preprocess_source: this.preprocessSource,
     };
   }
 

@@ -48,11 +48,12 @@ export function auditReportHtml(s: AuditSummary, images: ReadonlyMap<string, str
   parts.push(`<p class="note">Net effect: per image, |Δ logit covered| − |Δ logit control|, averaged and divided by the SD of the original logits (${num(v.scale)}): ${num(v.net_effect)} (${Math.round(100 * v.rule.level)}% bootstrap CI ${num(v.ci[0])} to ${num(v.ci[1])}); one-sided Wilcoxon signed-rank ${pEq(v.test.p)} over ${v.test.n} non-zero pairs. ${cf.n} images${cf.no_room.length ? `; ${cf.no_room.length} skipped (no room for a control box)` : ''}.</p>`);
   const att: string[][] = [];
   if (s.occlusion) att.push([`occlusion (window ${s.occlusion.window}, stride ${s.occlusion.stride})`, String(s.occlusion.n), num(s.occlusion.label_attention), `${num(s.occlusion.ci[0])}–${num(s.occlusion.ci[1])}`, num(s.occlusion.chance), num(s.occlusion.ratio, 1), pv(s.occlusion.p), num(s.occlusion.pointing_game, 2)]);
+  if (s.gradient) att.push(['input × gradient', String(s.gradient.n), num(s.gradient.label_attention), `${num(s.gradient.ci[0])}–${num(s.gradient.ci[1])}`, num(s.gradient.chance), num(s.gradient.ratio, 1), pv(s.gradient.p), num(s.gradient.pointing_game, 2)]);
   if (s.cam) att.push([`CAM (<code>${esc(s.cam.output)}</code>)`, String(s.cam.n), num(s.cam.label_attention), `${num(s.cam.ci[0])}–${num(s.cam.ci[1])}`, num(s.cam.chance), num(s.cam.ratio, 1), pv(s.cam.p), num(s.cam.pointing_game, 2)]);
   if (att.length) {
     parts.push('<h2>Label attention</h2>');
     parts.push(table(['map', 'images', 'share on labels', '95% CI', 'chance (box area)', '× chance', 'p (> chance)', 'pointing game'], att));
-    parts.push('<p class="note">Share of the positive saliency mass inside the label boxes, against the share of the input the boxes cover.</p>');
+    parts.push('<p class="note">Share of the saliency mass inside the label boxes (occlusion: |Δ logit| per window; input × gradient: its magnitude; CAM: its positive part), against the share of the input the boxes cover.</p>');
   }
   const figs = s.overlays.filter((o) => images.has(o.file));
   if (figs.length) {

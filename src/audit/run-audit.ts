@@ -12,7 +12,11 @@ import { auditBoxes, type BoxSource } from './boxes.js';
 import { camAttention, type CamAttentionResult } from './cam.js';
 import { readCamWeights, weightRow } from './cam-weights.js';
 import { occlusionAttention, resolveOcclusion, type OcclusionImageResult, type OcclusionOptions } from './occlusion.js';
-import { OnnxScorer, type OnnxScorerOptions, type ScorerInfo } from './onnx-scorer.js';
+import { OnnxScorer, type OnnxScorerOptions } from './onnx-scorer.js';
+import type { AuditScorer, ScorerInfo } from './scores.js';
+import { isTorchScriptPath, TorchScriptScorer } from './torchscript-scorer.js';
+import { gradientAttention, type GradientImageResult } from './gradient-map.js';
+import type { Device } from '../engine/archs.js';
 import { summariseShares, type AttentionShareSummary } from './attention-summary.js';
 import { verdictOf, DEFAULT_RULE, type Verdict, type VerdictRule } from './verdict.js';
 import type { ControlMode } from '../variants/index.js';
@@ -28,7 +32,10 @@ export interface AuditOptions {
   split?: 'train' | 'valid' | 'test';
   boxes: BoxSource;
   out: string;
+  /** Model reading and preprocessing (ONNX and TorchScript alike; output names and CAM are ONNX-only). */
   scorer?: OnnxScorerOptions;
+  /** TorchScript models: cpu (default) or cuda. */
+  device?: Device;
   margin?: number;
   seed?: number;
   categories?: readonly string[];
@@ -51,7 +58,9 @@ export interface AuditSummary {
   counterfactual: Omit<CounterfactualResult, 'images'>;
   occlusion: (AttentionShareSummary & { window: number; stride: number; images: OcclusionImageResult[] }) | null;
   cam: (AttentionShareSummary & { output: string; weights: string; images: CamAttentionResult[] }) | null;
-  overlays: { id: string; file: string; kind: 'occlusion' | 'cam' }[];
+  /** Input x gradient label attention (TorchScript models: libtorch gives the gradient). */
+  gradient: (AttentionShareSummary & { method: 'input-x-gradient'; images: GradientImageResult[] }) | null;
+  overlays: { id: string; file: string; kind: 'occlusion' | 'cam' | 'gradient' }[];
   settings: { margin: number; seed: number; categories: readonly string[] | null; control: ControlMode };
 }
 
@@ -70,8 +79,9 @@ function sample<T>(items: readonly T[], k: number, seed: number): T[] {
 }
 
 /**
- * Audit a user's ONNX classifier for label reliance: the counterfactual cover test (with its random-cover
- * control), occlusion label attention, CAM attention when the model exposes its feature map, and a verdict.
+ * Audit a user's classifier (ONNX, or TorchScript through libtorch) for label reliance: the counterfactual cover
+ * test against its control covers, occlusion label attention, CAM attention when an ONNX model exposes its feature
+ * map, input x gradient attention for TorchScript, and the verdict (verdict.ts).
  * Writes out/audit.json and out/report.html (overlays under out/overlays/).
  */
 export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
@@ -79,7 +89,11 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
   const ds = await loadDataset(opts.data, { format: opts.dataFormat, allowOutside: opts.allowOutside });
   const records: ImageRecord[] = opts.split ? ds.records.filter((r) => r.split === opts.split) : ds.records;
   if (records.length === 0) throw new Error(`${opts.data}: no usable images${opts.split ? ` in split "${opts.split}"` : ''}`);
-  const scorer = await OnnxScorer.load(opts.model, opts.scorer);
+  const torchscript = isTorchScriptPath(opts.model);
+  if (torchscript && opts.cam) throw new Error(`${opts.model}: --cam-output/--cam-weights read an ONNX output; a TorchScript model gets the input x gradient map instead`);
+  const scorer: AuditScorer = torchscript
+    ? await TorchScriptScorer.load(opts.model, { ...opts.scorer, device: opts.device })
+    : await OnnxScorer.load(opts.model, opts.scorer);
   try {
     const found = await auditBoxes(ds, records, opts.boxes);
     const pick = (id: string): LabelBox[] => (found.boxes.get(id) ?? []).filter((b) => !opts.categories || opts.categories.includes(b.category));
@@ -93,7 +107,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
     const overlayUris = new Map<string, string>();
     const maxOverlays = opts.overlays ?? 6;
     const S = scorer.preprocess.size;
-    const writeOverlay = async (id: string, kind: 'occlusion' | 'cam', gray: Float32Array, map: Float32Array, boxes: readonly LabelBox[]) => {
+    const writeOverlay = async (id: string, kind: 'occlusion' | 'cam' | 'gradient', gray: Float32Array, map: Float32Array, boxes: readonly LabelBox[]) => {
       if (overlays.filter((o) => o.kind === kind).length >= maxOverlays) return;
       const file = join('overlays', `${kind}-${stem(id)}.png`);
       const png = await encodeRgbPng(overlayRgb(gray, map, S, S, boxes), S, S);
@@ -122,8 +136,22 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
       occlusion = s ? { ...s, window, stride, images: rows } : null;
     }
 
+    let gradient: AuditSummary['gradient'] = null;
+    if (scorer instanceof TorchScriptScorer && nOcc > 0) {
+      const items = (await Promise.all(sample(withBoxes, nOcc, seed).map(async (r) => {
+        const img = await readImageOrSkip(r.path);
+        if (!img) return [];
+        const resized = scorer.resize(img);
+        return [{ id: r.id, gray: resized.gray, boxes: pick(r.id).map((b) => resized.toModel(b)) }];
+      }))).flat();
+      const { results, maps } = await gradientAttention(scorer, items);
+      for (let i = 0; i < items.length; i++) await writeOverlay(items[i].id, 'gradient', items[i].gray, maps[i], items[i].boxes);
+      const s = summariseShares(results, `${seed}:gradient`);
+      gradient = s ? { ...s, method: 'input-x-gradient', images: results } : null;
+    }
+
     let cam: AuditSummary['cam'] = null;
-    if (opts.cam) {
+    if (opts.cam && scorer instanceof OnnxScorer) {
       if (!scorer.outputNames.includes(opts.cam.output)) throw new Error(`${opts.model}: no output named "${opts.cam.output}" for CAM (outputs: ${scorer.outputNames.join(', ')})`);
       const w = await readCamWeights(opts.cam.weights);
       const row = weightRow(w, scorer.info().output_index, opts.cam.weights);
@@ -138,7 +166,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
       const s = summariseShares(results, `${seed}:cam`);
       cam = s ? { ...s, output: opts.cam.output, weights: opts.cam.weights, images: results } : null;
     }
-    for (const [name, s] of [['occlusion', occlusion], ['CAM', cam]] as const) {
+    for (const [name, s] of [['occlusion', occlusion], ['CAM', cam], ['input x gradient', gradient]] as const) {
       if (s) verdict.evidence.push(`${name}: ${(100 * s.label_attention).toFixed(1)}% of the positive map lies on the labels vs ${(100 * s.chance).toFixed(1)}% by chance (x${s.ratio.toFixed(1)}, signed-rank ${s.p < 1e-4 ? 'p < 0.0001' : `p = ${s.p.toPrecision(3)}`}, ${s.n} images)`);
     }
 
@@ -146,7 +174,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
     const summary: AuditSummary = {
       reliance: verdict.reliance, verdict, model: scorer.info(),
       data: { path: opts.data, format: ds.format, records: records.length, with_boxes: withBoxes.length, skipped: ds.issues, box_source: found.source, detect_failed: found.failed.length },
-      counterfactual: cfSummary, occlusion, cam, overlays,
+      counterfactual: cfSummary, occlusion, cam, gradient, overlays,
       settings: { margin, seed, categories: opts.categories ?? null, control },
     };
     await writeJsonAtomic(join(opts.out, AUDIT_JSON), { ...summary, counterfactual_images: images });

@@ -27,13 +27,14 @@ interface AuditCliOptions {
   margin: number; seed: number; batch: number; threads?: number;
   occlusionImages: number; occlusionWindow?: number; occlusionStride?: number;
   camOutput?: string; camWeights?: string; json?: boolean; allowOutside?: boolean;
-  control: 'location' | 'anywhere'; failOn?: 'weak' | 'strong';
+  device: 'cpu' | 'cuda'; control: 'location' | 'anywhere'; failOn?: 'weak' | 'strong';
 }
 
 export function register(program: Command): void {
   program.command('audit')
-    .description('Audit your own ONNX classifier for reliance on burned-in labels: counterfactual cover test against a random-cover control, occlusion (and optional CAM) label attention, and a none/weak/strong verdict; writes audit.json and report.html')
-    .requiredOption('--model <file>', 'ONNX model: one float input [N, C, S, S] (C = 1 or 3), one score output [N] or [N, K]')
+    .description('Audit your own classifier (ONNX, or TorchScript through libtorch) for reliance on burned-in labels: counterfactual cover test against location-matched control covers, occlusion (input x gradient for TorchScript, optional CAM for ONNX) label attention, and a none/weak/strong verdict; writes audit.json and report.html')
+    .requiredOption('--model <file>', 'ONNX model (one float input [N, C, S, S], C = 1 or 3; one score output [N] or [N, K]) or TorchScript (.pt/.pth/.ts: torch.jit.script or trace, saved; give --input-size and --channels or a --preset)')
+    .addOption(new Option('--device <device>', 'TorchScript models: run on cpu or cuda').choices(['cpu', 'cuda']).default('cpu'))
     .requiredOption('--data <dir>', 'dataset folder (MURA, GRAZPEDWRI-DX, manifest CSV, or plain folder)')
     .requiredOption('--out <dir>', 'audit folder for audit.json, report.html and overlays/')
     .option('--boxes <path>', 'label boxes: COCO/Presidio JSON, CSV, or a YOLO labels folder')
@@ -83,7 +84,7 @@ export function register(program: Command): void {
           range: o.range ? rangeArg(o.range) : undefined, output: o.output, outputIndex: o.outputIndex, batchSize: o.batch, threads: o.threads,
           activation: o.sigmoid ? 'sigmoid' : o.softmax ? 'softmax' : o.probabilities ? 'none' : undefined,
         },
-        margin: o.margin, seed: o.seed, categories: o.category ? [o.category] : undefined, control: o.control,
+        margin: o.margin, seed: o.seed, categories: o.category ? [o.category] : undefined, control: o.control, device: o.device,
         occlusionImages: o.occlusionImages, occlusion: { window: o.occlusionWindow, stride: o.occlusionStride },
         cam: o.camOutput && o.camWeights ? { output: o.camOutput, weights: o.camWeights } : undefined,
       });
@@ -93,9 +94,9 @@ export function register(program: Command): void {
       const verdict = gate(s.verdict, o.failOn);
       if (verdict.code !== 0) process.exitCode = verdict.code;
       if (o.json) {
-        const { occlusion, cam, data, ...rest } = s;
+        const { occlusion, cam, gradient, data, ...rest } = s;
         const strip = <T extends { images: unknown }>(x: T | null) => (x ? { ...x, images: undefined } : null);
-        printJson({ ...rest, data: { ...data, skipped: data.skipped.length }, occlusion: strip(occlusion), cam: strip(cam), out: o.out, fail_on: o.failOn ?? null, exit_code: verdict.code });
+        printJson({ ...rest, data: { ...data, skipped: data.skipped.length }, occlusion: strip(occlusion), cam: strip(cam), gradient: strip(gradient), out: o.out, fail_on: o.failOn ?? null, exit_code: verdict.code });
         if (o.failOn) process.stderr.write(`${verdict.line}\n`);
         return;
       }
@@ -109,6 +110,7 @@ export function register(program: Command): void {
         `  control (${cf.control}): mean |dp| ${f(cf.random_cover.mean_abs_delta)}, flips ${(100 * cf.random_cover.flip_rate).toFixed(1)}%\n` +
         (s.occlusion ? `  occlusion: ${(100 * s.occlusion.label_attention).toFixed(1)}% on labels vs ${(100 * s.occlusion.chance).toFixed(1)}% chance\n` : '') +
         (s.cam ? `  CAM: ${(100 * s.cam.label_attention).toFixed(1)}% on labels vs ${(100 * s.cam.chance).toFixed(1)}% chance\n` : '') +
+        (s.gradient ? `  input x gradient: ${(100 * s.gradient.label_attention).toFixed(1)}% on labels vs ${(100 * s.gradient.chance).toFixed(1)}% chance\n` : '') +
         `  report: ${o.out}/report.html\n`);
     });
 }

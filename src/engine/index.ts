@@ -6,3 +6,4 @@ export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors
 export { measureThroughput, type Throughput, type ThroughputOptions } from './throughput.js';
 export type { Scorer } from './scorer.js';
 export type { LayerCapture } from './capture.js';
+export { TorchScriptModel, type ScriptBatch } from './torchscript.js';

@@ -13,6 +13,9 @@ export interface NamedTensor {
 /** Opaque model handle owned by the addon. */
 export type Handle = { readonly __brand: 'confound-engine-handle' };
 
+/** Opaque TorchScript model handle owned by the addon. */
+export type ScriptHandle = { readonly __brand: 'confound-script-handle' };
+
 /** What build/Release/confound_engine.node exports (native/addon.cc). Callers validate arguments first. */
 export interface NativeEngine {
   create(arch: string, channels: number, seed: number, device: string): Promise<Handle>;
@@ -30,6 +33,10 @@ export interface NativeEngine {
   getThreads(): number;
   cudaAvailable(): boolean;
   version(): string;
+  scriptLoad(path: string, device: string): Promise<ScriptHandle>;
+  scriptForward(h: ScriptHandle, images: Float32Array, n: number, channels: number, height: number, width: number): Promise<{ shape: number[]; data: Float32Array }>;
+  scriptGradient(h: ScriptHandle, images: Float32Array, n: number, channels: number, height: number, width: number, index: number): Promise<{ shape: number[]; outputs: Float32Array; gradients: Float32Array }>;
+  scriptDispose(h: ScriptHandle): void;
 }
 
 const ADDON = fileURLToPath(new URL('../../../build/Release/confound_engine.node', import.meta.url));

@@ -13,29 +13,37 @@ export const ANATOMY = { x: 24, y: 24, w: 16, h: 16 };
  * "anatomy" disc a little brighter in abnormal images, and a corner label patch whose brightness gives the
  * label away (bright for abnormal, dim for normal) — the shortcut a model can learn.
  */
-export async function makeAuditData(dir: string, n = 24, size = 64, seed = 1): Promise<{ manifest: string; boxes: string }> {
+export async function makeAuditData(dir: string, n = 24, size = 64, seed = 1, label: 'bright' | 'striped' = 'bright'): Promise<{ manifest: string; boxes: string }> {
   await mkdir(join(dir, 'img'), { recursive: true });
   const rng = new Rng(seed);
   const rows = ['path,label,patient'];
   const boxRows = ['path,x,y,w,h,category'];
   const s = size / 64;
   for (let i = 0; i < n; i++) {
-    const label = i % 2;
+    const cls = i % 2;
     const data = new Float32Array(size * size);
     const cx = size / 2, cy = size / 2, r = 13 * s;
-    const anatomy = 0.45 + 0.2 * label + rng.normal(0, 0.08);
+    const anatomy = 0.45 + 0.2 * cls + rng.normal(0, 0.08);
+    const background = 0.15;
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
         const inDisc = (x - cx) ** 2 + (y - cy) ** 2 < r * r;
-        data[y * size + x] = Math.min(1, Math.max(0, (inDisc ? anatomy : 0.15) + rng.normal(0, 0.03)));
+        data[y * size + x] = Math.min(1, Math.max(0, (inDisc ? anatomy : background) + rng.normal(0, 0.03)));
       }
     }
-    const patch = label ? 0.95 : 0.55;
     const b = { x: LABEL_BOX.x * s, y: LABEL_BOX.y * s, w: LABEL_BOX.w * s, h: LABEL_BOX.h * s };
-    for (let y = b.y; y < b.y + b.h; y++) for (let x = b.x; x < b.x + b.w; x++) data[y * size + x] = patch + rng.normal(0, 0.02);
+    for (let y = b.y; y < b.y + b.h; y++) {
+      for (let x = b.x; x < b.x + b.w; x++) {
+        // bright: the patch's brightness tells the class. striped: thin bright strokes (1 px of 0.9 in 6, like a
+        // lead marker's), vertical for abnormal, horizontal for normal, at the background's mean brightness (0.15),
+        // so covering the label takes away no more brightness than covering background does.
+        const v = label === 'bright' ? (cls ? 0.95 : 0.55) : ((cls ? x - b.x : y - b.y) % 6 === 2 ? 0.9 : 0);
+        data[y * size + x] = Math.max(0, v + rng.normal(0, 0.02));
+      }
+    }
     const name = `img/case${String(i).padStart(3, '0')}.png`;
     await writeGrayPng(join(dir, name), { width: size, height: size, data, bits: 8 });
-    rows.push(`${name},${label},p${i}`);
+    rows.push(`${name},${cls},p${i}`);
     boxRows.push(`${name},${b.x},${b.y},${b.w},${b.h},laterality`);
   }
   const manifest = join(dir, 'manifest.csv');

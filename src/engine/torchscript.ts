@@ -1,0 +1,78 @@
+import { access } from 'node:fs/promises';
+import { InvalidParameterError, checkChoice, checkInt } from '../util/options.js';
+import { DEVICES, type Device } from './archs.js';
+import { nativeEngine, type ScriptHandle } from './native.js';
+
+/** Geometry of a batch for a TorchScript model (NCHW). */
+export interface ScriptBatch { n: number; channels: number; height: number; width: number }
+
+function checkBatch(images: Float32Array, b: ScriptBatch): void {
+  for (const k of ['n', 'channels', 'height', 'width'] as const) checkInt(k, b[k], 1, 65536);
+  const expected = b.n * b.channels * b.height * b.width;
+  if (!(images instanceof Float32Array) || images.length !== expected) {
+    throw new InvalidParameterError('images', `a Float32Array of ${b.n}*${b.channels}*${b.height}*${b.width} = ${expected} values`, images);
+  }
+}
+
+/**
+ * A user's TorchScript model (torch.jit.script or trace, then .save) run by libtorch's torch::jit::load in the
+ * addon: forward and the gradient of one output with respect to the input. Dispose it when done.
+ */
+export class TorchScriptModel implements Disposable {
+  private handle: ScriptHandle | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(handle: ScriptHandle, readonly path: string, readonly device: Device) { this.handle = handle; }
+
+  static async load(path: string, device: Device = 'cpu'): Promise<TorchScriptModel> {
+    checkChoice('device', device, DEVICES);
+    try { await access(path); } catch { throw new Error(`${path}: no such model file`); }
+    try {
+      return new TorchScriptModel(await nativeEngine().scriptLoad(path, device), path, device);
+    } catch (err) {
+      const msg = (err as Error).message;
+      if (/libtorch engine is not available/.test(msg)) throw err;
+      throw new Error(`${path}: not a loadable TorchScript model (${msg.split('\n')[0]})`);
+    }
+  }
+
+  private live(): ScriptHandle {
+    if (!this.handle) throw new Error(`${this.path}: the TorchScript model has been disposed`);
+    return this.handle;
+  }
+
+  /** Calls run one at a time, in order. */
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(f, f);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private wrap<T>(p: Promise<T>): Promise<T> {
+    return p.catch((err: Error) => { throw new Error(`${this.path}: ${err.message.split('\n')[0]}`); });
+  }
+
+  /** The model's first tensor output as [n, k] rows. */
+  forward(images: Float32Array, b: ScriptBatch): Promise<{ k: number; data: Float32Array }> {
+    checkBatch(images, b);
+    const h = this.live();
+    return this.serial(() => this.wrap(nativeEngine().scriptForward(h, images, b.n, b.channels, b.height, b.width)
+      .then((r) => ({ k: r.shape[1], data: r.data }))));
+  }
+
+  /** Outputs [n, k] and d output[:, index] / d images (NCHW). */
+  gradient(images: Float32Array, b: ScriptBatch, index: number): Promise<{ k: number; outputs: Float32Array; gradients: Float32Array }> {
+    checkBatch(images, b);
+    checkInt('output index', index, 0);
+    const h = this.live();
+    return this.serial(() => this.wrap(nativeEngine().scriptGradient(h, images, b.n, b.channels, b.height, b.width, index)
+      .then((r) => ({ k: r.shape[1], outputs: r.outputs, gradients: r.gradients }))));
+  }
+
+  dispose(): void {
+    if (this.handle) nativeEngine().scriptDispose(this.handle);
+    this.handle = undefined;
+  }
+
+  [Symbol.dispose](): void { this.dispose(); }
+}
