@@ -32,8 +32,8 @@ test('input size and channels come from the model; scores match the model formul
   const p = await s.score(batch, 2);
   assert.ok(Math.abs(p[0] - sigmoid(4 * 0.25 - 2)) < 1e-6 && Math.abs(p[1] - sigmoid(4 * 0.75 - 2)) < 1e-6);
   assert.equal(s.info().activation, 'none', 'a Sigmoid output is read as probabilities');
-  await assert.rejects(OnnxScorer.load(path, { inputSize: 128 }), /region3\.onnx: --input-size 128 but the model's input is fixed at 64/);
-  await assert.rejects(OnnxScorer.load(path, { channels: 1 }), /region3\.onnx: --channels 1 but the model's input has 3/);
+  await assert.rejects(OnnxScorer.load(path, { inputSize: 128 }), /region3\.onnx: input size 128 \(from options\) but the model's input is fixed at 64/);
+  await assert.rejects(OnnxScorer.load(path, { channels: 1 }), /region3\.onnx: 1 channel\(s\) \(from options\) but the model's input has 3/);
   await s.close();
 });
 
