@@ -37,11 +37,20 @@ function nodeDir() {
   });
 }
 
+// The engine is optional: audit (ONNX), detect, mask, compare, screen, report and view work without it. With no
+// libtorch, or CONFOUND_SKIP_ADDON=1, say so in one line and let the install succeed; the commands that need
+// the engine say what to install when they are run.
+if (process.env.CONFOUND_SKIP_ADDON === '1') {
+  process.stderr.write('confound: engine addon not built (CONFOUND_SKIP_ADDON=1); train, study, cam and TorchScript audits need it\n');
+  process.exit(0);
+}
 let libtorch;
 try {
   libtorch = findLibtorch();
-} catch (e) {
-  fail(e.message);
+} catch {
+  process.stderr.write('confound: libtorch not found, engine addon not built; train, study, cam and TorchScript audits ' +
+    'need it (apt-get install libtorch-dev, or LIBTORCH=/path, then npm rebuild confound)\n');
+  process.exit(0);
 }
 process.stderr.write(`confound: building the engine addon against ${libtorch.source}` +
   ` (${libtorch.cuda ? 'CUDA' : 'CPU'}, C++11 ABI ${libtorch.cxx11Abi ? 'on' : 'off'})\n`);
