@@ -3,14 +3,15 @@
  * these same functions. audit (ONNX), detect, compare and screen need no libtorch; study and TorchScript audits
  * load the engine addon on first use and say what to install when it is missing.
  */
-import type { StudyOptions, StudyResults } from './study/study.js';
+import type { StudyOptions } from './study/study.js';
+import type { StudyResults } from './study/folder.js';
 import { loadDataset, type DatasetFormat } from './data/load.js';
 import type { LoadIssue } from './data/types.js';
 import { detectDataset, loadDetectorModel, detectionsToCoco, type DatasetDetection, type DetectOptions } from './labels/detect/index.js';
 
 export { runAudit as audit, AUDIT_JSON, type AuditOptions, type AuditSummary } from './audit/run-audit.js';
 export { verdictOf, DEFAULT_RULE, type Verdict, type VerdictRule, type Reliance } from './audit/verdict.js';
-export { gate, studyVerdict, EXIT_RELIANCE, FAIL_ON, type FailOn } from './audit/gate.js';
+export { gate, verdictInResults, EXIT_RELIANCE, FAIL_ON, type FailOn } from './audit/gate.js';
 export { PRESETS, PRESET_NAMES, type PresetName, type PreprocessSpec } from './audit/presets.js';
 export { runCompare as compare } from './cli/compare.js';
 export { runScreen as screen } from './cli/screen.js';

@@ -26,7 +26,7 @@ export function gate(v: Pick<Verdict, 'reliance' | 'summary'>, failOn: FailOn | 
  * The verdict a study stored for its original model: results.json's `counterfactual.verdict` (written from
  * verdictOf on the original arm's counterfactual test). Throws naming the file when it is missing.
  */
-export function studyVerdict(results: unknown, file: string): Pick<Verdict, 'reliance' | 'summary'> {
+export function verdictInResults(results: unknown, file: string): Pick<Verdict, 'reliance' | 'summary'> {
   const cf = (results as { counterfactual?: { verdict?: unknown } } | null)?.counterfactual;
   const v = cf?.verdict as Partial<Verdict> | undefined;
   if (!v || typeof v !== 'object' || !['none', 'weak', 'strong'].includes(v.reliance as string)) {

@@ -5,7 +5,7 @@ export { occlusionMap, occlusionAttention, resolveOcclusion, type OcclusionOptio
 export { camAttention, ClassifierCam, type CamAttentionResult } from './cam.js';
 export { readCamWeights, decodeNpy, parseJsonWeights, weightRow, type WeightMatrix } from './cam-weights.js';
 export { verdictOf, signedRankGreater, DEFAULT_RULE, type Reliance, type Verdict, type VerdictRule, type SignedRankResult } from './verdict.js';
-export { gate, reaches, studyVerdict, FAIL_ON, EXIT_RELIANCE, type FailOn } from './gate.js';
+export { gate, reaches, verdictInResults, FAIL_ON, EXIT_RELIANCE, type FailOn } from './gate.js';
 export { summariseShares, type AttentionShareSummary } from './attention-summary.js';
 export { auditBoxes, type BoxSource, type FoundBoxes } from './boxes.js';
 export { auditReportHtml } from './report.js';

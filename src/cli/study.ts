@@ -6,7 +6,7 @@ import { SCHEDULES } from '../train/config.js';
 import { ALLOW_OUTSIDE_HELP, intArg, numArg, printJson } from './common.js';
 import { finishBatch } from './outcome.js';
 import { join } from 'node:path';
-import { FAIL_ON, gate, studyVerdict } from '../audit/gate.js';
+import { FAIL_ON, gate, verdictInResults } from '../audit/gate.js';
 
 export function register(program: Command): void {
   program.command('study')
@@ -56,7 +56,7 @@ export function register(program: Command): void {
       // Files the data step skipped, and images that could not be made in every arm, end the run with exit code 2.
       finishBatch(r.dataset.images - (r.dataset.excluded_from_arms ?? 0), r.dataset.skipped + (r.dataset.excluded_from_arms ?? 0));
       // The gate reads the verdict the study stored (results.json's counterfactual.verdict); 3 overrides 2.
-      const gated = failOn ? gate(studyVerdict(r, join(o.out, 'results.json')), failOn) : undefined;
+      const gated = failOn ? gate(verdictInResults(r, join(o.out, 'results.json')), failOn) : undefined;
       if (gated?.code) process.exitCode = gated.code;
       if (o.json) { printJson(r); if (gated) process.stderr.write(`${gated.line}\n`); return; }
       process.stdout.write(`study done in ${((Date.now() - started) / 1000).toFixed(0)} s -> ${o.out}/report.html\n${studySummaryLines(r).join('\n')}\n`);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { signedRankGreater, verdictOf, DEFAULT_RULE } from '../../src/audit/verdict.js';
-import { gate, reaches, studyVerdict } from '../../src/audit/gate.js';
+import { gate, reaches, verdictInResults } from '../../src/audit/gate.js';
 import { decodeNpy, parseJsonWeights, weightRow } from '../../src/audit/cam-weights.js';
 import { encodeNpy } from '../../src/explain/npy.js';
 import type { CounterfactualResult } from '../../src/explain/counterfactual.js';
@@ -107,8 +107,8 @@ test('gate: --fail-on exits 3 with the reason when the verdict reaches it; the s
   assert.match(gate(none, 'weak').line, /^pass \(--fail-on weak\): reliance on labels none:/);
   assert.ok(reaches('weak', 'weak') && !reaches('weak', 'strong'));
   assert.throws(() => reaches('weak', 'srong' as 'strong'), /did you mean "strong"/);
-  assert.equal(studyVerdict({ counterfactual: { verdict: v } }, 'r.json').reliance, 'strong');
-  assert.throws(() => studyVerdict({ counterfactual: { mean_abs_delta: 0.1 } }, 'study/results.json'), /study\/results\.json: no counterfactual\.verdict/);
+  assert.equal(verdictInResults({ counterfactual: { verdict: v } }, 'r.json').reliance, 'strong');
+  assert.throws(() => verdictInResults({ counterfactual: { mean_abs_delta: 0.1 } }, 'study/results.json'), /study\/results\.json: no counterfactual\.verdict/);
 });
 
 test('CAM weights: .npy (float32) and JSON, one row or one per class', () => {
