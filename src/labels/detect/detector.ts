@@ -13,6 +13,8 @@ import { predict, type MlpWeights } from './mlp.js';
 import { elongation } from './components.js';
 import { readMarkerStyle, type DetectedMarkerStyle } from './marker-style.js';
 import { readInitials } from './initials.js';
+import { coveredShare } from './coverage.js';
+import { findOverlayText, type OverlayBlock } from './overlay.js';
 
 /** Principal-axis ratio above which a component is a wire or an edge, never a glyph (an "I" is about 5). */
 export const MAX_ELONGATION = 10;
@@ -202,7 +204,39 @@ export function detectLabels(image: GrayImage, file: string, model: DetectorMode
   const minScore = opts.minScore ?? model.minScore;
   // the ranking by box quality also settles what rules once did (a word's part against the whole word, two
   // labels side by side): those rules now cost recall (validation seeds 701-703), so there are none
-  return suppress(scored, minScore).map((s) => toBox(w, s, file, model, image));
+  const boxes = suppress(scored, minScore).map((s) => toBox(w, s, file, model, image));
+  return addOverlayText(boxes, findOverlayText(image), w, file, model, minScore);
+}
+
+/** Overlay boxes' score: the rule's, from the block's contrast (the learned stages never see these boxes). */
+export const overlayScore = (b: OverlayBlock) => round4(Math.min(0.99, 0.5 + 0.5 * b.contrast));
+
+/**
+ * Merge the overlay stage's blocks into the learned stages' boxes: a block they already cover (80 % of it) adds
+ * nothing; otherwise it replaces the boxes lying mostly inside it (parts of its words) and is added, as "other"
+ * text, or, for a lone glyph, as a laterality marker read by the L/R reader.
+ */
+export function addOverlayText(boxes: DetectedBox[], blocks: readonly OverlayBlock[], w: Working, file: string,
+  model: DetectorModel, minScore: number): DetectedBox[] {
+  let out = boxes;
+  for (const b of blocks) {
+    const score = overlayScore(b);
+    if (score < minScore || coveredShare(b, out) >= 0.8) continue;
+    out = out.filter((k) => coveredShare(k, [b]) < 0.7);
+    const box: DetectedBox = { file, x: b.x, y: b.y, w: b.w, h: b.h, category: b.glyphs > 1 ? 'other' : 'laterality', score, categoryScore: 1 };
+    if (box.category === 'laterality') {
+      const text = readLetter(w, box, model);
+      if (text) box.text = text;
+    }
+    out = [...out, box];
+  }
+  return out;
+}
+
+function readLetter(w: Working, box: Rect, model: DetectorModel): string | undefined {
+  const p = predict(model.reader, glyphFeatures(cropImage(w.fine, box, w.fineFactor)));
+  const ri = p[1] > p[0] ? 1 : 0;
+  return p[ri] >= model.minReadConfidence ? model.reader.classes[ri] : undefined;
 }
 
 const CATS: LabelCategory[] = ['laterality', 'technologist'];
@@ -224,9 +258,8 @@ function toBox(w: Working, s: ScoredCandidate, file: string, model: DetectorMode
     score: round4(s.score), categoryScore: round4(category === 'other' ? 1 - catProbs[0] / catTot : catProbs[ci] / catTot),
   };
   if (category === 'laterality') {
-    const p = predict(model.reader, glyphFeatures(cropImage(w.fine, cand.isTab ? lettersBox(cand, f) : box, w.fineFactor)));
-    const ri = p[1] > p[0] ? 1 : 0;
-    if (p[ri] >= model.minReadConfidence) box.text = model.reader.classes[ri];
+    const text = readLetter(w, cand.isTab ? lettersBox(cand, f) : box, model);
+    if (text) box.text = text;
     box.style = readMarkerStyle(image, box, cand);
   }
   if (category !== 'laterality') box.text = readInitials(image, box);

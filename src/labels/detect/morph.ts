@@ -109,3 +109,22 @@ export function whiteTopHat(src: Raster, k: number): Raster {
   for (let i = 0; i < out.length; i++) out[i] = src.data[i] - out[i];
   return opened;
 }
+
+/**
+ * Block-maximum and block-minimum downsamples by an integer factor, in one pass: a thin bright stroke keeps its
+ * level in the first, a thin dark outline in the second (edge remainders dropped).
+ */
+export function downsampleMinMax(src: Raster, factor: number): { max: Raster; min: Raster } {
+  if (factor <= 1) { const r = { width: src.width, height: src.height, data: src.data }; return { max: r, min: r }; }
+  const w = Math.floor(src.width / factor), h = Math.floor(src.height / factor);
+  const hi = new Float32Array(w * h).fill(-Infinity), lo = new Float32Array(w * h).fill(Infinity);
+  for (let y = 0; y < h * factor; y++) {
+    const row = y * src.width, o = Math.floor(y / factor) * w;
+    for (let x = 0; x < w; x++) {
+      let m = hi[o + x], n = lo[o + x];
+      for (let dx = 0, i = row + x * factor; dx < factor; dx++, i++) { const v = src.data[i]; if (v > m) m = v; if (v < n) n = v; }
+      hi[o + x] = m; lo[o + x] = n;
+    }
+  }
+  return { max: { width: w, height: h, data: hi }, min: { width: w, height: h, data: lo } };
+}

@@ -1,0 +1,157 @@
+/**
+ * The overlay stage: burned-in text drawn at the image's white level. On real films, digital overlays
+ * ("PORTABLE", "AP ERECT", dates) and most lead markers reach the image's maximum, which anatomy seldom does in
+ * thin strokes (real-dev: every label but one rotated marker holds a pixel at the maximum, and in 17 of 26 films
+ * the labels hold most of the pixels within 10 % of it). The learned stages miss much of this text: it is small
+ * on the 256-px working copy, and the phantom they were trained on has no free text. This stage finds it on a
+ * block-maximum copy (thin strokes keep their level when the image is shrunk), groups glyphs into lines and lines
+ * into blocks, and keeps blocks whose glyphs look like type: compact, thin-stroked, similar in height, standing
+ * out from what is around them. It is rule-based and adds only what the learned stages left uncovered.
+ */
+import type { GrayImage } from '../../data/image.js';
+import { labelComponents, elongation, type Component } from './components.js';
+import { downsampleMinMax, type Raster } from './morph.js';
+
+/** A block of glyphs found by the overlay stage, in source pixels. */
+export interface OverlayBlock {
+  x: number; y: number; w: number; h: number; glyphs: number; lines: number;
+  /** The white level less the darkest level around the block, over the image's range. */
+  contrast: number;
+}
+
+/** Longest side of the block-maximum copy. */
+export const OVERLAY_SIDE = 768;
+/** Share of the range (1st percentile to maximum) below the maximum that still counts as the white level. */
+export const WHITE_BAND = 0.1;
+/** Least contrast (white level less the darkest level around, over the range) of a line and of a lone glyph. */
+export const MIN_LINE_CONTRAST = 0.45;
+export const MIN_GLYPH_CONTRAST = 0.7;
+/** The hysteresis' lower band: a glyph's pixels lie within it, and some within WHITE_BAND. */
+export const LOW_BAND = 0.25;
+
+interface Box { x0: number; y0: number; x1: number; y1: number }
+const height = (b: Box) => b.y1 - b.y0 + 1;
+const width = (b: Box) => b.x1 - b.x0 + 1;
+const union = (a: Box, b: Box): Box => ({ x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) });
+
+function p01Of(data: Float32Array): number {
+  const bins = 1024, hist = new Uint32Array(bins);
+  for (let i = 0; i < data.length; i++) { const v = data[i]; hist[v <= 0 ? 0 : v >= 1 ? bins - 1 : Math.floor(v * bins)]++; }
+  let acc = 0;
+  for (let b = 0; b < bins; b++) { acc += hist[b]; if (acc >= 0.01 * data.length) return (b + 0.5) / bins; }
+  return 1;
+}
+
+/** Mean of a raster in a band `pad` pixels wide around a box (outside it), or NaN when the band is off the image. */
+function bandMean(r: Raster, b: Box, pad: number): number {
+  let s = 0, n = 0;
+  for (let y = b.y0 - pad; y <= b.y1 + pad; y++) {
+    if (y < 0 || y >= r.height) continue;
+    const inRows = y >= b.y0 && y <= b.y1;
+    for (let x = b.x0 - pad; x <= b.x1 + pad; x++) {
+      if (x < 0 || x >= r.width) continue;
+      if (inRows && x === b.x0) { x = b.x1; continue; }
+      s += r.data[y * r.width + x]; n++;
+    }
+  }
+  return n ? s / n : NaN;
+}
+
+/** Glyph-like white components: not too small to read, not larger than a line of type, not a wire. */
+function glyphs(comps: Component[], side: number): Component[] {
+  return comps.filter((c) => {
+    const h = height(c), w = width(c);
+    if (h < 4 || h > side / 8 || w > side / 6) return false;
+    // a one-pixel stroke ("I", "1") is as elongated as a wire; wires are longer than type is high
+    if (c.area < 6 || elongation(c).ratio > (Math.max(h, w) <= 24 ? 16 : 8)) return false;
+    // a stroke's width against the glyph's size: type is thin-stroked, a bright blob is not
+    const stroke = (2 * c.area) / Math.max(c.perimeter, 1);
+    return stroke <= 0.4 * Math.max(h, w) && c.area / (h * w) <= 0.85;
+  });
+}
+
+/** Union-find helper. */
+function clusters<T>(items: T[], linked: (a: T, b: T) => boolean): T[][] {
+  const parent = items.map((_, i) => i);
+  const find = (a: number): number => { while (parent[a] !== a) a = parent[a] = parent[parent[a]]; return a; };
+  for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
+    if (linked(items[i], items[j])) parent[find(i)] = find(j);
+  }
+  const out = new Map<number, T[]>();
+  items.forEach((it, i) => { const r = find(i); (out.get(r) ?? out.set(r, []).get(r)!).push(it); });
+  return [...out.values()];
+}
+
+/** Two glyphs on one line: similar height, overlapping rows, close side by side; or one inside the other (a ring). */
+function sameLine(a: Box, b: Box): boolean {
+  const inside = (p: Box, q: Box) => p.x0 >= q.x0 && p.x1 <= q.x1 && p.y0 >= q.y0 && p.y1 <= q.y1;
+  if (inside(a, b) || inside(b, a)) return true;
+  const ha = height(a), hb = height(b), hmax = Math.max(ha, hb);
+  if (hmax > 1.8 * Math.min(ha, hb)) return false;
+  const rows = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 1;
+  if (rows < 0.5 * Math.min(ha, hb)) return false;
+  const gap = Math.max(a.x0 - b.x1, b.x0 - a.x1) - 1;
+  return gap <= 1.2 * hmax;
+}
+
+/** Two lines of one block: stacked close together with overlapping columns, of similar type size. */
+function sameBlock(a: Box, b: Box): boolean {
+  const ha = height(a), hb = height(b);
+  if (Math.max(ha, hb) > 2 * Math.min(ha, hb)) return false;
+  const cols = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) + 1;
+  if (cols < 0.3 * Math.min(width(a), width(b))) return false;
+  const gap = Math.max(a.y0 - b.y1, b.y0 - a.y1) - 1;
+  return gap <= 1.5 * Math.max(ha, hb);
+}
+
+/** Find blocks of white type in an image. */
+export function findOverlayText(image: GrayImage): OverlayBlock[] {
+  const side = Math.max(image.width, image.height);
+  const f = Math.max(1, Math.ceil(side / OVERLAY_SIDE));
+  const src: Raster = { width: image.width, height: image.height, data: image.data };
+  const { max: mx, min: mn } = downsampleMinMax(src, f);
+  const n = mx.width * mx.height;
+  let pmax = 0;
+  for (let i = 0; i < n; i++) if (mx.data[i] > pmax) pmax = mx.data[i];
+  const p01 = p01Of(mx.data);
+  const range = pmax - p01;
+  if (range <= 0.05) return [];
+  // hysteresis: pixels near the white level, in components that reach it (compressed type loses some of its level
+  // at the edges of thin strokes, and breaks up at the white level alone); where type lies on tissue almost as
+  // white, the lower band fuses it with the tissue, so glyphs at the white level alone are added where the lower
+  // band has none
+  const low = pmax - LOW_BAND * range, level = pmax - WHITE_BAND * range;
+  const mside = Math.max(mx.width, mx.height);
+  const at = (threshold: number) => {
+    const mask = new Uint8Array(n);
+    for (let i = 0; i < n; i++) mask[i] = mx.data[i] >= threshold ? 1 : 0;
+    return glyphs(labelComponents(mask, mx.width, mx.height, mx.data, mx.data).components.filter((c) => c.maxVal >= level), mside);
+  };
+  const wide = at(low);
+  const overlaps = (a: Box, b: Box) => a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
+  const gs = [...wide, ...at(level).filter((g) => !wide.some((c) => overlaps(c, g)))];
+  const lines = clusters(gs, sameLine).map((members) => ({ members, box: members.reduce<Box>((u, c) => union(u, c), members[0]) }));
+  // a lone glyph is a marker, not a line of a block of text
+  const blocks = clusters(lines, (a, b) => a.members.length > 1 && b.members.length > 1 && sameBlock(a.box, b.box));
+  const out: OverlayBlock[] = [];
+  for (const blk of blocks) {
+    const box = blk.reduce<Box>((u, l) => union(u, l.box), blk[0].box);
+    const members = blk.flatMap((l) => l.members);
+    // type stands out from what is around it: the band around the block is well below the white level
+    const around = bandMean(mn, box, 2);
+    if (process.env.OVDBG) console.log('block', box.x0 * f, box.y0 * f, width(box) * f, height(box) * f, 'n', members.length, 'around', ((pmax - around) / range).toFixed(2));
+    const contrast = Number.isFinite(around) ? (pmax - around) / range : 1;
+    // a lone glyph must stand out more than a line: bright noise over dense tissue can make one glyph-like
+    // speck, seldom a row of them (real-dev: specks 0.42-0.62, markers the learned stages missed 0.70-0.99)
+    if (contrast < (members.length > 1 ? MIN_LINE_CONTRAST : MIN_GLYPH_CONTRAST)) continue;
+    const count = members.length;
+    const g = 1;
+    out.push({
+      x: Math.max(0, (box.x0 - g) * f), y: Math.max(0, (box.y0 - g) * f),
+      w: Math.min(image.width, (box.x1 + 1 + g) * f) - Math.max(0, (box.x0 - g) * f),
+      h: Math.min(image.height, (box.y1 + 1 + g) * f) - Math.max(0, (box.y0 - g) * f),
+      glyphs: count, lines: blk.length, contrast,
+    });
+  }
+  return out;
+}
