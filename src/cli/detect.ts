@@ -26,7 +26,8 @@ function describeCoverage(c: Coverage): string {
   const cats = Object.entries(c.by_category).filter(([, s]) => s.truths || s.predictions).map(([k, s]) => `  ${k}: ${frac(s)}`);
   const folders = Object.entries(c.by_folder).map(([k, s]) => `  ${k}/: ${frac(s)}`);
   return `coverage (true box >= 80% covered; found box >= 50% on a true box grown by 4 px): ${frac(c)}\n` +
-    [...cats, ...(folders.length > 1 || !c.by_folder['.'] ? folders : [])].join('\n') + '\n';
+    [...cats, ...(folders.length > 1 || !c.by_folder['.'] ? folders : [])].join('\n') + '\n' +
+    `L/R read right on ${c.lr.right} of ${c.lr.markers} covered L/R markers (${c.lr.wrong} wrong, ${c.lr.unread} unread)\n`;
 }
 
 export function register(program: Command): void {

@@ -69,3 +69,19 @@ test('coverage is reported per category (recall by truth, precision by the found
   assert.deepEqual({ ...c.by_category.other }, { truths: 1, covered: 0, predictions: 1, right: 0, recall: 0, precision: 0 });
   assert.equal(c.by_category.laterality.recall, 0.5);
 });
+
+test('L/R reading is judged on covered markers whose true text starts with L or R, from the laterality box covering most', () => {
+  const truths: LabelBox[] = [
+    { ...box('a.png', 0, 0, 10, 10), text: 'L in circle' }, { ...box('a.png', 50, 0, 10, 10), text: 'R' },
+    { ...box('a.png', 100, 0, 10, 10), text: 'D in circle' }, { ...box('b.png', 0, 0, 10, 10), text: 'R' },
+    { ...box('c.png', 0, 0, 10, 10), text: 'Left' },
+  ];
+  const preds: LabelBox[] = [
+    // a small right reading and a larger wrong one on the first marker: the larger decides
+    { ...box('a.png', 0, 0, 4, 10), text: 'L' }, { ...box('a.png', 2, 0, 8, 10), text: 'R' },
+    { ...box('a.png', 50, 0, 10, 10), text: 'R' }, { ...box('a.png', 100, 0, 10, 10), text: 'R' },
+    box('b.png', 0, 0, 10, 10), { ...box('c.png', 0, 0, 10, 10), text: 'L' },
+  ];
+  const { lr } = coverage(preds, truths);
+  assert.deepEqual(lr, { markers: 3, right: 1, wrong: 1, unread: 1, accuracy: 1 / 3 });
+});

@@ -49,6 +49,11 @@ export interface Coverage extends CoverageScore {
   by_category: Record<LabelCategory, CoverageScore>;
   /** By top-level folder of the image path ("." for images at the root). */
   by_folder: Record<string, CoverageScore>;
+  /**
+   * L/R reading on covered laterality markers whose true text starts with the letter L or R ("L", "R in circle"):
+   * the found laterality box covering most of each is read right, read wrong, or not read.
+   */
+  lr: { markers: number; right: number; wrong: number; unread: number; accuracy: number };
   /** True boxes left uncovered and predicted boxes that are wrong, for looking at. */
   missed: LabelBox[];
   wrong: LabelBox[];
@@ -95,7 +100,29 @@ export function coverage(preds: readonly LabelBox[], truths: readonly LabelBox[]
     by_folder[f] = score(truths.filter((t) => folderOf(t.file) === f), covered, preds.filter((p) => folderOf(p.file) === f), right);
   }
   return {
-    ...all, by_category, by_folder,
+    ...all, by_category, by_folder, lr: lrReading(predsOf, truths.filter((t) => covered.has(t))),
     missed: truths.filter((t) => !covered.has(t)), wrong: preds.filter((p) => !right.has(p)),
   };
+}
+
+/** The side a laterality marker's true text gives: its first word, when that is L or R. */
+export const trueSide = (t: LabelBox): 'L' | 'R' | undefined =>
+  t.category === 'laterality' ? (/^([LR])\b/.exec(t.text ?? '')?.[1] as 'L' | 'R' | undefined) : undefined;
+
+function lrReading(predsOf: Map<string, LabelBox[]>, covered: LabelBox[]): Coverage['lr'] {
+  let markers = 0, right = 0, wrong = 0;
+  for (const t of covered) {
+    const side = trueSide(t);
+    if (!side) continue;
+    markers++;
+    let best: LabelBox | undefined, bestArea = 0;
+    for (const p of predsOf.get(t.file) ?? []) {
+      if (p.category !== 'laterality') continue;
+      const a = coveredArea(t, [p]);
+      if (a > bestArea) { best = p; bestArea = a; }
+    }
+    if (best?.text === side) right++;
+    else if (best?.text === 'L' || best?.text === 'R') wrong++;
+  }
+  return { markers, right, wrong, unread: markers - right - wrong, accuracy: markers ? right / markers : 1 };
 }

@@ -117,13 +117,15 @@ export function whiteTopHat(src: Raster, k: number): Raster {
 export function downsampleMinMax(src: Raster, factor: number): { max: Raster; min: Raster } {
   if (factor <= 1) { const r = { width: src.width, height: src.height, data: src.data }; return { max: r, min: r }; }
   const w = Math.floor(src.width / factor), h = Math.floor(src.height / factor);
-  const hi = new Float32Array(w * h).fill(-Infinity), lo = new Float32Array(w * h).fill(Infinity);
-  for (let y = 0; y < h * factor; y++) {
-    const row = y * src.width, o = Math.floor(y / factor) * w;
-    for (let x = 0; x < w; x++) {
-      let m = hi[o + x], n = lo[o + x];
-      for (let dx = 0, i = row + x * factor; dx < factor; dx++, i++) { const v = src.data[i]; if (v > m) m = v; if (v < n) n = v; }
-      hi[o + x] = m; lo[o + x] = n;
+  const hi = new Float32Array(w * h), lo = new Float32Array(w * h);
+  const d = src.data, sw = src.width;
+  for (let y = 0, o = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, o++) {
+      let m = -Infinity, n = Infinity;
+      for (let dy = 0, row = y * factor * sw + x * factor; dy < factor; dy++, row += sw) {
+        for (let i = row, end = row + factor; i < end; i++) { const v = d[i]; if (v > m) m = v; if (v < n) n = v; }
+      }
+      hi[o] = m; lo[o] = n;
     }
   }
   return { max: { width: w, height: h, data: hi }, min: { width: w, height: h, data: lo } };
