@@ -13,8 +13,8 @@ import { predict, type MlpWeights } from './mlp.js';
 import { elongation } from './components.js';
 import { readMarkerStyle, type DetectedMarkerStyle } from './marker-style.js';
 import { readInitials } from './initials.js';
-import { coveredShare } from './coverage.js';
-import { findOverlayText, type OverlayBlock } from './overlay.js';
+import { coveredArea, coveredShare } from './coverage.js';
+import { findOverlayText, groupGlyphRects, type OverlayBlock } from './overlay.js';
 
 /** Principal-axis ratio above which a component is a wire or an edge, never a glyph (an "I" is about 5). */
 export const MAX_ELONGATION = 10;
@@ -212,23 +212,29 @@ export function detectLabels(image: GrayImage, file: string, model: DetectorMode
 export const overlayScore = (b: OverlayBlock) => round4(Math.min(0.99, 0.5 + 0.5 * b.contrast));
 
 /**
- * Merge the overlay stage's blocks into the learned stages' boxes: a block they already cover (80 % of it) adds
- * nothing; otherwise it replaces the boxes lying mostly inside it (parts of its words) and is added, as "other"
- * text, or, for a lone glyph, as a laterality marker read by the L/R reader.
+ * Merge the overlay stage's blocks into the learned stages' boxes, which take precedence: a block they already
+ * cover (80 % of it) adds nothing; otherwise its glyphs that no learned box touches are grouped again and added,
+ * as "other" text or, for a lone glyph, as a laterality marker read by the L/R reader. (Replacing the learned
+ * boxes a block holds instead cost the phantom: a marker and its initials make a line of type.)
  */
 export function addOverlayText(boxes: DetectedBox[], blocks: readonly OverlayBlock[], w: Working, file: string,
   model: DetectorModel, minScore: number): DetectedBox[] {
-  let out = boxes;
+  const out = [...boxes];
   for (const b of blocks) {
     const score = overlayScore(b);
-    if (score < minScore || coveredShare(b, out) >= 0.8) continue;
-    out = out.filter((k) => coveredShare(k, [b]) < 0.7);
-    const box: DetectedBox = { file, x: b.x, y: b.y, w: b.w, h: b.h, category: b.glyphs > 1 ? 'other' : 'laterality', score, categoryScore: 1 };
-    if (box.category === 'laterality') {
-      const text = readLetter(w, box, model);
-      if (text) box.text = text;
+    if (score < minScore || coveredShare(b, boxes) >= 0.8) continue;
+    const free = b.glyphBoxes.filter((g) => !boxes.some((k) => coveredArea(g, [k]) > 0));
+    const groups = free.length === b.glyphBoxes.length ? [{ box: b, glyphs: b.glyphs }] : groupGlyphRects(free);
+    for (const { box: r, glyphs } of groups) {
+      const box: DetectedBox = {
+        file, x: r.x, y: r.y, w: r.w, h: r.h, category: glyphs > 1 ? 'other' : 'laterality', score, categoryScore: 1,
+      };
+      if (box.category === 'laterality') {
+        const text = readLetter(w, box, model);
+        if (text) box.text = text;
+      }
+      out.push(box);
     }
-    out = [...out, box];
   }
   return out;
 }

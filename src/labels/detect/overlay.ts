@@ -14,15 +14,19 @@ import { downsampleMinMax, type Raster } from './morph.js';
 
 /** A block of glyphs found by the overlay stage, in source pixels. */
 export interface OverlayBlock {
-  x: number; y: number; w: number; h: number; glyphs: number; lines: number;
+  x: number; y: number; w: number; h: number; glyphs: number;
   /** The white level less the darkest level around the block, over the image's range. */
   contrast: number;
+  /** Each glyph's box (source pixels, inclusive-exclusive as x, y, w, h). */
+  glyphBoxes: { x: number; y: number; w: number; h: number }[];
 }
 
 /** Longest side of the block-maximum copy. */
 export const OVERLAY_SIDE = 768;
 /** Share of the range (1st percentile to maximum) below the maximum that still counts as the white level. */
 export const WHITE_BAND = 0.1;
+/** Least height of a glyph in pixels of the block-maximum copy (phantom 901: 8 removes 3 of 14 false boxes, 6 one; real-dev: 8 loses a word, 6 none). */
+export const MIN_GLYPH_PX = 6;
 /** Least contrast (white level less the darkest level around, over the range) of a line and of a lone glyph. */
 export const MIN_LINE_CONTRAST = 0.45;
 export const MIN_GLYPH_CONTRAST = 0.7;
@@ -61,7 +65,8 @@ function bandMean(r: Raster, b: Box, pad: number): number {
 function glyphs(comps: Component[], side: number): Component[] {
   return comps.filter((c) => {
     const h = height(c), w = width(c);
-    if (h < 4 || h > side / 8 || w > side / 6) return false;
+    // under MIN_GLYPH_PX a white speck is as likely noise over a white surround as type (phantom seed 901)
+    if (h < MIN_GLYPH_PX || h > side / 8 || w > side / 6) return false;
     // a one-pixel stroke ("I", "1") is as elongated as a wire; wires are longer than type is high
     if (c.area < 6 || elongation(c).ratio > (Math.max(h, w) <= 24 ? 16 : 8)) return false;
     // a stroke's width against the glyph's size: type is thin-stroked, a bright blob is not
@@ -130,13 +135,9 @@ export function findOverlayText(image: GrayImage): OverlayBlock[] {
   const wide = at(low);
   const overlaps = (a: Box, b: Box) => a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
   const gs = [...wide, ...at(level).filter((g) => !wide.some((c) => overlaps(c, g)))];
-  const lines = clusters(gs, sameLine).map((members) => ({ members, box: members.reduce<Box>((u, c) => union(u, c), members[0]) }));
-  // a lone glyph is a marker, not a line of a block of text
-  const blocks = clusters(lines, (a, b) => a.members.length > 1 && b.members.length > 1 && sameBlock(a.box, b.box));
   const out: OverlayBlock[] = [];
-  for (const blk of blocks) {
-    const box = blk.reduce<Box>((u, l) => union(u, l.box), blk[0].box);
-    const members = blk.flatMap((l) => l.members);
+  for (const members of groupGlyphs(gs)) {
+    const box = members.reduce<Box>((u, c) => union(u, c), members[0]);
     // type stands out from what is around it: the band around the block is well below the white level
     const around = bandMean(mn, box, 2);
     if (process.env.OVDBG) console.log('block', box.x0 * f, box.y0 * f, width(box) * f, height(box) * f, 'n', members.length, 'around', ((pmax - around) / range).toFixed(2));
@@ -144,14 +145,33 @@ export function findOverlayText(image: GrayImage): OverlayBlock[] {
     // a lone glyph must stand out more than a line: bright noise over dense tissue can make one glyph-like
     // speck, seldom a row of them (real-dev: specks 0.42-0.62, markers the learned stages missed 0.70-0.99)
     if (contrast < (members.length > 1 ? MIN_LINE_CONTRAST : MIN_GLYPH_CONTRAST)) continue;
-    const count = members.length;
-    const g = 1;
-    out.push({
-      x: Math.max(0, (box.x0 - g) * f), y: Math.max(0, (box.y0 - g) * f),
-      w: Math.min(image.width, (box.x1 + 1 + g) * f) - Math.max(0, (box.x0 - g) * f),
-      h: Math.min(image.height, (box.y1 + 1 + g) * f) - Math.max(0, (box.y0 - g) * f),
-      glyphs: count, lines: blk.length, contrast,
-    });
+    // a copy pixel's margin around each box: the block-maximum copy rounds a stroke's edge to its block
+    const toSource = (b: Box) => {
+      const x0 = Math.max(0, (b.x0 - 1) * f), y0 = Math.max(0, (b.y0 - 1) * f);
+      return { x: x0, y: y0, w: Math.min(image.width, (b.x1 + 2) * f) - x0, h: Math.min(image.height, (b.y1 + 2) * f) - y0 };
+    };
+    out.push({ ...toSource(box), glyphs: members.length, contrast, glyphBoxes: members.map(toSource) });
   }
   return out;
+}
+
+type Rect = { x: number; y: number; w: number; h: number };
+const fromRect = (r: Rect): Box => ({ x0: r.x, y0: r.y, x1: r.x + r.w - 1, y1: r.y + r.h - 1 });
+
+/**
+ * Glyph boxes grouped into blocks of text: glyphs into lines (sameLine), lines of more than one glyph into blocks
+ * (sameBlock; a lone glyph is a marker, not a line of a block). Works in any pixel frame.
+ */
+export function groupGlyphs<T extends Box>(gs: T[]): T[][] {
+  const lines = clusters(gs, sameLine).map((members) => ({ members, box: members.reduce<Box>((u, c) => union(u, c), members[0]) }));
+  return clusters(lines, (a, b) => a.members.length > 1 && b.members.length > 1 && sameBlock(a.box, b.box))
+    .map((blk) => blk.flatMap((l) => l.members));
+}
+
+/** groupGlyphs for x, y, w, h boxes: each group's bounding box and its glyph count. */
+export function groupGlyphRects(rs: readonly Rect[]): { box: Rect; glyphs: number }[] {
+  return groupGlyphs(rs.map(fromRect)).map((g) => {
+    const u = g.reduce<Box>((a, b) => union(a, b), g[0]);
+    return { box: { x: u.x0, y: u.y0, w: u.x1 - u.x0 + 1, h: u.y1 - u.y0 + 1 }, glyphs: g.length };
+  });
 }
