@@ -27,9 +27,15 @@ export const OVERLAY_SIDE = 768;
 export const WHITE_BAND = 0.1;
 /** Least height of a glyph in pixels of the block-maximum copy (phantom 901: 8 removes 3 of 14 false boxes, 6 one; real-dev: 8 loses a word, 6 none). */
 export const MIN_GLYPH_PX = 6;
+/** Most misalignment of a line's glyphs (see aligned), as a share of their height. */
+export const MAX_MISALIGN = 0.15;
+/** Least median glyph height of a block at the image's edge (phantom 902: its white borders' specks are 6-7). */
+export const MIN_EDGE_GLYPH_PX = 8;
 /** Least contrast (white level less the darkest level around, over the range) of a line and of a lone glyph. */
 export const MIN_LINE_CONTRAST = 0.45;
 export const MIN_GLYPH_CONTRAST = 0.7;
+/** Most share of near-white pixels (the lower band) around a block, in a band as wide as the block is high. */
+export const MAX_WHITE_AROUND = 0.2;
 /** The hysteresis' lower band: a glyph's pixels lie within it, and some within WHITE_BAND. */
 export const LOW_BAND = 0.25;
 
@@ -61,6 +67,19 @@ function bandMean(r: Raster, b: Box, pad: number): number {
   return n ? s / n : NaN;
 }
 
+/** Share of the pixels at or above `low` in a band `pad` wide around a box (outside it). */
+function whiteShare(r: Raster, b: Box, pad: number, low: number): number {
+  let white = 0, n = 0;
+  for (let y = Math.max(0, b.y0 - pad); y <= Math.min(r.height - 1, b.y1 + pad); y++) {
+    const inRows = y >= b.y0 && y <= b.y1;
+    for (let x = Math.max(0, b.x0 - pad); x <= Math.min(r.width - 1, b.x1 + pad); x++) {
+      if (inRows && x === b.x0) { x = b.x1; continue; }
+      n++; if (r.data[y * r.width + x] >= low) white++;
+    }
+  }
+  return n ? white / n : 0;
+}
+
 /** Glyph-like white components: not too small to read, not larger than a line of type, not a wire. */
 function glyphs(comps: Component[], side: number): Component[] {
   return comps.filter((c) => {
@@ -73,6 +92,20 @@ function glyphs(comps: Component[], side: number): Component[] {
     const stroke = (2 * c.area) / Math.max(c.perimeter, 1);
     return stroke <= 0.4 * Math.max(h, w) && c.area / (h * w) <= 0.85;
   });
+}
+
+/**
+ * Whether a line's glyphs share a top or a bottom line, as type does (a descender or a mark leaves one of them):
+ * the median over glyphs of the nearer one's distance from the line's median, under MAX_MISALIGN of the median
+ * glyph height. Lines of one or two glyphs pass. Specks of noise strung along a white border do not.
+ */
+export function aligned(line: Box[], imageHeight = Infinity): boolean {
+  if (line.length < 3) return true;
+  const med = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]; };
+  const top = med(line.map((g) => g.y0)), bottom = med(line.map((g) => g.y1)), h = med(line.map(height));
+  // the image's edge is no one's top or bottom line: it cuts whatever reaches it
+  const off = (g: Box) => Math.min(g.y0 <= 0 ? Infinity : Math.abs(g.y0 - top), g.y1 >= imageHeight - 1 ? Infinity : Math.abs(g.y1 - bottom));
+  return med(line.map(off)) <= MAX_MISALIGN * h;
 }
 
 /** Union-find helper. */
@@ -136,12 +169,18 @@ export function findOverlayText(image: GrayImage): OverlayBlock[] {
   const overlaps = (a: Box, b: Box) => a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
   const gs = [...wide, ...at(level).filter((g) => !wide.some((c) => overlaps(c, g)))];
   const out: OverlayBlock[] = [];
-  for (const members of groupGlyphs(gs)) {
+  for (const members of groupGlyphs(gs, (line) => aligned(line, mx.height))) {
     const box = members.reduce<Box>((u, c) => union(u, c), members[0]);
     // type stands out from what is around it: the band around the block is well below the white level
     const around = bandMean(mn, box, 2);
-    if (process.env.OVDBG) console.log('block', box.x0 * f, box.y0 * f, width(box) * f, height(box) * f, 'n', members.length, 'around', ((pmax - around) / range).toFixed(2));
     const contrast = Number.isFinite(around) ? (pmax - around) / range : 1;
+    // type stands on a ground below the white level; specks of noise over a white surround (the phantom's
+    // bed) stand among others like them
+    if (whiteShare(mx, box, height(box), low) > MAX_WHITE_AROUND) continue;
+    // along the image's edge, where films have white borders and their noise, small specks are not type
+    const edge = box.x0 <= 1 || box.y0 <= 1 || box.x1 >= mx.width - 2 || box.y1 >= mx.height - 2;
+    const heights = members.map(height).sort((a, b) => a - b);
+    if (edge && heights[heights.length >> 1] < MIN_EDGE_GLYPH_PX) continue;
     // a lone glyph must stand out more than a line: bright noise over dense tissue can make one glyph-like
     // speck, seldom a row of them (real-dev: specks 0.42-0.62, markers the learned stages missed 0.70-0.99)
     if (contrast < (members.length > 1 ? MIN_LINE_CONTRAST : MIN_GLYPH_CONTRAST)) continue;
@@ -162,8 +201,9 @@ const fromRect = (r: Rect): Box => ({ x0: r.x, y0: r.y, x1: r.x + r.w - 1, y1: r
  * Glyph boxes grouped into blocks of text: glyphs into lines (sameLine), lines of more than one glyph into blocks
  * (sameBlock; a lone glyph is a marker, not a line of a block). Works in any pixel frame.
  */
-export function groupGlyphs<T extends Box>(gs: T[]): T[][] {
-  const lines = clusters(gs, sameLine).map((members) => ({ members, box: members.reduce<Box>((u, c) => union(u, c), members[0]) }));
+export function groupGlyphs<T extends Box>(gs: T[], keepLine: (line: T[]) => boolean = () => true): T[][] {
+  const lines = clusters(gs, sameLine).filter(keepLine)
+    .map((members) => ({ members, box: members.reduce<Box>((u, c) => union(u, c), members[0]) }));
   return clusters(lines, (a, b) => a.members.length > 1 && b.members.length > 1 && sameBlock(a.box, b.box))
     .map((blk) => blk.flatMap((l) => l.members));
 }
