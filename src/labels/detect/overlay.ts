@@ -25,7 +25,10 @@ export interface OverlayBlock {
 export const OVERLAY_SIDE = 768;
 /** Share of the range (1st percentile to maximum) below the maximum that still counts as the white level. */
 export const WHITE_BAND = 0.1;
-/** Least height of a glyph in pixels of the block-maximum copy (phantom 901: 8 removes 3 of 14 false boxes, 6 one; real-dev: 8 loses a word, 6 none). */
+/**
+ * Least height of a glyph in pixels of the block-maximum copy (phantom 901: 8 removes 3 of 14 false boxes, 6 one;
+ * real-dev: 8 loses a word, 6 none).
+ */
 export const MIN_GLYPH_PX = 6;
 /** Most misalignment of a line's glyphs (see aligned), as a share of their height. */
 export const MAX_MISALIGN = 0.15;
@@ -42,7 +45,8 @@ export const LOW_BAND = 0.25;
 interface Box { x0: number; y0: number; x1: number; y1: number }
 const height = (b: Box) => b.y1 - b.y0 + 1;
 const width = (b: Box) => b.x1 - b.x0 + 1;
-const union = (a: Box, b: Box): Box => ({ x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) });
+const union = (a: Box, b: Box): Box =>
+  ({ x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) });
 
 function p01Of(data: Float32Array): number {
   const bins = 1024, hist = new Uint32Array(bins);
@@ -104,7 +108,8 @@ export function aligned(line: Box[], imageHeight = Infinity): boolean {
   const med = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]; };
   const top = med(line.map((g) => g.y0)), bottom = med(line.map((g) => g.y1)), h = med(line.map(height));
   // the image's edge is no one's top or bottom line: it cuts whatever reaches it
-  const off = (g: Box) => Math.min(g.y0 <= 0 ? Infinity : Math.abs(g.y0 - top), g.y1 >= imageHeight - 1 ? Infinity : Math.abs(g.y1 - bottom));
+  const off = (g: Box) =>
+    Math.min(g.y0 <= 0 ? Infinity : Math.abs(g.y0 - top), g.y1 >= imageHeight - 1 ? Infinity : Math.abs(g.y1 - bottom));
   return med(line.map(off)) <= MAX_MISALIGN * h;
 }
 
