@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import type { Dataset, ImageRecord } from '../data/types.js';
 import type { LabelBox } from '../labels/types.js';
 import { readBoxes, writeBoxes, datasetSizes } from '../labels/formats/index.js';
-import { DEFAULT_MODEL_URL, detectDataset, evaluate, loadDetectorModel, type Evaluation } from '../labels/detect/index.js';
-import { EXPECTED_COVERAGE, type ExpectedCoverage } from '../labels/detect/expected.js';
+import {
+  DEFAULT_MODEL_URL, detectDataset, evaluate, EXPECTED_COVERAGE, loadDetectorModel, type Evaluation, type ExpectedCoverage,
+} from '../labels/detect/index.js';
 import { progress } from '../util/progress.js';
 
 /**

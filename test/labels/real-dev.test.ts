@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coverage, detectLabels, loadDetectorModel, readTruth } from '../../src/labels/detect/index.js';
-import { readForDetection } from '../../src/labels/detect/run.js';
+import { readImage } from '../../src/data/index.js';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 // beside the checkout, or beside the folder of worktrees; CONFOUND_REAL_DEV names it elsewhere
@@ -31,7 +31,7 @@ test('real films: every label of a few dev films is covered, every box found lie
   const truth = (await readTruth(join(REAL_DEV!, 'boxes.csv'))).boxes.filter((b) => FILMS.includes(b.file));
   assert.ok(truth.length >= 6, 'the chosen films have their boxes in boxes.csv');
   const found = [];
-  for (const f of FILMS) found.push(...detectLabels(await readForDetection(join(REAL_DEV!, f)), f, model));
+  for (const f of FILMS) found.push(...detectLabels(await readImage(join(REAL_DEV!, f)), f, model));
   const c = coverage(found, truth);
   assert.deepEqual(c.missed.map((b) => `${b.file} ${b.text}`), []);
   assert.deepEqual(c.wrong.map((b) => `${b.file} ${b.x},${b.y}`), []);

@@ -205,7 +205,7 @@ export function detectLabels(image: GrayImage, file: string, model: DetectorMode
   // the ranking by box quality also settles what rules once did (a word's part against the whole word, two
   // labels side by side): those rules now cost recall (validation seeds 701-703), so there are none
   const boxes = suppress(scored, minScore).map((s) => toBox(w, s, file, model, image));
-  return addOverlayText(boxes, findOverlayText(image), w, file, model, minScore);
+  return addOverlayText(boxes, findOverlayText(image), w, image, file, model, minScore);
 }
 
 /** Overlay boxes' score: the rule's, from the block's contrast (the learned stages never see these boxes). */
@@ -217,8 +217,8 @@ export const overlayScore = (b: OverlayBlock) => round4(Math.min(0.99, 0.5 + 0.5
  * as "other" text or, for a lone glyph, as a laterality marker read by the L/R reader. (Replacing the learned
  * boxes a block holds instead cost the phantom: a marker and its initials make a line of type.)
  */
-export function addOverlayText(boxes: DetectedBox[], blocks: readonly OverlayBlock[], w: Working, file: string,
-  model: DetectorModel, minScore: number): DetectedBox[] {
+export function addOverlayText(boxes: DetectedBox[], blocks: readonly OverlayBlock[], w: Working, image: GrayImage,
+  file: string, model: DetectorModel, minScore: number): DetectedBox[] {
   const out = [...boxes];
   // a lone white glyph is taken for a marker only on a film that carries overlay text the learned stages missed
   // (real-dev: the four markers only this stage finds stand beside "AP ERECT" and the like); elsewhere it was as
@@ -236,7 +236,8 @@ export function addOverlayText(boxes: DetectedBox[], blocks: readonly OverlayBlo
       if (box.category === 'laterality') {
         const text = readLetter(w, box, model);
         if (text) box.text = text;
-      }
+        box.style = readMarkerStyle(image, box, {});
+      } else box.text = readInitials(image, box);
       out.push(box);
     }
   }

@@ -12,3 +12,4 @@ export { prepare, groupCandidates, findHolder, WORKING_SIDE, type Candidate, typ
 export { FEATURE_NAMES } from './features.js';
 export { curationTable, type CurationOptions, type CurationTable } from './curation.js';
 export { coverage, coveredArea, coveredShare, COVERAGE_DEFAULTS, type Coverage, type CoverageScore, type CoverageOptions } from './coverage.js';
+export { EXPECTED_COVERAGE, type ExpectedCoverage } from './expected.js';
