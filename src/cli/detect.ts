@@ -4,7 +4,8 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { toCsv } from '../util/csv.js';
 import { progress } from '../util/progress.js';
 import {
-  detectDataset, detectionTable, detectionsToCoco, evaluate, DETECTION_TABLE_COLUMNS, loadDetectorModel, readCocoTruth, type Evaluation,
+  coverage, detectDataset, detectionTable, detectionsToCoco, evaluate, DETECTION_TABLE_COLUMNS, loadDetectorModel, readTruth,
+  type Coverage, type CoverageScore, type Evaluation,
 } from '../labels/detect/index.js';
 import { ALLOW_OUTSIDE_HELP, numArg, loadDatasetReported, printJson } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
@@ -19,20 +20,32 @@ function describeEval(e: Evaluation): string {
     `L/R reading accuracy ${pct(e.lr_accuracy)} of ${e.lr_total} markers (read ${pct(e.lr_read_rate)})\n`;
 }
 
+const frac = (s: CoverageScore) => `recall ${pct(s.recall)} (${s.covered}/${s.truths}), precision ${pct(s.precision)} (${s.right}/${s.predictions})`;
+
+function describeCoverage(c: Coverage): string {
+  const cats = Object.entries(c.by_category).filter(([, s]) => s.truths || s.predictions).map(([k, s]) => `  ${k}: ${frac(s)}`);
+  const folders = Object.entries(c.by_folder).map(([k, s]) => `  ${k}/: ${frac(s)}`);
+  return `coverage (true box >= 80% covered; found box >= 50% on a true box grown by 4 px): ${frac(c)}\n` +
+    [...cats, ...(folders.length > 1 || !c.by_folder['.'] ? folders : [])].join('\n') + '\n' +
+    `L/R read right on ${c.lr.right} of ${c.lr.markers} covered L/R markers (${c.lr.wrong} wrong, ${c.lr.unread} unread)\n`;
+}
+
 export function register(program: Command): void {
   program.command('detect')
     .description('Find burned-in labels (laterality markers, technologist initials, other text) in every image and write COCO boxes with scores')
     .requiredOption('--data <dir>', 'dataset folder (MURA layout, GRAZPEDWRI-DX, CSV manifest, or any folder of images)')
     .requiredOption('--out <file>', 'COCO JSON of the boxes found (bbox, score, category, category_score, text = L/R reading)')
-    .option('--eval <truth>', 'COCO JSON of true boxes: report precision/recall/F1 at IoU >= 0.5, mean IoU, per category, L/R accuracy')
+    .option('--eval <truth>', 'true boxes, COCO JSON or CSV (path,x,y,w,h,category,text): report label coverage (overall, per category ' +
+      'and folder) and precision/recall/F1 at IoU >= 0.5, mean IoU, per category, L/R accuracy')
     .option('--table <csv>', 'one row per image: path, has_laterality, laterality_read, marker_style, has_technologist, initials_read, n_other, other_text, patient, study, part, label (for confound screen)')
     .option('--min-score <p>', 'score threshold (default: the model\'s)', numArg('--min-score', 0, 1))
     .option('--model <file>', 'detector weights (default: the shipped models/detector.json)')
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
-    .option('--json', 'print a JSON summary (with --eval: precision, recall, f1, mean_iou, images, by_category, lr_accuracy)')
+    .option('--json', 'print a JSON summary (with --eval: precision, recall, f1, mean_iou, images, by_category, lr_accuracy, ' +
+      'coverage with its missed and wrong boxes)')
     .action(async (o) => {
       const model = loadDetectorModel(o.model ? resolve(o.model) : undefined);
-      const truth = o.eval ? await readCocoTruth(o.eval) : undefined;
+      const truth = o.eval ? await readTruth(o.eval) : undefined;
       const ds = await loadDatasetReported(o.data, o);
       const bar = progress('detect', ds.records.length);
       const res = await detectDataset(ds.records, model, { minScore: o.minScore }, () => bar.tick());
@@ -45,19 +58,24 @@ export function register(program: Command): void {
         const cols = DETECTION_TABLE_COLUMNS;
         await writeFileAtomic(o.table, toCsv([[...cols], ...rows.map((r) => cols.map((c) => r[c]))]));
       }
-      let ev: Evaluation | undefined;
+      let ev: Evaluation | undefined, cov: Coverage | undefined;
       if (truth) {
         const seen = new Set(res.sizes.map((s) => s.id));
         const missing = truth.images.filter((f) => !seen.has(f));
         if (missing.length) process.stderr.write(`${missing.length} image(s) of ${o.eval} were not processed (first: ${missing[0]}); their labels count as missed\n`);
         ev = evaluate(res.boxes, truth.boxes, new Set([...truth.images, ...seen]).size);
+        cov = coverage(res.boxes, truth.boxes);
       }
       const speed = res.sizes.length / Math.max(res.seconds, 1e-9);
       if (o.json) {
-        printJson({ ...(ev ?? {}), images: res.sizes.length, boxes: res.boxes.length, skipped: ds.issues.length + res.issues.length, images_per_s: Math.round(speed * 10) / 10, out: o.out });
+        printJson({
+          ...(ev ?? {}), ...(cov ? { coverage: cov } : {}), images: res.sizes.length, boxes: res.boxes.length,
+          skipped: ds.issues.length + res.issues.length, images_per_s: Math.round(speed * 10) / 10, out: o.out,
+        });
       } else {
         process.stdout.write(`${res.boxes.length} label(s) in ${res.sizes.length} image(s) (${speed.toFixed(1)} images/s), ${res.issues.length} skipped; boxes in ${o.out}\n`);
         if (ev) process.stdout.write(describeEval(ev));
+        if (cov) process.stdout.write(describeCoverage(cov));
       }
       finishBatch(res.sizes.length, ds.issues.length + res.issues.length);
     });

@@ -149,14 +149,38 @@ export function categorySection(data: StudyData): string {
     (withArms ? '' : '<p class="note">No per-category arms were trained (add cover-laterality / cover-technologist to --arms).</p>') + `<div class="figure">${dotCiSvg(plot, 'Original model: label attention and counterfactual |Δp| per label category')}</div>`;
 }
 
-/** The detector's summary, whatever fields it has: precision, recall and F1 first. */
+/** The detector's summary, whatever fields it has: precision, recall and F1 first; when it found the study's boxes, its expected coverage and the images it found no label on. */
 export function detectorSection(det: StudyResults['detector']): string {
   if (!det) return '<p class="muted">No detector was used (boxes were given), or it was not evaluated.</p>';
-  const flat = flatten(det);
+  const { run, ...scores } = det as typeof det & { run?: DetectorRunResult };
+  const flat = flatten(scores);
   const key = (k: string) => /(^|\.)(precision|recall|f1)$/.test(k);
   const head = flat.filter(([k]) => key(k) && !k.includes('by_category'));
   const headline = head.length ? `<div class="kpis">${head.map(([k, v]) => `<div class="kpi"><b>${isNum(v) ? pct(v) : esc(plain(v))}</b><span>${esc(k)}</span></div>`).join('')}</div>` : '';
-  return headline + table(['Field', 'Value'], flat.map(([k, v]) => [esc(k), esc(plain(v))]), [1], 'detector-table');
+  const scored = flat.length ? headline + table(['Field', 'Value'], flat.map(([k, v]) => [esc(k), esc(plain(v))]), [1], 'detector-table') : '';
+  return (run ? detectorRunSection(run) : '') + scored;
+}
+
+type DetectorRunResult = NonNullable<Extract<NonNullable<StudyResults['detector']>, { run: unknown }>['run']>;
+
+/** Images listed in full up to this many; beyond, the first ones and a count (the viewer filters to all of them). */
+const NO_LABEL_LISTED = 40;
+
+/** The detector found the study's boxes: what coverage to expect of it, and where it found nothing. */
+export function detectorRunSection(run: DetectorRunResult): string {
+  const e = run.expected_coverage;
+  const expected = !e ? '<p class="muted">No expected coverage is known for the detector\'s weights.</p>'
+    : !e.weights_match ? '<p><strong>The detector\'s weights are not the shipped ones</strong>: no coverage is known for them; check them with <code>confound detect --eval</code> on a few hand-drawn boxes of this data.</p>'
+    : `<p>The study's label boxes are the detector's. <strong>Expected coverage on real films: ${pct(e.recall, 0)} of labels</strong> (a label counts when 80% of it is covered), `
+      + `${pct(e.precision, 0)} of its boxes on a label; measured on ${esc(e.measured_on)}, ${plain(e.images)} images, ${plain(e.labels)} labels. `
+      + 'Labels it misses stay visible in the "covered" arm: check a sample of images, and correct the boxes in <code>confound view</code>.</p>';
+  const n = run.no_label_images.length;
+  const listed = run.no_label_images.slice(0, NO_LABEL_LISTED).map((id) => `<li><code>${esc(id)}</code></li>`).join('');
+  const none = n === 0 ? `<p>It found a label on every one of the ${plain(run.images)} images.</p>`
+    : `<p><strong>No label found on ${plain(n)} of ${plain(run.images)} images</strong>`
+      + `${run.failed ? ` (${plain(run.failed)} could not be read)` : ''}; in <code>confound view</code>, tick "only images with no label found".</p>`
+      + `<ul class="no-label">${listed}</ul>${n > NO_LABEL_LISTED ? `<p class="note">… and ${plain(n - NO_LABEL_LISTED)} more.</p>` : ''}`;
+  return expected + none;
 }
 
 export function datasetSection(data: StudyData): string {

@@ -149,13 +149,21 @@ export const DatasetSummarySchema = z.object({
 
 /** The detector's scores against the data's truth (kept open: the detector adds measures over time), or why it could not run. */
 const CategoryScoreSchema = z.object({ truths: z.number(), predictions: z.number(), precision: num, recall: num });
+/** When the detector found the study's boxes: images with no label found, and its expected coverage on real films. */
+const DetectorRunSchema = z.object({
+  images: z.number(), failed: z.number(), no_label_images: z.array(z.string()),
+  expected_coverage: z.object({
+    recall: num, precision: num, labels: z.number(), images: z.number(), measured_on: z.string(), weights_match: z.boolean(),
+  }).nullable(),
+});
 export const DetectorSchema = z.union([
   z.object({
     images: z.number(), truths: z.number(), predictions: z.number(), precision: num, recall: num, f1: num, mean_iou: num,
     by_category: z.record(z.string(), CategoryScoreSchema),
     lr_accuracy: num, lr_total: z.number(), lr_read_rate: num, category_accuracy: num,
-    scored_on: z.string(), truth: z.string(), failed: z.number(),
+    scored_on: z.string(), truth: z.string(), failed: z.number(), run: DetectorRunSchema.optional(),
   }),
+  z.object({ run: DetectorRunSchema }),
   z.object({ error: z.string() }),
 ]).nullable();
 

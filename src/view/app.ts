@@ -16,6 +16,7 @@ export const APP_HTML = `<!doctype html>
     <label>Min. counterfactual |Δp| <span id="minDpV">0.00</span><input type="range" id="minDp" min="0" max="1" step="0.01" value="0"></label>
     <label>Min. disagreement between arms <span id="minDisV">0.00</span><input type="range" id="minDis" min="0" max="1" step="0.01" value="0"></label>
     <label class="inline"><input type="checkbox" id="onlyOverlay"> only images with overlays</label>
+    <label class="inline" id="noLabelFilter"><input type="checkbox" id="onlyNoLabel"> only images with no label found</label>
     <input type="search" id="q" placeholder="search image id">
     <div id="count" class="muted"></div>
   </div>
@@ -123,7 +124,7 @@ function buildSorts() {
 function applyFilters() {
   var sort = SORTS.find(function (s) { return s.key === $('sort').value; }) || SORTS[0];
   var asc = $('asc').checked, lab = $('label').value, q = $('q').value.trim().toLowerCase();
-  var minAtt = +$('minAtt').value, minDp = +$('minDp').value, minDis = +$('minDis').value, onlyOv = $('onlyOverlay').checked;
+  var minAtt = +$('minAtt').value, minDp = +$('minDp').value, minDis = +$('minDis').value, onlyOv = $('onlyOverlay').checked, onlyNoLabel = $('onlyNoLabel').checked;
   $('minAttV').textContent = (minAtt * 100).toFixed(0) + '%'; $('minDpV').textContent = minDp.toFixed(2); $('minDisV').textContent = minDis.toFixed(2);
   var list = S.study.images.filter(function (im) {
     if (lab !== 'all' && String(im.label) !== lab) return false;
@@ -132,6 +133,7 @@ function applyFilters() {
     if (minDp > 0 && !((im.dp || 0) >= minDp)) return false;
     if (minDis > 0 && !((im.disagreement || 0) >= minDis)) return false;
     if (onlyOv && !Object.keys(im.arms).some(function (a) { return im.arms[a].overlay; })) return false;
+    if (onlyNoLabel && !im.noLabel) return false;
     return true;
   });
   list.sort(function (a, b) {
@@ -340,7 +342,9 @@ function init() {
     buildSorts();
     // Start on the images that have Grad-CAM overlays, when the study wrote any.
     $('onlyOverlay').checked = study.images.some(function (im) { return Object.keys(im.arms).some(function (a) { return im.arms[a].overlay; }); });
-    ['sort', 'asc', 'label', 'minAtt', 'minDp', 'minDis', 'onlyOverlay', 'q'].forEach(function (k) { $(k).addEventListener('input', applyFilters); });
+    // the filter only means something when the detector found the study's boxes
+    $('noLabelFilter').hidden = !study.images.some(function (im) { return im.noLabel !== undefined; });
+    ['sort', 'asc', 'label', 'minAtt', 'minDp', 'minDis', 'onlyOverlay', 'onlyNoLabel', 'q'].forEach(function (k) { $(k).addEventListener('input', applyFilters); });
     $('showBoxes').addEventListener('change', drawBoxes);
     $('save').addEventListener('click', save);
     $('revert').addEventListener('click', function () { if (!S.id) return; S.boxes[S.id] = clone(S.saved[S.id] || []); delete S.dirty[S.id]; S.sel = -1; drawBoxes(); setStatus('reverted to the last saved boxes'); });

@@ -13,6 +13,8 @@ export interface ViewerImage {
   dp?: number;
   /** Largest |score difference| between any two arms. */
   disagreement?: number;
+  /** When the detector found the study's boxes: whether it found no label on this image (absent otherwise). */
+  noLabel?: boolean;
 }
 
 /** Every test image from the score files (original arm's order first), with each arm's score, attention and overlay path. */
@@ -43,5 +45,8 @@ export function buildCatalog(data: StudyData): ViewerImage[] {
     const s = Object.values(im.arms).map((a) => a.score).filter(isNum);
     if (s.length >= 2) im.disagreement = Math.max(...s) - Math.min(...s);
   }
+  const det = data.results.detector;
+  const noLabel = det && 'run' in det && det.run ? new Set(det.run.no_label_images) : null;
+  if (noLabel) for (const im of byId.values()) im.noLabel = noLabel.has(im.id);
   return [...byId.values()];
 }

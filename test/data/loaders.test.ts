@@ -70,6 +70,16 @@ test('generic manifest: paths relative to the CSV, bad rows reported', async () 
   assert.ok(ds.issues.some((i) => i.file.endsWith('imgs/c.png') && /not found/.test(i.message)));
 });
 
+test('a box CSV (path,x,y,w,h: one row per label) beside the images is not taken for a manifest', async () => {
+  const dir = await tempDir();
+  await writePng(join(dir, 'f/a.png'));
+  await writePng(join(dir, 'f/b.png'));
+  await writeText(join(dir, 'boxes.csv'), 'path,x,y,w,h,category,text\nf/a.png,1,1,2,2,laterality,L\nf/a.png,3,3,2,2,other,AP\n');
+  const ds = await loadDataset(dir);
+  assert.equal(ds.format, 'folder');
+  assert.deepEqual(ds.records.map((r) => r.id).sort(), ['f/a.png', 'f/b.png']);
+});
+
 test('GRAZPEDWRI-DX: images + dataset.csv + labels folder', async () => {
   const dir = await tempDir();
   await writePng(join(dir, 'images/0001_1297860395_01_WRI-L1_M014.png'));

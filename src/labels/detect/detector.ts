@@ -13,6 +13,8 @@ import { predict, type MlpWeights } from './mlp.js';
 import { elongation } from './components.js';
 import { readMarkerStyle, type DetectedMarkerStyle } from './marker-style.js';
 import { readInitials } from './initials.js';
+import { coveredArea, coveredShare } from './coverage.js';
+import { findOverlayText, groupGlyphRects, type OverlayBlock } from './overlay.js';
 
 /** Principal-axis ratio above which a component is a wire or an edge, never a glyph (an "I" is about 5). */
 export const MAX_ELONGATION = 10;
@@ -202,7 +204,50 @@ export function detectLabels(image: GrayImage, file: string, model: DetectorMode
   const minScore = opts.minScore ?? model.minScore;
   // the ranking by box quality also settles what rules once did (a word's part against the whole word, two
   // labels side by side): those rules now cost recall (validation seeds 701-703), so there are none
-  return suppress(scored, minScore).map((s) => toBox(w, s, file, model, image));
+  const boxes = suppress(scored, minScore).map((s) => toBox(w, s, file, model, image));
+  return addOverlayText(boxes, findOverlayText(image), w, image, file, model, minScore);
+}
+
+/** Overlay boxes' score: the rule's, from the block's contrast (the learned stages never see these boxes). */
+export const overlayScore = (b: OverlayBlock) => round4(Math.min(0.99, 0.5 + 0.5 * b.contrast));
+
+/**
+ * Merge the overlay stage's blocks into the learned stages' boxes, which take precedence: a block they already
+ * cover (80 % of it) adds nothing; otherwise its glyphs that no learned box touches are grouped again and added,
+ * as "other" text or, for a lone glyph, as a laterality marker read by the L/R reader. (Replacing the learned
+ * boxes a block holds instead cost the phantom: a marker and its initials make a line of type.)
+ */
+export function addOverlayText(boxes: DetectedBox[], blocks: readonly OverlayBlock[], w: Working, image: GrayImage,
+  file: string, model: DetectorModel, minScore: number): DetectedBox[] {
+  const out = [...boxes];
+  // a lone white glyph is taken for a marker only on a film that carries overlay text the learned stages missed
+  // (real-dev: the four markers only this stage finds stand beside "AP ERECT" and the like); elsewhere it was as
+  // often metal or a letter on a tab that the learned stages had boxed otherwise (phantom seed 902)
+  const hasText = blocks.some((b) => b.glyphs > 1 && overlayScore(b) >= minScore && coveredShare(b, boxes) < 0.8);
+  for (const b of blocks) {
+    const score = overlayScore(b);
+    if (score < minScore || (b.glyphs === 1 && !hasText) || coveredShare(b, boxes) >= 0.8) continue;
+    const free = b.glyphBoxes.filter((g) => !boxes.some((k) => coveredArea(g, [k]) > 0));
+    const groups = free.length === b.glyphBoxes.length ? [{ box: b, glyphs: b.glyphs }] : groupGlyphRects(free);
+    for (const { box: r, glyphs } of groups) {
+      const box: DetectedBox = {
+        file, x: r.x, y: r.y, w: r.w, h: r.h, category: glyphs > 1 ? 'other' : 'laterality', score, categoryScore: 1,
+      };
+      if (box.category === 'laterality') {
+        const text = readLetter(w, box, model);
+        if (text) box.text = text;
+        box.style = readMarkerStyle(image, box, {});
+      } else box.text = readInitials(image, box);
+      out.push(box);
+    }
+  }
+  return out;
+}
+
+function readLetter(w: Working, box: Rect, model: DetectorModel): string | undefined {
+  const p = predict(model.reader, glyphFeatures(cropImage(w.fine, box, w.fineFactor)));
+  const ri = p[1] > p[0] ? 1 : 0;
+  return p[ri] >= model.minReadConfidence ? model.reader.classes[ri] : undefined;
 }
 
 const CATS: LabelCategory[] = ['laterality', 'technologist'];
@@ -224,9 +269,8 @@ function toBox(w: Working, s: ScoredCandidate, file: string, model: DetectorMode
     score: round4(s.score), categoryScore: round4(category === 'other' ? 1 - catProbs[0] / catTot : catProbs[ci] / catTot),
   };
   if (category === 'laterality') {
-    const p = predict(model.reader, glyphFeatures(cropImage(w.fine, cand.isTab ? lettersBox(cand, f) : box, w.fineFactor)));
-    const ri = p[1] > p[0] ? 1 : 0;
-    if (p[ri] >= model.minReadConfidence) box.text = model.reader.classes[ri];
+    const text = readLetter(w, cand.isTab ? lettersBox(cand, f) : box, model);
+    if (text) box.text = text;
     box.style = readMarkerStyle(image, box, cand);
   }
   if (category !== 'laterality') box.text = readInitials(image, box);

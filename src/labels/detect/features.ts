@@ -1,5 +1,6 @@
 /** Shape and intensity features of one candidate, the verifier's input. Scale-free wherever possible. */
-import { memberMask, rectSum, type Candidate, type Working } from './candidates.js';
+import { memberMask } from './patch.js';
+import { rectSum, type Candidate, type Working } from './working.js';
 import { elongation } from './components.js';
 
 export const FEATURE_NAMES = [

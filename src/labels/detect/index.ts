@@ -1,7 +1,7 @@
 export { detectLabels, loadDetectorModel, refineBox, suppress, scoreCandidates, DEFAULT_MODEL_URL,
   type DetectorModel, type DetectedBox, type DetectOptions, type Rect } from './detector.js';
 export {
-  detectDataset, detectionsToCoco, detectionTable, readCocoTruth, DETECTION_TABLE_COLUMNS, DETECTED_COLUMNS,
+  detectDataset, detectionsToCoco, detectionTable, readCocoTruth, readTruth, DETECTION_TABLE_COLUMNS, DETECTED_COLUMNS,
   type DatasetDetection, type TableRow,
 } from './run.js';
 export { readMarkerStyle, DETECTED_MARKER_STYLES, type DetectedMarkerStyle } from './marker-style.js';
@@ -12,3 +12,5 @@ export { prepare, groupCandidates, findHolder, WORKING_SIDE, type Candidate, typ
 export { FEATURE_NAMES } from './features.js';
 export { curationTable, type CurationOptions, type CurationTable } from './curation.js';
 export { otsu } from './glyph.js';
+export { coverage, coveredArea, coveredShare, COVERAGE_DEFAULTS, type Coverage, type CoverageScore, type CoverageOptions } from './coverage.js';
+export { EXPECTED_COVERAGE, type ExpectedCoverage } from './expected.js';

@@ -109,3 +109,24 @@ export function whiteTopHat(src: Raster, k: number): Raster {
   for (let i = 0; i < out.length; i++) out[i] = src.data[i] - out[i];
   return opened;
 }
+
+/**
+ * Block-maximum and block-minimum downsamples by an integer factor, in one pass: a thin bright stroke keeps its
+ * level in the first, a thin dark outline in the second (edge remainders dropped).
+ */
+export function downsampleMinMax(src: Raster, factor: number): { max: Raster; min: Raster } {
+  if (factor <= 1) { const r = { width: src.width, height: src.height, data: src.data }; return { max: r, min: r }; }
+  const w = Math.floor(src.width / factor), h = Math.floor(src.height / factor);
+  const hi = new Float32Array(w * h), lo = new Float32Array(w * h);
+  const d = src.data, sw = src.width;
+  for (let y = 0, o = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, o++) {
+      let m = -Infinity, n = Infinity;
+      for (let dy = 0, row = y * factor * sw + x * factor; dy < factor; dy++, row += sw) {
+        for (let i = row, end = row + factor; i < end; i++) { const v = d[i]; if (v > m) m = v; if (v < n) n = v; }
+      }
+      hi[o] = m; lo[o] = n;
+    }
+  }
+  return { max: { width: w, height: h, data: hi }, min: { width: w, height: h, data: lo } };
+}

@@ -7,6 +7,7 @@ import type { GrayImage } from '../../data/index.js';
 import { readImage } from '../../data/index.js';
 import { formatCoco, parseCoco } from '../formats/coco.js';
 import type { ImageSize } from '../formats/common.js';
+import { detectBoxFormat, readBoxes } from '../formats/io.js';
 import type { LabelBox } from '../types.js';
 import { detectLabels, type DetectedBox, type DetectorModel, type DetectOptions } from './detector.js';
 import type { WorkerReply, WorkerTask } from './worker.js';
@@ -96,6 +97,18 @@ export function detectionsToCoco(boxes: readonly DetectedBox[], sizes: readonly 
   const coco = formatCoco(boxes, sizes) as unknown as { annotations: Record<string, unknown>[] };
   coco.annotations.forEach((a, i) => { a.category_score = boxes[i].categoryScore; });
   return coco;
+}
+
+/**
+ * True boxes for --eval: COCO (its image list included, so images without labels count) or a box CSV
+ * (path,x,y,w,h,category[,text]; its images are those it names).
+ */
+export async function readTruth(file: string): Promise<{ boxes: LabelBox[]; images: string[] }> {
+  const format = await detectBoxFormat(file);
+  if (format === 'coco') return readCocoTruth(file);
+  if (format !== 'csv') throw new Error(`${file}: true boxes must be COCO JSON or a box CSV (path,x,y,w,h,category,text), not ${format}`);
+  const boxes = await readBoxes(file, { format: 'csv' });
+  return { boxes, images: [...new Set(boxes.map((b) => b.file))] };
 }
 
 export async function readCocoTruth(file: string): Promise<{ boxes: LabelBox[]; images: string[] }> {
