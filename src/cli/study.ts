@@ -3,7 +3,7 @@ import { checkChoice } from '../util/options.js';
 import { ARM_NAMES, DEFAULT_ARMS, type ArmName } from '../study/arms.js';
 import { CONFOUND_ON } from '../synth/types.js';
 import { SCHEDULES } from '../train/config.js';
-import { ALLOW_OUTSIDE_HELP, intArg, numArg, printJson } from './common.js';
+import { ALLOW_OUTSIDE_HELP, intArg, numArg, printJson, deviceArg, DEVICE_HELP } from './common.js';
 import { finishBatch } from './outcome.js';
 
 export function register(program: Command): void {
@@ -23,6 +23,7 @@ export function register(program: Command): void {
     .option('--schedule <s>', 'override the profile\'s learning-rate schedule: plateau | cosine')
     .option('--weights <file>', 'starting weights (safetensors, torchvision names), or none for random; default: the quick profile\'s shipped phantom-pretrained densenet-small, none for paper')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
+    .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
     .option('--studies <n>', 'phantom: number of studies', intArg('--studies', 10))
     .option('--confound <k>', 'phantom: label/outcome confounding on train and valid, 0..1', numArg('--confound', 0, 1))
     .option('--test-confound <k>', 'phantom: confounding on test, 0..1', numArg('--test-confound', 0, 1))
@@ -46,7 +47,7 @@ export function register(program: Command): void {
       const started = Date.now();
       const r = await runStudy({
         out: o.out, data: o.data, boxes: o.boxes, detect: Boolean(o.detect), profile: checkChoice('--profile', o.profile, ['quick', 'paper'] as const),
-        arms, seed: o.seed, margin: o.margin, threads: o.threads, phantom, train, overlays: o.overlays,
+        arms, seed: o.seed, margin: o.margin, threads: o.threads, device: o.device, phantom, train, overlays: o.overlays,
         restartChanged: Boolean(o.restartChanged), allowOutside: Boolean(o.allowOutside),
       });
       // Files the data step skipped, and images that could not be made in every arm, end the run with exit code 2.

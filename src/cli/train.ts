@@ -3,7 +3,7 @@ import { train, studySplits, profileSettings } from '../train/index.js';
 import { SCHEDULES } from '../train/config.js';
 import { writeSplitFile, applySplitFile } from '../train/split-file.js';
 import { checkChoice } from '../util/options.js';
-import { ALLOW_OUTSIDE_HELP, intArg, numArg, loadDatasetReported, printJson } from './common.js';
+import { ALLOW_OUTSIDE_HELP, intArg, numArg, loadDatasetReported, printJson, deviceArg, DEVICE_HELP } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', intArg('--seed'), 0)
     .option('--weights <file>', 'start from pretrained safetensors (torchvision DenseNet names; RGB conv0 summed to 1 channel), or none for random weights')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
-    .option('--device <d>', 'cpu or cuda', 'cpu')
+    .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
     .option('--resume', 'continue a killed run from its last checkpoint')
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--json', 'print the result as JSON')

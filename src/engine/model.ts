@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { LayerCapture } from './capture.js';
 import { InvalidParameterError, checkChoice, checkInt, checkNumber } from '../util/options.js';
-import { ARCH_NAMES, DEVICES, type Arch, type Device } from './archs.js';
+import { ARCH_NAMES, type Arch } from './archs.js';
+import { resolveDevice, type Device, type DeviceChoice } from './device.js';
 import { nativeEngine, type Handle, type NamedTensor } from './native.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 import { adaptPretrained, isOptimizerEntry, matchState } from './state.js';
@@ -13,7 +14,8 @@ export interface CreateOptions {
   channels?: number;
   /** Seeds the initial weights: same seed, same arch => identical weights. */
   seed: number;
-  device?: Device;
+  /** Default 'cpu'; 'auto' takes CUDA when the engine has it and a GPU is visible. */
+  device?: DeviceChoice;
   /** libtorch intra-op threads for the whole process (default: all cores). */
   threads?: number;
   /** Adam learning rate (default 1e-4). */
@@ -23,7 +25,7 @@ export interface CreateOptions {
 }
 
 export interface LoadOptions {
-  device?: Device;
+  device?: DeviceChoice;
   threads?: number;
   /** Also restore Adam's state and learning rate from a checkpoint (saveCheckpoint), to resume training. */
   withOptimizer?: boolean;
@@ -54,14 +56,6 @@ export async function engineInfo(): Promise<Record<string, string>> {
   return { libtorch: native.version(), engine_threads: String(native.getThreads()), cuda: native.cudaAvailable() ? 'available' : 'no' };
 }
 
-function checkDevice(device: string): Device {
-  const d = checkChoice('device', device, DEVICES);
-  if (d === 'cuda' && !nativeEngine().cudaAvailable()) {
-    throw new InvalidParameterError('device', 'cpu (this libtorch has no CUDA support or no GPU is visible)', d);
-  }
-  return d;
-}
-
 function checkLearningRate(lr: number): number {
   checkNumber('learningRate', lr, 0, 10);
   if (lr <= 0) throw new InvalidParameterError('learningRate', 'a positive number', lr);
@@ -90,7 +84,7 @@ export class Model implements Disposable {
     const arch = checkChoice('arch', opts.arch, ARCH_NAMES);
     const channels = checkInt('channels', opts.channels ?? 1, 1, 64);
     const seed = checkInt('seed', opts.seed, 0);
-    const device = checkDevice(opts.device ?? 'cpu');
+    const device = resolveDevice(opts.device ?? 'cpu');
     const lr = checkLearningRate(opts.learningRate ?? DEFAULT_LR);
     setThreads(opts.threads ?? availableParallelism());
     const model = new Model(await nativeEngine().create(arch, channels, seed, device), arch, channels, device);

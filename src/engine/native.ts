@@ -29,6 +29,7 @@ export interface NativeEngine {
   setThreads(threads: number): void;
   getThreads(): number;
   cudaAvailable(): boolean;
+  cudaDeviceCount(): number;
   version(): string;
 }
 

@@ -79,7 +79,7 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
   let state: RunState | undefined;
   if (resume && existsSync(statePath)) {
     const saved = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')) as { train: TrainConfig };
-    if (JSON.stringify(saved.train) !== JSON.stringify(cfg)) {
+    if (JSON.stringify(runIdentity(saved.train)) !== JSON.stringify(runIdentity(cfg))) {
       throw new Error(`${join(runDir, 'config.json')}: the run was started with other settings; use a new --out or the same settings`);
     }
     state = JSON.parse(await readFile(statePath, 'utf8')) as RunState;
@@ -160,6 +160,12 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
       `val AUC ${valAuc.toFixed(3)}, ${metrics.images_per_s.toFixed(1)} img/s\n`);
   }
   return { run: runDir, bestEpoch, bestAuc, history, resumed, skipped };
+}
+
+/** The settings that make a run what it is: where it computes (device, threads) may change on resume. */
+function runIdentity(cfg: TrainConfig): Omit<TrainConfig, 'device' | 'threads'> {
+  const { device: _device, threads: _threads, ...rest } = cfg;
+  return rest;
 }
 
 async function removeOldCheckpoints(runDir: string, keep: string): Promise<void> {
