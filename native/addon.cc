@@ -364,6 +364,30 @@ Napi::Value DistAttach(const Napi::CallbackInfo& info) {
       [](Napi::Env env) { return env.Undefined(); });
 }
 
+// Averages the model's float buffers (BatchNorm running statistics, which each rank updates from its own
+// micro-batches) over the group, so every rank holds the same model.
+Napi::Value DistAverageBuffers(const Napi::CallbackInfo& info) {
+  auto engine = engine_of(info[0]);
+  auto dist = dist_of(info[1]);
+  return start(
+      info.Env(), engine,
+      [=] {
+        const auto params = engine->get_state();
+        std::vector<NamedTensor> buffers;
+        for (const auto& t : params) {
+          const auto& n = t.name;
+          const bool running = n.size() > 13 && (n.compare(n.size() - 13, 13, ".running_mean") == 0 ||
+                                                 n.compare(n.size() - 12, 12, ".running_var") == 0);
+          if (running) buffers.push_back(t);
+        }
+        std::vector<torch::Tensor> tensors;
+        for (auto& b : buffers) tensors.push_back(b.tensor);
+        dist->allreduce_mean(tensors);
+        engine->set_state(buffers, false);
+      },
+      [](Napi::Env env) { return env.Undefined(); });
+}
+
 Napi::Value DistBarrier(const Napi::CallbackInfo& info) {
   auto dist = dist_of(info[0]);
   return start(info.Env(), nullptr, [=] { dist->barrier(); }, [](Napi::Env env) { return env.Undefined(); });
@@ -400,6 +424,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("version", Napi::Function::New(env, Version));
   exports.Set("distInit", Napi::Function::New(env, DistInit));
   exports.Set("distAttach", Napi::Function::New(env, DistAttach));
+  exports.Set("distAverageBuffers", Napi::Function::New(env, DistAverageBuffers));
   exports.Set("distBarrier", Napi::Function::New(env, DistBarrier));
   exports.Set("distBackend", Napi::Function::New(env, DistBackend));
   exports.Set("distDestroy", Napi::Function::New(env, DistDestroy));

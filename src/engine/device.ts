@@ -14,6 +14,12 @@ export function isDeviceChoice(value: unknown): value is DeviceChoice {
   return typeof value === 'string' && PATTERN.test(value);
 }
 
+/** GPUs visible to the engine (0 without CUDA). */
+export function cudaDeviceCount(): number {
+  const native = nativeEngine();
+  return native.cudaAvailable() ? native.cudaDeviceCount() : 0;
+}
+
 /**
  * The device a choice means on this machine. `auto` never fails; asking for CUDA where the engine was built
  * without it, or no GPU is visible, is one InvalidParameterError saying so.

@@ -5,6 +5,7 @@ import { ARCH_NAMES, type Arch } from './archs.js';
 import { resolveDevice, type Device, type DeviceChoice } from './device.js';
 import { nativeEngine, type Handle, type NamedTensor } from './native.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
+import type { ProcessGroup } from './dist.js';
 import { adaptPretrained, isOptimizerEntry, matchState } from './state.js';
 import { checkImages, checkPerImage, type BatchShape } from './validate.js';
 
@@ -223,6 +224,19 @@ export class Model implements Disposable {
     const { tensors, notes } = adaptPretrained(file.tensors, own, path);
     await this.setState(tensors, { replaceOptimizer: true });
     return notes;
+  }
+
+  /**
+   * Data-parallel training: with a group, every trainStep averages the gradients over its ranks before Adam
+   * steps (each rank's BatchNorm uses its own micro-batch, as in DDP without SyncBatchNorm); null detaches.
+   */
+  async averageGradientsOver(group: ProcessGroup | null): Promise<void> {
+    await this.run('averageGradientsOver', (n, h) => n.distAttach(h, group ? group.native : null));
+  }
+
+  /** Averages the BatchNorm running statistics over the group's ranks, so all hold the same model. */
+  async averageBuffersOver(group: ProcessGroup): Promise<void> {
+    await this.run('averageBuffersOver', (n, h) => n.distAverageBuffers(h, group.native));
   }
 
   /** Frees the native model; a call still running finishes first. Further calls reject. */

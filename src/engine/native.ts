@@ -13,6 +13,9 @@ export interface NamedTensor {
 /** Opaque model handle owned by the addon. */
 export type Handle = { readonly __brand: 'confound-engine-handle' };
 
+/** Opaque process-group handle (native/dist.h). */
+export type DistHandle = { readonly __brand: 'confound-dist-handle' };
+
 /** What build/Release/confound_engine.node exports (native/addon.cc). Callers validate arguments first. */
 export interface NativeEngine {
   create(arch: string, channels: number, seed: number, device: string): Promise<Handle>;
@@ -31,6 +34,13 @@ export interface NativeEngine {
   cudaAvailable(): boolean;
   cudaDeviceCount(): number;
   version(): string;
+  distInit(host: string, port: number, rank: number, worldSize: number, timeoutMs: number, cuda: boolean): Promise<DistHandle>;
+  distAttach(h: Handle, group: DistHandle | null): Promise<void>;
+  distAverageBuffers(h: Handle, group: DistHandle): Promise<void>;
+  distBarrier(group: DistHandle): Promise<void>;
+  /** With a group: its backend; without: what the engine was built with ('gloo', 'gloo+nccl', or '' without c10d). */
+  distBackend(group?: DistHandle): string;
+  distDestroy(group: DistHandle): void;
 }
 
 const ADDON = fileURLToPath(new URL('../../../build/Release/confound_engine.node', import.meta.url));
