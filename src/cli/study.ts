@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .option('--size <px>', 'override the profile\'s input size', intArg('--size', 16))
     .option('--arch <arch>', 'override the profile\'s architecture: densenet121 | densenet-small')
     .option('--schedule <s>', 'override the profile\'s learning-rate schedule: plateau | cosine')
-    .option('--weights <file>', 'starting weights (safetensors, torchvision names), or none for random; default: the quick profile\'s shipped phantom-pretrained densenet-small, none for paper')
+    .option('--weights <file>', 'starting weights (safetensors, or a PyTorch checkpoint such as torchvision\'s densenet121-*.pth), or none for random; default: the quick profile\'s shipped phantom-pretrained densenet-small, none for paper')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
     .option('--studies <n>', 'phantom: number of studies', intArg('--studies', 10))

@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .option('--lr <lr>', 'initial learning rate', numArg('--lr', 0))
     .option('--schedule <s>', 'learning-rate schedule: plateau (MURA: /10 when validation loss stalls) | cosine (annealed to 0 over the epochs); default: the profile\'s')
     .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', intArg('--seed'), 0)
-    .option('--weights <file>', 'start from pretrained safetensors (torchvision DenseNet names; RGB conv0 summed to 1 channel), or none for random weights')
+    .option('--weights <file>', 'start from pretrained weights: safetensors or a PyTorch checkpoint such as torchvision\'s densenet121-*.pth (RGB conv0 summed to 1 channel), or none for random weights')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
     .option('--resume', 'continue a killed run from its last checkpoint')

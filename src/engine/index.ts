@@ -4,6 +4,8 @@ export { resolveDevice, cudaDeviceCount, isDeviceChoice, DEVICE_CHOICES, type De
 export type { BatchShape } from './validate.js';
 export type { NamedTensor } from './native.js';
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors, type SafetensorsFile } from './safetensors.js';
+export { readWeightTensors, convertWeights } from './weights-file.js';
+export { readTorchCheckpoint } from './pth.js';
 export { ProcessGroup, distBackends, type ProcessGroupOptions } from './dist.js';
 export { measureThroughput, type Throughput, type ThroughputOptions } from './throughput.js';
 export type { Scorer } from './scorer.js';

@@ -6,6 +6,7 @@ import { resolveDevice, type Device, type DeviceChoice } from './device.js';
 import { nativeEngine, type Handle, type NamedTensor } from './native.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 import type { ProcessGroup } from './dist.js';
+import { readWeightTensors } from './weights-file.js';
 import { adaptPretrained, isOptimizerEntry, matchState } from './state.js';
 import { checkImages, checkPerImage, type BatchShape } from './validate.js';
 
@@ -21,7 +22,7 @@ export interface CreateOptions {
   threads?: number;
   /** Adam learning rate (default 1e-4). */
   learningRate?: number;
-  /** ImageNet-pretrained torchvision DenseNet weights (safetensors) to start from; see loadPretrained. */
+  /** ImageNet-pretrained torchvision DenseNet weights (safetensors or torchvision's .pth) to start from; see loadPretrained. */
   weights?: string;
 }
 
@@ -215,13 +216,13 @@ export class Model implements Disposable {
   }
 
   /**
-   * ImageNet-pretrained torchvision DenseNet weights from a local safetensors file: conv0 summed over RGB
+   * ImageNet-pretrained torchvision DenseNet weights from a local safetensors or PyTorch (.pth) file: conv0 summed over RGB
    * for 1 channel, the classifier kept new when its shape differs. Resolves to notes on what was adapted.
    */
   async loadPretrained(path: string): Promise<string[]> {
-    const file = await readSafetensors(path);
+    const file = await readWeightTensors(path);
     const own = (await this.getState()).filter((t) => !isOptimizerEntry(t.name));
-    const { tensors, notes } = adaptPretrained(file.tensors, own, path);
+    const { tensors, notes } = adaptPretrained(file, own, path);
     await this.setState(tensors, { replaceOptimizer: true });
     return notes;
   }
