@@ -86,7 +86,8 @@ export class Model implements Disposable {
     const arch = checkChoice('arch', opts.arch, ARCH_NAMES);
     const channels = checkInt('channels', opts.channels ?? 1, 1, 64);
     const seed = checkInt('seed', opts.seed, 0);
-    const device = resolveDevice(opts.device ?? 'cpu');
+    // CONFOUND_DEVICE moves callers that name no device (the engine tests, under scripts/device-check.sh) to a GPU.
+    const device = resolveDevice(opts.device ?? process.env.CONFOUND_DEVICE ?? 'cpu');
     const lr = checkLearningRate(opts.learningRate ?? DEFAULT_LR);
     setThreads(opts.threads ?? availableParallelism());
     const model = new Model(await nativeEngine().create(arch, channels, seed, device), arch, channels, device);
