@@ -136,8 +136,8 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
 
   // 4-5. Train each arm on the same split, then score its own test images. Arms train side by side, one
   // libtorch thread each: small DenseNets scale poorly across threads, so this uses the cores better.
-  // Thread counts, workers and the device are left out of the keys: they change speed, not what is computed.
-  const { threads: _threads, device: _device, workers: _workers, ...trainSettings } = trainCfg;
+  // Thread counts and the device are left out of the keys: they change speed, not what is computed.
+  const { threads: _threads, device: _device, ...trainSettings } = trainCfg;
   const trained = new Map<ArmName, { val_auc: number; best_epoch: number }>();
   const trainOne = async (arm: ArmName) => {
     const runDir = paths.run(arm);
