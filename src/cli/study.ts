@@ -50,6 +50,7 @@ export function register(program: Command): void {
         arms, seed: o.seed, margin: o.margin, threads: o.threads, device: o.device, phantom, train, overlays: o.overlays,
         restartChanged: Boolean(o.restartChanged), allowOutside: Boolean(o.allowOutside),
       });
+      await renderReport(o.out);
       // Files the data step skipped, and images that could not be made in every arm, end the run with exit code 2.
       finishBatch(r.dataset.images - (r.dataset.excluded_from_arms ?? 0), r.dataset.skipped + (r.dataset.excluded_from_arms ?? 0));
       if (o.json) { printJson(r); return; }
