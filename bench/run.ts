@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   audit: () => import('./audit.js'),
   screen: () => import('./screen.js'),
   dicom: () => import('./dicom.js'),
+  dist: () => import('./dist.js'),
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cpu_allocator.h"
+#include "dist.h"
 #include "engine.h"
 #include "scripted.h"
 
@@ -311,6 +312,10 @@ Napi::Value CudaAvailable(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), confound::cuda_available());
 }
 
+Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(confound::cuda_device_count()));
+}
+
 Napi::Value Version(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), confound::libtorch_version());
 }
@@ -390,6 +395,91 @@ Napi::Value ScriptDispose(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Data parallel (dist.h). distInit(host, port, rank, worldSize, timeoutMs, cuda) -> Promise<handle>: waits for
+// every rank to join. distAttach(model, handle | null): train steps average gradients over the group.
+struct DistHandle {
+  std::shared_ptr<confound::Dist> dist;
+};
+
+std::shared_ptr<confound::Dist> dist_of(const Napi::Value& value) {
+  if (!value.IsExternal()) type_error(value.Env(), "expected a process-group handle");
+  auto dist = value.As<Napi::External<DistHandle>>().Data()->dist;
+  if (!dist) throw Napi::Error::New(value.Env(), "the process group has been destroyed");
+  return dist;
+}
+
+Napi::Value DistInit(const Napi::CallbackInfo& info) {
+  if (!info[0].IsString()) type_error(info.Env(), "distInit(host, port, rank, worldSize, timeoutMs, cuda)");
+  confound::DistOptions options;
+  options.host = info[0].As<Napi::String>().Utf8Value();
+  options.port = static_cast<int>(int_arg(info, 1, "port"));
+  options.rank = static_cast<int>(int_arg(info, 2, "rank"));
+  options.world_size = static_cast<int>(int_arg(info, 3, "worldSize"));
+  options.timeout = std::chrono::milliseconds(int_arg(info, 4, "timeoutMs"));
+  options.cuda = info[5].ToBoolean().Value();
+  auto result = std::make_shared<std::shared_ptr<confound::Dist>>();
+  return start(
+      info.Env(), nullptr, [=] { *result = std::make_shared<confound::Dist>(options); },
+      [result](Napi::Env env) -> Napi::Value {
+        return Napi::External<DistHandle>::New(env, new DistHandle{*result}, [](Napi::Env, DistHandle* h) { delete h; });
+      });
+}
+
+Napi::Value DistAttach(const Napi::CallbackInfo& info) {
+  auto engine = engine_of(info[0]);
+  std::shared_ptr<confound::Dist> dist = info[1].IsNull() ? nullptr : dist_of(info[1]);
+  return start(
+      info.Env(), engine,
+      [=] {
+        if (dist) {
+          engine->gradient_hook = [dist](const std::vector<torch::Tensor>& grads) { dist->allreduce_mean(grads); };
+        } else {
+          engine->gradient_hook = nullptr;
+        }
+      },
+      [](Napi::Env env) { return env.Undefined(); });
+}
+
+// Averages the model's float buffers (BatchNorm running statistics, which each rank updates from its own
+// micro-batches) over the group, so every rank holds the same model.
+Napi::Value DistAverageBuffers(const Napi::CallbackInfo& info) {
+  auto engine = engine_of(info[0]);
+  auto dist = dist_of(info[1]);
+  return start(
+      info.Env(), engine,
+      [=] {
+        const auto params = engine->get_state();
+        std::vector<NamedTensor> buffers;
+        for (const auto& t : params) {
+          const auto& n = t.name;
+          const bool running = n.size() > 13 && (n.compare(n.size() - 13, 13, ".running_mean") == 0 ||
+                                                 n.compare(n.size() - 12, 12, ".running_var") == 0);
+          if (running) buffers.push_back(t);
+        }
+        std::vector<torch::Tensor> tensors;
+        for (auto& b : buffers) tensors.push_back(b.tensor);
+        dist->allreduce_mean(tensors);
+        engine->set_state(buffers, false);
+      },
+      [](Napi::Env env) { return env.Undefined(); });
+}
+
+Napi::Value DistBarrier(const Napi::CallbackInfo& info) {
+  auto dist = dist_of(info[0]);
+  return start(info.Env(), nullptr, [=] { dist->barrier(); }, [](Napi::Env env) { return env.Undefined(); });
+}
+
+Napi::Value DistBackend(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), info.Length() > 0 ? dist_of(info[0])->backend() : confound::dist_backends());
+}
+
+// Drops this handle's reference; the group closes when no model's train step holds it any more.
+Napi::Value DistDestroy(const Napi::CallbackInfo& info) {
+  if (!info[0].IsExternal()) type_error(info.Env(), "expected a process-group handle");
+  info[0].As<Napi::External<DistHandle>>().Data()->dist.reset();
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   confound::install_caching_cpu_allocator(std::size_t{4} << 30);
   exports.Set("create", Napi::Function::New(env, Create));
@@ -406,11 +496,18 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("cudaAvailable", Napi::Function::New(env, CudaAvailable));
+  exports.Set("cudaDeviceCount", Napi::Function::New(env, CudaDeviceCount));
   exports.Set("version", Napi::Function::New(env, Version));
   exports.Set("scriptLoad", Napi::Function::New(env, ScriptLoad));
   exports.Set("scriptForward", Napi::Function::New(env, ScriptForward));
   exports.Set("scriptGradient", Napi::Function::New(env, ScriptGradient));
   exports.Set("scriptDispose", Napi::Function::New(env, ScriptDispose));
+  exports.Set("distInit", Napi::Function::New(env, DistInit));
+  exports.Set("distAttach", Napi::Function::New(env, DistAttach));
+  exports.Set("distAverageBuffers", Napi::Function::New(env, DistAverageBuffers));
+  exports.Set("distBarrier", Napi::Function::New(env, DistBarrier));
+  exports.Set("distBackend", Napi::Function::New(env, DistBackend));
+  exports.Set("distDestroy", Napi::Function::New(env, DistDestroy));
   return exports;
 }
 

@@ -19,16 +19,23 @@ const std::string kExpAvgSq = "optimizer.exp_avg_sq.";
 // torch::manual_seed is process-wide: hold it while one model draws its initial weights.
 std::mutex seed_mutex;
 
+// "cpu", "cuda" or "cuda:N" (the TypeScript side resolves "auto" and checks the spelling).
 torch::Device parse_device(const std::string& device) {
   if (device == "cpu") return torch::kCPU;
-  if (device == "cuda") {
+  if (device == "cuda" || device.rfind("cuda:", 0) == 0) {
     if (!torch::cuda::is_available()) {
-      throw std::runtime_error(
-          "device \"cuda\" requested, but this libtorch has no CUDA support or no GPU is visible");
+      throw std::runtime_error("device \"" + device +
+                               "\" requested, but this libtorch has no CUDA support or no GPU is visible");
     }
-    return torch::kCUDA;
+    torch::Device parsed(device);
+    const auto count = static_cast<int64_t>(torch::cuda::device_count());
+    if (parsed.has_index() && parsed.index() >= count) {
+      throw std::invalid_argument("device \"" + device + "\" requested, but " + std::to_string(count) +
+                                  " GPU(s) are visible");
+    }
+    return parsed;
   }
-  throw std::invalid_argument("unknown device \"" + device + "\" (expected cpu or cuda)");
+  throw std::invalid_argument("unknown device \"" + device + "\" (expected cpu, cuda or cuda:N)");
 }
 
 // A snapshot on the CPU, independent of the live tensor.
@@ -97,6 +104,11 @@ double Engine::train_step(const torch::Tensor& images, const torch::Tensor& targ
   optimizer_->zero_grad();
   auto loss = loss_on(images, targets, weights);
   loss.backward();
+  if (gradient_hook) {
+    std::vector<torch::Tensor> grads;
+    for (auto& p : net_->parameters()) grads.push_back(p.grad());
+    gradient_hook(grads);
+  }
   optimizer_->step();
   return loss.item<double>();
 }
@@ -222,6 +234,7 @@ void Engine::set_state(const std::vector<NamedTensor>& tensors, bool replace_opt
 void set_threads(int threads) { at::set_num_threads(threads); }
 int get_threads() { return at::get_num_threads(); }
 bool cuda_available() { return torch::cuda::is_available(); }
+int64_t cuda_device_count() { return static_cast<int64_t>(torch::cuda::device_count()); }
 std::string libtorch_version() { return TORCH_VERSION; }
 
 }  // namespace confound

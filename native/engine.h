@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -55,6 +56,10 @@ class Engine {
   // nothing). With replace_optimizer, Adam's state becomes what `tensors` holds: cleared when it holds none.
   void set_state(const std::vector<NamedTensor>& tensors, bool replace_optimizer);
 
+  // Called in train_step between backward and the optimiser step with every parameter's gradient, to change
+  // them in place (data-parallel training averages them over processes here, dist.h).
+  std::function<void(const std::vector<torch::Tensor>&)> gradient_hook;
+
   // Serialises calls on one model; the TypeScript side already queues them.
   std::mutex mutex;
 
@@ -69,6 +74,7 @@ class Engine {
 void set_threads(int threads);
 int get_threads();
 bool cuda_available();
+int64_t cuda_device_count();
 std::string libtorch_version();
 
 }  // namespace confound

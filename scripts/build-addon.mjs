@@ -53,8 +53,9 @@ try {
   process.exit(0);
 }
 process.stderr.write(`confound: building the engine addon against ${libtorch.source}` +
-  ` (${libtorch.cuda ? 'CUDA' : 'CPU'}, C++11 ABI ${libtorch.cxx11Abi ? 'on' : 'off'})\n`);
+  ` (${libtorch.cuda ? 'CUDA' : 'CPU'}, C++11 ABI ${libtorch.cxx11Abi ? 'on' : 'off'}, data parallel: ` +
+  `${libtorch.dist.gloo ? (libtorch.dist.nccl ? 'gloo + nccl' : 'gloo') : 'none (no Gloo headers)'})\n`);
 const dir = nodeDir();
-const args = [nodeGyp(), 'rebuild', '--release', '-j', '2', ...(dir ? [`--nodedir=${dir}`] : [])];
+const args = [nodeGyp(), 'rebuild', '--release', '-j', process.env.JOBS ?? '2', ...(dir ? [`--nodedir=${dir}`] : [])];
 const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 if (result.status !== 0) fail(`node-gyp exited with status ${result.status}; the compiler output is above.`);

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=(g++ make python3 libgdcm-tools)
-[ -n "${LIBTORCH:-}" ] || need+=(libtorch-dev)
+[ -n "${LIBTORCH:-}" ] || need+=(libtorch-dev libgloo-dev)  # Gloo headers: data-parallel training
 if [ "${1:-}" = "--test" ]; then
   need+=(r-cran-proc python3-sklearn python3-torch python3-torchvision chromium dcmtk)
 fi

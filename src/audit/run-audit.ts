@@ -16,7 +16,7 @@ import { OnnxScorer, type OnnxScorerOptions } from './onnx-scorer.js';
 import type { AuditScorer, ScorerInfo } from './scores.js';
 import { isTorchScriptPath, TorchScriptScorer } from './torchscript-scorer.js';
 import { gradientAttention, type GradientImageResult } from './gradient-map.js';
-import type { Device } from '../engine/archs.js';
+import type { Device } from '../engine/index.js';
 import { summariseShares, type AttentionShareSummary } from './attention-summary.js';
 import { verdictOf, DEFAULT_RULE, type Verdict, type VerdictRule } from './verdict.js';
 import type { ControlMode } from '../variants/index.js';

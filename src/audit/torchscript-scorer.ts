@@ -1,5 +1,5 @@
 import type { GrayImage } from '../data/image.js';
-import type { Device } from '../engine/archs.js';
+import type { Device } from '../engine/index.js';
 import type { TorchScriptModel } from '../engine/torchscript.js';
 import { checkPreprocess, normalizeInput, resizeToModel, type Preprocess, type Resized } from './preprocess.js';
 import { resolveSpec, type PreprocessRequest } from './presets.js';

@@ -5,7 +5,7 @@ import { CAM_METHODS, CAM_TARGETS } from '../explain/cam.js';
 import { CAM_BASELINES } from '../explain/baseline.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import type { LoadIssue } from '../data/index.js';
-import { ALLOW_OUTSIDE_HELP, intArg, openRunWithData, printJson } from './common.js';
+import { ALLOW_OUTSIDE_HELP, intArg, openRunWithData, printJson, deviceArg, DEVICE_HELP } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
@@ -24,6 +24,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'bootstrap seed', intArg('--seed'), 0)
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
+    .option('--device <d>', `${DEVICE_HELP}; default: the run's setting`, deviceArg)
     .option('--json', 'print the summary as JSON')
     .action(async (o) => {
       const { camRecords } = await import('../explain/run-cam.js');

@@ -21,6 +21,7 @@ export const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Registrar>]
   ['counterfactual', () => import('./counterfactual.js')],
   ['study', () => import('./study.js')],
   ['engine-check', () => import('./engine-check.js')],
+  ['weights', () => import('./weights.js')],
   ['report', () => import('./report.js')],
   ['view', () => import('./view.js')],
   ['audit', () => import('./audit.js')],

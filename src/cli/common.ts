@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { loadDataset } from '../data/load.js';
 import type { Dataset } from '../data/types.js';
 import { printSkipped } from './outcome.js';
+import type { DeviceChoice } from '../engine/index.js';
 
 /** Commander parsers that reject junk with the option's name in the message. */
 export function intArg(name: string, min = 0) {
@@ -34,12 +35,19 @@ export async function loadDatasetReported(dir: string, opts: { allowOutside?: bo
   return ds;
 }
 
+/** --device for every command that runs a model; the spelling is checked here, CUDA's presence when a model is made. */
+export const DEVICE_HELP = 'auto | cpu | cuda | cuda:N (auto: CUDA when the engine was built with it and a GPU is visible)';
+export function deviceArg(v: string): string {
+  if (!/^(auto|cpu|cuda|cuda:\d{1,3})$/.test(v)) throw new InvalidArgumentError(`--device must be ${DEVICE_HELP}, got "${v}"`);
+  return v;
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
 /** What the commands that use a trained run share: the chosen split's records, boxes, and the run ready to score. */
-export async function openRunWithData(o: { run: string; data: string; split: string; boxes?: string; threads?: number; allowOutside?: boolean }) {
+export async function openRunWithData(o: { run: string; data: string; split: string; boxes?: string; threads?: number; allowOutside?: boolean; device?: DeviceChoice }) {
   const { checkChoice } = await import('../util/options.js');
   const { openRun } = await import('../train/index.js');
   const { applySplitFile } = await import('../train/split-file.js');
@@ -48,6 +56,6 @@ export async function openRunWithData(o: { run: string; data: string; split: str
   const ds = await loadDatasetReported(o.data, o);
   const records = split === 'all' ? ds.records : (await applySplitFile(o.run, ds.records))[split];
   const boxes = indexBoxes(o.boxes ? await readBoxes(o.boxes, { dataset: ds }) : []);
-  const run = await openRun(o.run, { threads: o.threads });
+  const run = await openRun(o.run, { threads: o.threads, device: o.device });
   return { split, records, boxes, run, loadSkipped: ds.issues.length };
 }

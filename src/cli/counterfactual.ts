@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { checkChoice } from '../util/options.js';
 import type { LoadIssue } from '../data/index.js';
-import { ALLOW_OUTSIDE_HELP, intArg, openRunWithData, printJson } from './common.js';
+import { ALLOW_OUTSIDE_HELP, intArg, openRunWithData, printJson, deviceArg, DEVICE_HELP } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
@@ -17,6 +17,7 @@ export function register(program: Command): void {
     .option('--control <mode>', 'control covers: location (matched to each label\'s edge distance and anatomy share) | anywhere', 'location')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
+    .option('--device <d>', `${DEVICE_HELP}; default: the run's setting`, deviceArg)
     .option('--out <file>', 'write the per-image results as JSON')
     .option('--json', 'print the summary as JSON')
     .action(async (o) => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { checkChoice } from '../util/options.js';
-import { intArg, printJson } from './common.js';
+import { intArg, printJson, deviceArg, DEVICE_HELP } from './common.js';
 
 export function register(program: Command): void {
   program.command('engine-check')
@@ -10,12 +10,12 @@ export function register(program: Command): void {
     .option('--batch <n>', 'images per step', intArg('--batch', 2), 16)
     .option('--steps <n>', 'timed steps (after one warm-up)', intArg('--steps', 1), 5)
     .option('--threads <n>', 'compute threads (default: all cores)', intArg('--threads', 1))
-    .option('--device <device>', 'cpu | cuda', 'cpu')
+    .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
     .option('--json', 'print the result as JSON')
     .action(async (o) => {
-      const { measureThroughput, engineInfo, ARCH_NAMES, DEVICES } = await import('../engine/index.js');
+      const { measureThroughput, engineInfo, ARCH_NAMES, resolveDevice } = await import('../engine/index.js');
       const arch = checkChoice('--arch', o.arch, ARCH_NAMES);
-      const device = checkChoice('--device', o.device, DEVICES);
+      const device = resolveDevice(o.device);
       const r = await measureThroughput({ arch, size: o.size, batch: o.batch, steps: o.steps, threads: o.threads, device });
       const info = await engineInfo();
       const result = { arch, size: o.size, batch: o.batch, steps: o.steps, device, ...info, ...r };

@@ -3,7 +3,7 @@ import { scoreRecords, writeScores } from '../train/index.js';
 import { applySplitFile } from '../train/split-file.js';
 import { checkChoice } from '../util/options.js';
 import type { LoadIssue } from '../data/index.js';
-import { ALLOW_OUTSIDE_HELP, loadDatasetReported, intArg } from './common.js';
+import { ALLOW_OUTSIDE_HELP, loadDatasetReported, intArg, deviceArg, DEVICE_HELP } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
@@ -15,12 +15,13 @@ export function register(program: Command): void {
     .option('--split <split>', 'train | valid | test | all (test = the run\'s held-out patients)', 'test')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
+    .option('--device <d>', `${DEVICE_HELP}; default: the run's setting`, deviceArg)
     .action(async (o) => {
       const split = checkChoice('--split', o.split, ['train', 'valid', 'test', 'all'] as const);
       const ds = await loadDatasetReported(o.data, o);
       const records = split === 'all' ? ds.records : (await applySplitFile(o.run, ds.records))[split];
       const skipped: LoadIssue[] = [];
-      const rows = await scoreRecords(o.run, records, o.threads, skipped);
+      const rows = await scoreRecords(o.run, records, o.threads, skipped, o.device);
       printSkipped(skipped);
       await writeScores(o.out, rows);
       process.stdout.write(`scored ${rows.length} ${split} images -> ${o.out}\n`);

@@ -3,7 +3,7 @@ import { checkChoice } from '../util/options.js';
 import { ARM_NAMES, DEFAULT_ARMS, type ArmName } from '../study/arms.js';
 import { CONFOUND_ON } from '../synth/types.js';
 import { SCHEDULES } from '../train/config.js';
-import { ALLOW_OUTSIDE_HELP, intArg, numArg, printJson } from './common.js';
+import { ALLOW_OUTSIDE_HELP, intArg, numArg, printJson, deviceArg, DEVICE_HELP } from './common.js';
 import { finishBatch } from './outcome.js';
 import { join } from 'node:path';
 import { FAIL_ON, gate, verdictInResults } from '../audit/gate.js';
@@ -23,8 +23,9 @@ export function register(program: Command): void {
     .option('--size <px>', 'override the profile\'s input size', intArg('--size', 16))
     .option('--arch <arch>', 'override the profile\'s architecture: densenet121 | densenet-small')
     .option('--schedule <s>', 'override the profile\'s learning-rate schedule: plateau | cosine')
-    .option('--weights <file>', 'starting weights (safetensors, torchvision names), or none for random; default: the quick profile\'s shipped phantom-pretrained densenet-small, none for paper')
+    .option('--weights <file>', 'starting weights (safetensors, or a PyTorch checkpoint such as torchvision\'s densenet121-*.pth), or none for random; default: the quick profile\'s shipped phantom-pretrained densenet-small, none for paper')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
+    .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
     .option('--studies <n>', 'phantom: number of studies', intArg('--studies', 10))
     .option('--confound <k>', 'phantom: label/outcome confounding on train and valid, 0..1', numArg('--confound', 0, 1))
     .option('--test-confound <k>', 'phantom: confounding on test, 0..1', numArg('--test-confound', 0, 1))
@@ -50,9 +51,10 @@ export function register(program: Command): void {
       const started = Date.now();
       const r = await runStudy({
         out: o.out, data: o.data, boxes: o.boxes, detect: Boolean(o.detect), profile: checkChoice('--profile', o.profile, ['quick', 'paper'] as const),
-        arms, seed: o.seed, margin: o.margin, threads: o.threads, phantom, train, overlays: o.overlays,
+        arms, seed: o.seed, margin: o.margin, threads: o.threads, device: o.device, phantom, train, overlays: o.overlays,
         restartChanged: Boolean(o.restartChanged), allowOutside: Boolean(o.allowOutside),
       });
+      await renderReport(o.out);
       // Files the data step skipped, and images that could not be made in every arm, end the run with exit code 2.
       finishBatch(r.dataset.images - (r.dataset.excluded_from_arms ?? 0), r.dataset.skipped + (r.dataset.excluded_from_arms ?? 0));
       // The gate reads the verdict the study stored (results.json's counterfactual.verdict); 3 overrides 2.

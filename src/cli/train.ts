@@ -3,8 +3,9 @@ import { train, studySplits, profileSettings } from '../train/index.js';
 import { SCHEDULES } from '../train/config.js';
 import { writeSplitFile, applySplitFile } from '../train/split-file.js';
 import { checkChoice } from '../util/options.js';
-import { ALLOW_OUTSIDE_HELP, intArg, numArg, loadDatasetReported, printJson } from './common.js';
+import { ALLOW_OUTSIDE_HELP, intArg, numArg, loadDatasetReported, printJson, deviceArg, DEVICE_HELP } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
+import { distSettings, launchLocal } from './launch.js';
 
 export function register(program: Command): void {
   program.command('train')
@@ -20,13 +21,25 @@ export function register(program: Command): void {
     .option('--lr <lr>', 'initial learning rate', numArg('--lr', 0))
     .option('--schedule <s>', 'learning-rate schedule: plateau (MURA: /10 when validation loss stalls) | cosine (annealed to 0 over the epochs); default: the profile\'s')
     .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', intArg('--seed'), 0)
-    .option('--weights <file>', 'start from pretrained safetensors (torchvision DenseNet names; RGB conv0 summed to 1 channel), or none for random weights')
+    .option('--weights <file>', 'start from pretrained weights: safetensors or a PyTorch checkpoint such as torchvision\'s densenet121-*.pth (RGB conv0 summed to 1 channel), or none for random weights')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
-    .option('--device <d>', 'cpu or cuda', 'cpu')
+    .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
     .option('--resume', 'continue a killed run from its last checkpoint')
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
+    .option('--nproc <n>', 'data-parallel training in N processes on this machine (gradients averaged over libtorch c10d/Gloo; NCCL on GPUs); --batch is split between them', intArg('--nproc', 1))
+    .option('--dist-url <url>', 'across machines: rank 0\'s rendezvous tcp://HOST:PORT (or MASTER_ADDR/MASTER_PORT); the run folder must be shared')
+    .option('--world-size <n>', 'across machines: processes in all (or WORLD_SIZE)', intArg('--world-size', 1))
+    .option('--rank <r>', 'across machines: this process\'s rank, 0 writes the run folder (or RANK)', intArg('--rank'))
+    .option('--dist-timeout <s>', 'seconds a process waits for the others before it stops', numArg('--dist-timeout', 0.1), 1800)
     .option('--json', 'print the result as JSON')
     .action(async (o) => {
+      if (o.nproc !== undefined && o.nproc > 1) {
+        if (o.worldSize !== undefined || o.rank !== undefined || o.distUrl !== undefined) throw new Error('--nproc starts its own processes: leave out --dist-url, --world-size and --rank');
+        await launchLocal(o.nproc, o.threads);
+        return;
+      }
+      const dist = distSettings(o);
+      const writer = (dist?.rank ?? 0) === 0;
       const profile = checkChoice('--profile', o.profile, ['quick', 'paper'] as const);
       const ds = await loadDatasetReported(o.data, o);
       const splits = o.variantOf ? await applySplitFile(o.variantOf, ds.records) : studySplits(ds.records, o.seed);
@@ -34,11 +47,15 @@ export function register(program: Command): void {
         seed: o.seed, device: o.device, arch: o.arch, size: o.size, epochs: o.epochs, batch: o.batch, lr: o.lr, weights: o.weights, threads: o.threads,
         schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, SCHEDULES),
       });
-      await writeSplitFile(o.out, splits);
-      const result = await train({ train: splits.train, valid: splits.valid }, o.out, cfg, Boolean(o.resume));
+      if (writer) await writeSplitFile(o.out, splits);
+      const { ProcessGroup, resolveDevice } = await import('../engine/index.js');
+      using group = dist ? await ProcessGroup.init({ ...dist, cuda: resolveDevice(cfg.device ?? 'auto') !== 'cpu' }) : undefined;
+      const result = await train({ train: splits.train, valid: splits.valid }, o.out, cfg, Boolean(o.resume),
+        group ? { group, localRank: dist?.localRank } : undefined);
       printSkipped(result.skipped);
+      if (!writer) return;
       const last = result.history[result.history.length - 1];
-      if (o.json) printJson({ run: result.run, best_epoch: result.bestEpoch, best_val_auc: result.bestAuc, epochs: result.history });
+      if (o.json) printJson({ run: result.run, best_epoch: result.bestEpoch, best_val_auc: result.bestAuc, device: result.device, world_size: result.worldSize, epochs: result.history });
       else process.stdout.write(`trained ${result.history.length} epoch(s) on ${splits.train.length} images (${splits.how}); ` +
         `best validation AUC ${result.bestAuc.toFixed(3)} at epoch ${result.bestEpoch}; last ${last?.images_per_s.toFixed(1)} img/s; weights in ${o.out}/model.safetensors\n`);
       const used = splits.train.length + splits.valid.length - result.skipped.length;

@@ -14,9 +14,6 @@ export const ARCHS = {
 export type Arch = keyof typeof ARCHS;
 export const ARCH_NAMES = Object.keys(ARCHS) as Arch[];
 
-export type Device = 'cpu' | 'cuda';
-export const DEVICES: readonly Device[] = ['cpu', 'cuda'];
-
 /**
  * Side of the final feature map for an input side: conv0 (7x7 stride 2, pad 3), pool0 (3x3 stride 2,
  * pad 1), then one 2x2 average pool per transition. 0 means the input is too small.

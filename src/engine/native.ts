@@ -15,6 +15,8 @@ export type Handle = { readonly __brand: 'confound-engine-handle' };
 
 /** Opaque TorchScript model handle owned by the addon. */
 export type ScriptHandle = { readonly __brand: 'confound-script-handle' };
+/** Opaque process-group handle (native/dist.h). */
+export type DistHandle = { readonly __brand: 'confound-dist-handle' };
 
 /** What build/Release/confound_engine.node exports (native/addon.cc). Callers validate arguments first. */
 export interface NativeEngine {
@@ -32,11 +34,19 @@ export interface NativeEngine {
   setThreads(threads: number): void;
   getThreads(): number;
   cudaAvailable(): boolean;
+  cudaDeviceCount(): number;
   version(): string;
   scriptLoad(path: string, device: string): Promise<ScriptHandle>;
   scriptForward(h: ScriptHandle, images: Float32Array, n: number, channels: number, height: number, width: number): Promise<{ shape: number[]; data: Float32Array }>;
   scriptGradient(h: ScriptHandle, images: Float32Array, n: number, channels: number, height: number, width: number, index: number): Promise<{ shape: number[]; outputs: Float32Array; gradients: Float32Array }>;
   scriptDispose(h: ScriptHandle): void;
+  distInit(host: string, port: number, rank: number, worldSize: number, timeoutMs: number, cuda: boolean): Promise<DistHandle>;
+  distAttach(h: Handle, group: DistHandle | null): Promise<void>;
+  distAverageBuffers(h: Handle, group: DistHandle): Promise<void>;
+  distBarrier(group: DistHandle): Promise<void>;
+  /** With a group: its backend; without: what the engine was built with ('gloo', 'gloo+nccl', or '' without c10d). */
+  distBackend(group?: DistHandle): string;
+  distDestroy(group: DistHandle): void;
 }
 
 const ADDON = fileURLToPath(new URL('../../../build/Release/confound_engine.node', import.meta.url));

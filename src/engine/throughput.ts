@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Rng } from '../util/rng.js';
-import type { Arch, Device } from './archs.js';
+import type { Arch } from './archs.js';
+import type { DeviceChoice } from './device.js';
 import { Model } from './model.js';
 
 export interface ThroughputOptions {
@@ -11,7 +12,7 @@ export interface ThroughputOptions {
   /** Timed steps after one warm-up, for training and for inference. */
   steps: number;
   threads?: number;
-  device?: Device;
+  device?: DeviceChoice;
   channels?: number;
   seed?: number;
 }

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
-import { InvalidParameterError, checkChoice, checkInt } from '../util/options.js';
-import { DEVICES, type Device } from './archs.js';
+import { InvalidParameterError, checkInt } from '../util/options.js';
+import { resolveDevice, type Device } from './device.js';
 import { nativeEngine, type ScriptHandle } from './native.js';
 
 /** Geometry of a batch for a TorchScript model (NCHW). */
@@ -24,8 +24,8 @@ export class TorchScriptModel implements Disposable {
 
   private constructor(handle: ScriptHandle, readonly path: string, readonly device: Device) { this.handle = handle; }
 
-  static async load(path: string, device: Device = 'cpu'): Promise<TorchScriptModel> {
-    checkChoice('device', device, DEVICES);
+  static async load(path: string, choice: string = 'cpu'): Promise<TorchScriptModel> {
+    const device: Device = resolveDevice(choice);
     try { await access(path); } catch { throw new Error(`${path}: no such model file`); }
     try {
       return new TorchScriptModel(await nativeEngine().scriptLoad(path, device), path, device);

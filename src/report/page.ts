@@ -66,8 +66,11 @@ export async function reportHtml(data: StudyData): Promise<string> {
   if (data.warnings.length) sections.push({ id: 'warnings', title: 'Missing or unreadable files', body: `<ul class="warn">${data.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` });
 
   const profile = r.config?.profile, seed = r.config?.seed;
+  const device = r.config?.device, worldSize = r.config?.world_size;
   const arms = (r.arms ?? []).map((a) => a.name).join(', ');
-  const meta = [r.created ? `created ${esc(r.created)}` : '', profile ? `profile ${esc(profile)}` : '', isNum(seed) ? `seed ${seed}` : '', arms ? `arms: ${esc(arms)}` : ''].filter(Boolean).join(' · ');
+  const meta = [r.created ? `created ${esc(r.created)}` : '', profile ? `profile ${esc(profile)}` : '', isNum(seed) ? `seed ${seed}` : '',
+    typeof device === 'string' ? `device ${esc(device)}` : '', isNum(worldSize) ? `${worldSize} process${worldSize === 1 ? '' : 'es'}` : '',
+    arms ? `arms: ${esc(arms)}` : ''].filter(Boolean).join(' · ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">

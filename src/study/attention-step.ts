@@ -4,6 +4,7 @@ import { camRecords, STUDY_ATTENTION } from '../explain/run-cam.js';
 import { summariseAttention, type AttentionSummary } from '../explain/summary.js';
 import { openRun } from '../train/index.js';
 import { writeJsonFile, AttentionFileSchema } from './folder.js';
+import type { DeviceChoice } from '../engine/index.js';
 
 export type ArmAttention = AttentionSummary & { gradcam_final: AttentionSummary };
 
@@ -14,9 +15,9 @@ export type ArmAttention = AttentionSummary & { gradcam_final: AttentionSummary 
  */
 export async function attentionStep(o: {
   runDir: string; camDir: string; attentionFile: string; test: readonly ImageRecord[];
-  boxes: ReadonlyMap<string, readonly LabelBox[]>; seed: number; overlays: number; threads?: number;
+  boxes: ReadonlyMap<string, readonly LabelBox[]>; seed: number; overlays: number; threads?: number; device?: DeviceChoice;
 }): Promise<ArmAttention> {
-  using run = await openRun(o.runDir, { threads: o.threads });
+  using run = await openRun(o.runDir, { threads: o.threads, device: o.device });
   const per = await camRecords(run.model, o.test, o.boxes, { ...run.input, ...STUDY_ATTENTION, outDir: o.camDir, maxFiles: o.overlays });
   await writeJsonFile(o.attentionFile, AttentionFileSchema, per);
   const gradcam = await camRecords(run.model, o.test, o.boxes, { ...run.input, method: 'gradcam', baseline: 'none' });

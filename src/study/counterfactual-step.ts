@@ -4,6 +4,7 @@ import { counterfactual, type CounterfactualResult } from '../explain/counterfac
 import { verdictOf } from '../audit/verdict.js';
 import { openRun } from '../train/index.js';
 import { writeJsonFile, CounterfactualFileSchema, type StudyResults } from './folder.js';
+import type { DeviceChoice } from '../engine/index.js';
 
 type CounterfactualSummary = Omit<CounterfactualResult, 'images'>;
 
@@ -24,9 +25,9 @@ function summary(r: CounterfactualResult): CounterfactualSummary {
  */
 export async function counterfactualStep(o: {
   runDir: string; outFile: string; test: readonly ImageRecord[]; boxes: ReadonlyMap<string, readonly LabelBox[]>;
-  seed: number; margin: number; threads?: number;
+  seed: number; margin: number; threads?: number; device?: DeviceChoice;
 }): Promise<CounterfactualStep> {
-  using run = await openRun(o.runDir, { threads: o.threads });
+  using run = await openRun(o.runDir, { threads: o.threads, device: o.device });
   const scorer = run.scorer();
   const all = await counterfactual(scorer, o.test, o.boxes, { margin: o.margin, seed: o.seed });
   await writeJsonFile(o.outFile, CounterfactualFileSchema, all);

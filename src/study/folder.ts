@@ -202,6 +202,9 @@ export const DicomChecksSchema = z.object({
 
 export const StudyConfigSchema = z.looseObject({
   profile: z.string(),
+  /** Where the models ran (cpu, cuda, cuda:N) and how many processes trained each (data parallel). */
+  device: z.string().optional(),
+  world_size: z.number().int().min(1).optional(),
   seed: z.number(),
   margin: z.number(),
   arms: z.array(z.string()),

@@ -20,6 +20,7 @@ import { counterfactualStep } from './counterfactual-step.js';
 import { armResult, byCategory, counterfactualResult } from './results.js';
 import { studyVerdict } from './verdict.js';
 import { STUDY_SCHEMA, studyPaths, writeResults, type ArmResult, type StudyResults } from './folder.js';
+import { resolveDevice, type DeviceChoice } from '../engine/index.js';
 
 export type { Profile };
 
@@ -35,6 +36,8 @@ export interface StudyOptions {
   arms?: readonly ArmName[];
   seed?: number;
   margin?: number;
+  /** Where models train and run (default auto: CUDA when the engine has it and a GPU is visible). */
+  device?: DeviceChoice;
   /** Compute threads in all (default: every core). */
   threads?: number;
   /** Arms trained at the same time (default: one per core on a CPU with the quick profile). */
@@ -64,12 +67,13 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   const margin = opts.margin ?? 2;
   const overlays = opts.overlays ?? 24;
   const log = await StepLog.open(paths.root, paths.steps, { restartChanged: opts.restartChanged });
-  const trainCfg = profileSettings(profile, { seed, ...opts.train });
+  const device = resolveDevice(opts.device ?? opts.train?.device ?? 'auto');
+  const trainCfg = profileSettings(profile, { seed, ...opts.train, device });
   // The settings every arm trains with, defaults filled in once.
   const modelCfg = TrainConfigSchema.parse(trainCfg);
   const cores = opts.threads ?? availableParallelism();
   // On a GPU (paper profile) arms train one after another with every thread; on a CPU, side by side.
-  const parallel = opts.parallel ?? (trainCfg.device === 'cuda' || profile === 'paper' ? 1 : Math.max(1, Math.min(cores, arms.length)));
+  const parallel = opts.parallel ?? (device !== 'cpu' || profile === 'paper' ? 1 : Math.max(1, Math.min(cores, arms.length)));
   const trainThreads = Math.max(1, Math.floor(cores / parallel));
 
   // 1. Data: the user's, or the phantom.
@@ -132,8 +136,8 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
 
   // 4-5. Train each arm on the same split, then score its own test images. Arms train side by side, one
   // libtorch thread each: small DenseNets scale poorly across threads, so this uses the cores better.
-  // Thread counts are left out of the keys: they change speed, not what is computed.
-  const { threads: _threads, ...trainSettings } = trainCfg;
+  // Thread counts and the device are left out of the keys: they change speed, not what is computed.
+  const { threads: _threads, device: _device, ...trainSettings } = trainCfg;
   const trained = new Map<ArmName, { val_auc: number; best_epoch: number }>();
   const trainOne = async (arm: ArmName) => {
     const runDir = paths.run(arm);
@@ -148,7 +152,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   const scores = new Map<ArmName, ScoredImage[]>();
   for (const arm of arms) {
     scores.set(arm, await log.run(`predict:${arm}`, { train: log.keyOf(`train:${arm}`) }, async () => {
-      const rows = await scoreRecords(paths.run(arm), (await listings.records(arm, splits)).test, cores);
+      const rows = await scoreRecords(paths.run(arm), (await listings.records(arm, splits)).test, cores, undefined, device);
       await writeScores(paths.scores(arm), rows);
       return rows;
     }, { outputs: [paths.scores(arm)] }));
@@ -160,14 +164,14 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
     const settings = { train: log.keyOf(`train:${arm}`), labels: labelsKey, attention: STUDY_ATTENTION, overlays, seed };
     const attention = await log.run(`cam:${arm}`, settings, async () => attentionStep({
       runDir: paths.run(arm), camDir: paths.cam(arm), attentionFile: paths.attention(arm),
-      test: (await listings.records(arm, splits)).test, boxes: boxIndex, seed, overlays, threads: cores,
+      test: (await listings.records(arm, splits)).test, boxes: boxIndex, seed, overlays, threads: cores, device,
     }), { outputs: [paths.cam(arm)] });
     results.push(armResult(arm, scores.get(arm)!, arm === 'original' ? undefined : scores.get('original'), trained.get(arm)!, attention));
   }
 
   // 8. Counterfactual cover test on the original model (and per category when labels have categories).
   const cf = await log.run('counterfactual', { train: log.keyOf('train:original'), labels: labelsKey, margin, seed }, () => counterfactualStep({
-    runDir: paths.run('original'), outFile: paths.counterfactual, test: splits.test, boxes: boxIndex, seed, margin, threads: cores,
+    runDir: paths.run('original'), outFile: paths.counterfactual, test: splits.test, boxes: boxIndex, seed, margin, threads: cores, device,
   }), { outputs: [paths.counterfactual] });
 
   const summary: StudyResults = {
@@ -175,7 +179,7 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
     tool: 'confound',
     created: new Date().toISOString(),
     config: {
-      profile, seed, margin, attention: STUDY_ATTENTION, arms, parallel, threads_per_arm: trainThreads,
+      profile, device, world_size: 1, seed, margin, attention: STUDY_ATTENTION, arms, parallel, threads_per_arm: trainThreads,
       data: opts.data ? dataDir : null, boxes: source.kind === 'file' ? source.path : source.kind, split: splits.how,
       train: trainCfg, phantom: phantom ?? null, overlays,
     },

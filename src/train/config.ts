@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { isDeviceChoice, DEVICE_CHOICES, type DeviceChoice } from '../engine/index.js';
 
 export const SCHEDULES = ['plateau', 'cosine'] as const;
 
@@ -20,7 +21,8 @@ export const TrainConfigSchema = z.object({
   mean: z.number().default(0.5),
   std: z.number().positive().default(0.25),
   threads: z.number().int().min(1).optional(),
-  device: z.enum(['cpu', 'cuda']).default('cpu'),
+  /** auto: CUDA when the engine has it and a GPU is visible. Not part of a run's identity: a run may resume elsewhere. */
+  device: z.custom<DeviceChoice>(isDeviceChoice, { message: `device must be ${DEVICE_CHOICES}` }).default('auto'),
   /** Pretrained weights (safetensors) to start from. */
   weights: z.string().optional(),
 });

@@ -1,4 +1,6 @@
-export { train, predictRecords, BEST_WEIGHTS, type TrainData, type TrainResult, type EpochMetrics } from './loop.js';
+export { train, trainingBatch, predictRecords, BEST_WEIGHTS, type TrainData, type TrainResult, type EpochMetrics, type Parallel } from './loop.js';
+export { epochBatches, type Shard } from './shard.js';
+export { classWeights, cosineRate } from './schedule.js';
 export { scoreRecords, writeScores, type ScoredImage } from './predict.js';
 export { studySplits, type StudySplits } from './splits.js';
 export { readRunConfig, openRun, type TrainedRun, type OpenRunOptions } from './run.js';

@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageRecord, LoadIssue } from '../data/index.js';
-import { Model } from '../engine/index.js';
+import { Model, resolveDevice, cudaDeviceCount, type Device, type ProcessGroup } from '../engine/index.js';
 import { auc } from '../stats/auc.js';
 import { Rng } from '../util/rng.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
@@ -11,6 +11,7 @@ import { augmentInto } from './augment.js';
 import { InputCache, assembleBatch } from './inputs.js';
 import { classWeights, cosineRate, plateauStep, type PlateauState } from './schedule.js';
 import { TrainConfigSchema, type TrainConfig } from './config.js';
+import { epochBatches } from './shard.js';
 
 export interface EpochMetrics {
   epoch: number;
@@ -43,7 +44,12 @@ export interface TrainResult {
   run: string; bestEpoch: number; bestAuc: number; history: EpochMetrics[]; resumed: boolean;
   /** Images left out because they did not decode (each named, with the reason). */
   skipped: LoadIssue[];
+  /** Where this process computed, and how many processes trained together. */
+  device: Device; worldSize: number;
 }
+
+/** A data-parallel run: this process's group, and its rank among the processes of this machine (picks its GPU). */
+export interface Parallel { group: ProcessGroup; localRank?: number }
 
 export const BEST_WEIGHTS = 'model.safetensors';
 
@@ -59,8 +65,14 @@ function checkLabelled(records: readonly ImageRecord[], split: string): (0 | 1)[
  * validation-loss plateau, best epoch kept by validation AUC. Every epoch ends in an atomic checkpoint, so a
  * killed run resumes (`resume: true`) and reaches the same weights as an uninterrupted one.
  */
-export async function train(input: TrainData, runDir: string, options: Partial<TrainConfig>, resume = false): Promise<TrainResult> {
+export async function train(input: TrainData, runDir: string, options: Partial<TrainConfig>, resume = false,
+  parallel?: Parallel): Promise<TrainResult> {
   const cfg = TrainConfigSchema.parse(options);
+  const group = parallel?.group;
+  const shard = { rank: group?.rank ?? 0, world: group?.worldSize ?? 1 };
+  // Only rank 0 writes the run folder (which several machines may share); every rank reads it to resume.
+  const writer = shard.rank === 0;
+  const device = rankDevice(cfg.device, parallel?.localRank);
   // Every image is decoded once before the first step: one that does not decode is skipped and named here,
   // instead of stopping the run half-way through an epoch.
   const cache = new InputCache({ size: cfg.size, mean: cfg.mean, std: cfg.std });
@@ -78,88 +90,123 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
   const statePath = join(runDir, 'state.json');
   let state: RunState | undefined;
   if (resume && existsSync(statePath)) {
-    const saved = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')) as { train: TrainConfig };
-    if (JSON.stringify(saved.train) !== JSON.stringify(cfg)) {
+    const saved = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')) as { train: TrainConfig; world_size?: number };
+    if ((saved.world_size ?? 1) !== shard.world) {
+      throw new Error(`${join(runDir, 'config.json')}: the run was started with ${saved.world_size ?? 1} process(es), not ${shard.world}; ` +
+        'resume it with the same number (batch-norm statistics depend on the per-process share of each batch)');
+    }
+    if (JSON.stringify(runIdentity(saved.train)) !== JSON.stringify(runIdentity(cfg))) {
       throw new Error(`${join(runDir, 'config.json')}: the run was started with other settings; use a new --out or the same settings`);
     }
     state = JSON.parse(await readFile(statePath, 'utf8')) as RunState;
-  } else {
+  } else if (writer) {
     await writeJsonAtomic(join(runDir, 'config.json'), {
-      train: cfg,
+      train: cfg, world_size: shard.world,
       data: { train: data.train.length, valid: data.valid.length, positives: trainLabels.filter((l) => l === 1).length },
       class_weights: weights,
     });
   }
 
   using model = state
-    ? await Model.load(join(runDir, state.checkpoint), { threads: cfg.threads, device: cfg.device, withOptimizer: true })
-    : await Model.create({ arch: cfg.arch, channels: 1, seed: cfg.seed, threads: cfg.threads, device: cfg.device, weights: cfg.weights });
+    ? await Model.load(join(runDir, state.checkpoint), { threads: cfg.threads, device, withOptimizer: true })
+    : await Model.create({ arch: cfg.arch, channels: 1, seed: cfg.seed, threads: cfg.threads, device, weights: cfg.weights });
+  if (group) await model.averageGradientsOver(group);
 
   let plateau: PlateauState = state?.plateau ?? { lr: cfg.lr, best: Infinity, badEpochs: 0 };
   let bestAuc = state?.bestAuc ?? -Infinity;
   let bestEpoch = state?.bestEpoch ?? -1;
   const history = state?.history ?? [];
   const resumed = state !== undefined;
-  if (state && state.epochsDone >= cfg.epochs) return { run: runDir, bestEpoch, bestAuc, history, resumed, skipped };
+  const result = () => ({ run: runDir, bestEpoch, bestAuc, history, resumed, skipped, device, worldSize: shard.world });
+  if (state && state.epochsDone >= cfg.epochs) return result();
 
-  const plane = cfg.size * cfg.size;
-  const fill = (0 - cfg.mean) / cfg.std;
   const rootRng = new Rng(cfg.seed);
 
   for (let epoch = (state?.epochsDone ?? 0) + 1; epoch <= cfg.epochs; epoch++) {
     const lr = cfg.schedule === 'cosine' ? cosineRate(cfg.lr, epoch, cfg.epochs) : plateau.lr;
     await model.setLearningRate(lr);
     const started = Date.now();
-    const order = rootRng.fork(`order:${epoch}`).shuffle(data.train.map((_, i) => i));
-    const batches: number[][] = [];
-    for (let i = 0; i < order.length; i += cfg.batch) batches.push(order.slice(i, i + cfg.batch));
+    const batches = epochBatches(data.train.length, cfg.batch, rootRng, epoch, shard);
+    const images = batches.reduce((s, b) => s + b.length, 0);
 
-    const makeBatch = (b: number) => {
-      const idx = batches[b];
-      return assembleBatch(idx.map((i) => data.train[i]), cache, cfg.size, (src, k, out) =>
-        augmentInto(src, cfg.size, rootRng.fork(`aug:${epoch}:${idx[k]}`), { flip: cfg.flip, maxRotation: cfg.maxRotation }, out, fill));
-    };
+    const makeBatch = (b: number) => trainingBatch(data.train, batches[b], cache, cfg, rootRng, epoch);
     const tag = data.name ? `${data.name} ` : '';
-    const bar = progress(`${tag}epoch ${epoch}/${cfg.epochs}`, data.train.length, ['loss', 'img_s']);
+    const bar = writer ? progress(`${tag}epoch ${epoch}/${cfg.epochs}`, images, ['loss', 'img_s']) : { tick() {}, stop() {} };
     let lossSum = 0;
+    let seen = 0;
     let next = makeBatch(0);
     for (let b = 0; b < batches.length; b++) {
-      const images = await next;
+      const batch = await next;
       // Decode and augment the next batch while the engine computes this one off the event loop.
       if (b + 1 < batches.length) next = makeBatch(b + 1);
       const idx = batches[b];
       const targets = Float32Array.from(idx, (i) => trainLabels[i]);
       const w = Float32Array.from(idx, (i) => (trainLabels[i] === 1 ? weights.pos : weights.neg));
-      const loss = await model.trainStep(images, targets, w, { n: idx.length, height: cfg.size, width: cfg.size });
+      const loss = await model.trainStep(batch, targets, w, { n: idx.length, height: cfg.size, width: cfg.size })
+        .catch((err: Error) => { throw groupFailure(err, shard, epoch); });
       lossSum += loss * idx.length;
-      const seen = Math.min((b + 1) * cfg.batch, order.length);
+      seen += idx.length;
       bar.tick(idx.length, { loss: (lossSum / seen).toFixed(4), img_s: (seen / ((Date.now() - started) / 1000)).toFixed(1) });
     }
     bar.stop();
+    // Each rank's BatchNorm statistics followed its own micro-batches: average them, so all ranks hold one model.
+    if (group) await model.averageBuffersOver(group).catch((err: Error) => { throw groupFailure(err, shard, epoch); });
     const trainSeconds = (Date.now() - started) / 1000;
 
     const probs = await predictRecords(model, data.valid, cache, cfg.size, cfg.batch * 2);
     const valLoss = weightedBce(validLabels, probs, weights);
     const valAuc = new Set(validLabels).size === 2 ? auc(validLabels, probs) : NaN;
     const metrics: EpochMetrics = {
-      epoch, lr, train_loss: lossSum / order.length, val_loss: valLoss, val_auc: valAuc,
-      images_per_s: order.length / trainSeconds, seconds: (Date.now() - started) / 1000,
+      epoch, lr, train_loss: lossSum / images, val_loss: valLoss, val_auc: valAuc,
+      images_per_s: (images * shard.world) / trainSeconds, seconds: (Date.now() - started) / 1000,
     };
     history.push(metrics);
     if (valAuc > bestAuc || bestEpoch < 0) {
       bestAuc = valAuc; bestEpoch = epoch;
-      await model.save(join(runDir, BEST_WEIGHTS));
+      if (writer) await model.save(join(runDir, BEST_WEIGHTS));
     }
     plateau = plateauStep(plateau, valLoss, cfg.patience);
     const checkpoint = `checkpoint-${String(epoch).padStart(3, '0')}.safetensors`;
-    await model.saveCheckpoint(join(runDir, checkpoint));
-    await writeFileAtomic(join(runDir, 'metrics.jsonl'), history.map((m) => JSON.stringify(m)).join('\n') + '\n');
-    await writeJsonAtomic(statePath, { epochsDone: epoch, checkpoint, plateau, bestAuc, bestEpoch, history } satisfies RunState);
-    await removeOldCheckpoints(runDir, checkpoint);
-    process.stderr.write(`${tag}epoch ${epoch}: train loss ${metrics.train_loss.toFixed(4)}, val loss ${valLoss.toFixed(4)}, ` +
+    if (writer) {
+      await model.saveCheckpoint(join(runDir, checkpoint));
+      await writeFileAtomic(join(runDir, 'metrics.jsonl'), history.map((m) => JSON.stringify(m)).join('\n') + '\n');
+      await writeJsonAtomic(statePath, { epochsDone: epoch, checkpoint, plateau, bestAuc, bestEpoch, history } satisfies RunState);
+      await removeOldCheckpoints(runDir, checkpoint);
+    }
+    // No rank runs ahead of the checkpoint: a run killed later resumes from this epoch on every rank.
+    if (group) await group.barrier().catch((err: Error) => { throw groupFailure(err, shard, epoch); });
+    if (writer) process.stderr.write(`${tag}epoch ${epoch}: train loss ${metrics.train_loss.toFixed(4)}, val loss ${valLoss.toFixed(4)}, ` +
       `val AUC ${valAuc.toFixed(3)}, ${metrics.images_per_s.toFixed(1)} img/s\n`);
   }
-  return { run: runDir, bestEpoch, bestAuc, history, resumed, skipped };
+  return result();
+}
+
+/** The device of this process: with several processes on one machine, rank k of the machine takes GPU k. */
+function rankDevice(choice: string, localRank: number | undefined): Device {
+  const device = resolveDevice(choice);
+  if (device !== 'cuda' || localRank === undefined) return device;
+  return `cuda:${localRank % cudaDeviceCount()}`;
+}
+
+function groupFailure(err: Error, shard: { rank: number; world: number }, epoch: number): Error {
+  if (shard.world === 1) return err;
+  return new Error(`rank ${shard.rank} of ${shard.world}: training stopped in epoch ${epoch}, the process group failed ` +
+    `(another process stopped, or the network between them failed): ${err.message}. ` +
+    'Restart all processes with --resume to continue from the last finished epoch.', { cause: err });
+}
+
+/** The settings that make a run what it is: where it computes (device, threads) may change on resume. */
+function runIdentity(cfg: TrainConfig): Omit<TrainConfig, 'device' | 'threads'> {
+  const { device: _device, threads: _threads, ...rest } = cfg;
+  return rest;
+}
+
+/** The augmented inputs of training images `idx` in `epoch`: each image's draws are seeded by (epoch, index). */
+export function trainingBatch(records: readonly ImageRecord[], idx: readonly number[], cache: InputCache, cfg: TrainConfig,
+  root: Rng, epoch: number): Promise<Float32Array> {
+  const fill = (0 - cfg.mean) / cfg.std;
+  return assembleBatch(idx.map((i) => records[i]), cache, cfg.size, (src, k, out) =>
+    augmentInto(src, cfg.size, root.fork(`aug:${epoch}:${idx[k]}`), { flip: cfg.flip, maxRotation: cfg.maxRotation }, out, fill));
 }
 
 async function removeOldCheckpoints(runDir: string, keep: string): Promise<void> {

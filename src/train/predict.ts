@@ -1,4 +1,5 @@
 import type { ImageRecord, LoadIssue } from '../data/index.js';
+import type { DeviceChoice } from '../engine/index.js';
 import { toCsv } from '../util/csv.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { InputCache } from './inputs.js';
@@ -12,8 +13,8 @@ export interface ScoredImage { id: string; path: string; patient: string; study:
  * left out of the rows and added to `skipped` (named, with the reason).
  */
 export async function scoreRecords(runDir: string, records: readonly ImageRecord[], threads?: number,
-  skipped: LoadIssue[] = []): Promise<ScoredImage[]> {
-  using run = await openRun(runDir, { threads });
+  skipped: LoadIssue[] = [], device?: DeviceChoice): Promise<ScoredImage[]> {
+  using run = await openRun(runDir, { threads, device });
   const cache = new InputCache(run.input, 0);
   const before = skipped.length;
   const probs = await predictRecords(run.model, records, cache, run.input.size, Math.max(8, run.config.batch * 2), skipped);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GrayImage } from '../data/index.js';
 import { modelInput } from '../data/index.js';
-import { Model, type Device, type Scorer } from '../engine/index.js';
+import { Model, type DeviceChoice, type Scorer } from '../engine/index.js';
 import { TrainConfigSchema, type TrainConfig } from './config.js';
 import type { InputSpec } from './inputs.js';
 import { BEST_WEIGHTS } from './loop.js';
@@ -32,7 +32,7 @@ export interface TrainedRun extends Disposable {
 export interface OpenRunOptions {
   threads?: number;
   /** Default: the device the run was trained on. */
-  device?: Device;
+  device?: DeviceChoice;
 }
 
 export async function openRun(dir: string, opts: OpenRunOptions = {}): Promise<TrainedRun> {

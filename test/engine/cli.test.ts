@@ -30,3 +30,19 @@ test('without the addon, --help still works and engine commands fail with one me
     return true;
   });
 });
+
+test('--device cuda without CUDA is one clear error; auto takes the CPU; a misspelt device is refused by name', async () => {
+  const { nativeEngine } = await import('../../src/engine/native.js');
+  if (nativeEngine().cudaAvailable()) return;  // the CUDA path is checked by scripts/device-check.sh
+  const base = ['engine-check', '--arch', 'densenet-tiny', '--size', '32', '--batch', '2', '--steps', '1', '--threads', '1'];
+  await assert.rejects(run(process.execPath, [MAIN, ...base, '--device', 'cuda:1']), (err: { code: number; stderr: string }) => {
+    assert.equal(err.code, 1);
+    assert.equal(err.stderr.trim().split('\n').length, 1);
+    assert.match(err.stderr, /^confound: Expected cpu or auto \(this engine was built without CUDA, or no GPU is visible: libtorch [\d.]+\) for device but received "cuda:1"$/m);
+    return true;
+  });
+  await assert.rejects(run(process.execPath, [MAIN, 'predict', '--run', 'r', '--data', 'd', '--out', 'o.csv', '--device', 'gpu']),
+    (err: { stderr: string }) => /--device must be auto \| cpu \| cuda \| cuda:N .*got "gpu"/.test(err.stderr));
+  const { stdout } = await run(process.execPath, [MAIN, ...base, '--device', 'auto', '--json']);
+  assert.equal(JSON.parse(stdout).device, 'cpu');
+});
