@@ -1,9 +1,10 @@
-import type { Command } from 'commander';
-import { train, studySplits, profileSettings } from '../train/index.js';
+import { Option, type Command } from 'commander';
+import { train, studySplits, profileSettings, prepareRunFolder, checkTrainedRun, writeSplitFile, applySplitFile } from '../train/index.js';
 import { SCHEDULES } from '../train/config.js';
-import { writeSplitFile, applySplitFile } from '../train/split-file.js';
 import { checkChoice } from '../util/options.js';
-import { ALLOW_OUTSIDE_HELP, intArg, numArg, loadDatasetReported, printJson } from './common.js';
+import { checkOutputFolder } from '../util/safe-path.js';
+import { acquireLock } from '../util/lock.js';
+import { ALLOW_OUTSIDE_HELP, intArg, numArg, loadDatasetReported, datasetInputs, printJson } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
@@ -23,19 +24,28 @@ export function register(program: Command): void {
     .option('--weights <file>', 'start from pretrained safetensors (torchvision DenseNet names; RGB conv0 summed to 1 channel), or none for random weights')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--device <d>', 'cpu or cuda', 'cpu')
-    .option('--resume', 'continue a killed run from its last checkpoint')
+    .addOption(new Option('--resume', 'continue a killed run from its last checkpoint (a finished run is kept as it is)').conflicts('overwrite'))
+    .addOption(new Option('--overwrite', 'replace the run already in --out (without it, a folder holding a run is refused)').conflicts('resume'))
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--json', 'print the result as JSON')
     .action(async (o) => {
       const profile = checkChoice('--profile', o.profile, ['quick', 'paper'] as const);
+      const mode = o.resume ? 'resume' : o.overwrite ? 'overwrite' : 'new';
+      if (o.variantOf) await checkTrainedRun(o.variantOf, '--variant-of');
+      // Checked before and after loading: at once against --data, then against the folder its images are in.
+      await checkOutputFolder(o.out, [{ what: 'dataset', path: o.data }]);
       const ds = await loadDatasetReported(o.data, o);
+      await checkOutputFolder(o.out, datasetInputs(o.data, ds));
+      // Held until train() ends: the split file below is written under the same lock.
+      using _lock = await acquireLock(o.out, `train --out ${o.out}`);
+      await prepareRunFolder(o.out, mode);
       const splits = o.variantOf ? await applySplitFile(o.variantOf, ds.records) : studySplits(ds.records, o.seed);
       const cfg = profileSettings(profile, {
         seed: o.seed, device: o.device, arch: o.arch, size: o.size, epochs: o.epochs, batch: o.batch, lr: o.lr, weights: o.weights, threads: o.threads,
         schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, SCHEDULES),
       });
       await writeSplitFile(o.out, splits);
-      const result = await train({ train: splits.train, valid: splits.valid }, o.out, cfg, Boolean(o.resume));
+      const result = await train({ train: splits.train, valid: splits.valid }, o.out, cfg, mode);
       printSkipped(result.skipped);
       const last = result.history[result.history.length - 1];
       if (o.json) printJson({ run: result.run, best_epoch: result.bestEpoch, best_val_auc: result.bestAuc, epochs: result.history });
