@@ -88,6 +88,9 @@ export async function prepareRunFolder(runDir: string, mode: RunMode): Promise<v
 export async function train(input: TrainData, runDir: string, options: Partial<TrainConfig>, resume: boolean | RunMode = false): Promise<TrainResult> {
   const mode: RunMode = resume === true ? 'resume' : resume === false ? 'new' : resume;
   const cfg = TrainConfigSchema.parse(options);
+  await makeDirs(runDir);
+  using _lock = await acquireLock(runDir, `train --out ${runDir}`);
+  await prepareRunFolder(runDir, mode);
   // Every image is decoded once before the first step: one that does not decode is skipped and named here,
   // instead of stopping the run half-way through an epoch.
   const cache = new InputCache({ size: cfg.size, mean: cfg.mean, std: cfg.std });
@@ -100,9 +103,6 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
   const trainLabels = checkLabelled(data.train, 'training');
   const validLabels = checkLabelled(data.valid, 'validation');
   const weights = classWeights(trainLabels);
-  await makeDirs(runDir);
-  using _lock = await acquireLock(runDir, `train --out ${runDir}`);
-  await prepareRunFolder(runDir, mode);
 
   const statePath = join(runDir, 'state.json');
   let state: RunState | undefined;

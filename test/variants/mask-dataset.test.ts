@@ -75,18 +75,21 @@ test('mask never writes outside --out: manifest rows "../src/v.png" and absolute
   const before = await Promise.all(['v.png', 'w.png'].map((f) => readFile(join(src, f))));
   const boxesPath = join(parent, 'boxes.csv');
   await writeBoxes(boxesPath, [], 'csv');
-  // out/../src/v.png is the source itself: every image is made all black (labels-only with no boxes).
+  // out/../src/v.png is the source itself: every image is made all black (labels-only with no boxes). By default the
+  // loader skips rows outside the manifest's folder; with allowOutside they reach the writer, which refuses them.
   const out = join(parent, 'out');
-  const s = await maskDataset({ data: manifest, boxes: boxesPath, out, mode: 'labels-only' }).catch((e: Error) => e);
-  const after = await Promise.all(['v.png', 'w.png'].map((f) => readFile(join(src, f))));
-  assert.ok(after[0].equals(before[0]) && after[1].equals(before[1]), 'a source image was overwritten');
-  assert.deepEqual((await readdir(parent)).sort(), ['boxes.csv', 'm', 'out', 'src']);
-  if (!(s instanceof Error)) {
-    assert.equal(s.written, 1);
+  for (const allowOutside of [false, true]) {
+    const s = await maskDataset({ data: manifest, boxes: boxesPath, out, mode: 'labels-only', allowOutside });
+    const after = await Promise.all(['v.png', 'w.png'].map((f) => readFile(join(src, f))));
+    assert.ok(after[0].equals(before[0]) && after[1].equals(before[1]), `a source image was overwritten (allowOutside ${allowOutside})`);
+    assert.deepEqual((await readdir(parent)).sort(), ['boxes.csv', 'm', 'out', 'src']);
+    assert.equal(s.written + s.skipped, 1);
     for (const f of ['v.png', 'w.png']) assert.ok(s.issues.some((i) => i.file.endsWith(f)), `${f} not reported: ${JSON.stringify(s.issues)}`);
+    if (allowOutside) assert.ok(s.issues.some((i) => /refusing to write outside/.test(i.message)));
   }
   // An output folder that is the folder those outside images live in is refused outright.
-  await assert.rejects(maskDataset({ data: manifest, boxes: boxesPath, out: src, mode: 'labels-only' }), /must not be the folder of images/);
+  await assert.rejects(maskDataset({ data: manifest, boxes: boxesPath, out: src, mode: 'labels-only', allowOutside: true }),
+    /must not be the folder of images/);
   assert.deepEqual((await readdir(src)).sort(), ['v.png', 'w.png']);
 });
 
