@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { loadDataset, type DatasetFormat } from '../data/load.js';
+import { checkOutputFolder } from '../util/safe-path.js';
+import { acquireLock } from '../util/lock.js';
 import { readImageOrSkip } from '../data/index.js';
 import type { ImageRecord, LoadIssue } from '../data/types.js';
 import { counterfactual, type CounterfactualResult } from '../explain/counterfactual.js';
@@ -87,6 +89,8 @@ function sample<T>(items: readonly T[], k: number, seed: number): T[] {
 export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
   const seed = opts.seed ?? 0, margin = opts.margin ?? 2;
   const ds = await loadDataset(opts.data, { format: opts.dataFormat, allowOutside: opts.allowOutside });
+  await checkOutputFolder(opts.out, [{ what: 'dataset', path: opts.data }, { what: 'dataset folder', path: ds.root }]);
+  using _lock = await acquireLock(opts.out, `audit --out ${opts.out}`);
   const records: ImageRecord[] = opts.split ? ds.records.filter((r) => r.split === opts.split) : ds.records;
   if (records.length === 0) throw new Error(`${opts.data}: no usable images${opts.split ? ` in split "${opts.split}"` : ''}`);
   const torchscript = isTorchScriptPath(opts.model);

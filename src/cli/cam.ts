@@ -4,8 +4,10 @@ import { checkChoice } from '../util/options.js';
 import { CAM_METHODS, CAM_TARGETS } from '../explain/cam.js';
 import { CAM_BASELINES } from '../explain/baseline.js';
 import { writeJsonAtomic } from '../util/atomic.js';
+import { checkOutputFolder } from '../util/safe-path.js';
+import { clearComplete, markComplete } from '../util/complete.js';
 import type { LoadIssue } from '../data/index.js';
-import { ALLOW_OUTSIDE_HELP, intArg, openRunWithData, printJson, deviceArg, DEVICE_HELP } from './common.js';
+import { ALLOW_OUTSIDE_HELP, intArg, openRunWithData, printJson, deviceArg, DEVICE_HELP, datasetInputs } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
@@ -32,13 +34,17 @@ export function register(program: Command): void {
       const method = checkChoice('--method', o.method, Object.keys(CAM_METHODS) as (keyof typeof CAM_METHODS)[]);
       const target = checkChoice('--target', o.target, CAM_TARGETS);
       const baseline = checkChoice('--baseline', o.baseline, CAM_BASELINES);
+      await checkOutputFolder(o.out, [{ what: 'dataset', path: o.data }, { what: 'training run', path: o.run }]);
       const opened = await openRunWithData(o);
       const { records, boxes } = opened;
       using run = opened.run;
+      await checkOutputFolder(o.out, [...datasetInputs(o.data, opened.ds), { what: 'training run', path: o.run }]);
+      await clearComplete(o.out);
       const skipped: LoadIssue[] = [];
       const per = await camRecords(run.model, records, boxes, { ...run.input, method, target, baseline, layer: o.layer, outDir: o.out, maxFiles: o.maxFiles, skipped });
       printSkipped(skipped);
       await writeJsonAtomic(join(o.out, 'attention.json'), per);
+      await markComplete(o.out, 'CAM output', { images: per.length, method, target, baseline });
       const summary = o.boxes ? summariseAttention(per, o.seed) : null;
       finishBatch(per.length, opened.loadSkipped + skipped.length);
       if (o.json) { printJson({ images: per.length, skipped: opened.loadSkipped + skipped.length, method, target, baseline, ...(summary ?? {}) }); return; }

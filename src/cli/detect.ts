@@ -7,7 +7,8 @@ import {
   coverage, detectDataset, detectionTable, detectionsToCoco, evaluate, DETECTION_TABLE_COLUMNS, loadDetectorModel, readTruth,
   type Coverage, type CoverageScore, type Evaluation,
 } from '../labels/detect/index.js';
-import { ALLOW_OUTSIDE_HELP, numArg, loadDatasetReported, printJson } from './common.js';
+import { checkOutputFile } from '../util/safe-path.js';
+import { ALLOW_OUTSIDE_HELP, numArg, loadDatasetReported, datasetInputs, printJson } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -46,7 +47,13 @@ export function register(program: Command): void {
     .action(async (o) => {
       const model = loadDetectorModel(o.model ? resolve(o.model) : undefined);
       const truth = o.eval ? await readTruth(o.eval) : undefined;
+      // At once against --data; after loading, also against the folder its images are in.
+      const given = [{ what: 'dataset', path: o.data }];
+      for (const [file, flag] of [[o.out, '--out'], [o.table, '--table']] as const) if (file) await checkOutputFile(file, given, flag);
       const ds = await loadDatasetReported(o.data, o);
+      const inputs = [...datasetInputs(o.data, ds), ...(o.eval ? [{ what: 'truth file', path: o.eval }] : [])];
+      await checkOutputFile(o.out, inputs);
+      if (o.table) await checkOutputFile(o.table, inputs, '--table');
       const bar = progress('detect', ds.records.length);
       const res = await detectDataset(ds.records, model, { minScore: o.minScore }, () => bar.tick());
       bar.stop();

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { scoreRecords, writeScores } from '../train/index.js';
-import { applySplitFile } from '../train/split-file.js';
+import { scoreRecords, writeScores, checkTrainedRun, applySplitFile } from '../train/index.js';
 import { checkChoice } from '../util/options.js';
+import { checkOutputFile } from '../util/safe-path.js';
 import type { LoadIssue } from '../data/index.js';
-import { ALLOW_OUTSIDE_HELP, loadDatasetReported, intArg, deviceArg, DEVICE_HELP } from './common.js';
+import { ALLOW_OUTSIDE_HELP, loadDatasetReported, intArg, deviceArg, DEVICE_HELP, datasetInputs } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
@@ -18,8 +18,11 @@ export function register(program: Command): void {
     .option('--device <d>', `${DEVICE_HELP}; default: the run's setting`, deviceArg)
     .action(async (o) => {
       const split = checkChoice('--split', o.split, ['train', 'valid', 'test', 'all'] as const);
+      await checkTrainedRun(o.run);
+      await checkOutputFile(o.out, [{ what: 'dataset', path: o.data }]);
       const ds = await loadDatasetReported(o.data, o);
-      const records = split === 'all' ? ds.records : (await applySplitFile(o.run, ds.records))[split];
+      await checkOutputFile(o.out, datasetInputs(o.data, ds));
+      const records = split === 'all' ? ds.records : (await applySplitFile(o.run, ds.records, '--run'))[split];
       const skipped: LoadIssue[] = [];
       const rows = await scoreRecords(o.run, records, o.threads, skipped, o.device);
       printSkipped(skipped);

@@ -4,7 +4,8 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { toCsv } from '../util/csv.js';
 import { progress } from '../util/progress.js';
 import { curationTable, detectDataset, loadDetectorModel } from '../labels/detect/index.js';
-import { ALLOW_OUTSIDE_HELP, loadDatasetReported, numArg, printJson } from './common.js';
+import { checkOutputFile } from '../util/safe-path.js';
+import { ALLOW_OUTSIDE_HELP, loadDatasetReported, datasetInputs, numArg, printJson } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
@@ -19,7 +20,9 @@ export function register(program: Command): void {
     .option('--json', 'print a JSON summary {rows, columns, skipped, out}')
     .action(async (o: { data: string; out: string; keepIdentifiers?: boolean; minScore?: number; model?: string; json?: boolean; allowOutside?: boolean }) => {
       const model = loadDetectorModel(o.model ? resolve(o.model) : undefined);
+      await checkOutputFile(o.out, [{ what: 'dataset', path: o.data }]);
       const ds = await loadDatasetReported(o.data, o);
+      await checkOutputFile(o.out, datasetInputs(o.data, ds));
       const bar = progress('table', ds.records.length);
       const det = await detectDataset(ds.records, model, { minScore: o.minScore }, () => bar.tick());
       bar.stop();

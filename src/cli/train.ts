@@ -1,9 +1,10 @@
-import type { Command } from 'commander';
-import { train, studySplits, profileSettings } from '../train/index.js';
+import { Option, type Command } from 'commander';
+import { train, studySplits, profileSettings, prepareRunFolder, checkTrainedRun, writeSplitFile, applySplitFile } from '../train/index.js';
 import { SCHEDULES } from '../train/config.js';
-import { writeSplitFile, applySplitFile } from '../train/split-file.js';
 import { checkChoice } from '../util/options.js';
-import { ALLOW_OUTSIDE_HELP, intArg, numArg, loadDatasetReported, printJson, deviceArg, DEVICE_HELP } from './common.js';
+import { ALLOW_OUTSIDE_HELP, intArg, numArg, loadDatasetReported, printJson, deviceArg, DEVICE_HELP, datasetInputs } from './common.js';
+import { checkOutputFolder } from '../util/safe-path.js';
+import { acquireLock } from '../util/lock.js';
 import { finishBatch, printSkipped } from './outcome.js';
 import { distSettings, launchLocal } from './launch.js';
 
@@ -24,7 +25,8 @@ export function register(program: Command): void {
     .option('--weights <file>', 'start from pretrained weights: safetensors or a PyTorch checkpoint such as torchvision\'s densenet121-*.pth (RGB conv0 summed to 1 channel), or none for random weights')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
-    .option('--resume', 'continue a killed run from its last checkpoint')
+    .addOption(new Option('--resume', 'continue a killed run from its last checkpoint (a finished run is kept as it is)').conflicts('overwrite'))
+    .addOption(new Option('--overwrite', 'replace the run already in --out (without it, a folder holding a run is refused)').conflicts('resume'))
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--nproc <n>', 'data-parallel training in N processes on this machine (gradients averaged over libtorch c10d/Gloo; NCCL on GPUs); --batch is split between them', intArg('--nproc', 1))
     .option('--dist-url <url>', 'across machines: rank 0\'s rendezvous tcp://HOST:PORT (or MASTER_ADDR/MASTER_PORT); the run folder must be shared')
@@ -41,7 +43,15 @@ export function register(program: Command): void {
       const dist = distSettings(o);
       const writer = (dist?.rank ?? 0) === 0;
       const profile = checkChoice('--profile', o.profile, ['quick', 'paper'] as const);
+      const mode = o.resume ? 'resume' : o.overwrite ? 'overwrite' : 'new';
+      if (o.variantOf) await checkTrainedRun(o.variantOf, '--variant-of');
+      // Checked before and after loading: at once against --data, then against the folder its images are in.
+      await checkOutputFolder(o.out, [{ what: 'dataset', path: o.data }]);
       const ds = await loadDatasetReported(o.data, o);
+      await checkOutputFolder(o.out, datasetInputs(o.data, ds));
+      // Held until train() ends: the split file below is written under the same lock.
+      using _lock = writer ? await acquireLock(o.out, `train --out ${o.out}`) : undefined;
+      if (writer) await prepareRunFolder(o.out, mode);
       const splits = o.variantOf ? await applySplitFile(o.variantOf, ds.records) : studySplits(ds.records, o.seed);
       const cfg = profileSettings(profile, {
         seed: o.seed, device: o.device, arch: o.arch, size: o.size, epochs: o.epochs, batch: o.batch, lr: o.lr, weights: o.weights, threads: o.threads,
@@ -50,7 +60,7 @@ export function register(program: Command): void {
       if (writer) await writeSplitFile(o.out, splits);
       const { ProcessGroup, resolveDevice } = await import('../engine/index.js');
       using group = dist ? await ProcessGroup.init({ ...dist, cuda: resolveDevice(cfg.device ?? 'auto') !== 'cpu' }) : undefined;
-      const result = await train({ train: splits.train, valid: splits.valid }, o.out, cfg, Boolean(o.resume),
+      const result = await train({ train: splits.train, valid: splits.valid }, o.out, cfg, mode,
         group ? { group, localRank: dist?.localRank } : undefined);
       printSkipped(result.skipped);
       if (!writer) return;

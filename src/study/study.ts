@@ -9,6 +9,8 @@ import { writeSplitFile } from '../train/split-file.js';
 import { STUDY_ATTENTION } from '../explain/run-cam.js';
 import { ARMS, DEFAULT_ARMS, type ArmName } from './arms.js';
 import { StepLog } from './steps.js';
+import { checkOutputFolder } from '../util/safe-path.js';
+import { acquireLock } from '../util/lock.js';
 import { findLabels, type BoxSource } from './labels-step.js';
 import { makePhantom, type PhantomOptions } from './phantom-step.js';
 import { describeDataset } from './dataset-summary.js';
@@ -60,6 +62,9 @@ export interface StudyOptions {
  * original model. Every step is resumable and keyed by its settings; results.json (src/study/folder.ts) ends it.
  */
 export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
+  // Never inside the data; one run at a time per study folder (RELIABILITY.md).
+  const realOut = await checkOutputFolder(opts.out, opts.data ? [{ what: 'dataset', path: opts.data }] : []);
+  using _lock = await acquireLock(realOut, `study --out ${opts.out}`);
   const paths = studyPaths(opts.out);
   const seed = opts.seed ?? 0;
   const profile: Profile = opts.profile ?? 'quick';

@@ -9,6 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { encodeGrayPng } from '../data/image.js';
 import { SPLITS } from '../data/types.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
+import { makeDirs } from '../util/safe-path.js';
 import { toCsv } from '../util/csv.js';
 import { sampleMetadata } from './metadata.js';
 import { resolveOptions } from './options.js';
@@ -59,6 +60,8 @@ async function prepareOut(out: string): Promise<void> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
+  // Made up front, so an output that cannot be a folder (/proc/x, under a file) fails before any image is drawn.
+  await makeDirs(out);
   if (entries.length === 0) return;
   if (!entries.includes('synth.json')) {
     throw new Error(`${out}: folder is not empty and holds no synth.json (not a previous synthetic dataset); choose an empty or new folder`);

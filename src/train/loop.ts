@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, readdir } from 'node:fs/promises';
+import { readFile, rm, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageRecord, LoadIssue } from '../data/index.js';
@@ -7,6 +7,9 @@ import { auc } from '../stats/auc.js';
 import { Rng } from '../util/rng.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
 import { progress } from '../util/progress.js';
+import { acquireLock } from '../util/lock.js';
+import { clearComplete, isComplete, markComplete, COMPLETE_MARK } from '../util/complete.js';
+import { makeDirs } from '../util/safe-path.js';
 import { augmentInto } from './augment.js';
 import { InputCache, assembleBatch } from './inputs.js';
 import { classWeights, cosineRate, plateauStep, type PlateauState } from './schedule.js';
@@ -60,19 +63,46 @@ function checkLabelled(records: readonly ImageRecord[], split: string): (0 | 1)[
   return records.map((r) => r.label as 0 | 1);
 }
 
+/** How train treats a run folder that already holds a run: refuse (new), continue it (resume), or replace it. */
+export type RunMode = 'new' | 'resume' | 'overwrite';
+
+const RUN_FILES = ['config.json', 'state.json', 'metrics.jsonl', BEST_WEIGHTS, COMPLETE_MARK];
+
+/**
+ * Check a run folder before anything is written to it: a folder holding a run (finished or not) is refused unless
+ * the mode says what to do with it; 'overwrite' removes the old run's files (and only those).
+ */
+export async function prepareRunFolder(runDir: string, mode: RunMode): Promise<void> {
+  const files = existsSync(runDir) ? await readdir(runDir) : [];
+  const old = files.filter((f) => RUN_FILES.includes(f) || /^checkpoint-\d+\.safetensors$/.test(f));
+  if (old.length === 0 || mode === 'resume') return;
+  if (mode === 'overwrite') {
+    for (const f of old) await rm(join(runDir, f), { force: true });
+    return;
+  }
+  const finished = isComplete(runDir);
+  throw new Error(`${runDir}: already holds ${finished ? 'a finished' : 'an unfinished'} training run; ` +
+    `${finished ? 'use --resume to keep it' : 'use --resume to continue it'}, --overwrite to replace it, or another --out`);
+}
+
 /**
  * Train one classifier with the MURA recipe: Adam, weighted BCE, flips and rotations, learning rate /10 on a
  * validation-loss plateau, best epoch kept by validation AUC. Every epoch ends in an atomic checkpoint, so a
- * killed run resumes (`resume: true`) and reaches the same weights as an uninterrupted one.
+ * killed run resumes (`resume: true`) and reaches the same weights as an uninterrupted one. The run folder is
+ * locked while training, and RUN/.complete is written last: predict and cam refuse a run without it.
  */
-export async function train(input: TrainData, runDir: string, options: Partial<TrainConfig>, resume = false,
+export async function train(input: TrainData, runDir: string, options: Partial<TrainConfig>, resume: boolean | RunMode = false,
   parallel?: Parallel): Promise<TrainResult> {
+  const mode: RunMode = resume === true ? 'resume' : resume === false ? 'new' : resume;
   const cfg = TrainConfigSchema.parse(options);
   const group = parallel?.group;
   const shard = { rank: group?.rank ?? 0, world: group?.worldSize ?? 1 };
-  // Only rank 0 writes the run folder (which several machines may share); every rank reads it to resume.
+  // Only rank 0 writes the run folder (which several machines may share) and holds its lock; every rank reads it to resume.
   const writer = shard.rank === 0;
   const device = rankDevice(cfg.device, parallel?.localRank);
+  if (writer) await makeDirs(runDir);
+  using _lock = writer ? await acquireLock(runDir, `train --out ${runDir}`) : undefined;
+  if (writer) await prepareRunFolder(runDir, mode);
   // Every image is decoded once before the first step: one that does not decode is skipped and named here,
   // instead of stopping the run half-way through an epoch.
   const cache = new InputCache({ size: cfg.size, mean: cfg.mean, std: cfg.std });
@@ -85,11 +115,10 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
   const trainLabels = checkLabelled(data.train, 'training');
   const validLabels = checkLabelled(data.valid, 'validation');
   const weights = classWeights(trainLabels);
-  await mkdir(runDir, { recursive: true });
 
   const statePath = join(runDir, 'state.json');
   let state: RunState | undefined;
-  if (resume && existsSync(statePath)) {
+  if (mode === 'resume' && existsSync(statePath)) {
     const saved = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')) as { train: TrainConfig; world_size?: number };
     if ((saved.world_size ?? 1) !== shard.world) {
       throw new Error(`${join(runDir, 'config.json')}: the run was started with ${saved.world_size ?? 1} process(es), not ${shard.world}; ` +
@@ -118,7 +147,11 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
   const history = state?.history ?? [];
   const resumed = state !== undefined;
   const result = () => ({ run: runDir, bestEpoch, bestAuc, history, resumed, skipped, device, worldSize: shard.world });
-  if (state && state.epochsDone >= cfg.epochs) return result();
+  if (state && state.epochsDone >= cfg.epochs) {
+    if (writer && !isComplete(runDir)) await markComplete(runDir, 'training run', { epochs: state.epochsDone, best_epoch: bestEpoch });
+    return result();
+  }
+  if (writer) await clearComplete(runDir);
 
   const rootRng = new Rng(cfg.seed);
 
@@ -178,6 +211,7 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
     if (writer) process.stderr.write(`${tag}epoch ${epoch}: train loss ${metrics.train_loss.toFixed(4)}, val loss ${valLoss.toFixed(4)}, ` +
       `val AUC ${valAuc.toFixed(3)}, ${metrics.images_per_s.toFixed(1)} img/s\n`);
   }
+  if (writer) await markComplete(runDir, 'training run', { epochs: cfg.epochs, best_epoch: bestEpoch });
   return result();
 }
 

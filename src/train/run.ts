@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GrayImage } from '../data/index.js';
 import { modelInput } from '../data/index.js';
@@ -6,9 +6,24 @@ import { Model, type DeviceChoice, type Scorer } from '../engine/index.js';
 import { TrainConfigSchema, type TrainConfig } from './config.js';
 import type { InputSpec } from './inputs.js';
 import { BEST_WEIGHTS } from './loop.js';
+import { requireComplete } from '../util/complete.js';
 
-/** The training settings a run was made with (RUN/config.json). */
-export async function readRunConfig(runDir: string): Promise<TrainConfig> {
+/**
+ * Refuse a run folder that is missing, not a run, or whose training was cut short (no RUN/.complete), naming the
+ * flag it came from and how to finish it.
+ */
+export async function checkTrainedRun(runDir: string, flag = '--run'): Promise<void> {
+  const st = await stat(runDir).catch(() => null);
+  if (!st?.isDirectory()) throw new Error(`${flag} ${runDir}: no such training run folder (make one with \`confound train --out ${runDir}\`)`);
+  if (!(await stat(join(runDir, 'config.json')).catch(() => null))) {
+    throw new Error(`${flag} ${runDir}: not a training run folder (no config.json; make one with \`confound train --out ${runDir}\`)`);
+  }
+  requireComplete(runDir, 'the training run', `finish it with \`confound train --data DATA --out ${runDir} --resume\` (same settings)`);
+}
+
+/** The training settings a finished run was made with (RUN/config.json); unfinished runs are refused. */
+export async function readRunConfig(runDir: string, flag = '--run'): Promise<TrainConfig> {
+  await checkTrainedRun(runDir, flag);
   const path = join(runDir, 'config.json');
   let text: string;
   try { text = await readFile(path, 'utf8'); } catch { throw new Error(`${path}: not found; is ${runDir} a training run folder?`); }

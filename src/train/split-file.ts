@@ -12,9 +12,9 @@ export async function writeSplitFile(runDir: string, s: StudySplits): Promise<vo
 }
 
 /** Apply another run's split to records of a variant dataset (same ids). Ids it lacks are an error. */
-export async function applySplitFile(runDir: string, records: readonly ImageRecord[]): Promise<StudySplits> {
+export async function applySplitFile(runDir: string, records: readonly ImageRecord[], flag = '--variant-of'): Promise<StudySplits> {
   const path = join(runDir, 'split.json');
-  const saved = JSON.parse(await readFile(path, 'utf8').catch(() => { throw new Error(`${path}: not found (--variant-of needs a finished run)`); })) as Record<'train' | 'valid' | 'test', string[]> & { how: string };
+  const saved = JSON.parse(await readFile(path, 'utf8').catch(() => { throw new Error(`${flag} ${runDir}: ${path} not found (${flag} needs a finished training run)`); })) as Record<'train' | 'valid' | 'test', string[]> & { how: string };
   const byId = new Map(records.map((r) => [r.id, r]));
   const pick = (ids: string[]) => ids.map((id) => {
     const r = byId.get(id);

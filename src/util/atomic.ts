@@ -1,11 +1,12 @@
-import { mkdir, rename, writeFile, rm } from 'node:fs/promises';
+import { rename, writeFile, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
+import { makeDirs } from './safe-path.js';
 
 let counter = 0;
 
 /** Write a file so that readers never see a partial one: write a temp file beside it, then rename. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirs(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.tmp`);
   try {
     await writeFile(tmp, data);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, extname, join, relative, resolve } from 'node:path';
 import sharp from 'sharp';
 import { loadDataset, type DatasetFormat } from '../data/load.js';
 import { readImage } from '../data/read-image.js';
@@ -8,6 +9,9 @@ import { encodeGrayPng, type GrayImage } from '../data/image.js';
 import { isImagePath } from '../data/read-image.js';
 import { readBoxes, indexBoxes, type BoxFormat } from '../labels/formats/index.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
+import { checkOutputFolder, isInside, makeDirs, outputPath, type InputPath } from '../util/safe-path.js';
+import { acquireLock } from '../util/lock.js';
+import { clearComplete, markComplete, requireComplete } from '../util/complete.js';
 import { Rng } from '../util/rng.js';
 import { applyVariant, type FillMode, type VariantMode } from './apply.js';
 import { coveredBoxes, encodeMaskedDicom, maskSidecar } from './dicom-writer.js';
@@ -50,13 +54,15 @@ export interface MaskSummary {
 
 interface Manifest { version: 1; entries: Record<string, { key: string; out: string }> }
 
-/** Refuse to write into the source: out must not be data nor inside it. */
-export function checkOutside(data: string, out: string): void {
-  const d = resolve(data), o = resolve(out);
-  const rel = relative(d, o);
-  if (rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel))) {
-    throw new Error(`${out}: output folder must not be the dataset folder or inside it (${data})`);
-  }
+/** Refuse to write into the source: out must not be data nor inside it (symlinks followed). */
+export async function checkOutside(data: string, out: string): Promise<string> {
+  return checkOutputFolder(out, [{ what: 'dataset folder', path: data }]);
+}
+
+/** Folders of images a manifest names outside its own folder: the output must stay out of those too. */
+function outsideFolders(root: string, records: readonly { path: string }[]): InputPath[] {
+  const dirs = new Set(records.map((r) => dirname(resolve(r.path))).filter((d) => !isInside(resolve(root), d)));
+  return [...dirs].map((d) => ({ what: 'folder of images the dataset names', path: d }));
 }
 
 /** Encode the variant the way the source was stored: PNG stays PNG (same bit depth), JPEG stays JPEG; DICOM becomes a PNG. */
@@ -79,7 +85,7 @@ async function copyMetadata(root: string, out: string): Promise<number> {
       const p = join(d, e.name);
       if (e.isDirectory()) { await walk(p); continue; }
       if (!e.isFile() || isImagePath(p)) continue;
-      const dst = join(out, relative(root, p));
+      const dst = await outputPath(out, relative(root, p));
       const [a, b] = await Promise.all([stat(p), stat(dst).catch(() => null)]);
       if (b && b.size === a.size) continue;
       await writeFileAtomic(dst, await readFile(p));
@@ -95,18 +101,19 @@ async function copyMetadata(root: string, out: string): Promise<number> {
  * Resumable: an image whose output exists and whose manifest entry matches (same mode, margin, fill, seed, boxes) is skipped.
  */
 export async function maskDataset(opts: MaskDatasetOptions): Promise<MaskSummary> {
-  checkOutside(opts.data, opts.out);
+  await checkOutside(opts.data, opts.out);
   const margin = opts.margin ?? 0, seed = opts.seed ?? 0, fill = opts.fill ?? 'black';
   const ds = await loadDataset(opts.data, { format: opts.dataFormat, verify: 'none', allowOutside: opts.allowOutside });
-  checkOutside(ds.root, opts.out);
-  const out = resolve(opts.out);
+  const out = await checkOutputFolder(opts.out, [{ what: 'dataset folder', path: ds.root }, ...outsideFolders(ds.root, ds.records)]);
+  using _lock = await acquireLock(out, `mask --out ${opts.out}`);
   const boxes = indexBoxes(await readBoxes(opts.boxes, { format: opts.boxesFormat, dataset: ds }));
   const ids = new Set(ds.records.map((r) => r.id));
   const unmatched = [...boxes.keys()].filter((k) => !ids.has(k)).length;
 
   const manifestPath = join(out, MASK_MANIFEST);
   const manifest: Manifest = await readFile(manifestPath, 'utf8').then((t) => JSON.parse(t) as Manifest).catch(() => ({ version: 1, entries: {} }));
-  await mkdir(out, { recursive: true });
+  await makeDirs(out);
+  await clearComplete(out);
   const metadataCopied = await copyMetadata(ds.root, out);
 
   const summary: MaskSummary = {
@@ -122,18 +129,20 @@ export async function maskDataset(opts: MaskDatasetOptions): Promise<MaskSummary
     const key = createHash('sha1').update(JSON.stringify([opts.mode, margin, fill, seed, mine.map((b) => [b.x, b.y, b.w, b.h]),
       ...(asDicom ? ['dicom', !!opts.deidentify] : [])])).digest('hex');
     const prev = manifest.entries[r.id];
-    if (prev && prev.key === key && await stat(join(out, prev.out)).then(() => true, () => false)) { summary.skipped++; return; }
+    const reuse = prev && prev.key === key && await outputPath(out, prev.out).then((p) => stat(p)).then(() => true, () => false);
+    if (reuse) { summary.skipped++; return; }
     try {
       const img = await readImage(r.path);
       const variant = applyVariant(img, mine, opts.mode, { margin, fill, rng: new Rng(seed).fork(r.id) });
       const { rel, bytes } = asDicom
         ? { rel: r.id, bytes: await encodeMaskedDicom(await readFile(r.path), r.path, variant, mine, { mode: opts.mode, key, deidentify: opts.deidentify }) }
         : await encodeLike(r.id, variant);
+      const target = await outputPath(out, rel);
       if (asDicom) {
         const sidecar = maskSidecar(rel, coveredBoxes(mine, margin, img.width, img.height));
-        await writeFileAtomic(join(out, `${rel}.json`), JSON.stringify(sidecar, null, 1) + '\n');
+        await writeFileAtomic(await outputPath(out, `${rel}.json`), JSON.stringify(sidecar, null, 1) + '\n');
       }
-      await writeFileAtomic(join(out, rel), bytes);
+      await writeFileAtomic(target, bytes);
       manifest.entries[r.id] = { key, out: rel };
       summary.written++;
       if (++sinceSave >= 100) { sinceSave = 0; await saveManifest(); }
@@ -150,5 +159,12 @@ export async function maskDataset(opts: MaskDatasetOptions): Promise<MaskSummary
   }
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
   await saveManifest();
+  await markComplete(out, 'masked copy', { mode: opts.mode, total: summary.total, written: summary.written, failed: summary.failed });
   return summary;
+}
+
+/** Refuse a masked copy whose mask run was cut short (a folder without the mask manifest is not a masked copy). */
+export function checkMaskedCopy(dir: string): void {
+  if (!existsSync(join(dir, MASK_MANIFEST))) return;
+  requireComplete(dir, 'this masked copy', 'rerun the same `confound mask` command to finish it');
 }

@@ -13,7 +13,8 @@ export class BoxStore {
   private sizes = new Map<string, ImageSize>();
   source = '';
 
-  constructor(readonly imageRoot: string, readonly outPath: string) {}
+  /** pathOf: the file of an image id in the study's data (undefined for ids the data does not list). */
+  constructor(readonly pathOf: (id: string) => string | undefined, readonly outPath: string) {}
 
   async load(studyDir: string): Promise<void> {
     const candidates = [this.outPath, join(studyDir, 'boxes.coco.json')];
@@ -32,16 +33,18 @@ export class BoxStore {
   async size(id: string): Promise<ImageSize> {
     const known = this.sizes.get(id);
     if (known) return known;
-    const s = { id, ...(await probeImage(join(this.imageRoot, id))) };
+    const file = this.pathOf(id);
+    if (!file) throw new Error(`image ${id} is not in the study's data`);
+    const s = { id, ...(await probeImage(file)) };
     this.sizes.set(id, s);
     return s;
   }
 
-  /** Replace one image's boxes (checked and clipped to the image) and write the whole set. */
+  /** Replace one image's boxes (each checked: at least 1 pixel, inside the image) and write the whole set. */
   async set(id: string, input: unknown): Promise<LabelBox[]> {
     if (!Array.isArray(input)) throw new Error('boxes must be an array');
     const { width, height } = await this.size(id);
-    const clean = input.map((raw, i) => checkEditedBox(raw, i, id, width, height)).filter((b) => b.w >= 1 && b.h >= 1);
+    const clean = input.map((raw, i) => checkEditedBox(raw, i, id, width, height));
     if (clean.length) this.boxes.set(id, clean); else this.boxes.set(id, []);
     await this.save();
     return clean;
@@ -66,9 +69,12 @@ function checkEditedBox(raw: unknown, i: number, id: string, width: number, heig
   };
   const category = String(b.category ?? 'other');
   if (!(LABEL_CATEGORIES as readonly string[]).includes(category)) throw new Error(`${where}: category "${category}" is not one of ${LABEL_CATEGORIES.join(', ')}`);
-  const x0 = Math.max(0, Math.min(width, n('x'))), y0 = Math.max(0, Math.min(height, n('y')));
-  const x1 = Math.max(0, Math.min(width, n('x') + Math.max(0, n('w')))), y1 = Math.max(0, Math.min(height, n('y') + Math.max(0, n('h'))));
-  const box: LabelBox = { file: id, x: Math.round(x0), y: Math.round(y0), w: Math.round(x1 - x0), h: Math.round(y1 - y0), category: category as LabelCategory };
+  const x = Math.round(n('x')), y = Math.round(n('y')), w = Math.round(n('w')), h = Math.round(n('h'));
+  if (w < 1 || h < 1) throw new Error(`${where}: width and height must be at least 1 pixel (got ${w} x ${h})`);
+  if (x < 0 || y < 0 || x + w > width || y + h > height) {
+    throw new Error(`${where}: [${x}, ${y}, ${w}, ${h}] is not inside the ${width} x ${height} image`);
+  }
+  const box: LabelBox = { file: id, x, y, w, h, category: category as LabelCategory };
   if (typeof b.text === 'string' && b.text.trim()) box.text = b.text.trim().slice(0, 32);
   return box;
 }

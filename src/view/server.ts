@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createReadStream, existsSync } from 'node:fs';
-import { extname, join, resolve, relative, isAbsolute } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadStudy } from '../report/load.js';
 import { readImage } from '../data/read-image.js';
@@ -9,7 +10,17 @@ import { LABEL_CATEGORIES } from '../labels/types.js';
 import { resolveInside } from './safe-path.js';
 import { buildCatalog, type ViewerImage } from './catalog.js';
 import { BoxStore } from './box-store.js';
-import { APP_HTML, APP_CSS, APP_JS } from './app.js';
+import { APP_HTML, APP_CSS } from './app.js';
+import { openDataSource } from './data-source.js';
+import { checkOutputFile } from '../util/safe-path.js';
+
+/** The browser code: client/app.ts, compiled by tsc next to this file. */
+async function clientScript(): Promise<string> {
+  const url = new URL('./client/app.js', import.meta.url);
+  try { return await readFile(url, 'utf8'); } catch {
+    throw new Error(`${url.pathname}: the viewer's compiled browser code is missing; run \`npm run build\``);
+  }
+}
 
 export interface ViewerOptions {
   /** 0 picks a free port. */
@@ -45,13 +56,6 @@ async function body(req: IncomingMessage): Promise<unknown> {
   try { return JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { throw Object.assign(new Error('body is not valid JSON'), { status: 400 }); }
 }
 
-/** The folder image ids are relative to: the dataset root results.json recorded, when it lies inside the data folder. */
-function imageRootOf(dataDir: string, recorded: unknown): string {
-  if (typeof recorded !== 'string' || !existsSync(recorded)) return dataDir;
-  const rel = relative(dataDir, resolve(recorded));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)) ? resolve(recorded) : dataDir;
-}
-
 /**
  * A local web app over a study folder: test images with every arm's Grad-CAM overlay, sorting and filtering by
  * attention, counterfactual |Δp| and disagreement, and a box editor that saves COCO. Binds to 127.0.0.1 only and
@@ -59,14 +63,17 @@ function imageRootOf(dataDir: string, recorded: unknown): string {
  */
 export async function startViewer(dir: string, opts: ViewerOptions = {}): Promise<Viewer> {
   const data = await loadStudy(dir);
-  const dataDir = opts.data ? resolve(opts.data) : data.dataSource;
-  if (opts.data && !existsSync(dataDir)) throw new Error(`${dataDir}: data folder not found`);
-  const imageRoot = opts.data ? dataDir : imageRootOf(dataDir, data.results.dataset?.root);
+  if (opts.data && !existsSync(resolve(opts.data))) throw new Error(`${resolve(opts.data)}: data folder not found`);
+  const source = await openDataSource(data, opts.data);
+  const dataDir = source.root;
   const boxesPath = resolve(opts.out ?? join(data.dir, 'boxes.edited.coco.json'));
-  const store = new BoxStore(imageRoot, boxesPath);
+  // Edited boxes are an output: never written into the data the study read.
+  await checkOutputFile(boxesPath, [{ what: 'data folder', path: dataDir }, { what: 'data source', path: source.source }]);
+  const store = new BoxStore(source.pathOf, boxesPath);
   await store.load(data.dir);
   const images: ViewerImage[] = buildCatalog(data);
   const known = new Set([...images.map((i) => i.id), ...Object.keys(store.all())]);
+  const appJs = await clientScript();
   let port = 0;
 
   const server = createServer((req, res) => {
@@ -84,20 +91,28 @@ export async function startViewer(dir: string, opts: ViewerOptions = {}): Promis
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Refused before its body is read: the connection ends with the answer, so no client reuses a half-read socket.
+    const refuse = (message: string) => { res.setHeader('Connection', 'close'); send(res, 403, message); };
     // Refuse other Host names, so a web page cannot reach the viewer through DNS rebinding.
     const host = req.headers.host ?? '';
-    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return send(res, 403, 'forbidden host');
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return refuse('forbidden host');
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const path = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
     const method = req.method ?? 'GET';
 
+    if (method !== 'GET' && method !== 'HEAD') {
+      // A write must come from the viewer's own page: a foreign Origin (another site's form or fetch) is refused.
+      const origin = req.headers.origin;
+      if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
+        return refuse('forbidden origin');
+      }
+    }
     if (method === 'POST' && path === '/api/boxes') {
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return json(res, 415, { error: 'send application/json' });
       const b = (await body(req)) as { id?: unknown; boxes?: unknown };
       if (typeof b?.id !== 'string' || !known.has(b.id)) return json(res, 400, { error: `unknown image id ${JSON.stringify(b?.id)}` });
-      const safe = await resolveInside(imageRoot, b.id.split('/').map(encodeURIComponent).join('/'));
-      if (!safe.ok) return json(res, safe.status, { error: `image ${b.id}: ${safe.reason}` });
+      if (!source.pathOf(b.id)) return json(res, 404, { error: `image ${b.id}: not in the study's data (${source.source})` });
       try {
         const saved = await store.set(b.id, b.boxes);
         return json(res, 200, { id: b.id, boxes: saved, file: boxesPath });
@@ -107,18 +122,22 @@ export async function startViewer(dir: string, opts: ViewerOptions = {}): Promis
 
     if (path === '/' || path === '/index.html') return send(res, 200, APP_HTML, 'text/html; charset=utf-8');
     if (path === '/app.css') return send(res, 200, APP_CSS, 'text/css; charset=utf-8');
-    if (path === '/app.js') return send(res, 200, APP_JS, 'text/javascript; charset=utf-8');
+    if (path === '/app.js') return send(res, 200, appJs, 'text/javascript; charset=utf-8');
     if (path === '/api/study') {
       return json(res, 200, {
-        dir: data.dir, dataDir, imageRoot, boxesPath, boxesSource: store.source, arms: data.arms, categories: LABEL_CATEGORIES,
+        dir: data.dir, dataDir, dataSource: source.source, boxesPath, boxesSource: store.source, arms: data.arms, categories: LABEL_CATEGORIES,
         images, boxes: store.all(), warnings: data.warnings,
       });
     }
     if (path.startsWith('/original/')) {
-      const r = await resolveInside(imageRoot, path.slice('/original/'.length));
-      if (!r.ok) return send(res, r.status, r.status === 403 ? 'forbidden' : 'not found');
+      // Only images the study's data lists are served; the id is checked like any URL path first.
+      const encoded = path.slice('/original/'.length);
+      const r = await resolveInside(dataDir, encoded);
+      if (!r.ok && r.status === 403) return send(res, 403, 'forbidden');
+      const file = source.pathOf(encoded.split('/').map((seg) => decodeURIComponent(seg)).join('/'));
+      if (!file || !existsSync(file)) return send(res, 404, 'not found');
       // Rendered to 8-bit PNG so DICOM and 16-bit sources show in any browser.
-      return send(res, 200, await encodeGrayPng(await readImage(r.path), 8), 'image/png');
+      return send(res, 200, await encodeGrayPng(await readImage(file), 8), 'image/png');
     }
     if (path.startsWith('/files/study/')) return serveFile(res, data.dir, path.slice('/files/study/'.length));
     if (path.startsWith('/files/data/')) return serveFile(res, dataDir, path.slice('/files/data/'.length));

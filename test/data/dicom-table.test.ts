@@ -84,7 +84,9 @@ test('readDicomFields reads the acquisition fields; identifiers only when asked'
 
 test('confound table on DICOMs: header fields, size and bit depth, detector columns; no identifiers by default', { skip }, async () => {
   const root = await dicomFolder();
-  const out = join(root, 'table.csv');
+  // Outputs go beside the data, never into it (a table with a path column there would pass for a manifest).
+  const outDir = await mkdtemp(join(tmpdir(), 'confound-dicom-table-out-'));
+  const out = join(outDir, 'table.csv');
   await run(process.execPath, [MAIN, 'table', '--data', join(root, 'manifest.csv'), '--out', out]);
   const text = await readFile(out, 'utf8');
   const rows = parseCsvObjects(text);
@@ -100,7 +102,7 @@ test('confound table on DICOMs: header fields, size and bit depth, detector colu
   }
   const im1 = rows.find((r) => r.path === 'images/im1.dcm')!;
   assert.deepEqual([im1.width, im1.height, im1.bits, im1.Manufacturer, im1.ImageLaterality], ['64', '48', '12', 'Other Corp', 'L']);
-  const kept = join(root, 'kept.csv');
+  const kept = join(outDir, 'kept.csv');
   await run(process.execPath, [MAIN, 'table', '--data', join(root, 'manifest.csv'), '--out', kept, '--keep-identifiers']);
   const keptRows = parseCsvObjects(await readFile(kept, 'utf8'));
   assert.equal(keptRows.find((r) => r.path === 'images/im1.dcm')!.PatientID, 'PID1001');

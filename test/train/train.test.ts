@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, readFile } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, readdir, symlink } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,15 +42,21 @@ test('a phantom training run (densenet-small, 128 px, 3 epochs) learns a visible
   assert.ok(testAuc > 0.8, `test AUC ${testAuc}`);
 });
 
-function runCli(args: string[]): { child: ReturnType<typeof spawn>; done: Promise<number> } {
+function runCli(args: string[], quiet = false): { child: ReturnType<typeof spawn>; done: Promise<number>; stderr: () => string } {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => { err += d; });
   const done = new Promise<number>((res) => child.on('exit', (code, signal) => {
-    if (code && code !== 0) process.stderr.write(err);
+    if (code && code !== 0 && !quiet) process.stderr.write(err);
     res(code ?? (signal ? -1 : 0));
   }));
-  return { child, done };
+  return { child, done, stderr: () => err };
+}
+
+/** Run a command expected to fail: its exit code and stderr. */
+async function failing(args: string[]): Promise<{ code: number; stderr: string }> {
+  const r = runCli(args, true);
+  return { code: await r.done, stderr: r.stderr() };
 }
 
 test('a run killed after its first epoch resumes to the same weights as an uninterrupted run', async () => {
@@ -73,7 +79,20 @@ test('a run killed after its first epoch resumes to the same weights as an unint
   });
   await first.done;
   assert.equal(JSON.parse(await readFile(state, 'utf8')).epochsDone, 1);
+  // The killed run has best weights on disk, but no completion mark: predict refuses it and says how to finish it.
+  assert.ok(existsSync(join(killed, 'model.safetensors')));
+  assert.equal(existsSync(join(killed, '.complete')), false);
+  const refused = await failing(['predict', '--run', killed, '--data', data, '--out', join(dir, 'killed.csv')]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, new RegExp(`${killed}: the training run is incomplete .*--out ${killed} --resume`));
+  assert.equal(existsSync(join(dir, 'killed.csv')), false);
+  // Without --resume the unfinished run is not overwritten either.
+  const again = await failing([...common, '--out', killed]);
+  assert.match(again.stderr, /already holds an unfinished training run; use --resume to continue it, --overwrite to replace it/);
+  assert.equal(JSON.parse(await readFile(state, 'utf8')).epochsDone, 1);
   assert.equal(await runCli([...common, '--out', killed, '--resume']).done, 0);
+  assert.equal(JSON.parse(await readFile(join(killed, '.complete'), 'utf8')).epochs, 3);
+  assert.equal(existsSync(join(killed, '.confound.lock')), false);
 
   const a = await readFile(join(whole, 'model.safetensors'));
   const b = await readFile(join(killed, 'model.safetensors'));
@@ -111,4 +130,61 @@ test('predict, cam and counterfactual run on a trained run and write what they p
   const r = JSON.parse(await readFile(cf, 'utf8'));
   assert.equal(r.images.length, r.n);
   assert.ok(r.covered.mean_abs_delta >= 0 && r.covered.flip_rate <= 1);
+});
+
+test('train --out onto a finished run is refused without --resume or --overwrite; writers refuse outputs inside the data', async () => {
+  const common = ['train', '--data', data, '--profile', 'quick', '--arch', 'densenet-tiny', '--size', '64', '--batch', '16', '--threads', '1'];
+  // The 3-epoch run the tests above finished.
+  const run = join(dir, 'whole');
+  if (!existsSync(join(run, '.complete'))) assert.equal(await runCli([...common, '--epochs', '3', '--seed', '3', '--out', run]).done, 0);
+  const weights = await readFile(join(run, 'model.safetensors'));
+  const r = await failing([...common, '--epochs', '1', '--seed', '9', '--out', run]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`${run}: already holds a finished training run; use --resume to keep it, --overwrite to replace it`));
+  assert.ok((await readFile(join(run, 'model.safetensors'))).equals(weights), 'the finished run was changed');
+  assert.match((await failing([...common, '--resume', '--overwrite', '--out', run])).stderr, /cannot be used with option/);
+  // --resume on a finished run (same settings) keeps it as it is.
+  assert.equal(await runCli([...common, '--epochs', '3', '--seed', '3', '--resume', '--out', run]).done, 0);
+  assert.ok((await readFile(join(run, 'model.safetensors'))).equals(weights));
+  assert.equal(await runCli([...common, '--epochs', '1', '--seed', '9', '--overwrite', '--out', run]).done, 0);
+  assert.equal(JSON.parse(await readFile(join(run, 'config.json'), 'utf8')).train.seed, 9);
+  assert.ok(existsSync(join(run, '.complete')));
+
+  // A missing run names the flag it came from.
+  const missing = await failing(['predict', '--run', join(dir, 'MISSING'), '--data', data, '--out', join(dir, 'm.csv')]);
+  assert.match(missing.stderr, new RegExp(`--run ${join(dir, 'MISSING')}: no such training run folder`));
+  assert.doesNotMatch(missing.stderr, /--variant-of/);
+
+  // Outputs that resolve inside the dataset are refused before anything is written, symlinks followed.
+  const link = join(dir, 'data-link');
+  await symlink(data, link);
+  const before = (await readdir(data, { recursive: true })).sort();
+  const cases: [string, string[]][] = [
+    ['train', [...common, '--epochs', '1', '--out', join(link, 'run')]],
+    ['predict', ['predict', '--run', run, '--data', data, '--out', join(link, 'scores.csv')]],
+    ['cam', ['cam', '--run', run, '--data', data, '--out', join(link, 'cam')]],
+    ['cam', ['cam', '--run', run, '--data', data, '--out', join(run, 'cam')]],
+    ['detect', ['detect', '--data', data, '--out', join(data, 'boxes.coco.json')]],
+    ['detect', ['detect', '--data', data, '--out', join(dir, 'b.json'), '--table', join(link, 'table.csv')]],
+    ['table', ['table', '--data', data, '--out', join(link, 'meta.csv')]],
+  ];
+  for (const [name, args] of cases) {
+    const f = await failing(args);
+    assert.equal(f.code, 1, name);
+    assert.match(f.stderr, /(must not be the (dataset|dataset folder|training run) or inside it|, inside the dataset)/, `${name}: ${f.stderr}`);
+  }
+  assert.deepEqual((await readdir(data, { recursive: true })).sort(), before);
+  assert.equal(existsSync(join(run, 'cam')), false);
+});
+
+test('cam output is marked complete when it is finished, and the mark is cleared when a rerun starts', async () => {
+  const run = join(dir, 'whole');
+  const cam = join(dir, 'cam-marked');
+  assert.equal(await runCli(['cam', '--run', run, '--data', data, '--out', cam, '--max-files', '1', '--split', 'valid']).done, 0);
+  const mark = JSON.parse(await readFile(join(cam, '.complete'), 'utf8'));
+  assert.equal(mark.images, JSON.parse(await readFile(join(cam, 'attention.json'), 'utf8')).length);
+  // A rerun that fails half-way (an unknown layer) leaves the folder unmarked.
+  const f = await failing(['cam', '--run', run, '--data', data, '--out', cam, '--layer', 'features.nope', '--split', 'valid']);
+  assert.equal(f.code, 1);
+  assert.equal(existsSync(join(cam, '.complete')), false);
 });

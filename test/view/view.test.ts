@@ -11,10 +11,11 @@ import { makeFakeStudy } from '../fixtures/study/make-study.js';
 import { SKIP_BROWSER, launch } from '../report/browser.js';
 
 /** A raw HTTP request: the path is sent exactly as given (no URL normalisation of "..", unlike fetch and browsers). */
-function raw(url: string, path: string, opts: { method?: string; host?: string; body?: string; type?: string } = {}): Promise<{ status: number; body: Buffer; type?: string }> {
+function raw(url: string, path: string, opts: { method?: string; host?: string; body?: string; type?: string; origin?: string } = {}): Promise<{ status: number; body: Buffer; type?: string }> {
   const u = new URL(url);
+  const headers = { Host: opts.host ?? u.host, ...(opts.type ? { 'Content-Type': opts.type } : {}), ...(opts.origin ? { Origin: opts.origin } : {}) };
   return new Promise((ok, fail) => {
-    const req = request({ host: u.hostname, port: u.port, path, method: opts.method ?? 'GET', headers: { Host: opts.host ?? u.host, ...(opts.type ? { 'Content-Type': opts.type } : {}) } }, (res) => {
+    const req = request({ host: u.hostname, port: u.port, path, method: opts.method ?? 'GET', headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => ok({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), type: res.headers['content-type'] }));
@@ -85,12 +86,20 @@ test('viewer HTTP: serves the app, study files and originals; refuses traversal,
     assert.equal((await post({ id: '../../etc/passwd', boxes: [] })).status, 400);
     assert.equal((await post({ id: s.ids[0], boxes: [{ x: 1, y: 1, w: 5, h: 5, category: 'nonsense' }] })).status, 400);
     assert.equal((await post({ id: s.ids[0], boxes: [] }, 'text/plain')).status, 415);
-    // Boxes are clipped to the image and saved with the others.
-    const r = await post({ id: s.ids[1], boxes: [{ x: 50, y: 60, w: 40, h: 40, category: 'technologist', text: 'AB' }] });
+    // Boxes with no area, or not wholly inside the 64 x 64 image, are refused; nothing is saved for them.
+    for (const bad of [{ x: 50, y: 60, w: 40, h: 40 }, { x: 10, y: 10, w: -5, h: 5 }, { x: 10, y: 10, w: 0, h: 5 }, { x: -1, y: 0, w: 5, h: 5 },
+      { x: 0, y: 64, w: 5, h: 1 }, { x: 60, y: 0, w: 5, h: 5 }]) {
+      const r = await post({ id: s.ids[1], boxes: [{ ...bad, category: 'laterality' }] });
+      assert.equal(r.status, 400, JSON.stringify(bad));
+      assert.match(JSON.parse(r.body.toString()).error, /box 0: /);
+    }
+    assert.equal(existsSync(v.boxesPath), false);
+    // A box inside the image is saved with the others.
+    const r = await post({ id: s.ids[1], boxes: [{ x: 50, y: 59, w: 14, h: 5, category: 'technologist', text: 'AB' }] });
     assert.equal(r.status, 200);
     const saved = await readBoxes(v.boxesPath);
     const mine = saved.filter((b) => b.file === s.ids[1]);
-    assert.deepEqual(mine.map(({ x, y, w, h, category, text }) => ({ x, y, w, h, category, text })), [{ x: 50, y: 60, w: 14, h: 4, category: 'technologist', text: 'AB' }]);
+    assert.deepEqual(mine.map(({ x, y, w, h, category, text }) => ({ x, y, w, h, category, text })), [{ x: 50, y: 59, w: 14, h: 5, category: 'technologist', text: 'AB' }]);
     assert.equal(saved.filter((b) => b.file !== s.ids[1]).length, s.boxes.length - 1);
   } finally {
     await v.close();
@@ -177,5 +186,74 @@ test('viewer: a missing study is a clear error; a second session starts from the
   } finally {
     await v2.close();
     await rm(s.dir, { recursive: true, force: true });
+  }
+});
+
+test('viewer writes: a foreign Origin or Host is refused with 403 and nothing is saved; the page\'s own origin may write', async () => {
+  const s = await makeFakeStudy({ images: 4, overlays: 0 });
+  const v = await startViewer(s.dir, { port: 0 });
+  try {
+    const body = JSON.stringify({ id: s.ids[0], boxes: [{ x: 1, y: 1, w: 4, h: 4, category: 'other' }] });
+    const port = new URL(v.url).port;
+    for (const m of ['POST', 'PUT', 'DELETE']) {
+      for (const origin of ['http://evil.example', 'null', `http://127.0.0.1:${Number(port) + 1}`, `https://127.0.0.1:${port}`]) {
+        const r = await raw(v.url, '/api/boxes', { method: m, type: 'application/json', body, origin });
+        assert.equal(r.status, 403, `${m} from ${origin}`);
+      }
+      for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1:${Number(port) + 1}`]) {
+        const r = await raw(v.url, '/api/boxes', { method: m, type: 'application/json', body, host, origin: v.url.slice(0, -1) });
+        assert.equal(r.status, 403, `${m} to host ${host}`);
+      }
+    }
+    assert.equal(existsSync(v.boxesPath), false);
+    for (const origin of [v.url.slice(0, -1), `http://localhost:${port}`]) {
+      const r = await raw(v.url, '/api/boxes', { method: 'POST', type: 'application/json', body, origin });
+      assert.equal(r.status, 200, origin);
+    }
+    assert.equal((await readBoxes(v.boxesPath)).filter((b) => b.file === s.ids[0]).length, 1);
+  } finally {
+    await v.close();
+    await rm(s.dir, { recursive: true, force: true });
+  }
+});
+
+test('viewer on a study built from a CSV manifest: originals are served and boxes saved, through the study\'s loader', async () => {
+  const s = await makeFakeStudy({ images: 4, overlays: 1, dataOutside: true });
+  // The same images listed by a manifest, as `confound study --data DATA/list.csv` records them.
+  const csv = join(s.dataDir, 'list.csv');
+  await writeFile(csv, 'path,label,patient\n' + s.ids.map((id, k) => `${id},${k % 2 === 0 ? 1 : 0},p${k}`).join('\n') + '\n');
+  const results = JSON.parse(await readFile(join(s.dir, 'results.json'), 'utf8'));
+  results.config.data = csv;
+  results.dataset = { ...results.dataset, root: s.dataDir, format: 'manifest' };
+  await writeFile(join(s.dir, 'results.json'), JSON.stringify(results));
+  const v = await startViewer(s.dir, { port: 0 });
+  try {
+    for (const id of s.ids) {
+      const r = await raw(v.url, `/original/${id}`);
+      assert.equal(r.status, 200, id);
+      assert.equal(r.type, 'image/png');
+    }
+    assert.equal((await raw(v.url, `/files/data/${s.ids[0]}`)).status, 200);
+    const r = await raw(v.url, '/api/boxes', { method: 'POST', type: 'application/json', body: JSON.stringify({ id: s.ids[2], boxes: [{ x: 2, y: 3, w: 8, h: 9, category: 'laterality' }] }) });
+    assert.equal(r.status, 200, r.body.toString());
+    assert.deepEqual((await readBoxes(v.boxesPath)).filter((b) => b.file === s.ids[2]).map((b) => [b.x, b.y, b.w, b.h]), [[2, 3, 8, 9]]);
+  } finally {
+    await v.close();
+    await rm(s.dir, { recursive: true, force: true });
+    await rm(s.dataDir, { recursive: true, force: true });
+  }
+});
+
+test('viewer box store: an --out file inside the data folder (also through a symlink) is refused', async () => {
+  const s = await makeFakeStudy({ images: 4, overlays: 0, dataOutside: true });
+  const link = join(s.dir, 'to-data');
+  await symlink(s.dataDir, link);
+  try {
+    await assert.rejects(startViewer(s.dir, { port: 0, out: join(s.dataDir, 'edited.coco.json') }), /inside the data folder/);
+    await assert.rejects(startViewer(s.dir, { port: 0, out: join(link, 'edited.coco.json') }), /inside the data folder/);
+    assert.equal(existsSync(join(s.dataDir, 'edited.coco.json')), false);
+  } finally {
+    await rm(s.dir, { recursive: true, force: true });
+    await rm(s.dataDir, { recursive: true, force: true });
   }
 });
