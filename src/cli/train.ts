@@ -24,6 +24,7 @@ export function register(program: Command): void {
     .option('--weights <file>', 'start from pretrained weights: safetensors or a PyTorch checkpoint such as torchvision\'s densenet121-*.pth (RGB conv0 summed to 1 channel), or none for random weights')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
+    .option('--deterministic', 'libtorch\'s deterministic kernels (cuDNN without autotuning): with the same --threads, a rerun on the same kind of CPU or GPU gives the same weights')
     .option('--resume', 'continue a killed run from its last checkpoint')
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--nproc <n>', 'data-parallel training in N processes on this machine (gradients averaged over libtorch c10d/Gloo; NCCL on GPUs); --batch is split between them', intArg('--nproc', 1))
@@ -45,6 +46,7 @@ export function register(program: Command): void {
       const splits = o.variantOf ? await applySplitFile(o.variantOf, ds.records) : studySplits(ds.records, o.seed);
       const cfg = profileSettings(profile, {
         seed: o.seed, device: o.device, arch: o.arch, size: o.size, epochs: o.epochs, batch: o.batch, lr: o.lr, weights: o.weights, threads: o.threads,
+        deterministic: o.deterministic ? true : undefined,
         schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, SCHEDULES),
       });
       if (writer) await writeSplitFile(o.out, splits);

@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageRecord, LoadIssue } from '../data/index.js';
-import { Model, resolveDevice, cudaDeviceCount, type Device, type ProcessGroup } from '../engine/index.js';
+import { Model, setDeterministic, resolveDevice, cudaDeviceCount, type Device, type ProcessGroup } from '../engine/index.js';
 import { auc } from '../stats/auc.js';
 import { Rng } from '../util/rng.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
@@ -107,6 +107,7 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
     });
   }
 
+  if (cfg.deterministic) setDeterministic(true);
   using model = state
     ? await Model.load(join(runDir, state.checkpoint), { threads: cfg.threads, device, withOptimizer: true })
     : await Model.create({ arch: cfg.arch, channels: 1, seed: cfg.seed, threads: cfg.threads, device, weights: cfg.weights });
