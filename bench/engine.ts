@@ -15,7 +15,11 @@ import { engineInfo, measureThroughput } from '../src/engine/index.js';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
-const ANCHOR = fileURLToPath(new URL('../../../shared/anchors/torch_densenet_bench.py', import.meta.url));
+// ../shared next to the checkout (dist/bench/ is three folders down), or next to the folder of worktrees.
+const ANCHOR = [process.env.CONFOUND_TORCH_ANCHOR, '../../../shared/anchors/torch_densenet_bench.py',
+  '../../../../shared/anchors/torch_densenet_bench.py']
+  .map((p) => (p && !p.startsWith('.') ? p : p && fileURLToPath(new URL(p, import.meta.url))))
+  .find((p) => p && existsSync(p)) ?? fileURLToPath(new URL('../../../shared/anchors/torch_densenet_bench.py', import.meta.url));
 const SIZES = [128, 224];
 const BATCH = 8;
 const THREADS = 2;

@@ -5,6 +5,7 @@ import { checkChoice } from '../util/options.js';
 import type { LoadIssue } from '../data/index.js';
 import { ALLOW_OUTSIDE_HELP, loadDatasetReported, intArg, deviceArg, DEVICE_HELP } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
+import { INFERENCE_BACKENDS } from '../infer/index.js';
 
 export function register(program: Command): void {
   program.command('predict')
@@ -16,12 +17,13 @@ export function register(program: Command): void {
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--device <d>', `${DEVICE_HELP}; default: the run's setting`, deviceArg)
+    .option('--inference <backend>', 'engine (libtorch) | onnx (onnxruntime on the model exported to ONNX; CPU)', 'engine')
     .action(async (o) => {
       const split = checkChoice('--split', o.split, ['train', 'valid', 'test', 'all'] as const);
       const ds = await loadDatasetReported(o.data, o);
       const records = split === 'all' ? ds.records : (await applySplitFile(o.run, ds.records))[split];
       const skipped: LoadIssue[] = [];
-      const rows = await scoreRecords(o.run, records, o.threads, skipped, o.device);
+      const rows = await scoreRecords(o.run, records, o.threads, skipped, o.device, checkChoice('--inference', o.inference, INFERENCE_BACKENDS));
       printSkipped(skipped);
       await writeScores(o.out, rows);
       process.stdout.write(`scored ${rows.length} ${split} images -> ${o.out}\n`);

@@ -220,7 +220,7 @@ async function removeOldCheckpoints(runDir: string, keep: string): Promise<void>
  * Probabilities for records, in order, batch by batch. With a `skipped` list, an image that does not decode is
  * added to it and gets NaN; without one, it stops the call.
  */
-export async function predictRecords(model: Model, records: readonly ImageRecord[], cache: InputCache, size: number, batch: number,
+export async function predictRecords(model: Pick<Model, 'predict'>, records: readonly ImageRecord[], cache: InputCache, size: number, batch: number,
   skipped?: LoadIssue[]): Promise<Float32Array> {
   const out = new Float32Array(records.length).fill(NaN);
   const plane = size * size;
