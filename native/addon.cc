@@ -480,6 +480,8 @@ Napi::Value DistDestroy(const Napi::CallbackInfo& info) {
   if (!info[0].IsExternal()) type_error(info.Env(), "expected a process-group handle");
   info[0].As<Napi::External<DistHandle>>().Data()->dist.reset();
   return info.Env().Undefined();
+}
+
 Napi::Value SetDeterministic(const Napi::CallbackInfo& info) {
   confound::set_deterministic(info[0].ToBoolean().Value());
   return info.Env().Undefined();
