@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "confound_engine",
-      "sources": ["native/addon.cc", "native/engine.cc", "native/densenet.cc", "native/cpu_allocator.cc", "native/scripted.cc", "native/dist.cc"],
+      "sources": ["native/addon.cc", "native/engine.cc", "native/densenet.cc", "native/cpu_allocator.cc", "native/scripted.cc", "native/dist.cc", "native/runtime.cc"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!@(node scripts/libtorch.mjs include_dirs)"

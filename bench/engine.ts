@@ -3,16 +3,23 @@
  * 224x224x1, batch 8, 2 threads. When /usr/bin/python3 has torch, ../shared/anchors/torch_densenet_bench.py
  * runs the same work in the same invocation, alternating with ours, and the ratios ours/PyTorch are reported.
  * Options: --steps N (timed steps, default 5), --rounds N (alternations, best of each kept, default 1).
+ * The CPU, its vector extensions and the kernel levels in use are printed with the figures: ATEN_CPU_CAPABILITY
+ * and ONEDNN_MAX_CPU_ISA (e.g. avx2 / AVX2, to imitate an AVX2-only CPU) reach PyTorch too, as its environment.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { engineInfo, measureThroughput } from '../src/engine/index.js';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
-const ANCHOR = fileURLToPath(new URL('../../../shared/anchors/torch_densenet_bench.py', import.meta.url));
+// ../shared next to the checkout (dist/bench/ is three folders down), or next to the folder of worktrees.
+const ANCHOR = [process.env.CONFOUND_TORCH_ANCHOR, '../../../shared/anchors/torch_densenet_bench.py',
+  '../../../../shared/anchors/torch_densenet_bench.py']
+  .map((p) => (p && !p.startsWith('.') ? p : p && fileURLToPath(new URL(p, import.meta.url))))
+  .find((p) => p && existsSync(p)) ?? fileURLToPath(new URL('../../../shared/anchors/torch_densenet_bench.py', import.meta.url));
 const SIZES = [128, 224];
 const BATCH = 8;
 const THREADS = 2;
@@ -49,11 +56,29 @@ async function ourRates(size: number, steps: number): Promise<Rates> {
 const best = (a: Rates | undefined, b: Rates): Rates =>
   a ? { train: Math.max(a.train, b.train), infer: Math.max(a.infer, b.infer), gradcam: Math.min(a.gradcam, b.gradcam) } : b;
 
+/** The CPU model, which of the vector extensions that matter here it has, and the load when measured. */
+function cpuDescription(): Record<string, string | number> {
+  let flags = new Set<string>();
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
+    flags = new Set((line ?? '').split(':')[1]?.trim().split(/\s+/) ?? []);
+  } catch { /* not Linux */ }
+  const isa = ['avx2', 'avx512f', 'avx512_bf16', 'amx_bf16'].filter((f) => flags.has(f));
+  return {
+    cpu_model: cpus()[0]?.model ?? 'unknown', cpu_cores: cpus().length, cpu_isa: isa.join(' ') || 'unknown',
+    onednn_max_isa: process.env.ONEDNN_MAX_CPU_ISA ?? process.env.DNNL_MAX_CPU_ISA ?? 'all',
+    load_1min: Number(loadavg()[0].toFixed(2)),
+  };
+}
+
 export async function bench(args: string[]): Promise<Record<string, number | string>> {
   const steps = option(args, '--steps', 5);
   const rounds = option(args, '--rounds', 1);
   const withTorch = await torchAvailable();
-  const out: Record<string, number | string> = { engine_libtorch: (await engineInfo()).libtorch, engine_threads: THREADS };
+  const info = await engineInfo();
+  const out: Record<string, number | string> = {
+    ...cpuDescription(), engine_libtorch: info.libtorch, engine_cpu_kernels: info.cpu_kernels, engine_threads: THREADS,
+  };
   for (const size of SIZES) {
     let ours: Rates | undefined;
     let theirs: Rates | undefined;
@@ -77,6 +102,7 @@ export async function bench(args: string[]): Promise<Record<string, number | str
       out[`infer_ratio${suffix}`] = ours!.infer / theirs.infer;
     }
   }
+  out.load_1min_after = Number(loadavg()[0].toFixed(2));
   if (!withTorch) out.torch = `unavailable (${PYTHON} without torch/torchvision, or ${ANCHOR} missing)`;
   return out;
 }

@@ -11,6 +11,7 @@
 #include "dist.h"
 #include "engine.h"
 #include "scripted.h"
+#include "runtime.h"
 
 namespace {
 
@@ -42,6 +43,7 @@ class Worker : public Napi::AsyncWorker {
  protected:
   void Execute() override {
     try {
+      confound::use_threads_here();
       if (engine_) {
         std::lock_guard<std::mutex> lock(engine_->mutex);
         run_();
@@ -302,7 +304,7 @@ Napi::Value Dispose(const Napi::CallbackInfo& info) {
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   const auto threads = int_arg(info, 0, "threads");
   if (threads < 1) type_error(info.Env(), "threads must be at least 1");
-  confound::set_threads(static_cast<int>(threads));
+  confound::set_threads_everywhere(static_cast<int>(threads));
   return info.Env().Undefined();
 }
 
@@ -480,6 +482,15 @@ Napi::Value DistDestroy(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value SetDeterministic(const Napi::CallbackInfo& info) {
+  confound::set_deterministic(info[0].ToBoolean().Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value CpuCapability(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), confound::cpu_capability());
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   confound::install_caching_cpu_allocator(std::size_t{4} << 30);
   exports.Set("create", Napi::Function::New(env, Create));
@@ -508,6 +519,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("distBarrier", Napi::Function::New(env, DistBarrier));
   exports.Set("distBackend", Napi::Function::New(env, DistBackend));
   exports.Set("distDestroy", Napi::Function::New(env, DistDestroy));
+  exports.Set("setDeterministic", Napi::Function::New(env, SetDeterministic));
+  exports.Set("cpuCapability", Napi::Function::New(env, CpuCapability));
   return exports;
 }
 

@@ -6,7 +6,7 @@ export type ElemType = keyof typeof ONNX_DTYPE;
 /** An attribute value, tagged by its ONNX type (a bare number would be ambiguous between int and float). */
 export type AttrValue = { i: number } | { f: number } | { ints: readonly number[] } | { floats: readonly number[] } | { s: string };
 
-interface Tensor { name: string; dims: number[]; data_type: number; float_data?: number[]; int64_data?: number[] }
+interface Tensor { name: string; dims: number[]; data_type: number; float_data?: number[]; int64_data?: number[]; raw_data?: Uint8Array }
 interface ValueInfo { name: string; type: { tensor_type: { elem_type: number; shape: { dim: ({ dim_value: number } | { dim_param: string })[] } } } }
 interface Node { op_type: string; input: string[]; output: string[]; name: string; attribute: Record<string, unknown>[] }
 
@@ -56,7 +56,12 @@ export class OnnxGraph {
   constant(name: string, dims: readonly number[], data: ArrayLike<number>): this {
     const size = dims.reduce((a, b) => a * b, 1);
     if (size !== data.length) throw new Error(`constant ${name}: ${data.length} values for shape [${dims.join(', ')}]`);
-    this.initializers.push({ name, dims: [...dims], data_type: ONNX_DTYPE.float, float_data: Array.from(data) });
+    // A Float32Array goes in as raw little-endian bytes: millions of weights encode in milliseconds.
+    const raw = data instanceof Float32Array && new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : undefined;
+    this.initializers.push(raw
+      ? { name, dims: [...dims], data_type: ONNX_DTYPE.float, raw_data: raw }
+      : { name, dims: [...dims], data_type: ONNX_DTYPE.float, float_data: Array.from(data) });
     return this;
   }
 

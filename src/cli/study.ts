@@ -26,6 +26,7 @@ export function register(program: Command): void {
     .option('--weights <file>', 'starting weights (safetensors, or a PyTorch checkpoint such as torchvision\'s densenet121-*.pth), or none for random; default: the quick profile\'s shipped phantom-pretrained densenet-small, none for paper')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
+    .option('--deterministic', 'libtorch\'s deterministic kernels (cuDNN without autotuning); arms always train in processes of their own with fixed threads')
     .option('--studies <n>', 'phantom: number of studies', intArg('--studies', 10))
     .option('--confound <k>', 'phantom: label/outcome confounding on train and valid, 0..1', numArg('--confound', 0, 1))
     .option('--test-confound <k>', 'phantom: confounding on test, 0..1', numArg('--test-confound', 0, 1))
@@ -45,7 +46,7 @@ export function register(program: Command): void {
         confoundOn: o.confoundOn === undefined ? undefined : checkChoice('--confound-on', o.confoundOn, CONFOUND_ON),
       }).filter(([, v]) => v !== undefined));
       const train = Object.fromEntries(Object.entries({
-        epochs: o.epochs, size: o.size, arch: o.arch, weights: o.weights,
+        epochs: o.epochs, size: o.size, arch: o.arch, weights: o.weights, deterministic: o.deterministic ? true : undefined,
         schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, SCHEDULES),
       }).filter(([, v]) => v !== undefined));
       const started = Date.now();

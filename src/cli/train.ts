@@ -25,6 +25,7 @@ export function register(program: Command): void {
     .option('--weights <file>', 'start from pretrained weights: safetensors or a PyTorch checkpoint such as torchvision\'s densenet121-*.pth (RGB conv0 summed to 1 channel), or none for random weights')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
+    .option('--deterministic', 'libtorch\'s deterministic kernels (cuDNN without autotuning): with the same --threads, a rerun on the same kind of CPU or GPU gives the same weights')
     .addOption(new Option('--resume', 'continue a killed run from its last checkpoint (a finished run is kept as it is)').conflicts('overwrite'))
     .addOption(new Option('--overwrite', 'replace the run already in --out (without it, a folder holding a run is refused)').conflicts('resume'))
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
@@ -55,6 +56,7 @@ export function register(program: Command): void {
       const splits = o.variantOf ? await applySplitFile(o.variantOf, ds.records) : studySplits(ds.records, o.seed);
       const cfg = profileSettings(profile, {
         seed: o.seed, device: o.device, arch: o.arch, size: o.size, epochs: o.epochs, batch: o.batch, lr: o.lr, weights: o.weights, threads: o.threads,
+        deterministic: o.deterministic ? true : undefined,
         schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, SCHEDULES),
       });
       if (writer) await writeSplitFile(o.out, splits);

@@ -1,4 +1,4 @@
-export { Model, DEFAULT_LAYER, setThreads, getThreads, engineInfo, type CreateOptions, type LoadOptions, type Capture } from './model.js';
+export { Model, DEFAULT_LAYER, setThreads, getThreads, setDeterministic, engineInfo, type CreateOptions, type LoadOptions, type Capture } from './model.js';
 export { ARCHS, ARCH_NAMES, featureSize, minimumSide, type Arch } from './archs.js';
 export { resolveDevice, cudaDeviceCount, isDeviceChoice, DEVICE_CHOICES, type Device, type DeviceChoice } from './device.js';
 export type { BatchShape } from './validate.js';

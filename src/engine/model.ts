@@ -52,10 +52,21 @@ export function getThreads(): number {
   return nativeEngine().getThreads();
 }
 
-/** Versions and settings for run records: libtorch version, threads, CUDA availability. */
+/**
+ * Process-wide: libtorch's deterministic algorithms (an op without one then fails), cuDNN deterministic and
+ * without autotuning. With a fixed thread count, a run then repeats bit for bit on the same CPU kind.
+ */
+export function setDeterministic(on: boolean): void {
+  nativeEngine().setDeterministic(on);
+}
+
+/** Versions and settings for run records: libtorch version, threads, CUDA availability, ATen's CPU kernels. */
 export async function engineInfo(): Promise<Record<string, string>> {
   const native = nativeEngine();
-  return { libtorch: native.version(), engine_threads: String(native.getThreads()), cuda: native.cudaAvailable() ? 'available' : 'no' };
+  return {
+    libtorch: native.version(), engine_threads: String(native.getThreads()), cuda: native.cudaAvailable() ? 'available' : 'no',
+    cpu_kernels: native.cpuCapability(),
+  };
 }
 
 function checkLearningRate(lr: number): number {

@@ -47,6 +47,9 @@ export interface NativeEngine {
   /** With a group: its backend; without: what the engine was built with ('gloo', 'gloo+nccl', or '' without c10d). */
   distBackend(group?: DistHandle): string;
   distDestroy(group: DistHandle): void;
+  setDeterministic(on: boolean): void;
+  /** ATen's CPU kernel level: default | avx2 | avx512. */
+  cpuCapability(): string;
 }
 
 const ADDON = fileURLToPath(new URL('../../../build/Release/confound_engine.node', import.meta.url));

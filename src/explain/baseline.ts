@@ -14,7 +14,7 @@ export type CamBaseline = 'black' | 'none';
 export const CAM_BASELINES: readonly CamBaseline[] = ['black', 'none'];
 
 /** Activations of `layer` for one all-black input (raw intensity 0, normalised with mean/std). */
-export async function emptyFilmActivations(model: Model, size: number, mean: number, std: number, layer?: string): Promise<Float32Array> {
+export async function emptyFilmActivations(model: Pick<Model, 'capture'>, size: number, mean: number, std: number, layer?: string): Promise<Float32Array> {
   const input = new Float32Array(size * size).fill((0 - mean) / std);
   return (await model.capture(input, { n: 1, height: size, width: size }, layer)).activations;
 }

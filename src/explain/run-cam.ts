@@ -65,7 +65,7 @@ export interface CamRunOptions {
  * Grad-CAM (or Grad-CAM++) for each record at the model's input resolution, with label attention measured
  * against the record's boxes mapped into the same letterboxed frame.
  */
-export async function camRecords(model: Model, records: readonly ImageRecord[], boxes: ReadonlyMap<string, readonly LabelBox[]>, opts: CamRunOptions): Promise<CamImageResult[]> {
+export async function camRecords(model: Pick<Model, 'capture'>, records: readonly ImageRecord[], boxes: ReadonlyMap<string, readonly LabelBox[]>, opts: CamRunOptions): Promise<CamImageResult[]> {
   const method = new CAM_METHODS[opts.method ?? 'gradcam']();
   const batch = opts.batch ?? 8;
   const S = opts.size;

@@ -4,7 +4,7 @@ import { loadDataset, printSkipped } from '../data/index.js';
 import { readBoxes, writeBoxes, indexBoxes, datasetSizes } from '../labels/formats/index.js';
 import { dicomCrossCheck } from '../labels/dicom-crosscheck.js';
 import { maskDataset } from '../variants/mask-dataset.js';
-import { train, scoreRecords, writeScores, studySplits, profileSettings, TrainConfigSchema, type TrainConfig, type ScoredImage, type Profile } from '../train/index.js';
+import { trainInChild, scoreRecords, writeScores, studySplits, profileSettings, TrainConfigSchema, type TrainConfig, type ScoredImage, type Profile } from '../train/index.js';
 import { writeSplitFile } from '../train/split-file.js';
 import { STUDY_ATTENTION } from '../explain/run-cam.js';
 import { ARMS, DEFAULT_ARMS, type ArmName } from './arms.js';
@@ -149,7 +149,8 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
     trained.set(arm, await log.run(`train:${arm}`, { arm: armKey(arm), pairing: pairingKey, train: trainSettings }, async () => {
       const records = await listings.records(arm, splits);
       await writeSplitFile(runDir, { ...records, how: splits.how });
-      const r = await train({ train: records.train, valid: records.valid, name: arm }, runDir, { ...trainCfg, threads: trainThreads }, true);
+      // A child process per arm: arms side by side cannot change each other's arithmetic (train/child.ts).
+      const r = await trainInChild({ train: records.train, valid: records.valid, name: arm }, runDir, { ...trainCfg, threads: trainThreads }, true);
       return { val_auc: r.bestAuc, best_epoch: r.bestEpoch };
     }, { outputs: [runDir] }));
   };

@@ -21,6 +21,8 @@ export const TrainConfigSchema = z.object({
   mean: z.number().default(0.5),
   std: z.number().positive().default(0.25),
   threads: z.number().int().min(1).optional(),
+  /** libtorch's deterministic algorithms (process-wide; cuDNN without autotuning). Absent means off. */
+  deterministic: z.boolean().optional(),
   /** auto: CUDA when the engine has it and a GPU is visible. Not part of a run's identity: a run may resume elsewhere. */
   device: z.custom<DeviceChoice>(isDeviceChoice, { message: `device must be ${DEVICE_CHOICES}` }).default('auto'),
   /** Pretrained weights (safetensors) to start from. */

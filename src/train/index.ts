@@ -11,3 +11,4 @@ export { writeSplitFile, applySplitFile } from './split-file.js';
 export { TrainConfigSchema, QUICK_PROFILE, PAPER_PROFILE, profileSettings, shippedWeights, type TrainConfig, type Profile } from './config.js';
 export { augmentInto, MURA_AUGMENT, type AugmentOptions } from './augment.js';
 export { InputCache, loadInput, assembleBatch, type InputSpec } from './inputs.js';
+export { trainInChild } from './child.js';

@@ -2,7 +2,7 @@ import { readFile, rm, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageRecord, LoadIssue } from '../data/index.js';
-import { Model, resolveDevice, cudaDeviceCount, type Device, type ProcessGroup } from '../engine/index.js';
+import { Model, setDeterministic, resolveDevice, cudaDeviceCount, type Device, type ProcessGroup } from '../engine/index.js';
 import { auc } from '../stats/auc.js';
 import { Rng } from '../util/rng.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
@@ -136,6 +136,7 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
     });
   }
 
+  if (cfg.deterministic) setDeterministic(true);
   using model = state
     ? await Model.load(join(runDir, state.checkpoint), { threads: cfg.threads, device, withOptimizer: true })
     : await Model.create({ arch: cfg.arch, channels: 1, seed: cfg.seed, threads: cfg.threads, device, weights: cfg.weights });
@@ -253,7 +254,7 @@ async function removeOldCheckpoints(runDir: string, keep: string): Promise<void>
  * Probabilities for records, in order, batch by batch. With a `skipped` list, an image that does not decode is
  * added to it and gets NaN; without one, it stops the call.
  */
-export async function predictRecords(model: Model, records: readonly ImageRecord[], cache: InputCache, size: number, batch: number,
+export async function predictRecords(model: Pick<Model, 'predict'>, records: readonly ImageRecord[], cache: InputCache, size: number, batch: number,
   skipped?: LoadIssue[]): Promise<Float32Array> {
   const out = new Float32Array(records.length).fill(NaN);
   const plane = size * size;

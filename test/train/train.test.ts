@@ -40,6 +40,11 @@ test('a phantom training run (densenet-small, 128 px, 3 epochs) learns a visible
   const testAuc = auc(scores.map((x) => x.label as number), scores.map((x) => x.score));
   assert.ok(r.bestAuc > 0.8, `best validation AUC ${r.bestAuc}`);
   assert.ok(testAuc > 0.8, `test AUC ${testAuc}`);
+  // The trained run's weights exported to ONNX and scored by onnxruntime: the same probabilities.
+  const viaOnnx = await scoreRecords(run, s.test, 2, [], 'cpu', 'onnx');
+  assert.deepEqual(viaOnnx.map((x) => x.id), scores.map((x) => x.id));
+  const worst = Math.max(...viaOnnx.map((x, i) => Math.abs(x.score - scores[i].score)));
+  assert.ok(worst < 1e-4, `onnxruntime and the engine differ by ${worst}`);
 });
 
 function runCli(args: string[], quiet = false): { child: ReturnType<typeof spawn>; done: Promise<number>; stderr: () => string } {

@@ -1,0 +1,48 @@
+#include "runtime.h"
+
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <ATen/Version.h>
+
+#include <atomic>
+#include <cctype>
+
+namespace confound {
+
+namespace {
+std::atomic<int> wanted_threads{0};  // 0: never set, libtorch's default
+}  // namespace
+
+void set_threads_everywhere(int threads) {
+  wanted_threads = threads;
+  at::set_num_threads(threads);
+}
+
+void use_threads_here() {
+  const int wanted = wanted_threads.load();
+  // at::set_num_threads also drops oneDNN's cached primitives: only when this thread's count differs.
+  if (wanted > 0 && at::get_num_threads() != wanted) at::set_num_threads(wanted);
+}
+
+void set_deterministic(bool on) {
+  auto& context = at::globalContext();
+  context.setDeterministicAlgorithms(on, /*warn_only=*/false);
+  context.setDeterministicCuDNN(on);
+  context.setBenchmarkCuDNN(false);
+}
+
+bool deterministic() { return at::globalContext().deterministicAlgorithms(); }
+
+std::string cpu_capability() {
+  // at::native::get_cpu_capability is not exported by every libtorch; its configuration text says the same.
+  const std::string config = at::show_config();
+  const std::string key = "CPU capability usage: ";
+  const auto at_key = config.find(key);
+  if (at_key == std::string::npos) return "unknown";
+  const auto start = at_key + key.size();
+  std::string level = config.substr(start, config.find('\n', start) - start);
+  for (auto& c : level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return level;
+}
+
+}  // namespace confound
