@@ -32,7 +32,12 @@ export async function bench(): Promise<Record<string, number>> {
     }
     const model = join(dir, 'conv.onnx');
     await writeFile(model, convModel(224, 3));
-    const scorer = await OnnxScorer.load(model, { threads: 2, batchSize: 8, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
+    const scorer = await OnnxScorer.load(model, {
+      threads: 2,
+      batchSize: 8,
+      mean: [0.485, 0.456, 0.406],
+      std: [0.229, 0.224, 0.225],
+    });
     await counterfactual(scorer, records.slice(0, 8), boxes); // warm-up
     const times: number[] = [];
     for (let k = 0; k < 3; k++) {

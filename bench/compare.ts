@@ -38,7 +38,7 @@ export async function bench(): Promise<Record<string, number>> {
 
   const dir = await mkdtemp(join(tmpdir(), 'confound-bench-compare-'));
   try {
-    const files = [s1, s2].map((s, f) => join(dir, `model${f}.csv`));
+    const files = [s1, s2].map((_s, f) => join(dir, `model${f}.csv`));
     for (const [f, s] of [s1, s2].entries()) {
       const lines = ['id,path,patient,study,label,score'];
       for (let i = 0; i < N; i++) lines.push(`img${i},/d/img${i}.png,p${i >> 2},p${i >> 2}/s1,${labels[i]},${s[i]}`);

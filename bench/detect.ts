@@ -17,8 +17,9 @@ import type { DetectorModel } from '../src/labels/detect/index.js';
 /** The real development set, when it lies beside the checkout (or beside its folder of worktrees). */
 function realDev(): string | undefined {
   const repo = fileURLToPath(new URL('../..', import.meta.url));
-  return [process.env.CONFOUND_REAL_DEV, join(repo, '../shared/real-dev'), join(repo, '../../shared/real-dev')]
-    .find((d): d is string => Boolean(d) && existsSync(join(d!, 'boxes.csv')));
+  return [process.env.CONFOUND_REAL_DEV, join(repo, '../shared/real-dev'), join(repo, '../../shared/real-dev')].find(
+    (d): d is string => Boolean(d) && existsSync(join(d!, 'boxes.csv')),
+  );
 }
 
 /**
@@ -31,7 +32,8 @@ async function benchRealDev(model: DetectorModel): Promise<Record<string, number
   const ds = await loadDataset(dir);
   await detectDataset(ds.records.slice(0, 2), model); // warm up the JIT
   const passes = 4;
-  const t0 = performance.now(), cpu0 = process.cpuUsage();
+  const t0 = performance.now(),
+    cpu0 = process.cpuUsage();
   for (let p = 0; p < passes; p++) await detectDataset(ds.records, model);
   const cpu = process.cpuUsage(cpu0);
   const n = passes * ds.records.length;
@@ -73,14 +75,16 @@ export async function bench(): Promise<Record<string, number>> {
     const t0 = performance.now();
     const res = await detectDataset(all, model);
     const pipeline = all.length / ((performance.now() - t0) / 1000);
-    const t1 = performance.now(), cpu0 = process.cpuUsage();
+    const t1 = performance.now(),
+      cpu0 = process.cpuUsage();
     const one = await detectDataset(all, model, {}, undefined, 1);
     const single = all.length / ((performance.now() - t1) / 1000);
     // CPU time of the whole process (decode threads included): on a shared machine wall-clock speed depends on
     // the load, this does much less
     const cpu = process.cpuUsage(cpu0);
     const cpuMs = (cpu.user + cpu.system) / 1000 / all.length;
-    if (JSON.stringify(one.boxes) !== JSON.stringify(res.boxes)) throw new Error('worker threads and one thread found different boxes');
+    if (JSON.stringify(one.boxes) !== JSON.stringify(res.boxes))
+      throw new Error('worker threads and one thread found different boxes');
     const decoded = await Promise.all(records.map((r) => readImage(r.path)));
     const t2 = performance.now();
     for (let p = 0; p < PASSES; p++) for (const img of decoded) detectLabels(img, 'x', model);

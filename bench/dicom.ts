@@ -9,7 +9,10 @@ import { readImage } from '../src/data/read-image.js';
 import { derivedUid, grayDataset, writeNaturalDataset } from '../src/data/dicom/write.js';
 import { renderImage, renderSpecFor, resolveOptions, sampleMetadata } from '../src/synth/index.js';
 
-const COLS = 2048, ROWS = 2500, DISTINCT = 6, PASSES = 10;
+const COLS = 2048,
+  ROWS = 2500,
+  DISTINCT = 6,
+  PASSES = 10;
 
 /**
  * DICOM decoding throughput: 2,048 x 2,500 16-bit radiographs (phantoms upscaled, with 6 bits of noise as a
@@ -25,7 +28,9 @@ export async function bench(): Promise<Record<string, number>> {
       const small = renderImage(renderSpecFor(study, study.images[0], 512)).image;
       const u16 = Uint16Array.from(small.data, (v) => Math.round(v * 65535));
       const big = await sharp(u16, { raw: { width: 512, height: 512, channels: 1 } })
-        .resize(COLS, ROWS).raw({ depth: 'ushort' }).toBuffer();
+        .resize(COLS, ROWS)
+        .raw({ depth: 'ushort' })
+        .toBuffer();
       const words = new Uint16Array(big.buffer, big.byteOffset, COLS * ROWS);
       const data = new Float32Array(COLS * ROWS);
       let s = paths.length + 1;
@@ -35,9 +40,15 @@ export async function bench(): Promise<Record<string, number>> {
       }
       const raw = join(dir, `raw${paths.length}.dcm`);
       const name = `img${paths.length}.dcm`;
-      await writeFile(raw, writeNaturalDataset(grayDataset({ width: COLS, height: ROWS, data }, 16, {
-        SOPInstanceUID: derivedUid('bench', name), Modality: 'DX',
-      })));
+      await writeFile(
+        raw,
+        writeNaturalDataset(
+          grayDataset({ width: COLS, height: ROWS, data }, 16, {
+            SOPInstanceUID: derivedUid('bench', name),
+            Modality: 'DX',
+          }),
+        ),
+      );
       execFileSync('gdcmconv', ['--jpeg', raw, join(dir, name)]);
       paths.push(join(dir, name));
     }
@@ -49,11 +60,18 @@ export async function bench(): Promise<Record<string, number>> {
     const one = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(c0);
     const t1 = performance.now();
-    await Promise.all([0, 1].map((k) => new Promise<void>((resolve, reject) => {
-      const w = new Worker(new URL('./dicom-worker.js', import.meta.url), { workerData: all.filter((_, i) => i % 2 === k) });
-      w.on('error', reject);
-      w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited ${code}`))));
-    })));
+    await Promise.all(
+      [0, 1].map(
+        (k) =>
+          new Promise<void>((resolve, reject) => {
+            const w = new Worker(new URL('./dicom-worker.js', import.meta.url), {
+              workerData: all.filter((_, i) => i % 2 === k),
+            });
+            w.on('error', reject);
+            w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited ${code}`))));
+          }),
+      ),
+    );
     const two = (performance.now() - t1) / 1000;
     return {
       dicom_jpeg_lossless_16bit_images_per_s_1_thread: all.length / one,

@@ -19,9 +19,30 @@ export async function bench(): Promise<Record<string, number | string>> {
     await generateDataset(join(dir, 'data'), { studies: 120, size: 256, seed: 6 });
     const cores = availableParallelism();
     const run = async (nproc: number) => {
-      const args = [CLI, 'train', '--data', join(dir, 'data'), '--out', join(dir, `run${nproc}`), '--profile', 'quick', '--arch', 'densenet-small',
-        '--size', '128', '--epochs', '2', '--batch', '16', '--weights', 'none', '--device', 'cpu', '--json',
-        ...(nproc > 1 ? ['--nproc', String(nproc)] : ['--threads', String(cores)])];
+      const args = [
+        CLI,
+        'train',
+        '--data',
+        join(dir, 'data'),
+        '--out',
+        join(dir, `run${nproc}`),
+        '--profile',
+        'quick',
+        '--arch',
+        'densenet-small',
+        '--size',
+        '128',
+        '--epochs',
+        '2',
+        '--batch',
+        '16',
+        '--weights',
+        'none',
+        '--device',
+        'cpu',
+        '--json',
+        ...(nproc > 1 ? ['--nproc', String(nproc)] : ['--threads', String(cores)]),
+      ];
       const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 16 << 20 });
       return (JSON.parse(stdout) as { epochs: { images_per_s: number }[] }).epochs[1].images_per_s;
     };

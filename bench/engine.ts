@@ -16,15 +16,24 @@ import { engineInfo, measureThroughput } from '../src/engine/index.js';
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
 // ../shared next to the checkout (dist/bench/ is three folders down), or next to the folder of worktrees.
-const ANCHOR = [process.env.CONFOUND_TORCH_ANCHOR, '../../../shared/anchors/torch_densenet_bench.py',
-  '../../../../shared/anchors/torch_densenet_bench.py']
-  .map((p) => (p && !p.startsWith('.') ? p : p && fileURLToPath(new URL(p, import.meta.url))))
-  .find((p) => p && existsSync(p)) ?? fileURLToPath(new URL('../../../shared/anchors/torch_densenet_bench.py', import.meta.url));
+const ANCHOR =
+  [
+    process.env.CONFOUND_TORCH_ANCHOR,
+    '../../../shared/anchors/torch_densenet_bench.py',
+    '../../../../shared/anchors/torch_densenet_bench.py',
+  ]
+    .map((p) => (p && !p.startsWith('.') ? p : p && fileURLToPath(new URL(p, import.meta.url))))
+    .find((p) => p && existsSync(p)) ??
+  fileURLToPath(new URL('../../../shared/anchors/torch_densenet_bench.py', import.meta.url));
 const SIZES = [128, 224];
 const BATCH = 8;
 const THREADS = 2;
 
-interface Rates { train: number; infer: number; gradcam: number }
+interface Rates {
+  train: number;
+  infer: number;
+  gradcam: number;
+}
 
 function option(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(name);
@@ -42,9 +51,28 @@ async function torchAvailable(): Promise<boolean> {
 }
 
 async function torchRates(size: number, steps: number): Promise<Rates> {
-  const { stdout } = await run(PYTHON, [ANCHOR, '--size', String(size), '--channels', '1', '--batch', String(BATCH),
-    '--steps', String(steps), '--threads', String(THREADS)], { maxBuffer: 1 << 20 });
-  const r = JSON.parse(stdout.trim().split('\n').pop()!) as { train_img_s: number; infer_img_s: number; gradcam_ms: number };
+  const { stdout } = await run(
+    PYTHON,
+    [
+      ANCHOR,
+      '--size',
+      String(size),
+      '--channels',
+      '1',
+      '--batch',
+      String(BATCH),
+      '--steps',
+      String(steps),
+      '--threads',
+      String(THREADS),
+    ],
+    { maxBuffer: 1 << 20 },
+  );
+  const r = JSON.parse(stdout.trim().split('\n').pop()!) as {
+    train_img_s: number;
+    infer_img_s: number;
+    gradcam_ms: number;
+  };
   return { train: r.train_img_s, infer: r.infer_img_s, gradcam: r.gradcam_ms };
 }
 
@@ -54,18 +82,26 @@ async function ourRates(size: number, steps: number): Promise<Rates> {
 }
 
 const best = (a: Rates | undefined, b: Rates): Rates =>
-  a ? { train: Math.max(a.train, b.train), infer: Math.max(a.infer, b.infer), gradcam: Math.min(a.gradcam, b.gradcam) } : b;
+  a
+    ? { train: Math.max(a.train, b.train), infer: Math.max(a.infer, b.infer), gradcam: Math.min(a.gradcam, b.gradcam) }
+    : b;
 
 /** The CPU model, which of the vector extensions that matter here it has, and the load when measured. */
 function cpuDescription(): Record<string, string | number> {
   let flags = new Set<string>();
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('flags'));
     flags = new Set((line ?? '').split(':')[1]?.trim().split(/\s+/) ?? []);
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
   const isa = ['avx2', 'avx512f', 'avx512_bf16', 'amx_bf16'].filter((f) => flags.has(f));
   return {
-    cpu_model: cpus()[0]?.model ?? 'unknown', cpu_cores: cpus().length, cpu_isa: isa.join(' ') || 'unknown',
+    cpu_model: cpus()[0]?.model ?? 'unknown',
+    cpu_cores: cpus().length,
+    cpu_isa: isa.join(' ') || 'unknown',
     onednn_max_isa: process.env.ONEDNN_MAX_CPU_ISA ?? process.env.DNNL_MAX_CPU_ISA ?? 'all',
     load_1min: Number(loadavg()[0].toFixed(2)),
   };
@@ -77,7 +113,10 @@ export async function bench(args: string[]): Promise<Record<string, number | str
   const withTorch = await torchAvailable();
   const info = await engineInfo();
   const out: Record<string, number | string> = {
-    ...cpuDescription(), engine_libtorch: info.libtorch, engine_cpu_kernels: info.cpu_kernels, engine_threads: THREADS,
+    ...cpuDescription(),
+    engine_libtorch: info.libtorch,
+    engine_cpu_kernels: info.cpu_kernels,
+    engine_threads: THREADS,
   };
   for (const size of SIZES) {
     let ours: Rates | undefined;

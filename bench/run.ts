@@ -22,14 +22,17 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
 async function main(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
   const names = argv.filter((a) => !a.startsWith('--') && !/^\d/.test(a));
-  const selected = names.length ? names.map((n) => checkChoice('benchmark', n, Object.keys(BENCHES))) : Object.keys(BENCHES);
+  const selected = names.length
+    ? names.map((n) => checkChoice('benchmark', n, Object.keys(BENCHES)))
+    : Object.keys(BENCHES);
   const all: Record<string, number | string> = {};
   for (const name of selected) {
     process.stderr.write(`bench ${name}...\n`);
     const result = await (await BENCHES[name]()).bench(argv);
     Object.assign(all, result);
     if (!json) {
-      for (const [k, v] of Object.entries(result)) process.stdout.write(`${k.padEnd(40)} ${typeof v === 'number' ? v.toFixed(2) : v}\n`);
+      for (const [k, v] of Object.entries(result))
+        process.stdout.write(`${k.padEnd(40)} ${typeof v === 'number' ? v.toFixed(2) : v}\n`);
     }
   }
   if (json) process.stdout.write(JSON.stringify(all) + '\n');

@@ -18,18 +18,48 @@ const N = 100_000;
 function table(): string {
   const rng = new Rng('bench-screen');
   const codes = Array.from({ length: 600 }, (_, i) => `M${i}`);
-  const rows: string[][] = [['PatientNo', 'AccessionNumber', 'hash', 'label', 'portable', 'dx_code', 'Manufacturer',
-    'site', 'view', 'age', 'StudyDate', 'KVP', 'exposure', 'sex', 'implant', 'PixelSpacing']];
+  const rows: string[][] = [
+    [
+      'PatientNo',
+      'AccessionNumber',
+      'hash',
+      'label',
+      'portable',
+      'dx_code',
+      'Manufacturer',
+      'site',
+      'view',
+      'age',
+      'StudyDate',
+      'KVP',
+      'exposure',
+      'sex',
+      'implant',
+      'PixelSpacing',
+    ],
+  ];
   let patient = 0;
   for (let i = 0; i < N; i++) {
     if (rng.bool(0.4)) patient = rng.int(1_000_000, 9_999_999);
     const y = rng.bool(0.4);
-    rows.push([String(patient), String(50_000_000 + i), (rng.uint32() >>> 0).toString(16), y ? '1' : '0',
-      rng.bool(y ? 0.5 : 0.2) ? '1' : '', y && rng.bool(0.9) ? rng.pick(codes) : '', rng.pick(['GE', 'Siemens', 'Philips', 'Agfa']),
-      `site${rng.int(1, 12)}`, rng.pick(['PA', 'AP', 'LAT']), rng.bool(0.05) ? '' : String(rng.int(18, 95)),
+    rows.push([
+      String(patient),
+      String(50_000_000 + i),
+      (rng.uint32() >>> 0).toString(16),
+      y ? '1' : '0',
+      rng.bool(y ? 0.5 : 0.2) ? '1' : '',
+      y && rng.bool(0.9) ? rng.pick(codes) : '',
+      rng.pick(['GE', 'Siemens', 'Philips', 'Agfa']),
+      `site${rng.int(1, 12)}`,
+      rng.pick(['PA', 'AP', 'LAT']),
+      rng.bool(0.05) ? '' : String(rng.int(18, 95)),
       `20${rng.int(10, 23)}${String(rng.int(1, 12)).padStart(2, '0')}${String(rng.int(1, 28)).padStart(2, '0')}`,
-      String(rng.int(50, 80)), rng.normal(y ? 3.2 : 3, 1).toFixed(3), rng.pick(['M', 'F', '']), rng.bool(0.02) ? 'Y' : '',
-      rng.pick(['0.139\\0.139', '0.1\\0.1', '0.15\\0.15'])]);
+      String(rng.int(50, 80)),
+      rng.normal(y ? 3.2 : 3, 1).toFixed(3),
+      rng.pick(['M', 'F', '']),
+      rng.bool(0.02) ? 'Y' : '',
+      rng.pick(['0.139\\0.139', '0.1\\0.1', '0.15\\0.15']),
+    ]);
   }
   return toCsv(rows);
 }
@@ -40,22 +70,37 @@ export async function bench(): Promise<Record<string, number>> {
   try {
     const file = join(dir, 'table.csv');
     await writeFile(file, table());
-    const times: number[] = [], cpu: number[] = [];
+    const times: number[] = [],
+      cpu: number[] = [];
     for (let k = 0; k < 3; k++) {
-      const t0 = performance.now(), c0 = process.cpuUsage();
+      const t0 = performance.now(),
+        c0 = process.cpuUsage();
       await runScreen(file, 'label');
       times.push((performance.now() - t0) / 1000);
       const c = process.cpuUsage(c0);
       cpu.push((c.user + c.system) / 1e6);
     }
     const t0 = performance.now();
-    await run(process.execPath, [new URL('../src/cli/main.js', import.meta.url).pathname, 'screen', '--table', file, '--outcome', 'label', '--json'],
-      { maxBuffer: 1 << 26 });
+    await run(
+      process.execPath,
+      [
+        new URL('../src/cli/main.js', import.meta.url).pathname,
+        'screen',
+        '--table',
+        file,
+        '--outcome',
+        'label',
+        '--json',
+      ],
+      { maxBuffer: 1 << 26 },
+    );
     const cli = (performance.now() - t0) / 1000;
     // CPU seconds beside wall seconds: on a shared machine the wall time also counts other processes' turns
     return {
-      'screen.100k_rows_in_process_s': Math.min(...times), 'screen.100k_rows_in_process_cpu_s': Math.min(...cpu),
-      'screen.100k_rows_cli_s': cli, 'screen.rows': N,
+      'screen.100k_rows_in_process_s': Math.min(...times),
+      'screen.100k_rows_in_process_cpu_s': Math.min(...cpu),
+      'screen.100k_rows_cli_s': cli,
+      'screen.rows': N,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

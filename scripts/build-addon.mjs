@@ -21,7 +21,7 @@ function nodeGyp() {
     join(dirname(process.execPath), 'node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
   ];
   const found = candidates.find((p) => p && existsSync(p));
-  if (!found) fail('node-gyp not found (looked for npm\'s bundled copy next to ' + process.execPath + ')');
+  if (!found) fail("node-gyp not found (looked for npm's bundled copy next to " + process.execPath + ')');
   return found;
 }
 
@@ -41,20 +41,26 @@ function nodeDir() {
 // libtorch, or CONFOUND_SKIP_ADDON=1, say so in one line and let the install succeed; the commands that need
 // the engine say what to install when they are run.
 if (process.env.CONFOUND_SKIP_ADDON === '1') {
-  process.stderr.write('confound: engine addon not built (CONFOUND_SKIP_ADDON=1); train, study, cam and TorchScript audits need it\n');
+  process.stderr.write(
+    'confound: engine addon not built (CONFOUND_SKIP_ADDON=1); train, study, cam and TorchScript audits need it\n',
+  );
   process.exit(0);
 }
 let libtorch;
 try {
   libtorch = findLibtorch();
 } catch {
-  process.stderr.write('confound: libtorch not found, engine addon not built; train, study, cam and TorchScript audits ' +
-    'need it (apt-get install libtorch-dev, or LIBTORCH=/path, then npm rebuild confound)\n');
+  process.stderr.write(
+    'confound: libtorch not found, engine addon not built; train, study, cam and TorchScript audits ' +
+      'need it (apt-get install libtorch-dev, or LIBTORCH=/path, then npm rebuild confound)\n',
+  );
   process.exit(0);
 }
-process.stderr.write(`confound: building the engine addon against ${libtorch.source}` +
-  ` (${libtorch.cuda ? 'CUDA' : 'CPU'}, C++11 ABI ${libtorch.cxx11Abi ? 'on' : 'off'}, data parallel: ` +
-  `${libtorch.dist.gloo ? (libtorch.dist.nccl ? 'gloo + nccl' : 'gloo') : 'none (no Gloo headers)'})\n`);
+process.stderr.write(
+  `confound: building the engine addon against ${libtorch.source}` +
+    ` (${libtorch.cuda ? 'CUDA' : 'CPU'}, C++11 ABI ${libtorch.cxx11Abi ? 'on' : 'off'}, data parallel: ` +
+    `${libtorch.dist.gloo ? (libtorch.dist.nccl ? 'gloo + nccl' : 'gloo') : 'none (no Gloo headers)'})\n`,
+);
 const dir = nodeDir();
 const args = [nodeGyp(), 'rebuild', '--release', '-j', process.env.JOBS ?? '2', ...(dir ? [`--nodedir=${dir}`] : [])];
 const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });

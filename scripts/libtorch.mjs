@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const HOW_TO_GET_LIBTORCH =
-  'libtorch was not found. Either install Debian\'s package (apt-get install libtorch-dev) or download ' +
+  "libtorch was not found. Either install Debian's package (apt-get install libtorch-dev) or download " +
   'libtorch from https://pytorch.org (CPU or CUDA, "cxx11 ABI" build) and set LIBTORCH=/path/to/libtorch ' +
   '(the folder holding include/ and lib/), then run npm run install (or node scripts/build-addon.mjs).';
 
@@ -14,7 +14,9 @@ function debianLibDir() {
   let multiarch = 'x86_64-linux-gnu';
   try {
     multiarch = execFileSync('gcc', ['-print-multiarch'], { encoding: 'utf8' }).trim() || multiarch;
-  } catch { /* keep the default */ }
+  } catch {
+    /* keep the default */
+  }
   return [`/usr/lib/${multiarch}`, '/usr/lib64', '/usr/lib'].find((d) => existsSync(join(d, 'libtorch.so')));
 }
 
@@ -41,17 +43,24 @@ function findC10d(root, libDir, cuda, env) {
   const glooDir = [libDir, '/usr/lib'].find((d) => existsSync(join(d, 'libgloo.so')));
   if (!root && glooDir) out.libraries.push(`-L${glooDir}`, '-lgloo');
   if (cuda && existsSync(join(c10d, 'ProcessGroupNCCL.hpp'))) {
-    const candidates = [env.NCCL_HOME && join(env.NCCL_HOME, 'include'), include,
-      root && join(root, '../nvidia/nccl/include'), '/usr/include'].filter(Boolean);
+    const candidates = [
+      env.NCCL_HOME && join(env.NCCL_HOME, 'include'),
+      include,
+      root && join(root, '../nvidia/nccl/include'),
+      '/usr/include',
+    ].filter(Boolean);
     const ncclInclude = candidates.find((d) => existsSync(join(d, 'nccl.h')));
     if (ncclInclude) {
-      const ncclLib = [join(ncclInclude, '../lib'), libDir].find((d) => existsSync(d) &&
-        readdirSync(d).some((f) => /^libnccl\.so/.test(f)));
+      const ncclLib = [join(ncclInclude, '../lib'), libDir].find(
+        (d) => existsSync(d) && readdirSync(d).some((f) => /^libnccl\.so/.test(f)),
+      );
       out.nccl = true;
       out.defines.push('USE_C10D_NCCL', 'CONFOUND_NCCL');
       out.includeDirs.push(resolve(ncclInclude));
       if (ncclLib) {
-        const file = readdirSync(ncclLib).filter((f) => /^libnccl\.so/.test(f)).sort()[0];
+        const file = readdirSync(ncclLib)
+          .filter((f) => /^libnccl\.so/.test(f))
+          .sort()[0];
         out.libraries.push(`-L${resolve(ncclLib)}`, `-l:${file}`, `-Wl,-rpath,${resolve(ncclLib)}`);
       }
     }
@@ -68,13 +77,15 @@ export function findLibtorch(env = process.env) {
     libDir = join(root, 'lib');
     const missing = [join(includeDirs[1], 'torch/torch.h'), libDir].filter((p) => !existsSync(p));
     if (missing.length > 0) {
-      throw new Error(`LIBTORCH=${env.LIBTORCH} is not a libtorch folder (missing ${missing.join(', ')}). ` +
-        HOW_TO_GET_LIBTORCH);
+      throw new Error(
+        `LIBTORCH=${env.LIBTORCH} is not a libtorch folder (missing ${missing.join(', ')}). ` + HOW_TO_GET_LIBTORCH,
+      );
     }
   } else {
     libDir = debianLibDir();
     includeDirs = ['/usr/include/torch/csrc/api/include'];
-    if (libDir === undefined || !existsSync(join(includeDirs[0], 'torch/torch.h'))) throw new Error(HOW_TO_GET_LIBTORCH);
+    if (libDir === undefined || !existsSync(join(includeDirs[0], 'torch/torch.h')))
+      throw new Error(HOW_TO_GET_LIBTORCH);
   }
   const cuda = existsSync(join(libDir, 'libtorch_cuda.so'));
   const cxx11Abi = usesCxx11Abi(libDir);
@@ -90,8 +101,16 @@ export function findLibtorch(env = process.env) {
     includeDirs: [...includeDirs, ...dist.includeDirs],
     // --no-as-needed keeps libtorch_cuda linked although no symbol of it is used directly: loading it
     // is what registers the CUDA kernels.
-    libraries: [`-L${libDir}`, '-Wl,--no-as-needed', '-ltorch', '-ltorch_cpu', '-lc10',
-      ...(cuda ? ['-ltorch_cuda', '-lc10_cuda'] : []), ...dist.libraries, '-Wl,--as-needed'],
+    libraries: [
+      `-L${libDir}`,
+      '-Wl,--no-as-needed',
+      '-ltorch',
+      '-ltorch_cpu',
+      '-lc10',
+      ...(cuda ? ['-ltorch_cuda', '-lc10_cuda'] : []),
+      ...dist.libraries,
+      '-Wl,--as-needed',
+    ],
     ldflags: root ? [`-Wl,-rpath,${libDir}`] : [],
   };
 }
@@ -99,8 +118,13 @@ export function findLibtorch(env = process.env) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const field = process.argv[2];
   const config = findLibtorch();
-  const fields = { include_dirs: config.includeDirs, cflags: config.cflags, libraries: config.libraries, ldflags: config.ldflags,
-    defines: config.defines };
+  const fields = {
+    include_dirs: config.includeDirs,
+    cflags: config.cflags,
+    libraries: config.libraries,
+    ldflags: config.ldflags,
+    defines: config.defines,
+  };
   if (!(field in fields)) throw new Error(`usage: node scripts/libtorch.mjs ${Object.keys(fields).join('|')}`);
   process.stdout.write(fields[field].join(' ') + '\n');
 }

@@ -7,7 +7,13 @@ import type { StudyOptions } from './study/study.js';
 import type { StudyResults } from './study/folder.js';
 import { loadDataset, type DatasetFormat } from './data/load.js';
 import type { LoadIssue } from './data/types.js';
-import { detectDataset, loadDetectorModel, detectionsToCoco, type DatasetDetection, type DetectOptions } from './labels/detect/index.js';
+import {
+  detectDataset,
+  loadDetectorModel,
+  detectionsToCoco,
+  type DatasetDetection,
+  type DetectOptions,
+} from './labels/detect/index.js';
 
 export { runAudit as audit, AUDIT_JSON, type AuditOptions, type AuditSummary } from './audit/run-audit.js';
 export { verdictOf, DEFAULT_RULE, type Verdict, type VerdictRule, type Reliance } from './audit/verdict.js';
@@ -27,7 +33,9 @@ export interface DetectApiOptions extends DetectOptions {
 }
 
 /** Find burned-in labels in every image of a dataset: boxes, per-image sizes, the COCO file's content, skipped files. */
-export async function detect(opts: DetectApiOptions): Promise<DatasetDetection & { coco: unknown; skipped: LoadIssue[] }> {
+export async function detect(
+  opts: DetectApiOptions,
+): Promise<DatasetDetection & { coco: unknown; skipped: LoadIssue[] }> {
   const { data, format, model, ...detectOpts } = opts;
   const ds = await loadDataset(data, { format });
   const res = await detectDataset(ds.records, loadDetectorModel(model), detectOpts);

@@ -1,4 +1,4 @@
-import { bootstrapCi, mean } from '../stats/bootstrap.js';
+import { bootstrapCi, mean } from '../stats/index.js';
 import { signedRankGreater } from './verdict.js';
 
 export interface AttentionShareSummary {
@@ -17,14 +17,20 @@ export interface AttentionShareSummary {
 }
 
 /** Label attention of a saliency method over images, against chance (the boxes' area share). */
-export function summariseShares(rows: readonly { label_attention: number; chance: number; pointing_hit: boolean }[], seed: string): AttentionShareSummary | null {
+export function summariseShares(
+  rows: readonly { label_attention: number; chance: number; pointing_hit: boolean }[],
+  seed: string,
+): AttentionShareSummary | null {
   const used = rows.filter((r) => Number.isFinite(r.label_attention));
   if (used.length === 0) return null;
   const att = Float64Array.from(used, (r) => r.label_attention);
   const chance = mean(Float64Array.from(used, (r) => r.chance));
   const ci = bootstrapCi(att, mean, { seed });
   return {
-    n: used.length, label_attention: ci.estimate, ci: ci.ci, chance,
+    n: used.length,
+    label_attention: ci.estimate,
+    ci: ci.ci,
+    chance,
     ratio: chance > 0 ? ci.estimate / chance : NaN,
     p: signedRankGreater(used.map((r) => r.label_attention - r.chance)).p,
     pointing_game: used.filter((r) => r.pointing_hit).length / used.length,

@@ -1,22 +1,36 @@
-import { ChannelCam, type LayerCapture } from '../explain/cam.js';
-import { labelAttention, upsample } from '../explain/attention.js';
-import type { LabelBox } from '../labels/types.js';
+import { ChannelCam, type LayerCapture } from '../explain/index.js';
+import { labelAttention, upsample } from '../explain/index.js';
+import type { LabelBox } from '../labels/index.js';
 import type { OnnxScorer } from './onnx-scorer.js';
 
 /** CAM (Zhou et al., "Learning deep features for discriminative localization", CVPR 2016): ReLU(sum_k w_k A_k). */
 export class ClassifierCam extends ChannelCam {
   readonly name = 'cam';
-  constructor(private readonly classifierWeights: Float64Array) { super(); }
-  protected channelWeights(): Float64Array { return this.classifierWeights; }
+  constructor(private readonly classifierWeights: Float64Array) {
+    super();
+  }
+  protected channelWeights(): Float64Array {
+    return this.classifierWeights;
+  }
 }
 
-export interface CamAttentionResult { id: string; label_attention: number; chance: number; pointing_hit: boolean }
+export interface CamAttentionResult {
+  id: string;
+  label_attention: number;
+  chance: number;
+  pointing_hit: boolean;
+}
 
 /**
  * CAM label attention for a batch of resized images: run the model up to its feature-map output, weight the
  * channels, upsample to the input and measure the share on the boxes (already in model pixels).
  */
-export async function camAttention(scorer: OnnxScorer, featureOutput: string, weights: Float64Array, items: readonly { id: string; gray: Float32Array; boxes: readonly LabelBox[] }[]): Promise<{ results: CamAttentionResult[]; maps: Float32Array[] }> {
+export async function camAttention(
+  scorer: OnnxScorer,
+  featureOutput: string,
+  weights: Float64Array,
+  items: readonly { id: string; gray: Float32Array; boxes: readonly LabelBox[] }[],
+): Promise<{ results: CamAttentionResult[]; maps: Float32Array[] }> {
   const S = scorer.preprocess.size;
   const per = scorer.preprocess.channels * S * S;
   const results: CamAttentionResult[] = [];
@@ -26,15 +40,33 @@ export async function camAttention(scorer: OnnxScorer, featureOutput: string, we
     const batch = new Float32Array(chunk.length * per);
     chunk.forEach((it, k) => batch.set(scorer.normalize(it.gray), k * per));
     const t = (await scorer.run(batch, chunk.length, [featureOutput]))[featureOutput];
-    if (t.dims.length !== 4 || (t.type !== 'float32' && t.type !== 'float64')) throw new Error(`${scorer.path}: CAM output "${featureOutput}" has shape [${t.dims.join(', ')}] (${t.type}); a float feature map [N, K, h, w] is needed`);
+    if (t.dims.length !== 4 || (t.type !== 'float32' && t.type !== 'float64'))
+      throw new Error(
+        `${scorer.path}: CAM output "${featureOutput}" has shape [${t.dims.join(', ')}] (${t.type}); a float feature map [N, K, h, w] is needed`,
+      );
     const [, c, h, w] = t.dims;
-    if (c !== weights.length) throw new Error(`${scorer.path}: CAM output "${featureOutput}" has ${c} channels but the weights have ${weights.length}`);
-    const cap: LayerCapture = { activations: Float32Array.from(t.data as Float32Array), gradients: new Float32Array(0), n: t.dims[0], c, h, w };
+    if (c !== weights.length)
+      throw new Error(
+        `${scorer.path}: CAM output "${featureOutput}" has ${c} channels but the weights have ${weights.length}`,
+      );
+    const cap: LayerCapture = {
+      activations: Float32Array.from(t.data as Float32Array),
+      gradients: new Float32Array(0),
+      n: t.dims[0],
+      c,
+      h,
+      w,
+    };
     const cams = new ClassifierCam(weights).compute(cap);
     chunk.forEach((it, k) => {
       const map = upsample(cams.maps.subarray(k * h * w, (k + 1) * h * w), h, w, S, S);
       const a = labelAttention(map, S, S, it.boxes);
-      results.push({ id: it.id, label_attention: a.labelAttention, chance: a.boxAreaShare, pointing_hit: a.pointingHit });
+      results.push({
+        id: it.id,
+        label_attention: a.labelAttention,
+        chance: a.boxAreaShare,
+        pointing_hit: a.pointingHit,
+      });
       maps.push(map);
     });
   }

@@ -1,4 +1,4 @@
-import { checkChoice } from '../util/options.js';
+import { checkChoice } from '../util/index.js';
 import type { Reliance, Verdict } from './verdict.js';
 
 /** The verdict levels a pipeline can fail on (`--fail-on`). */
@@ -15,7 +15,10 @@ export function reaches(reliance: Reliance, failOn: FailOn): boolean {
 }
 
 /** The exit code and the one line a gated run prints: why it fails, or that it passes. */
-export function gate(v: Pick<Verdict, 'reliance' | 'summary'>, failOn: FailOn | undefined): { code: 0 | 3; line: string } {
+export function gate(
+  v: Pick<Verdict, 'reliance' | 'summary'>,
+  failOn: FailOn | undefined,
+): { code: 0 | 3; line: string } {
   if (!failOn) return { code: 0, line: `reliance on labels: ${v.summary}` };
   return reaches(v.reliance, failOn)
     ? { code: EXIT_RELIANCE, line: `FAIL (--fail-on ${failOn}): reliance on labels ${v.summary}` }
@@ -30,7 +33,9 @@ export function verdictInResults(results: unknown, file: string): Pick<Verdict, 
   const cf = (results as { counterfactual?: { verdict?: unknown } } | null)?.counterfactual;
   const v = cf?.verdict as Partial<Verdict> | undefined;
   if (!v || typeof v !== 'object' || !['none', 'weak', 'strong'].includes(v.reliance as string)) {
-    throw new Error(`${file}: no counterfactual.verdict (the counterfactual test was not run, or the study predates the verdict)`);
+    throw new Error(
+      `${file}: no counterfactual.verdict (the counterfactual test was not run, or the study predates the verdict)`,
+    );
   }
   return { reliance: v.reliance as Reliance, summary: typeof v.summary === 'string' ? v.summary : String(v.reliance) };
 }

@@ -1,7 +1,7 @@
-import type { GrayImage } from '../data/image.js';
-import type { LabelBox } from '../labels/types.js';
-import { labelAttention } from '../explain/attention.js';
-import { checkInt } from '../util/options.js';
+import type { GrayImage } from '../data/index.js';
+import type { LabelBox } from '../labels/index.js';
+import { labelAttention } from '../explain/index.js';
+import { checkInt } from '../util/index.js';
 import type { AuditScorer } from './scores.js';
 
 export interface OcclusionOptions {
@@ -34,7 +34,10 @@ export function resolveOcclusion(size: number, opts: OcclusionOptions): { window
 }
 
 const CLIP = 1e-6;
-function logit(p: number): number { const q = Math.min(1 - CLIP, Math.max(CLIP, p)); return Math.log(q / (1 - q)); }
+function logit(p: number): number {
+  const q = Math.min(1 - CLIP, Math.max(CLIP, p));
+  return Math.log(q / (1 - q));
+}
 
 /**
  * Model-agnostic saliency (Zeiler & Fergus, "Visualizing and understanding convolutional networks", ECCV 2014):
@@ -43,14 +46,19 @@ function logit(p: number): number { const q = Math.min(1 - CLIP, Math.max(CLIP, 
  * not the drop: a binary score moves either way (covering a marker that says "normal" raises p), and in logits,
  * so a model whose answers stay near 0.5 or near 0 or 1 is mapped alike.
  */
-export async function occlusionMap(scorer: AuditScorer, gray: Float32Array, opts: OcclusionOptions = {}): Promise<OcclusionMap> {
+export async function occlusionMap(
+  scorer: AuditScorer,
+  gray: Float32Array,
+  opts: OcclusionOptions = {},
+): Promise<OcclusionMap> {
   const S = scorer.preprocess.size;
   const { window, stride } = resolveOcclusion(S, opts);
   const xs = starts(S, window, stride);
   const positions = xs.flatMap((y) => xs.map((x) => [x, y] as const));
   const p0 = (await scorer.score(scorer.normalize(gray), 1))[0];
   const z0 = logit(p0);
-  const sum = new Float64Array(S * S), count = new Uint32Array(S * S);
+  const sum = new Float64Array(S * S),
+    count = new Uint32Array(S * S);
   const per = scorer.preprocess.channels * S * S;
   for (let start = 0; start < positions.length; start += scorer.batchSize) {
     const chunk = positions.slice(start, start + scorer.batchSize);
@@ -64,7 +72,10 @@ export async function occlusionMap(scorer: AuditScorer, gray: Float32Array, opts
     chunk.forEach(([x0, y0], k) => {
       const drop = Math.abs(z0 - logit(ps[k]));
       for (let y = y0; y < y0 + window; y++) {
-        for (let x = x0; x < x0 + window; x++) { sum[y * S + x] += drop; count[y * S + x]++; }
+        for (let x = x0; x < x0 + window; x++) {
+          sum[y * S + x] += drop;
+          count[y * S + x]++;
+        }
       }
     });
   }
@@ -84,13 +95,21 @@ export interface OcclusionImageResult {
 }
 
 /** Occlusion map of one image and its share on the label boxes (boxes in original image pixels). */
-export async function occlusionAttention(scorer: AuditScorer, id: string, img: GrayImage, boxes: readonly LabelBox[], opts: OcclusionOptions = {}): Promise<{ result: OcclusionImageResult; map: OcclusionMap; gray: Float32Array; modelBoxes: LabelBox[] }> {
+export async function occlusionAttention(
+  scorer: AuditScorer,
+  id: string,
+  img: GrayImage,
+  boxes: readonly LabelBox[],
+  opts: OcclusionOptions = {},
+): Promise<{ result: OcclusionImageResult; map: OcclusionMap; gray: Float32Array; modelBoxes: LabelBox[] }> {
   const resized = scorer.resize(img);
   const map = await occlusionMap(scorer, resized.gray, opts);
   const modelBoxes = boxes.map((b) => resized.toModel(b));
   const a = labelAttention(map.map, map.size, map.size, modelBoxes);
   return {
     result: { id, p: map.p, label_attention: a.labelAttention, chance: a.boxAreaShare, pointing_hit: a.pointingHit },
-    map, gray: resized.gray, modelBoxes,
+    map,
+    gray: resized.gray,
+    modelBoxes,
   };
 }

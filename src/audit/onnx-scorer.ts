@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
-import type { GrayImage } from '../data/image.js';
-import { onnxModelType } from './onnx-proto.js';
+import type { GrayImage } from '../data/index.js';
+import { onnxModelType } from '../infer/index.js';
 import { checkPreprocess, normalizeInput, resizeToModel, type Preprocess, type Resized } from './preprocess.js';
 import { resolveSpec, specFromOnnxMetadata, type Activation, type PreprocessRequest } from './presets.js';
 import { ScoreReader, type AuditScorer, type ScorerInfo } from './scores.js';
@@ -28,9 +28,13 @@ const FLOAT_TYPES = new Set(['float32', 'float64']);
 function outputProducers(bytes: Uint8Array): Map<string, string> {
   const out = new Map<string, string>();
   try {
-    const model = onnxModelType().toObject(onnxModelType().decode(bytes)) as { graph?: { node?: { op_type?: string; output?: string[] }[] } };
+    const model = onnxModelType().toObject(onnxModelType().decode(bytes)) as {
+      graph?: { node?: { op_type?: string; output?: string[] }[] };
+    };
     for (const node of model.graph?.node ?? []) for (const o of node.output ?? []) out.set(o, node.op_type ?? '');
-  } catch { /* not decodable with our subset: fall back to looking at the values */ }
+  } catch {
+    /* not decodable with our subset: fall back to looking at the values */
+  }
   return out;
 }
 
@@ -62,64 +66,125 @@ export class OnnxScorer implements AuditScorer {
 
   static async load(path: string, opts: OnnxScorerOptions = {}): Promise<OnnxScorer> {
     let bytes: Uint8Array;
-    try { bytes = await readFile(path); } catch (err) {
+    try {
+      bytes = await readFile(path);
+    } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new Error(`${path}: ${code === 'ENOENT' ? 'no such model file' : `cannot read model (${(err as Error).message})`}`);
+      throw new Error(
+        `${path}: ${code === 'ENOENT' ? 'no such model file' : `cannot read model (${(err as Error).message})`}`,
+      );
     }
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(bytes, {
-        executionProviders: ['cpu'], graphOptimizationLevel: 'all',
+        executionProviders: ['cpu'],
+        graphOptimizationLevel: 'all',
         ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
       });
     } catch (err) {
       throw new Error(`${path}: not a loadable ONNX model (${(err as Error).message.split('\n')[0]})`);
     }
-    if (session.inputNames.length !== 1) throw new Error(`${path}: the model has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); an image classifier with one input is needed`);
+    if (session.inputNames.length !== 1)
+      throw new Error(
+        `${path}: the model has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); an image classifier with one input is needed`,
+      );
     const input = session.inputMetadata[0];
-    if (!input.isTensor || input.type !== 'float32') throw new Error(`${path}: input "${input.name}" is ${input.isTensor ? input.type : 'not a tensor'}; a float32 tensor is needed`);
+    if (!input.isTensor || input.type !== 'float32')
+      throw new Error(
+        `${path}: input "${input.name}" is ${input.isTensor ? input.type : 'not a tensor'}; a float32 tensor is needed`,
+      );
     const shape = [...input.shape];
-    if (shape.length !== 4) throw new Error(`${path}: input "${input.name}" has rank ${shape.length} [${shape.join(', ')}]; an image input [N, C, H, W] (rank 4) is needed`);
+    if (shape.length !== 4)
+      throw new Error(
+        `${path}: input "${input.name}" has rank ${shape.length} [${shape.join(', ')}]; an image input [N, C, H, W] (rank 4) is needed`,
+      );
     const [nDim, cDim, hDim, wDim] = shape;
-    if (typeof hDim === 'number' && typeof wDim === 'number' && hDim !== wDim) throw new Error(`${path}: input "${input.name}" is ${hDim} x ${wDim}; only square inputs are supported`);
+    if (typeof hDim === 'number' && typeof wDim === 'number' && hDim !== wDim)
+      throw new Error(`${path}: input "${input.name}" is ${hDim} x ${wDim}; only square inputs are supported`);
     const { spec, source } = await resolveSpec(path, opts, specFromOnnxMetadata(bytes, path));
     const fixedSide = typeof hDim === 'number' ? hDim : typeof wDim === 'number' ? wDim : undefined;
-    if (fixedSide !== undefined && spec.size !== undefined && spec.size !== fixedSide) throw new Error(`${path}: input size ${spec.size} (from ${source}) but the model's input is fixed at ${fixedSide}`);
+    if (fixedSide !== undefined && spec.size !== undefined && spec.size !== fixedSide)
+      throw new Error(
+        `${path}: input size ${spec.size} (from ${source}) but the model's input is fixed at ${fixedSide}`,
+      );
     const size = fixedSide ?? spec.size;
-    if (size === undefined) throw new Error(`${path}: the model's input size is not fixed ([${shape.join(', ')}]); give --input-size (or --preset)`);
-    if (typeof cDim === 'number' && cDim !== 1 && cDim !== 3) throw new Error(`${path}: input "${input.name}" has ${cDim} channels; 1 or 3 are supported`);
-    if (typeof cDim === 'number' && spec.channels !== undefined && spec.channels !== cDim) throw new Error(`${path}: ${spec.channels} channel(s) (from ${source}) but the model's input has ${cDim}`);
+    if (size === undefined)
+      throw new Error(
+        `${path}: the model's input size is not fixed ([${shape.join(', ')}]); give --input-size (or --preset)`,
+      );
+    if (typeof cDim === 'number' && cDim !== 1 && cDim !== 3)
+      throw new Error(`${path}: input "${input.name}" has ${cDim} channels; 1 or 3 are supported`);
+    if (typeof cDim === 'number' && spec.channels !== undefined && spec.channels !== cDim)
+      throw new Error(`${path}: ${spec.channels} channel(s) (from ${source}) but the model's input has ${cDim}`);
     const channels = (typeof cDim === 'number' ? cDim : spec.channels) as 1 | 3 | undefined;
-    if (channels === undefined) throw new Error(`${path}: the model's channel count is not fixed ([${shape.join(', ')}]); give --channels 1 or 3`);
+    if (channels === undefined)
+      throw new Error(
+        `${path}: the model's channel count is not fixed ([${shape.join(', ')}]); give --channels 1 or 3`,
+      );
     const preprocess = checkPreprocess({
-      size, channels, mean: spec.mean ?? [0], std: spec.std ?? [1], resize: spec.resize ?? 'stretch',
-      ...(spec.center_crop != null ? { centerCrop: spec.center_crop } : {}), ...(spec.range ? { range: spec.range } : {}),
+      size,
+      channels,
+      mean: spec.mean ?? [0],
+      std: spec.std ?? [1],
+      resize: spec.resize ?? 'stretch',
+      ...(spec.center_crop != null ? { centerCrop: spec.center_crop } : {}),
+      ...(spec.range ? { range: spec.range } : {}),
     });
 
     const outName = opts.output ?? session.outputNames[0];
     const outMeta = session.outputMetadata.find((m) => m.name === outName);
     if (!outMeta) throw new Error(`${path}: no output named "${outName}" (outputs: ${session.outputNames.join(', ')})`);
-    if (!outMeta.isTensor || !FLOAT_TYPES.has(outMeta.type)) throw new Error(`${path}: output "${outName}" is ${outMeta.isTensor ? `a ${outMeta.type} tensor` : 'not a tensor'}; a float tensor of scores is needed`);
-    if (outMeta.shape.length > 2 && outMeta.shape.slice(2).some((d) => d !== 1)) throw new Error(`${path}: output "${outName}" has shape [${outMeta.shape.join(', ')}]; scores [N] or [N, K] are needed`);
+    if (!outMeta.isTensor || !FLOAT_TYPES.has(outMeta.type))
+      throw new Error(
+        `${path}: output "${outName}" is ${outMeta.isTensor ? `a ${outMeta.type} tensor` : 'not a tensor'}; a float tensor of scores is needed`,
+      );
+    if (outMeta.shape.length > 2 && outMeta.shape.slice(2).some((d) => d !== 1))
+      throw new Error(
+        `${path}: output "${outName}" has shape [${outMeta.shape.join(', ')}]; scores [N] or [N, K] are needed`,
+      );
     const k = outMeta.shape.length >= 2 && typeof outMeta.shape[1] === 'number' ? outMeta.shape[1] : undefined;
-    if (opts.outputIndex !== undefined && k !== undefined && opts.outputIndex >= k) throw new Error(`${path}: --output-index ${opts.outputIndex} but output "${outName}" has ${k} values per image`);
+    if (opts.outputIndex !== undefined && k !== undefined && opts.outputIndex >= k)
+      throw new Error(`${path}: --output-index ${opts.outputIndex} but output "${outName}" has ${k} values per image`);
     const fixedBatch = typeof nDim === 'number' ? nDim : undefined;
-    return new OnnxScorer(session, path, preprocess, input.name, shape, outName, opts.outputIndex, fixedBatch, opts.batchSize ?? 8, spec.activation ?? 'auto', outputProducers(bytes).get(outName), source);
+    return new OnnxScorer(
+      session,
+      path,
+      preprocess,
+      input.name,
+      shape,
+      outName,
+      opts.outputIndex,
+      fixedBatch,
+      opts.batchSize ?? 8,
+      spec.activation ?? 'auto',
+      outputProducers(bytes).get(outName),
+      source,
+    );
   }
 
   /** Names of every model output (for CAM feature maps). */
-  get outputNames(): readonly string[] { return this.session.outputNames; }
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
 
-  resize(img: GrayImage): Resized { return resizeToModel(img, this.preprocess); }
-  normalize(gray: Float32Array): Float32Array { return normalizeInput(gray, this.preprocess); }
-  prepare(img: GrayImage): Float32Array { return this.normalize(this.resize(img).gray); }
+  resize(img: GrayImage): Resized {
+    return resizeToModel(img, this.preprocess);
+  }
+  normalize(gray: Float32Array): Float32Array {
+    return normalizeInput(gray, this.preprocess);
+  }
+  prepare(img: GrayImage): Float32Array {
+    return this.normalize(this.resize(img).gray);
+  }
 
   /** Run n prepared inputs (concatenated) and return the requested outputs, batch padding handled. */
   async run(batch: Float32Array, n: number, outputs: readonly string[]): Promise<Record<string, ort.Tensor>> {
     const { size, channels } = this.preprocess;
     const per = channels * size * size;
-    if (batch.length !== n * per) throw new Error(`${this.path}: batch of ${batch.length} values is not ${n} inputs of ${per}`);
-    let data = batch, rows = n;
+    if (batch.length !== n * per)
+      throw new Error(`${this.path}: batch of ${batch.length} values is not ${n} inputs of ${per}`);
+    let data = batch,
+      rows = n;
     if (this.fixedBatch !== undefined && n !== this.fixedBatch) {
       if (n > this.fixedBatch) throw new Error(`${this.path}: the model's batch size is fixed at ${this.fixedBatch}`);
       data = new Float32Array(this.fixedBatch * per);
@@ -144,17 +209,29 @@ export class OnnxScorer implements AuditScorer {
     const data = t.data as Float32Array | Float64Array;
     const rows = t.dims[0] ?? 1;
     const k = t.dims.length === 0 ? 1 : data.length / rows;
-    if (t.dims.length === 0 || rows < n || !Number.isInteger(k)) throw new Error(`${this.path}: output "${this.outputName}" has shape [${t.dims.join(', ')}]; one row per image is needed`);
+    if (t.dims.length === 0 || rows < n || !Number.isInteger(k))
+      throw new Error(
+        `${this.path}: output "${this.outputName}" has shape [${t.dims.join(', ')}]; one row per image is needed`,
+      );
     return this.reader.read(data, n, k);
   }
 
   info(): ScorerInfo {
     return {
-      model: this.path, format: 'onnx', input: this.inputName, input_shape: this.inputShape, output: this.outputName,
-      output_index: this.reader.index ?? this.outputIndex ?? -1, activation: this.reader.activation ?? 'undecided',
-      activation_reason: this.reader.reason, preprocess: this.preprocess, preprocess_source: this.preprocessSource,
+      model: this.path,
+      format: 'onnx',
+      input: this.inputName,
+      input_shape: this.inputShape,
+      output: this.outputName,
+      output_index: this.reader.index ?? this.outputIndex ?? -1,
+      activation: this.reader.activation ?? 'undecided',
+      activation_reason: this.reader.reason,
+      preprocess: this.preprocess,
+      preprocess_source: this.preprocessSource,
     };
   }
 
-  async close(): Promise<void> { await this.session.release(); }
+  async close(): Promise<void> {
+    await this.session.release();
+  }
 }

@@ -1,6 +1,6 @@
-import type { GrayImage } from '../data/image.js';
-import { letterbox, resampleAxis, toModelBox, type Rect } from '../data/letterbox.js';
-import { checkChoice, checkInt, checkNumber, InvalidParameterError } from '../util/options.js';
+import type { GrayImage } from '../data/index.js';
+import { letterbox, resampleAxis, toModelBox, type Rect } from '../data/index.js';
+import { checkChoice, checkInt, checkNumber, InvalidParameterError } from '../util/index.js';
 
 export type ResizeMode = 'stretch' | 'letterbox';
 export const RESIZE_MODES: readonly ResizeMode[] = ['stretch', 'letterbox'];
@@ -37,7 +37,10 @@ export function checkPreprocess(p: Preprocess): Preprocess {
   checkInt('input size', p.size, 1, 8192);
   if (p.channels !== 1 && p.channels !== 3) throw new InvalidParameterError('channels', '1 or 3', p.channels);
   checkChoice('resize', p.resize, RESIZE_MODES);
-  for (const [name, list] of [['mean', p.mean], ['std', p.std]] as const) {
+  for (const [name, list] of [
+    ['mean', p.mean],
+    ['std', p.std],
+  ] as const) {
     if (list.length !== 1 && list.length !== p.channels) {
       throw new InvalidParameterError(name, `1 value or ${p.channels} (one per channel)`, list.join(','));
     }
@@ -54,14 +57,23 @@ export function checkPreprocess(p: Preprocess): Preprocess {
 }
 
 /** Resample both axes with the antialiased triangle filter: output pixel (x, y) centred at ((x + 0.5 - ox) / sx - 0.5, ...). */
-function resample(img: GrayImage, outW: number, outH: number, sx: number, sy: number, ox: number, oy: number): Float32Array {
+function resample(
+  img: GrayImage,
+  outW: number,
+  outH: number,
+  sx: number,
+  sy: number,
+  ox: number,
+  oy: number,
+): Float32Array {
   const xs = resampleAxis(img.width, outW, sx, ox);
   const ys = resampleAxis(img.height, outH, sy, oy);
   const tmp = new Float32Array(outW * img.height);
   for (let y = 0; y < img.height; y++) {
     const row = y * img.width;
     for (let x = 0; x < outW; x++) {
-      const is = xs.idx[x], ws = xs.w[x];
+      const is = xs.idx[x],
+        ws = xs.w[x];
       let acc = 0;
       for (let k = 0; k < is.length; k++) acc += img.data[row + is[k]] * ws[k];
       tmp[y * outW + x] = acc;
@@ -69,7 +81,8 @@ function resample(img: GrayImage, outW: number, outH: number, sx: number, sy: nu
   }
   const out = new Float32Array(outW * outH);
   for (let y = 0; y < outH; y++) {
-    const is = ys.idx[y], ws = ys.w[y];
+    const is = ys.idx[y],
+      ws = ys.w[y];
     for (let x = 0; x < outW; x++) {
       let acc = 0;
       for (let k = 0; k < is.length; k++) acc += tmp[is[k] * outW + x] * ws[k];
@@ -97,25 +110,35 @@ function roundHalfEven(x: number): number {
  * torchvision Resize(R) (shorter side to R = round(S / fraction), the longer to int(R * long / short)) then
  * CenterCrop(S), computed in one pass: only the kept pixels are resampled.
  */
-function resizeCrop(img: GrayImage, size: number, fraction: number): { gray: Float32Array; sx: number; sy: number; cx: number; cy: number } {
+function resizeCrop(
+  img: GrayImage,
+  size: number,
+  fraction: number,
+): { gray: Float32Array; sx: number; sy: number; cx: number; cy: number } {
   const R = Math.max(size, Math.round(size / fraction));
   const { width: w, height: h } = img;
   const [lw, lh] = w <= h ? [R, Math.floor((R * h) / w)] : [Math.floor((R * w) / h), R];
-  const cx = roundHalfEven((lw - size) / 2), cy = roundHalfEven((lh - size) / 2);
-  const sx = lw / w, sy = lh / h;
+  const cx = roundHalfEven((lw - size) / 2),
+    cy = roundHalfEven((lh - size) / 2);
+  const sx = lw / w,
+    sy = lh / h;
   return { gray: resample(img, size, size, sx, sy, -cx, -cy), sx, sy, cx, cy };
 }
 
 export function resizeToModel(img: GrayImage, p: Preprocess): Resized {
   if (p.centerCrop !== undefined) {
     const r = resizeCrop(img, p.size, p.centerCrop);
-    return { gray: r.gray, toModel: (b) => ({ ...b, x: b.x * r.sx - r.cx, y: b.y * r.sy - r.cy, w: b.w * r.sx, h: b.h * r.sy }) };
+    return {
+      gray: r.gray,
+      toModel: (b) => ({ ...b, x: b.x * r.sx - r.cx, y: b.y * r.sy - r.cy, w: b.w * r.sx, h: b.h * r.sy }),
+    };
   }
   if (p.resize === 'letterbox') {
     const lb = letterbox(img, p.size);
     return { gray: lb.image.data, toModel: (b) => toModelBox(b, lb.transform) };
   }
-  const sx = p.size / img.width, sy = p.size / img.height;
+  const sx = p.size / img.width,
+    sy = p.size / img.height;
   return { gray: stretch(img, p.size), toModel: (b) => ({ ...b, x: b.x * sx, y: b.y * sy, w: b.w * sx, h: b.h * sy }) };
 }
 
@@ -125,9 +148,11 @@ export function normalizeInput(gray: Float32Array, p: Preprocess): Float32Array 
   const out = new Float32Array(plane * p.channels);
   const [lo, hi] = p.range ?? [0, 1];
   for (let c = 0; c < p.channels; c++) {
-    const mean = p.mean[p.mean.length === 1 ? 0 : c], std = p.std[p.std.length === 1 ? 0 : c];
+    const mean = p.mean[p.mean.length === 1 ? 0 : c],
+      std = p.std[p.std.length === 1 ? 0 : c];
     // (lo + (hi - lo) g - mean) / std = a g + b
-    const a = (hi - lo) / std, b = (lo - mean) / std;
+    const a = (hi - lo) / std,
+      b = (lo - mean) / std;
     const base = c * plane;
     for (let i = 0; i < plane; i++) out[base + i] = a * gray[i] + b;
   }

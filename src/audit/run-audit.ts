@@ -1,15 +1,15 @@
 import { join } from 'node:path';
-import { loadDataset, type DatasetFormat } from '../data/load.js';
-import { checkOutputFolder } from '../util/safe-path.js';
-import { acquireLock } from '../util/lock.js';
+import { loadDataset, type DatasetFormat } from '../data/index.js';
+import { checkOutputFolder } from '../util/index.js';
+import { acquireLock } from '../util/index.js';
 import { readImageOrSkip } from '../data/index.js';
-import type { ImageRecord, LoadIssue } from '../data/types.js';
-import { counterfactual, type CounterfactualResult } from '../explain/counterfactual.js';
-import { overlayRgb, encodeRgbPng } from '../explain/overlay.js';
-import type { LabelBox } from '../labels/types.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
-import { Rng } from '../util/rng.js';
-import { progress } from '../util/progress.js';
+import type { ImageRecord, LoadIssue } from '../data/index.js';
+import { counterfactual, type CounterfactualResult } from '../explain/index.js';
+import { overlayRgb, encodeRgbPng } from '../explain/index.js';
+import type { LabelBox } from '../labels/index.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/index.js';
+import { Rng } from '../util/index.js';
+import { progress } from '../util/index.js';
 import { auditBoxes, type BoxSource } from './boxes.js';
 import { camAttention, type CamAttentionResult } from './cam.js';
 import { readCamWeights, weightRow } from './cam-weights.js';
@@ -56,7 +56,15 @@ export interface AuditSummary {
   reliance: Verdict['reliance'];
   verdict: Verdict;
   model: ScorerInfo;
-  data: { path: string; format: string; records: number; with_boxes: number; skipped: LoadIssue[]; box_source: 'file' | 'detector'; detect_failed: number };
+  data: {
+    path: string;
+    format: string;
+    records: number;
+    with_boxes: number;
+    skipped: LoadIssue[];
+    box_source: 'file' | 'detector';
+    detect_failed: number;
+  };
   counterfactual: Omit<CounterfactualResult, 'images'>;
   occlusion: (AttentionShareSummary & { window: number; stride: number; images: OcclusionImageResult[] }) | null;
   cam: (AttentionShareSummary & { output: string; weights: string; images: CamAttentionResult[] }) | null;
@@ -69,15 +77,23 @@ export interface AuditSummary {
 export const AUDIT_JSON = 'audit.json';
 export const AUDIT_HTML = 'report.html';
 
-function stem(id: string): string { return id.replace(/[\\/]/g, '__').replace(/\.[^.]+$/, ''); }
+function stem(id: string): string {
+  return id.replace(/[\\/]/g, '__').replace(/\.[^.]+$/, '');
+}
 
 /** A seeded sample of k records, kept in dataset order. */
 function sample<T>(items: readonly T[], k: number, seed: number): T[] {
   if (items.length <= k) return [...items];
   const rng = new Rng(`${seed}:audit-sample`);
   const idx = items.map((_, i) => i);
-  for (let i = 0; i < k; i++) { const j = rng.int(i, idx.length - 1); [idx[i], idx[j]] = [idx[j], idx[i]]; }
-  return idx.slice(0, k).sort((a, b) => a - b).map((i) => items[i]);
+  for (let i = 0; i < k; i++) {
+    const j = rng.int(i, idx.length - 1);
+    [idx[i], idx[j]] = [idx[j], idx[i]];
+  }
+  return idx
+    .slice(0, k)
+    .sort((a, b) => a - b)
+    .map((i) => items[i]);
 }
 
 /**
@@ -87,31 +103,54 @@ function sample<T>(items: readonly T[], k: number, seed: number): T[] {
  * Writes out/audit.json and out/report.html (overlays under out/overlays/).
  */
 export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
-  const seed = opts.seed ?? 0, margin = opts.margin ?? 2;
+  const seed = opts.seed ?? 0,
+    margin = opts.margin ?? 2;
   const ds = await loadDataset(opts.data, { format: opts.dataFormat, allowOutside: opts.allowOutside });
-  await checkOutputFolder(opts.out, [{ what: 'dataset', path: opts.data }, { what: 'dataset folder', path: ds.root }]);
+  await checkOutputFolder(opts.out, [
+    { what: 'dataset', path: opts.data },
+    { what: 'dataset folder', path: ds.root },
+  ]);
   using _lock = await acquireLock(opts.out, `audit --out ${opts.out}`);
   const records: ImageRecord[] = opts.split ? ds.records.filter((r) => r.split === opts.split) : ds.records;
-  if (records.length === 0) throw new Error(`${opts.data}: no usable images${opts.split ? ` in split "${opts.split}"` : ''}`);
+  if (records.length === 0)
+    throw new Error(`${opts.data}: no usable images${opts.split ? ` in split "${opts.split}"` : ''}`);
   const torchscript = isTorchScriptPath(opts.model);
-  if (torchscript && opts.cam) throw new Error(`${opts.model}: --cam-output/--cam-weights read an ONNX output; a TorchScript model gets the input x gradient map instead`);
+  if (torchscript && opts.cam)
+    throw new Error(
+      `${opts.model}: --cam-output/--cam-weights read an ONNX output; a TorchScript model gets the input x gradient map instead`,
+    );
   const scorer: AuditScorer = torchscript
     ? await TorchScriptScorer.load(opts.model, { ...opts.scorer, device: opts.device })
     : await OnnxScorer.load(opts.model, opts.scorer);
   try {
     const found = await auditBoxes(ds, records, opts.boxes);
-    const pick = (id: string): LabelBox[] => (found.boxes.get(id) ?? []).filter((b) => !opts.categories || opts.categories.includes(b.category));
+    const pick = (id: string): LabelBox[] =>
+      (found.boxes.get(id) ?? []).filter((b) => !opts.categories || opts.categories.includes(b.category));
     const withBoxes = records.filter((r) => pick(r.id).length > 0);
-    if (withBoxes.length === 0) throw new Error(`${opts.boxes.file ?? 'detector'}: no image of ${opts.data} has a label box${opts.categories ? ` of category ${opts.categories.join('/')}` : ''}`);
+    if (withBoxes.length === 0)
+      throw new Error(
+        `${opts.boxes.file ?? 'detector'}: no image of ${opts.data} has a label box${opts.categories ? ` of category ${opts.categories.join('/')}` : ''}`,
+      );
 
     const control = opts.control ?? 'location';
-    const cf = await counterfactual(scorer, withBoxes, found.boxes, { margin, seed, categories: opts.categories, control });
+    const cf = await counterfactual(scorer, withBoxes, found.boxes, {
+      margin,
+      seed,
+      categories: opts.categories,
+      control,
+    });
     const verdict = verdictOf(cf, { ...DEFAULT_RULE, ...opts.rule }, seed);
     const overlays: AuditSummary['overlays'] = [];
     const overlayUris = new Map<string, string>();
     const maxOverlays = opts.overlays ?? 6;
     const S = scorer.preprocess.size;
-    const writeOverlay = async (id: string, kind: 'occlusion' | 'cam' | 'gradient', gray: Float32Array, map: Float32Array, boxes: readonly LabelBox[]) => {
+    const writeOverlay = async (
+      id: string,
+      kind: 'occlusion' | 'cam' | 'gradient',
+      gray: Float32Array,
+      map: Float32Array,
+      boxes: readonly LabelBox[],
+    ) => {
       if (overlays.filter((o) => o.kind === kind).length >= maxOverlays) return;
       const file = join('overlays', `${kind}-${stem(id)}.png`);
       const png = await encodeRgbPng(overlayRgb(gray, map, S, S, boxes), S, S);
@@ -129,7 +168,10 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
       const bar = progress('occlusion', chosen.length);
       for (const r of chosen) {
         const img = await readImageOrSkip(r.path);
-        if (!img) { bar.tick(); continue; }
+        if (!img) {
+          bar.tick();
+          continue;
+        }
         const o = await occlusionAttention(scorer, r.id, img, pick(r.id), { window, stride });
         rows.push(o.result);
         await writeOverlay(r.id, 'occlusion', o.gray, o.map.map, o.modelBoxes);
@@ -142,43 +184,77 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
 
     let gradient: AuditSummary['gradient'] = null;
     if (scorer instanceof TorchScriptScorer && nOcc > 0) {
-      const items = (await Promise.all(sample(withBoxes, nOcc, seed).map(async (r) => {
-        const img = await readImageOrSkip(r.path);
-        if (!img) return [];
-        const resized = scorer.resize(img);
-        return [{ id: r.id, gray: resized.gray, boxes: pick(r.id).map((b) => resized.toModel(b)) }];
-      }))).flat();
+      const items = (
+        await Promise.all(
+          sample(withBoxes, nOcc, seed).map(async (r) => {
+            const img = await readImageOrSkip(r.path);
+            if (!img) return [];
+            const resized = scorer.resize(img);
+            return [{ id: r.id, gray: resized.gray, boxes: pick(r.id).map((b) => resized.toModel(b)) }];
+          }),
+        )
+      ).flat();
       const { results, maps } = await gradientAttention(scorer, items);
-      for (let i = 0; i < items.length; i++) await writeOverlay(items[i].id, 'gradient', items[i].gray, maps[i], items[i].boxes);
+      for (let i = 0; i < items.length; i++)
+        await writeOverlay(items[i].id, 'gradient', items[i].gray, maps[i], items[i].boxes);
       const s = summariseShares(results, `${seed}:gradient`);
       gradient = s ? { ...s, method: 'input-x-gradient', images: results } : null;
     }
 
     let cam: AuditSummary['cam'] = null;
     if (opts.cam && scorer instanceof OnnxScorer) {
-      if (!scorer.outputNames.includes(opts.cam.output)) throw new Error(`${opts.model}: no output named "${opts.cam.output}" for CAM (outputs: ${scorer.outputNames.join(', ')})`);
+      if (!scorer.outputNames.includes(opts.cam.output))
+        throw new Error(
+          `${opts.model}: no output named "${opts.cam.output}" for CAM (outputs: ${scorer.outputNames.join(', ')})`,
+        );
       const w = await readCamWeights(opts.cam.weights);
       const row = weightRow(w, scorer.info().output_index, opts.cam.weights);
-      const items = (await Promise.all(withBoxes.map(async (r) => {
-        const img = await readImageOrSkip(r.path);
-        if (!img) return [];
-        const resized = scorer.resize(img);
-        return [{ id: r.id, gray: resized.gray, boxes: pick(r.id).map((b) => resized.toModel(b)) }];
-      }))).flat();
+      const items = (
+        await Promise.all(
+          withBoxes.map(async (r) => {
+            const img = await readImageOrSkip(r.path);
+            if (!img) return [];
+            const resized = scorer.resize(img);
+            return [{ id: r.id, gray: resized.gray, boxes: pick(r.id).map((b) => resized.toModel(b)) }];
+          }),
+        )
+      ).flat();
       const { results, maps } = await camAttention(scorer, opts.cam.output, row, items);
-      for (let i = 0; i < items.length; i++) await writeOverlay(items[i].id, 'cam', items[i].gray, maps[i], items[i].boxes);
+      for (let i = 0; i < items.length; i++)
+        await writeOverlay(items[i].id, 'cam', items[i].gray, maps[i], items[i].boxes);
       const s = summariseShares(results, `${seed}:cam`);
       cam = s ? { ...s, output: opts.cam.output, weights: opts.cam.weights, images: results } : null;
     }
-    for (const [name, s] of [['occlusion', occlusion], ['CAM', cam], ['input x gradient', gradient]] as const) {
-      if (s) verdict.evidence.push(`${name}: ${(100 * s.label_attention).toFixed(1)}% of the positive map lies on the labels vs ${(100 * s.chance).toFixed(1)}% by chance (x${s.ratio.toFixed(1)}, signed-rank ${s.p < 1e-4 ? 'p < 0.0001' : `p = ${s.p.toPrecision(3)}`}, ${s.n} images)`);
+    for (const [name, s] of [
+      ['occlusion', occlusion],
+      ['CAM', cam],
+      ['input x gradient', gradient],
+    ] as const) {
+      if (s)
+        verdict.evidence.push(
+          `${name}: ${(100 * s.label_attention).toFixed(1)}% of the positive map lies on the labels vs ${(100 * s.chance).toFixed(1)}% by chance (x${s.ratio.toFixed(1)}, signed-rank ${s.p < 1e-4 ? 'p < 0.0001' : `p = ${s.p.toPrecision(3)}`}, ${s.n} images)`,
+        );
     }
 
     const { images, ...cfSummary } = cf;
     const summary: AuditSummary = {
-      reliance: verdict.reliance, verdict, model: scorer.info(),
-      data: { path: opts.data, format: ds.format, records: records.length, with_boxes: withBoxes.length, skipped: ds.issues, box_source: found.source, detect_failed: found.failed.length },
-      counterfactual: cfSummary, occlusion, cam, gradient, overlays,
+      reliance: verdict.reliance,
+      verdict,
+      model: scorer.info(),
+      data: {
+        path: opts.data,
+        format: ds.format,
+        records: records.length,
+        with_boxes: withBoxes.length,
+        skipped: ds.issues,
+        box_source: found.source,
+        detect_failed: found.failed.length,
+      },
+      counterfactual: cfSummary,
+      occlusion,
+      cam,
+      gradient,
+      overlays,
       settings: { margin, seed, categories: opts.categories ?? null, control },
     };
     await writeJsonAtomic(join(opts.out, AUDIT_JSON), { ...summary, counterfactual_images: images });

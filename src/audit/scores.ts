@@ -1,5 +1,5 @@
-import type { GrayImage } from '../data/image.js';
-import type { Scorer } from '../explain/counterfactual.js';
+import type { GrayImage } from '../data/index.js';
+import type { Scorer } from '../explain/index.js';
 import type { Activation } from './presets.js';
 import type { Preprocess, Resized } from './preprocess.js';
 
@@ -29,7 +29,9 @@ export interface AuditScorer extends Scorer {
   close(): Promise<void>;
 }
 
-function sigmoid(x: number): number { return 1 / (1 + Math.exp(-x)); }
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
 
 /**
  * Turns a model's output rows [n, k] into one probability per image: picks the score element (default the
@@ -41,16 +43,28 @@ export class ScoreReader {
   reason = '';
   index: number | undefined;
 
-  constructor(private readonly path: string, private readonly output: string, private readonly outputIndex: number | undefined,
-    activation: Activation, source: string, producer?: string) {
-    if (activation !== 'auto') { this.activation = activation; this.reason = `given (${source})`; }
-    else if (producer === 'Sigmoid' || producer === 'Softmax') { this.activation = 'none'; this.reason = `output made by a ${producer} node: already probabilities`; }
+  constructor(
+    private readonly path: string,
+    private readonly output: string,
+    private readonly outputIndex: number | undefined,
+    activation: Activation,
+    source: string,
+    producer?: string,
+  ) {
+    if (activation !== 'auto') {
+      this.activation = activation;
+      this.reason = `given (${source})`;
+    } else if (producer === 'Sigmoid' || producer === 'Softmax') {
+      this.activation = 'none';
+      this.reason = `output made by a ${producer} node: already probabilities`;
+    }
   }
 
   /** The score element's index for rows of k values (validated). */
   indexFor(k: number): number {
     const idx = this.outputIndex ?? k - 1;
-    if (idx >= k) throw new Error(`${this.path}: --output-index ${idx} but output "${this.output}" has ${k} values per image`);
+    if (idx >= k)
+      throw new Error(`${this.path}: --output-index ${idx} but output "${this.output}" has ${k} values per image`);
     this.index = idx;
     return idx;
   }
@@ -59,9 +73,15 @@ export class ScoreReader {
     const idx = this.indexFor(k);
     if (this.activation === undefined) {
       let outside = false;
-      for (let i = 0; i < n * k; i++) if (!(data[i] >= 0 && data[i] <= 1)) { outside = true; break; }
+      for (let i = 0; i < n * k; i++)
+        if (!(data[i] >= 0 && data[i] <= 1)) {
+          outside = true;
+          break;
+        }
       this.activation = outside ? 'sigmoid' : 'none';
-      this.reason = outside ? 'auto: first batch had values outside [0, 1], read as logits' : 'auto: first batch all within [0, 1], read as probabilities';
+      this.reason = outside
+        ? 'auto: first batch had values outside [0, 1], read as logits'
+        : 'auto: first batch all within [0, 1], read as probabilities';
     }
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) {
@@ -75,7 +95,8 @@ export class ScoreReader {
         for (let j = 0; j < k; j++) sum += Math.exp(data[row + j] - max);
         out[i] = Math.exp(v - max) / sum;
       } else out[i] = v;
-      if (!Number.isFinite(out[i])) throw new Error(`${this.path}: output "${this.output}" gave a non-finite score (${v})`);
+      if (!Number.isFinite(out[i]))
+        throw new Error(`${this.path}: output "${this.output}" gave a non-finite score (${v})`);
     }
     return out;
   }

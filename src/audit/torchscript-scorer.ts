@@ -1,6 +1,6 @@
-import type { GrayImage } from '../data/image.js';
+import type { GrayImage } from '../data/index.js';
 import type { Device } from '../engine/index.js';
-import type { TorchScriptModel } from '../engine/torchscript.js';
+import type { TorchScriptModel } from '../engine/index.js';
 import { checkPreprocess, normalizeInput, resizeToModel, type Preprocess, type Resized } from './preprocess.js';
 import { resolveSpec, type PreprocessRequest } from './presets.js';
 import { ScoreReader, type AuditScorer, type ScorerInfo } from './scores.js';
@@ -25,28 +25,51 @@ export class TorchScriptScorer implements AuditScorer {
   readonly batchSize: number;
   private readonly reader: ScoreReader;
 
-  private constructor(private readonly model: TorchScriptModel, readonly path: string, readonly preprocess: Preprocess,
-    private readonly source: string, opts: TorchScriptScorerOptions, activation: PreprocessRequest['activation']) {
+  private constructor(
+    private readonly model: TorchScriptModel,
+    readonly path: string,
+    readonly preprocess: Preprocess,
+    private readonly source: string,
+    opts: TorchScriptScorerOptions,
+    activation: PreprocessRequest['activation'],
+  ) {
     this.batchSize = opts.batchSize ?? 8;
     this.reader = new ScoreReader(path, 'output', opts.outputIndex, activation ?? 'auto', source);
   }
 
   static async load(path: string, opts: TorchScriptScorerOptions = {}): Promise<TorchScriptScorer> {
     const { spec, source } = await resolveSpec(path, opts, null);
-    if (spec.size === undefined) throw new Error(`${path}: a TorchScript model does not state its input size; give --input-size (or --preset, or a sidecar ${path}.json)`);
-    if (spec.channels === undefined) throw new Error(`${path}: a TorchScript model does not state its channels; give --channels 1 or 3 (or --preset, or a sidecar ${path}.json)`);
+    if (spec.size === undefined)
+      throw new Error(
+        `${path}: a TorchScript model does not state its input size; give --input-size (or --preset, or a sidecar ${path}.json)`,
+      );
+    if (spec.channels === undefined)
+      throw new Error(
+        `${path}: a TorchScript model does not state its channels; give --channels 1 or 3 (or --preset, or a sidecar ${path}.json)`,
+      );
     const preprocess = checkPreprocess({
-      size: spec.size, channels: spec.channels, mean: spec.mean ?? [0], std: spec.std ?? [1], resize: spec.resize ?? 'stretch',
-      ...(spec.center_crop != null ? { centerCrop: spec.center_crop } : {}), ...(spec.range ? { range: spec.range } : {}),
+      size: spec.size,
+      channels: spec.channels,
+      mean: spec.mean ?? [0],
+      std: spec.std ?? [1],
+      resize: spec.resize ?? 'stretch',
+      ...(spec.center_crop != null ? { centerCrop: spec.center_crop } : {}),
+      ...(spec.range ? { range: spec.range } : {}),
     });
-    const { TorchScriptModel } = await import('../engine/torchscript.js');
+    const { TorchScriptModel } = await import('../engine/index.js');
     const model = await TorchScriptModel.load(path, opts.device ?? 'cpu');
     return new TorchScriptScorer(model, path, preprocess, source, opts, spec.activation);
   }
 
-  resize(img: GrayImage): Resized { return resizeToModel(img, this.preprocess); }
-  normalize(gray: Float32Array): Float32Array { return normalizeInput(gray, this.preprocess); }
-  prepare(img: GrayImage): Float32Array { return this.normalize(this.resize(img).gray); }
+  resize(img: GrayImage): Resized {
+    return resizeToModel(img, this.preprocess);
+  }
+  normalize(gray: Float32Array): Float32Array {
+    return normalizeInput(gray, this.preprocess);
+  }
+  prepare(img: GrayImage): Float32Array {
+    return this.normalize(this.resize(img).gray);
+  }
 
   private batch(n: number) {
     const { size, channels } = this.preprocess;
@@ -71,11 +94,20 @@ export class TorchScriptScorer implements AuditScorer {
   info(): ScorerInfo {
     const { size, channels } = this.preprocess;
     return {
-      model: this.path, format: 'torchscript', input: 'input', input_shape: ['N', channels, size, size], output: 'output',
-      output_index: this.reader.index ?? -1, activation: this.reader.activation ?? 'undecided', activation_reason: this.reader.reason,
-      preprocess: this.preprocess, preprocess_source: this.source,
+      model: this.path,
+      format: 'torchscript',
+      input: 'input',
+      input_shape: ['N', channels, size, size],
+      output: 'output',
+      output_index: this.reader.index ?? -1,
+      activation: this.reader.activation ?? 'undecided',
+      activation_reason: this.reader.reason,
+      preprocess: this.preprocess,
+      preprocess_source: this.source,
     };
   }
 
-  async close(): Promise<void> { this.model.dispose(); }
+  async close(): Promise<void> {
+    this.model.dispose();
+  }
 }

@@ -1,8 +1,13 @@
-import { Rng } from '../util/rng.js';
-import { OnnxGraph } from './onnx-builder.js';
+import { Rng } from '../util/index.js';
+import { OnnxGraph } from '../infer/index.js';
 
 /** A rectangle of the model input, in input pixels. */
-export interface Region { x: number; y: number; w: number; h: number }
+export interface Region {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 export interface RegionModelOptions {
   /** Square input side (default 64). */
@@ -30,8 +35,14 @@ function regionMask(size: number, r: Region): Float32Array {
  * output "prob" [N, 1]. Put the region on a label and it is a pure shortcut model; on the anatomy and it
  * ignores labels. With camPool it also exposes a final feature map and its classifier weights for CAM.
  */
-export function regionModel(region: Region, opts: RegionModelOptions = {}): { onnx: Uint8Array; camWeights?: number[] } {
-  const S = opts.size ?? 64, C = opts.channels ?? 1, scale = opts.scale ?? 8, bias = opts.bias ?? -4;
+export function regionModel(
+  region: Region,
+  opts: RegionModelOptions = {},
+): { onnx: Uint8Array; camWeights?: number[] } {
+  const S = opts.size ?? 64,
+    C = opts.channels ?? 1,
+    scale = opts.scale ?? 8,
+    bias = opts.bias ?? -4;
   const mask = regionMask(S, region);
   const area = mask.reduce((a, b) => a + b, 0);
   if (area === 0) throw new Error('regionModel: the region lies outside the input');
@@ -47,7 +58,10 @@ export function regionModel(region: Region, opts: RegionModelOptions = {}): { on
     g.constant('rest', [1, 1, S, S], rest);
     g.node('Mul', ['gray', 'rest'], ['outside']);
     g.node('Concat', ['masked', 'outside'], ['both'], { axis: { i: 1 } });
-    g.node('AveragePool', ['both'], ['features'], { kernel_shape: { ints: [opts.camPool, opts.camPool] }, strides: { ints: [opts.camPool, opts.camPool] } });
+    g.node('AveragePool', ['both'], ['features'], {
+      kernel_shape: { ints: [opts.camPool, opts.camPool] },
+      strides: { ints: [opts.camPool, opts.camPool] },
+    });
     g.output('features', ['N', 2, Math.floor(S / opts.camPool), Math.floor(S / opts.camPool)]);
     g.node('GlobalAveragePool', ['features'], ['pooled']);
     g.node('Flatten', ['pooled'], ['flat'], { axis: { i: 1 } });
@@ -84,18 +98,31 @@ export function convModel(size = 224, channels: 1 | 3 = 3, seed = 1): Uint8Array
   const g = new OnnxGraph().input('image', ['N', channels, size, size]).output('prob', ['N', 1]);
   let x = 'image';
   for (let l = 1; l < widths.length; l++) {
-    const cin = widths[l - 1], cout = widths[l];
+    const cin = widths[l - 1],
+      cout = widths[l];
     const sd = Math.sqrt(2 / (cin * 9));
-    g.constant(`w${l}`, [cout, cin, 3, 3], Array.from({ length: cout * cin * 9 }, () => rng.normal(0, sd)));
+    g.constant(
+      `w${l}`,
+      [cout, cin, 3, 3],
+      Array.from({ length: cout * cin * 9 }, () => rng.normal(0, sd)),
+    );
     g.constant(`b${l}`, [cout], new Array(cout).fill(0));
-    g.node('Conv', [x, `w${l}`, `b${l}`], [`c${l}`], { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] }, pads: { ints: [1, 1, 1, 1] } });
+    g.node('Conv', [x, `w${l}`, `b${l}`], [`c${l}`], {
+      kernel_shape: { ints: [3, 3] },
+      strides: { ints: [2, 2] },
+      pads: { ints: [1, 1, 1, 1] },
+    });
     g.node('Relu', [`c${l}`], [`r${l}`]);
     x = `r${l}`;
   }
   const last = widths[widths.length - 1];
   g.node('GlobalAveragePool', [x], ['gap']);
   g.node('Flatten', ['gap'], ['flat'], { axis: { i: 1 } });
-  g.constant('fcW', [1, last], Array.from({ length: last }, () => rng.normal(0, 1 / Math.sqrt(last))));
+  g.constant(
+    'fcW',
+    [1, last],
+    Array.from({ length: last }, () => rng.normal(0, 1 / Math.sqrt(last))),
+  );
   g.constant('fcB', [1], [0]);
   g.node('Gemm', ['flat', 'fcW', 'fcB'], ['logit'], { transB: { i: 1 } });
   g.node('Sigmoid', ['logit'], ['prob']);

@@ -1,7 +1,7 @@
-import type { CounterfactualResult } from '../explain/counterfactual.js';
-import { bootstrapCi } from '../stats/bootstrap.js';
-import { midranks } from '../stats/midrank.js';
-import { normalCdf } from '../stats/special.js';
+import type { CounterfactualResult } from '../explain/index.js';
+import { bootstrapCi } from '../stats/index.js';
+import { midranks } from '../stats/index.js';
+import { normalCdf } from '../stats/index.js';
 
 export type Reliance = 'none' | 'weak' | 'strong';
 
@@ -59,7 +59,14 @@ export interface VerdictRule {
 }
 
 export const DEFAULT_RULE: VerdictRule = {
-  name: 'net-logit-effect/1', level: 0.95, negligible: 0.1, strong: 0.5, scale_floor: 0.01, clip: 1e-6, resamples: 2000, min_images: 10,
+  name: 'net-logit-effect/1',
+  level: 0.95,
+  negligible: 0.1,
+  strong: 0.5,
+  scale_floor: 0.01,
+  clip: 1e-6,
+  resamples: 2000,
+  min_images: 10,
 };
 
 export interface Verdict {
@@ -114,8 +121,11 @@ function sd(xs: ArrayLike<number>, idx: ArrayLike<number>): number {
  * - none: otherwise; conclusive when the CI upper bound < negligible too, else too few (< min_images) or too
  *   noisy images to tell (reported as not conclusive).
  */
-export function verdictOf(cf: Pick<CounterfactualResult, 'images'> & Partial<CounterfactualResult>,
-  rule: VerdictRule = DEFAULT_RULE, seed: number | string = 0): Verdict {
+export function verdictOf(
+  cf: Pick<CounterfactualResult, 'images'> & Partial<CounterfactualResult>,
+  rule: VerdictRule = DEFAULT_RULE,
+  seed: number | string = 0,
+): Verdict {
   const ims = cf.images;
   const n = ims.length;
   if (n === 0) throw new Error('verdict: the counterfactual test scored no image');
@@ -142,7 +152,8 @@ export function verdictOf(cf: Pick<CounterfactualResult, 'images'> & Partial<Cou
   const test = signedRankGreater(d);
   const pct = Math.round(100 * rule.level);
   const band = `negligible below ${rule.negligible}, strong from ${rule.strong}`;
-  const summary = `${reliance}${conclusive ? '' : ' (not conclusive)'}: covering the labels moved the model's logit ` +
+  const summary =
+    `${reliance}${conclusive ? '' : ' (not conclusive)'}: covering the labels moved the model's logit ` +
     `${f2(net)} SD of its outputs more than the control covers (${pct}% CI ${f2(lo)} to ${f2(hi)}; ${band}; ${n} images)`;
   const evidence = [
     `net effect ${f3(net)} (${pct}% CI ${f3(lo)} to ${f3(hi)}) in SDs of the model's original logits (SD ${f3(scale)}); ` +
@@ -152,15 +163,31 @@ export function verdictOf(cf: Pick<CounterfactualResult, 'images'> & Partial<Cou
     `Wilcoxon signed-rank, |dz covered| > |dz control|: one-sided ${pf(test.p)} over ${test.n} non-zero pairs`,
   ];
   if (cf.p !== undefined && cf.auc_original !== undefined) {
-    evidence.push(`AUC ${f3(cf.auc_original)} original vs ${f3(cf.auc_covered!)} covered (paired DeLong ${pf(cf.p)}); ` +
-      `control ${f3(cf.auc_random_cover!)} (${pf(cf.p_random_cover!)})`);
+    evidence.push(
+      `AUC ${f3(cf.auc_original)} original vs ${f3(cf.auc_covered!)} covered (paired DeLong ${pf(cf.p)}); ` +
+        `control ${f3(cf.auc_random_cover!)} (${pf(cf.p_random_cover!)})`,
+    );
   }
   if (!enough) evidence.push(`not conclusive: only ${n} image(s) with labels; the rule needs ${rule.min_images}`);
   else if (!conclusive) {
-    evidence.push(`not conclusive: the CI reaches ${f3(hi)}, above the negligible band (${rule.negligible}); more images with labels would tell`);
+    evidence.push(
+      `not conclusive: the CI reaches ${f3(hi)}, above the negligible band (${rule.negligible}); more images with labels would tell`,
+    );
   }
   return {
-    reliance, conclusive, net_effect: net, ci: [lo, hi], scale, covered_abs_logit: avg(dCov), control_abs_logit: avg(dCtl),
-    covered_abs_delta: covP, control_abs_delta: ctlP, test, n, rule, summary, evidence,
+    reliance,
+    conclusive,
+    net_effect: net,
+    ci: [lo, hi],
+    scale,
+    covered_abs_logit: avg(dCov),
+    control_abs_logit: avg(dCtl),
+    covered_abs_delta: covP,
+    control_abs_delta: ctlP,
+    test,
+    n,
+    rule,
+    summary,
+    evidence,
   };
 }

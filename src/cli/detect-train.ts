@@ -1,28 +1,57 @@
 import type { Command } from 'commander';
-import { writeJsonAtomic } from '../util/atomic.js';
-import { progress } from '../util/progress.js';
-import { addCocoDataset, emptyTrainingSet, fitDetector } from '../labels/detect/index.js';
+import { writeJsonAtomic } from '../util/index.js';
+import { progress } from '../util/index.js';
+import { addCocoDataset, emptyTrainingSet, fitDetector } from '../labels/index.js';
 import { intArg, printJson } from './common.js';
 
 export function register(program: Command): void {
-  program.command('detect-train')
-    .description('Fit the label detector (box refiner, verifier/categoriser, L/R reader) on phantom data with true boxes (confound synth output)')
-    .requiredOption('--data <dirs...>', 'one or more folders, each with labels.coco.json (paths relative to the folder)')
+  program
+    .command('detect-train')
+    .description(
+      'Fit the label detector (box refiner, verifier/categoriser, L/R reader) on phantom data with true boxes (confound synth output)',
+    )
+    .requiredOption(
+      '--data <dirs...>',
+      'one or more folders, each with labels.coco.json (paths relative to the folder)',
+    )
     .requiredOption('--out <file>', 'weights JSON to write (the shipped one is models/detector.json)')
-    .option('--seed <n>', 'seed for the network initialisation (ensemble members take seed, seed + 1, ...)', intArg('--seed'), 1)
-    .option('--members <k>', 'ensemble size: networks fitted with consecutive seeds and merged into one that averages their logits', intArg('--members', 1), 5)
+    .option(
+      '--seed <n>',
+      'seed for the network initialisation (ensemble members take seed, seed + 1, ...)',
+      intArg('--seed'),
+      1,
+    )
+    .option(
+      '--members <k>',
+      'ensemble size: networks fitted with consecutive seeds and merged into one that averages their logits',
+      intArg('--members', 1),
+      5,
+    )
     .option('--json', 'print the training summary as JSON')
     .action(async (o) => {
       const set = emptyTrainingSet();
       for (const dir of o.data as string[]) {
         let bar: ReturnType<typeof progress> | undefined;
-        await addCocoDataset(set, dir, undefined, (done, total) => { bar ??= progress(`read ${dir}`.slice(0, 14), total); bar.tick(); });
+        await addCocoDataset(set, dir, undefined, (_done, total) => {
+          bar ??= progress(`read ${dir}`.slice(0, 14), total);
+          bar.tick();
+        });
         bar?.stop();
       }
-      const model = fitDetector(set, o.seed, { command: `confound detect-train --data ${(o.data as string[]).join(' ')} --seed ${o.seed} --members ${o.members}` }, o.members);
+      const model = fitDetector(
+        set,
+        o.seed,
+        {
+          command: `confound detect-train --data ${(o.data as string[]).join(' ')} --seed ${o.seed} --members ${o.members}`,
+        },
+        o.members,
+      );
       await writeJsonAtomic(o.out, model);
       if (o.json) printJson({ out: o.out, ...model.trained });
-      else process.stdout.write(`trained on ${model.trained.images} images, ${model.trained.truths} labels ` +
-        `(candidate recall ${(100 * Number(model.trained.candidate_recall)).toFixed(1)}%); weights in ${o.out}\n`);
+      else
+        process.stdout.write(
+          `trained on ${model.trained.images} images, ${model.trained.truths} labels ` +
+            `(candidate recall ${(100 * Number(model.trained.candidate_recall)).toFixed(1)}%); weights in ${o.out}\n`,
+        );
     });
 }

@@ -1,55 +1,96 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
-import { toCsv } from '../util/csv.js';
-import { progress } from '../util/progress.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/index.js';
+import { toCsv } from '../util/index.js';
+import { progress } from '../util/index.js';
 import {
-  coverage, detectDataset, detectionTable, detectionsToCoco, evaluate, DETECTION_TABLE_COLUMNS, loadDetectorModel, readTruth,
-  type Coverage, type CoverageScore, type Evaluation,
-} from '../labels/detect/index.js';
-import { checkOutputFile } from '../util/safe-path.js';
+  coverage,
+  detectDataset,
+  detectionTable,
+  detectionsToCoco,
+  evaluate,
+  DETECTION_TABLE_COLUMNS,
+  loadDetectorModel,
+  readTruth,
+  type Coverage,
+  type CoverageScore,
+  type Evaluation,
+} from '../labels/index.js';
+import { checkOutputFile } from '../util/index.js';
 import { ALLOW_OUTSIDE_HELP, numArg, loadDatasetReported, datasetInputs, printJson } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
 function describeEval(e: Evaluation): string {
-  const cats = Object.entries(e.by_category).filter(([, c]) => c.truths || c.predictions)
-    .map(([k, c]) => `${k} P ${pct(c.precision)} R ${pct(c.recall)}`).join('; ');
-  return `precision ${pct(e.precision)}, recall ${pct(e.recall)}, F1 ${e.f1.toFixed(3)}, mean IoU ${e.mean_iou.toFixed(3)} ` +
+  const cats = Object.entries(e.by_category)
+    .filter(([, c]) => c.truths || c.predictions)
+    .map(([k, c]) => `${k} P ${pct(c.precision)} R ${pct(c.recall)}`)
+    .join('; ');
+  return (
+    `precision ${pct(e.precision)}, recall ${pct(e.recall)}, F1 ${e.f1.toFixed(3)}, mean IoU ${e.mean_iou.toFixed(3)} ` +
     `(${e.truths} true, ${e.predictions} found, ${e.images} images)\n${cats}\ncategory accuracy ${pct(e.category_accuracy)}, ` +
-    `L/R reading accuracy ${pct(e.lr_accuracy)} of ${e.lr_total} markers (read ${pct(e.lr_read_rate)})\n`;
+    `L/R reading accuracy ${pct(e.lr_accuracy)} of ${e.lr_total} markers (read ${pct(e.lr_read_rate)})\n`
+  );
 }
 
-const frac = (s: CoverageScore) => `recall ${pct(s.recall)} (${s.covered}/${s.truths}), precision ${pct(s.precision)} (${s.right}/${s.predictions})`;
+const frac = (s: CoverageScore) =>
+  `recall ${pct(s.recall)} (${s.covered}/${s.truths}), precision ${pct(s.precision)} (${s.right}/${s.predictions})`;
 
 function describeCoverage(c: Coverage): string {
-  const cats = Object.entries(c.by_category).filter(([, s]) => s.truths || s.predictions).map(([k, s]) => `  ${k}: ${frac(s)}`);
+  const cats = Object.entries(c.by_category)
+    .filter(([, s]) => s.truths || s.predictions)
+    .map(([k, s]) => `  ${k}: ${frac(s)}`);
   const folders = Object.entries(c.by_folder).map(([k, s]) => `  ${k}/: ${frac(s)}`);
-  return `coverage (true box >= 80% covered; found box >= 50% on a true box grown by 4 px): ${frac(c)}\n` +
-    [...cats, ...(folders.length > 1 || !c.by_folder['.'] ? folders : [])].join('\n') + '\n' +
-    `L/R read right on ${c.lr.right} of ${c.lr.markers} covered L/R markers (${c.lr.wrong} wrong, ${c.lr.unread} unread)\n`;
+  return (
+    `coverage (true box >= 80% covered; found box >= 50% on a true box grown by 4 px): ${frac(c)}\n` +
+    [...cats, ...(folders.length > 1 || !c.by_folder['.'] ? folders : [])].join('\n') +
+    '\n' +
+    `L/R read right on ${c.lr.right} of ${c.lr.markers} covered L/R markers (${c.lr.wrong} wrong, ${c.lr.unread} unread)\n`
+  );
 }
 
 export function register(program: Command): void {
-  program.command('detect')
-    .description('Find burned-in labels (laterality markers, technologist initials, other text) in every image and write COCO boxes with scores')
-    .requiredOption('--data <dir>', 'dataset folder (MURA layout, GRAZPEDWRI-DX, CSV manifest, or any folder of images)')
-    .requiredOption('--out <file>', 'COCO JSON of the boxes found (bbox, score, category, category_score, text = L/R reading)')
-    .option('--eval <truth>', 'true boxes, COCO JSON or CSV (path,x,y,w,h,category,text): report label coverage (overall, per category ' +
-      'and folder) and precision/recall/F1 at IoU >= 0.5, mean IoU, per category, L/R accuracy')
-    .option('--table <csv>', 'one row per image: path, has_laterality, laterality_read, marker_style, has_technologist, initials_read, n_other, other_text, patient, study, part, label (for confound screen)')
-    .option('--min-score <p>', 'score threshold (default: the model\'s)', numArg('--min-score', 0, 1))
+  program
+    .command('detect')
+    .description(
+      'Find burned-in labels (laterality markers, technologist initials, other text) in every image and write COCO boxes with scores',
+    )
+    .requiredOption(
+      '--data <dir>',
+      'dataset folder (MURA layout, GRAZPEDWRI-DX, CSV manifest, or any folder of images)',
+    )
+    .requiredOption(
+      '--out <file>',
+      'COCO JSON of the boxes found (bbox, score, category, category_score, text = L/R reading)',
+    )
+    .option(
+      '--eval <truth>',
+      'true boxes, COCO JSON or CSV (path,x,y,w,h,category,text): report label coverage (overall, per category ' +
+        'and folder) and precision/recall/F1 at IoU >= 0.5, mean IoU, per category, L/R accuracy',
+    )
+    .option(
+      '--table <csv>',
+      'one row per image: path, has_laterality, laterality_read, marker_style, has_technologist, initials_read, n_other, other_text, patient, study, part, label (for confound screen)',
+    )
+    .option('--min-score <p>', "score threshold (default: the model's)", numArg('--min-score', 0, 1))
     .option('--model <file>', 'detector weights (default: the shipped models/detector.json)')
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
-    .option('--json', 'print a JSON summary (with --eval: precision, recall, f1, mean_iou, images, by_category, lr_accuracy, ' +
-      'coverage with its missed and wrong boxes)')
+    .option(
+      '--json',
+      'print a JSON summary (with --eval: precision, recall, f1, mean_iou, images, by_category, lr_accuracy, ' +
+        'coverage with its missed and wrong boxes)',
+    )
     .action(async (o) => {
       const model = loadDetectorModel(o.model ? resolve(o.model) : undefined);
       const truth = o.eval ? await readTruth(o.eval) : undefined;
       // At once against --data; after loading, also against the folder its images are in.
       const given = [{ what: 'dataset', path: o.data }];
-      for (const [file, flag] of [[o.out, '--out'], [o.table, '--table']] as const) if (file) await checkOutputFile(file, given, flag);
+      for (const [file, flag] of [
+        [o.out, '--out'],
+        [o.table, '--table'],
+      ] as const)
+        if (file) await checkOutputFile(file, given, flag);
       const ds = await loadDatasetReported(o.data, o);
       const inputs = [...datasetInputs(o.data, ds), ...(o.eval ? [{ what: 'truth file', path: o.eval }] : [])];
       await checkOutputFile(o.out, inputs);
@@ -61,7 +102,10 @@ export function register(program: Command): void {
       await writeJsonAtomic(o.out, detectionsToCoco(res.boxes, res.sizes));
       if (o.table) {
         const done = new Set(res.sizes.map((s) => s.id));
-        const rows = detectionTable(ds.records.filter((r) => done.has(r.id)), res.boxes);
+        const rows = detectionTable(
+          ds.records.filter((r) => done.has(r.id)),
+          res.boxes,
+        );
         const cols = DETECTION_TABLE_COLUMNS;
         await writeFileAtomic(o.table, toCsv([[...cols], ...rows.map((r) => cols.map((c) => r[c]))]));
       }
@@ -69,18 +113,28 @@ export function register(program: Command): void {
       if (truth) {
         const seen = new Set(res.sizes.map((s) => s.id));
         const missing = truth.images.filter((f) => !seen.has(f));
-        if (missing.length) process.stderr.write(`${missing.length} image(s) of ${o.eval} were not processed (first: ${missing[0]}); their labels count as missed\n`);
+        if (missing.length)
+          process.stderr.write(
+            `${missing.length} image(s) of ${o.eval} were not processed (first: ${missing[0]}); their labels count as missed\n`,
+          );
         ev = evaluate(res.boxes, truth.boxes, new Set([...truth.images, ...seen]).size);
         cov = coverage(res.boxes, truth.boxes);
       }
       const speed = res.sizes.length / Math.max(res.seconds, 1e-9);
       if (o.json) {
         printJson({
-          ...(ev ?? {}), ...(cov ? { coverage: cov } : {}), images: res.sizes.length, boxes: res.boxes.length,
-          skipped: ds.issues.length + res.issues.length, images_per_s: Math.round(speed * 10) / 10, out: o.out,
+          ...(ev ?? {}),
+          ...(cov ? { coverage: cov } : {}),
+          images: res.sizes.length,
+          boxes: res.boxes.length,
+          skipped: ds.issues.length + res.issues.length,
+          images_per_s: Math.round(speed * 10) / 10,
+          out: o.out,
         });
       } else {
-        process.stdout.write(`${res.boxes.length} label(s) in ${res.sizes.length} image(s) (${speed.toFixed(1)} images/s), ${res.issues.length} skipped; boxes in ${o.out}\n`);
+        process.stdout.write(
+          `${res.boxes.length} label(s) in ${res.sizes.length} image(s) (${speed.toFixed(1)} images/s), ${res.issues.length} skipped; boxes in ${o.out}\n`,
+        );
         if (ev) process.stdout.write(describeEval(ev));
         if (cov) process.stdout.write(describeCoverage(cov));
       }

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { checkChoice } from '../util/options.js';
+import { checkChoice } from '../util/index.js';
 import { intArg, printJson, deviceArg, DEVICE_HELP } from './common.js';
 
 export function register(program: Command): void {
-  program.command('engine-check')
+  program
+    .command('engine-check')
     .description('Check the libtorch engine: train a few steps on random images and print images per second')
     .option('--arch <arch>', 'densenet121 | densenet-small | densenet-tiny', 'densenet-small')
     .option('--size <px>', 'square input side', intArg('--size', 16), 128)
@@ -16,14 +17,25 @@ export function register(program: Command): void {
       const { measureThroughput, engineInfo, ARCH_NAMES, resolveDevice } = await import('../engine/index.js');
       const arch = checkChoice('--arch', o.arch, ARCH_NAMES);
       const device = resolveDevice(o.device);
-      const r = await measureThroughput({ arch, size: o.size, batch: o.batch, steps: o.steps, threads: o.threads, device });
+      const r = await measureThroughput({
+        arch,
+        size: o.size,
+        batch: o.batch,
+        steps: o.steps,
+        threads: o.threads,
+        device,
+      });
       const info = await engineInfo();
       const result = { arch, size: o.size, batch: o.batch, steps: o.steps, device, ...info, ...r };
-      if (o.json) { printJson(result); return; }
+      if (o.json) {
+        printJson(result);
+        return;
+      }
       process.stdout.write(
         `${arch} ${o.size}x${o.size}x1, batch ${o.batch}, ${info.engine_threads} threads, ${device} (libtorch ${info.libtorch})\n` +
-        `train  ${r.train_img_s.toFixed(1)} img/s  (losses ${r.losses.map((l) => l.toFixed(4)).join(' ')})\n` +
-        `infer  ${r.infer_img_s.toFixed(1)} img/s\n` +
-        `gradcam ${r.gradcam_ms.toFixed(1)} ms per image\n`);
+          `train  ${r.train_img_s.toFixed(1)} img/s  (losses ${r.losses.map((l) => l.toFixed(4)).join(' ')})\n` +
+          `infer  ${r.infer_img_s.toFixed(1)} img/s\n` +
+          `gradcam ${r.gradcam_ms.toFixed(1)} ms per image\n`,
+      );
     });
 }

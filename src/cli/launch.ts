@@ -3,9 +3,21 @@ import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 
 /** Where a data-parallel process finds the others: torchrun's conventions (MASTER_ADDR, ..., RANK). */
-export interface DistSettings { host: string; port: number; worldSize: number; rank: number; localRank?: number; timeoutMs: number }
+export interface DistSettings {
+  host: string;
+  port: number;
+  worldSize: number;
+  rank: number;
+  localRank?: number;
+  timeoutMs: number;
+}
 
-interface DistFlags { distUrl?: string; worldSize?: number; rank?: number; distTimeout?: number }
+interface DistFlags {
+  distUrl?: string;
+  worldSize?: number;
+  rank?: number;
+  distTimeout?: number;
+}
 
 function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const v = env[name];
@@ -22,7 +34,8 @@ export function distSettings(o: DistFlags, env: NodeJS.ProcessEnv = process.env)
   const worldSize = o.worldSize ?? envInt(env, 'WORLD_SIZE');
   if (worldSize === undefined || worldSize === 1) return undefined;
   const rank = o.rank ?? envInt(env, 'RANK');
-  if (rank === undefined || rank >= worldSize) throw new Error(`a run of ${worldSize} processes needs --rank (or RANK) in 0..${worldSize - 1}, got ${rank}`);
+  if (rank === undefined || rank >= worldSize)
+    throw new Error(`a run of ${worldSize} processes needs --rank (or RANK) in 0..${worldSize - 1}, got ${rank}`);
   let host = env.MASTER_ADDR;
   let port = envInt(env, 'MASTER_PORT');
   if (o.distUrl !== undefined) {
@@ -32,7 +45,9 @@ export function distSettings(o: DistFlags, env: NodeJS.ProcessEnv = process.env)
     port = Number(m[2]);
   }
   if (!host || port === undefined || port < 1 || port > 65535) {
-    throw new Error('a run of several processes needs rank 0\'s address: --dist-url tcp://HOST:PORT, or MASTER_ADDR and MASTER_PORT');
+    throw new Error(
+      "a run of several processes needs rank 0's address: --dist-url tcp://HOST:PORT, or MASTER_ADDR and MASTER_PORT",
+    );
   }
   const timeoutMs = Math.round((o.distTimeout ?? 1800) * 1000);
   return { host, port, worldSize, rank, localRank: envInt(env, 'LOCAL_RANK'), timeoutMs };
@@ -45,7 +60,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
+      );
     });
   });
 }
@@ -65,23 +82,41 @@ function withoutNproc(args: readonly string[]): string[] {
  * hosting the rendezvous on 127.0.0.1), splitting the cores between them unless --threads is given. When one
  * rank fails or is killed, the others are stopped and this rejects with what happened.
  */
-export async function launchLocal(nproc: number, threads: number | undefined, argv: readonly string[] = process.argv): Promise<void> {
+export async function launchLocal(
+  nproc: number,
+  threads: number | undefined,
+  argv: readonly string[] = process.argv,
+): Promise<void> {
   const port = await freePort();
   const args = withoutNproc(argv.slice(1));
   if (threads === undefined) args.push('--threads', String(Math.max(1, Math.floor(availableParallelism() / nproc))));
   const children: ChildProcess[] = [];
-  const exits = Array.from({ length: nproc }, (_, rank) => new Promise<{ rank: number; code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    const child = spawn(argv[0], args, {
-      stdio: ['ignore', rank === 0 ? 'inherit' : 'ignore', 'inherit'],
-      env: { ...process.env, MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), WORLD_SIZE: String(nproc),
-        RANK: String(rank), LOCAL_RANK: String(rank), LOCAL_WORLD_SIZE: String(nproc) },
-    });
-    child.once('exit', (code, signal) => resolve({ rank, code, signal }));
-    children.push(child);
-  }));
-  const stopAll = (signal: NodeJS.Signals) => { for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill(signal); };
+  const exits = Array.from(
+    { length: nproc },
+    (_, rank) =>
+      new Promise<{ rank: number; code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+        const child = spawn(argv[0], args, {
+          stdio: ['ignore', rank === 0 ? 'inherit' : 'ignore', 'inherit'],
+          env: {
+            ...process.env,
+            MASTER_ADDR: '127.0.0.1',
+            MASTER_PORT: String(port),
+            WORLD_SIZE: String(nproc),
+            RANK: String(rank),
+            LOCAL_RANK: String(rank),
+            LOCAL_WORLD_SIZE: String(nproc),
+          },
+        });
+        child.once('exit', (code, signal) => resolve({ rank, code, signal }));
+        children.push(child);
+      }),
+  );
+  const stopAll = (signal: NodeJS.Signals) => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill(signal);
+  };
   const forward = (signal: NodeJS.Signals) => () => stopAll(signal);
-  const onInt = forward('SIGINT'), onTerm = forward('SIGTERM');
+  const onInt = forward('SIGINT'),
+    onTerm = forward('SIGTERM');
   process.on('SIGINT', onInt).on('SIGTERM', onTerm);
   try {
     const pending = new Set(exits);
@@ -96,8 +131,10 @@ export async function launchLocal(nproc: number, threads: number | undefined, ar
     }
     if (failure) {
       const how = failure.signal ? `was killed (${failure.signal})` : `failed (exit code ${failure.code})`;
-      throw new Error(`rank ${failure.rank} of ${nproc} ${how}; the other processes were stopped. ` +
-        'Rerun the same command with --resume to continue from the last finished epoch.');
+      throw new Error(
+        `rank ${failure.rank} of ${nproc} ${how}; the other processes were stopped. ` +
+          'Rerun the same command with --resume to continue from the last finished epoch.',
+      );
     }
   } finally {
     process.off('SIGINT', onInt).off('SIGTERM', onTerm);

@@ -12,7 +12,11 @@ async function main(argv: string[]): Promise<void> {
     .description('Find and remove burned-in label shortcuts in radiograph classifiers')
     .version(pkg.version)
     .showHelpAfterError()
-    .option('--frames <mode>', `multi-frame DICOM: ${FRAME_MODES.join('|')} (error: refuse such files, naming them)`, 'error')
+    .option(
+      '--frames <mode>',
+      `multi-frame DICOM: ${FRAME_MODES.join('|')} (error: refuse such files, naming them)`,
+      'error',
+    )
     .hook('preAction', (cmd) => setDefaultFrameMode(cmd.opts<{ frames: FrameMode }>().frames));
   // Load only the command asked for; all of them when listing help or on an unknown name.
   const asked = COMMANDS.filter(([name]) => name === argv[2]);

@@ -1,23 +1,30 @@
 import type { Command } from 'commander';
 import { scoreRecords, writeScores, checkTrainedRun, applySplitFile } from '../train/index.js';
-import { checkChoice } from '../util/options.js';
-import { checkOutputFile } from '../util/safe-path.js';
+import { checkChoice } from '../util/index.js';
+import { checkOutputFile } from '../util/index.js';
 import type { LoadIssue } from '../data/index.js';
 import { ALLOW_OUTSIDE_HELP, loadDatasetReported, intArg, deviceArg, DEVICE_HELP, datasetInputs } from './common.js';
 import { finishBatch, printSkipped } from './outcome.js';
 import { INFERENCE_BACKENDS } from '../infer/index.js';
 
 export function register(program: Command): void {
-  program.command('predict')
-    .description('Score images with a trained run: CSV id,path,patient,study,label,score (score = probability abnormal)')
+  program
+    .command('predict')
+    .description(
+      'Score images with a trained run: CSV id,path,patient,study,label,score (score = probability abnormal)',
+    )
     .requiredOption('--run <run>', 'training run folder')
     .requiredOption('--data <dir>', 'dataset folder')
     .requiredOption('--out <csv>', 'scores CSV to write')
-    .option('--split <split>', 'train | valid | test | all (test = the run\'s held-out patients)', 'test')
+    .option('--split <split>', "train | valid | test | all (test = the run's held-out patients)", 'test')
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
     .option('--device <d>', `${DEVICE_HELP}; default: the run's setting`, deviceArg)
-    .option('--inference <backend>', 'engine (libtorch) | onnx (onnxruntime on the model exported to ONNX; CPU)', 'engine')
+    .option(
+      '--inference <backend>',
+      'engine (libtorch) | onnx (onnxruntime on the model exported to ONNX; CPU)',
+      'engine',
+    )
     .action(async (o) => {
       const split = checkChoice('--split', o.split, ['train', 'valid', 'test', 'all'] as const);
       await checkTrainedRun(o.run);
@@ -26,7 +33,14 @@ export function register(program: Command): void {
       await checkOutputFile(o.out, datasetInputs(o.data, ds));
       const records = split === 'all' ? ds.records : (await applySplitFile(o.run, ds.records, '--run'))[split];
       const skipped: LoadIssue[] = [];
-      const rows = await scoreRecords(o.run, records, o.threads, skipped, o.device, checkChoice('--inference', o.inference, INFERENCE_BACKENDS));
+      const rows = await scoreRecords(
+        o.run,
+        records,
+        o.threads,
+        skipped,
+        o.device,
+        checkChoice('--inference', o.inference, INFERENCE_BACKENDS),
+      );
       printSkipped(skipped);
       await writeScores(o.out, rows);
       process.stdout.write(`scored ${rows.length} ${split} images -> ${o.out}\n`);

@@ -3,8 +3,11 @@ import { statSync } from 'node:fs';
 import { renderReport } from '../report/index.js';
 
 export function register(program: Command): void {
-  program.command('report')
-    .description('Re-render STUDYDIR/report.html (one self-contained HTML file) from results.json and the score, CAM and counterfactual files beside it')
+  program
+    .command('report')
+    .description(
+      'Re-render STUDYDIR/report.html (one self-contained HTML file) from results.json and the score, CAM and counterfactual files beside it',
+    )
     .argument('<studydir>', 'folder written by `confound study --out`')
     .option('--json', 'print {"report": path, "bytes": n} on stdout')
     .action(async (dir: string, o: { json?: boolean }) => {

@@ -1,43 +1,102 @@
 import { Option, type Command } from 'commander';
-import { train, studySplits, profileSettings, prepareRunFolder, checkTrainedRun, writeSplitFile, applySplitFile } from '../train/index.js';
-import { SCHEDULES } from '../train/config.js';
-import { checkChoice } from '../util/options.js';
-import { ALLOW_OUTSIDE_HELP, intArg, numArg, loadDatasetReported, printJson, deviceArg, DEVICE_HELP, datasetInputs } from './common.js';
-import { checkOutputFolder } from '../util/safe-path.js';
-import { acquireLock } from '../util/lock.js';
+import {
+  train,
+  studySplits,
+  profileSettings,
+  prepareRunFolder,
+  checkTrainedRun,
+  writeSplitFile,
+  applySplitFile,
+} from '../train/index.js';
+import { SCHEDULES } from '../train/index.js';
+import { checkChoice } from '../util/index.js';
+import {
+  ALLOW_OUTSIDE_HELP,
+  intArg,
+  numArg,
+  loadDatasetReported,
+  printJson,
+  deviceArg,
+  DEVICE_HELP,
+  datasetInputs,
+} from './common.js';
+import { checkOutputFolder } from '../util/index.js';
+import { acquireLock } from '../util/index.js';
 import { finishBatch, printSkipped } from './outcome.js';
 import { distSettings, launchLocal } from './launch.js';
 
 export function register(program: Command): void {
-  program.command('train')
-    .description('Train a DenseNet normal/abnormal classifier with the MURA recipe (Adam, weighted BCE, flips, rotations, LR/10 on plateau, best epoch by validation AUC)')
+  program
+    .command('train')
+    .description(
+      'Train a DenseNet normal/abnormal classifier with the MURA recipe (Adam, weighted BCE, flips, rotations, LR/10 on plateau, best epoch by validation AUC)',
+    )
     .requiredOption('--data <dir>', 'dataset folder (MURA layout, GRAZPEDWRI-DX, CSV manifest)')
     .requiredOption('--out <run>', 'run folder (config, metrics.jsonl, checkpoints, model.safetensors)')
-    .option('--variant-of <run>', 'train on the same patient split as this earlier run (for arms built from the same images)')
-    .option('--profile <name>', 'quick (densenet-small, 128 px, from the shipped phantom-pretrained weights) or paper (densenet121, 320 px)', 'paper')
+    .option(
+      '--variant-of <run>',
+      'train on the same patient split as this earlier run (for arms built from the same images)',
+    )
+    .option(
+      '--profile <name>',
+      'quick (densenet-small, 128 px, from the shipped phantom-pretrained weights) or paper (densenet121, 320 px)',
+      'paper',
+    )
     .option('--arch <arch>', 'densenet121 | densenet-small')
     .option('--size <px>', 'input size', intArg('--size', 16))
     .option('--epochs <n>', 'epochs', intArg('--epochs', 1))
     .option('--batch <n>', 'batch size', intArg('--batch', 1))
     .option('--lr <lr>', 'initial learning rate', numArg('--lr', 0))
-    .option('--schedule <s>', 'learning-rate schedule: plateau (MURA: /10 when validation loss stalls) | cosine (annealed to 0 over the epochs); default: the profile\'s')
+    .option(
+      '--schedule <s>',
+      "learning-rate schedule: plateau (MURA: /10 when validation loss stalls) | cosine (annealed to 0 over the epochs); default: the profile's",
+    )
     .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', intArg('--seed'), 0)
-    .option('--weights <file>', 'start from pretrained weights: safetensors or a PyTorch checkpoint such as torchvision\'s densenet121-*.pth (RGB conv0 summed to 1 channel), or none for random weights')
+    .option(
+      '--weights <file>',
+      "start from pretrained weights: safetensors or a PyTorch checkpoint such as torchvision's densenet121-*.pth (RGB conv0 summed to 1 channel), or none for random weights",
+    )
     .option('--threads <n>', 'compute threads', intArg('--threads', 1))
     .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
-    .option('--deterministic', 'libtorch\'s deterministic kernels (cuDNN without autotuning): with the same --threads, a rerun on the same kind of CPU or GPU gives the same weights')
-    .addOption(new Option('--resume', 'continue a killed run from its last checkpoint (a finished run is kept as it is)').conflicts('overwrite'))
-    .addOption(new Option('--overwrite', 'replace the run already in --out (without it, a folder holding a run is refused)').conflicts('resume'))
+    .option(
+      '--deterministic',
+      "libtorch's deterministic kernels (cuDNN without autotuning): with the same --threads, a rerun on the same kind of CPU or GPU gives the same weights",
+    )
+    .addOption(
+      new Option(
+        '--resume',
+        'continue a killed run from its last checkpoint (a finished run is kept as it is)',
+      ).conflicts('overwrite'),
+    )
+    .addOption(
+      new Option(
+        '--overwrite',
+        'replace the run already in --out (without it, a folder holding a run is refused)',
+      ).conflicts('resume'),
+    )
     .option('--allow-outside', ALLOW_OUTSIDE_HELP)
-    .option('--nproc <n>', 'data-parallel training in N processes on this machine (gradients averaged over libtorch c10d/Gloo; NCCL on GPUs); --batch is split between them', intArg('--nproc', 1))
-    .option('--dist-url <url>', 'across machines: rank 0\'s rendezvous tcp://HOST:PORT (or MASTER_ADDR/MASTER_PORT); the run folder must be shared')
+    .option(
+      '--nproc <n>',
+      'data-parallel training in N processes on this machine (gradients averaged over libtorch c10d/Gloo; NCCL on GPUs); --batch is split between them',
+      intArg('--nproc', 1),
+    )
+    .option(
+      '--dist-url <url>',
+      "across machines: rank 0's rendezvous tcp://HOST:PORT (or MASTER_ADDR/MASTER_PORT); the run folder must be shared",
+    )
     .option('--world-size <n>', 'across machines: processes in all (or WORLD_SIZE)', intArg('--world-size', 1))
-    .option('--rank <r>', 'across machines: this process\'s rank, 0 writes the run folder (or RANK)', intArg('--rank'))
-    .option('--dist-timeout <s>', 'seconds a process waits for the others before it stops', numArg('--dist-timeout', 0.1), 1800)
+    .option('--rank <r>', "across machines: this process's rank, 0 writes the run folder (or RANK)", intArg('--rank'))
+    .option(
+      '--dist-timeout <s>',
+      'seconds a process waits for the others before it stops',
+      numArg('--dist-timeout', 0.1),
+      1800,
+    )
     .option('--json', 'print the result as JSON')
     .action(async (o) => {
       if (o.nproc !== undefined && o.nproc > 1) {
-        if (o.worldSize !== undefined || o.rank !== undefined || o.distUrl !== undefined) throw new Error('--nproc starts its own processes: leave out --dist-url, --world-size and --rank');
+        if (o.worldSize !== undefined || o.rank !== undefined || o.distUrl !== undefined)
+          throw new Error('--nproc starts its own processes: leave out --dist-url, --world-size and --rank');
         await launchLocal(o.nproc, o.threads);
         return;
       }
@@ -55,21 +114,47 @@ export function register(program: Command): void {
       if (writer) await prepareRunFolder(o.out, mode);
       const splits = o.variantOf ? await applySplitFile(o.variantOf, ds.records) : studySplits(ds.records, o.seed);
       const cfg = profileSettings(profile, {
-        seed: o.seed, device: o.device, arch: o.arch, size: o.size, epochs: o.epochs, batch: o.batch, lr: o.lr, weights: o.weights, threads: o.threads,
+        seed: o.seed,
+        device: o.device,
+        arch: o.arch,
+        size: o.size,
+        epochs: o.epochs,
+        batch: o.batch,
+        lr: o.lr,
+        weights: o.weights,
+        threads: o.threads,
         deterministic: o.deterministic ? true : undefined,
         schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, SCHEDULES),
       });
       if (writer) await writeSplitFile(o.out, splits);
       const { ProcessGroup, resolveDevice } = await import('../engine/index.js');
-      using group = dist ? await ProcessGroup.init({ ...dist, cuda: resolveDevice(cfg.device ?? 'auto') !== 'cpu' }) : undefined;
-      const result = await train({ train: splits.train, valid: splits.valid }, o.out, cfg, mode,
-        group ? { group, localRank: dist?.localRank } : undefined);
+      using group = dist
+        ? await ProcessGroup.init({ ...dist, cuda: resolveDevice(cfg.device ?? 'auto') !== 'cpu' })
+        : undefined;
+      const result = await train(
+        { train: splits.train, valid: splits.valid },
+        o.out,
+        cfg,
+        mode,
+        group ? { group, localRank: dist?.localRank } : undefined,
+      );
       printSkipped(result.skipped);
       if (!writer) return;
       const last = result.history[result.history.length - 1];
-      if (o.json) printJson({ run: result.run, best_epoch: result.bestEpoch, best_val_auc: result.bestAuc, device: result.device, world_size: result.worldSize, epochs: result.history });
-      else process.stdout.write(`trained ${result.history.length} epoch(s) on ${splits.train.length} images (${splits.how}); ` +
-        `best validation AUC ${result.bestAuc.toFixed(3)} at epoch ${result.bestEpoch}; last ${last?.images_per_s.toFixed(1)} img/s; weights in ${o.out}/model.safetensors\n`);
+      if (o.json)
+        printJson({
+          run: result.run,
+          best_epoch: result.bestEpoch,
+          best_val_auc: result.bestAuc,
+          device: result.device,
+          world_size: result.worldSize,
+          epochs: result.history,
+        });
+      else
+        process.stdout.write(
+          `trained ${result.history.length} epoch(s) on ${splits.train.length} images (${splits.how}); ` +
+            `best validation AUC ${result.bestAuc.toFixed(3)} at epoch ${result.bestEpoch}; last ${last?.images_per_s.toFixed(1)} img/s; weights in ${o.out}/model.safetensors\n`,
+        );
       const used = splits.train.length + splits.valid.length - result.skipped.length;
       finishBatch(used, ds.issues.length + result.skipped.length);
     });

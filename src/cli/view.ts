@@ -3,24 +3,35 @@ import { startViewer } from '../view/index.js';
 
 function portNumber(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be an integer from 0 to 65535, got "${v}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError(`--port must be an integer from 0 to 65535, got "${v}"`);
   return n;
 }
 
 export function register(program: Command): void {
-  program.command('view')
-    .description('Browse a study in a local web app (127.0.0.1 only): Grad-CAM overlays of every arm side by side, sorting by label attention, counterfactual |Δp| and disagreement, and a label box editor that saves COCO')
+  program
+    .command('view')
+    .description(
+      'Browse a study in a local web app (127.0.0.1 only): Grad-CAM overlays of every arm side by side, sorting by label attention, counterfactual |Δp| and disagreement, and a label box editor that saves COCO',
+    )
     .argument('<studydir>', 'folder written by `confound study --out`')
     .option('--port <n>', 'port to listen on (0 picks a free one)', portNumber, 8765)
-    .option('--data <dir>', 'dataset folder for the original images (default: the one results.json names, or STUDYDIR/data)')
+    .option(
+      '--data <dir>',
+      'dataset folder for the original images (default: the one results.json names, or STUDYDIR/data)',
+    )
     .option('--out <file>', 'where edited boxes are saved (default: STUDYDIR/boxes.edited.coco.json)')
     .action(async (dir: string, o: { port: number; data?: string; out?: string }) => {
       const v = await startViewer(dir, { port: o.port, data: o.data, out: o.out });
       process.stdout.write(`confound viewer: ${v.url}\n`);
       process.stderr.write(`edited boxes are saved to ${v.boxesPath}; press Ctrl-C to stop\n`);
       await new Promise<void>((done) => {
-        process.once('SIGINT', () => { void v.close().then(done); });
-        process.once('SIGTERM', () => { void v.close().then(done); });
+        process.once('SIGINT', () => {
+          void v.close().then(done);
+        });
+        process.once('SIGTERM', () => {
+          void v.close().then(done);
+        });
       });
     });
 }

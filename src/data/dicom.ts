@@ -1,14 +1,29 @@
 import dicomParser from 'dicom-parser';
 import type { GrayImage } from './image.js';
-import { COMPRESSED_SYNTAXES, NATIVE_SYNTAXES, SYNTAX, decodeCompressedFrame, type FrameLayout } from './dicom/codecs.js';
-import { displayTable, toDisplay, VOI_FUNCTIONS, type DisplayPipeline, type Lut, type VoiFunction } from './dicom/lut.js';
+import {
+  COMPRESSED_SYNTAXES,
+  NATIVE_SYNTAXES,
+  SYNTAX,
+  decodeCompressedFrame,
+  type FrameLayout,
+} from './dicom/codecs.js';
+import {
+  displayTable,
+  toDisplay,
+  VOI_FUNCTIONS,
+  type DisplayPipeline,
+  type Lut,
+  type VoiFunction,
+} from './dicom/lut.js';
 import { decompressWithGdcm } from './dicom/gdcm.js';
 
 /** What to do with a multi-frame DICOM: keep the first frame, every frame, or refuse it (the default). */
 export type FrameMode = 'first' | 'all' | 'error';
 export const FRAME_MODES: readonly FrameMode[] = ['first', 'all', 'error'];
 
-export interface DicomDecodeOptions { frames?: FrameMode }
+export interface DicomDecodeOptions {
+  frames?: FrameMode;
+}
 
 let defaultFrames: FrameMode = 'error';
 /** The frame mode used when a call names none: the CLI's global --frames sets it once, before any reading. */
@@ -19,7 +34,9 @@ export function setDefaultFrameMode(mode: FrameMode): void {
 
 /** True when the bytes carry the DICOM part-10 magic ("DICM" after the 128-byte preamble). */
 export function isDicomBytes(bytes: Uint8Array): boolean {
-  return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+  return (
+    bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d
+  );
 }
 
 /** Parse a part-10 file with dicom-parser; its errors (often bare strings) become one Error naming the file. */
@@ -29,7 +46,7 @@ export function parseDicomBytes(bytes: Uint8Array, file: string, untilTag?: stri
     return dicomParser.parseDicom(bytes, untilTag ? { untilTag } : undefined);
   } catch (err) {
     const e = err as { exception?: unknown; message?: string };
-    const msg = e.exception !== undefined ? String(e.exception) : e.message ?? String(err);
+    const msg = e.exception !== undefined ? String(e.exception) : (e.message ?? String(err));
     const why = msg.replace(/^dicomParser[.:]\w+: /, '');
     if (/overrun|overread|past end|eof/i.test(why)) throw new Error(`${file}: DICOM file is truncated (${why})`);
     throw new Error(`${file}: cannot parse DICOM (${why})`);
@@ -53,7 +70,8 @@ function pixelModule(ds: dicomParser.DataSet, file: string): PixelModule {
   const cols = ds.uint16('x00280011');
   if (!rows || !cols) throw new Error(`${file}: DICOM has no Rows/Columns`);
   const samples = ds.uint16('x00280002') ?? 1;
-  if (samples !== 1 && samples !== 3) throw new Error(`${file}: DICOM has ${samples} samples per pixel (1 or 3 are read)`);
+  if (samples !== 1 && samples !== 3)
+    throw new Error(`${file}: DICOM has ${samples} samples per pixel (1 or 3 are read)`);
   const bitsAllocated = ds.uint16('x00280100') ?? 16;
   if (bitsAllocated !== 8 && bitsAllocated !== 16) {
     throw new Error(`${file}: DICOM BitsAllocated ${bitsAllocated} is not supported (8 or 16)`);
@@ -63,10 +81,17 @@ function pixelModule(ds: dicomParser.DataSet, file: string): PixelModule {
     throw new Error(`${file}: DICOM BitsStored ${bitsStored} does not fit BitsAllocated ${bitsAllocated}`);
   }
   const frames = ds.intString('x00280008') ?? 1;
-  if (!(frames >= 1)) throw new Error(`${file}: DICOM NumberOfFrames ${ds.string('x00280008')} is not a positive number`);
+  if (!(frames >= 1))
+    throw new Error(`${file}: DICOM NumberOfFrames ${ds.string('x00280008')} is not a positive number`);
   const photometric = (ds.string('x00280004') ?? (samples === 3 ? 'RGB' : 'MONOCHROME2')).trim().toUpperCase();
   return {
-    rows, cols, samples, bitsAllocated, bitsStored, frames, photometric,
+    rows,
+    cols,
+    samples,
+    bitsAllocated,
+    bitsStored,
+    frames,
+    photometric,
     signed: (ds.uint16('x00280103') ?? 0) === 1,
     planar: samples === 3 && (ds.uint16('x00280006') ?? 0) === 1,
   };
@@ -105,14 +130,19 @@ function displayPipeline(ds: dicomParser.DataSet, px: PixelModule, file: string)
   const padValue = ds.elements.x00280120 ? readUsOrSs(ds, 'x00280120', px.signed) : undefined;
   const padLimit = ds.elements.x00280121 ? readUsOrSs(ds, 'x00280121', px.signed) : undefined;
   return {
-    bitsStored: px.bitsStored, signed: px.signed,
+    bitsStored: px.bitsStored,
+    signed: px.signed,
     slope: ds.floatString('x00281053') ?? 1,
     intercept: ds.floatString('x00281052') ?? 0,
-    modalityLut, voiLut, window,
+    modalityLut,
+    voiLut,
+    window,
     // A DX MONOCHROME1 image carries shape INVERSE for the same single inversion (PS3.3 C.8.11.6.1.1).
     invert: px.photometric === 'MONOCHROME1' || shape === 'INVERSE',
-    padding: padValue === undefined ? undefined
-      : { lo: Math.min(padValue, padLimit ?? padValue), hi: Math.max(padValue, padLimit ?? padValue) },
+    padding:
+      padValue === undefined
+        ? undefined
+        : { lo: Math.min(padValue, padLimit ?? padValue), hi: Math.max(padValue, padLimit ?? padValue) },
   };
 }
 
@@ -123,7 +153,11 @@ function readUsOrSs(ds: dicomParser.DataSet, tag: string, signed: boolean): numb
 
 /** The frames' stored words, decoded or read from native pixel data. */
 async function frameWords(
-  ds: dicomParser.DataSet, px: PixelModule, syntax: string, index: number, file: string,
+  ds: dicomParser.DataSet,
+  px: PixelModule,
+  syntax: string,
+  index: number,
+  file: string,
 ): Promise<Uint8Array | Uint16Array> {
   const el = ds.elements.x7fe00010;
   const n = px.rows * px.cols * px.samples;
@@ -137,15 +171,20 @@ async function frameWords(
       else if (frags.length === px.frames) src = dicomParser.readEncapsulatedPixelDataFromFragments(ds, el, index, 1);
       else src = dicomParser.readEncapsulatedImageFrame(ds, el, index, dicomParser.createJPEGBasicOffsetTable(ds, el));
     } catch (err) {
-      throw new Error(`${file}: cannot find frame ${index + 1} in the pixel data (${String((err as Error).message ?? err)})`);
+      throw new Error(
+        `${file}: cannot find frame ${index + 1} in the pixel data (${String((err as Error).message ?? err)})`,
+      );
     }
     let words: Uint8Array | Uint16Array;
     try {
       words = await decodeCompressedFrame(syntax, src, px);
     } catch (err) {
-      throw new Error(`${file}: cannot decode frame ${index + 1} (${syntax}): ${(err as Error).message ?? String(err)}`);
+      throw new Error(
+        `${file}: cannot decode frame ${index + 1} (${syntax}): ${(err as Error).message ?? String(err)}`,
+      );
     }
-    if (words.length < n) throw new Error(`${file}: frame ${index + 1} decodes to ${words.length} samples, expected ${n}`);
+    if (words.length < n)
+      throw new Error(`${file}: frame ${index + 1} decodes to ${words.length} samples, expected ${n}`);
     return words;
   }
   const bytesPer = px.bitsAllocated / 8;
@@ -153,8 +192,10 @@ async function frameWords(
   const need = frameBytes * px.frames;
   if (el.length < need || el.dataOffset + need > ds.byteArray.length) {
     const have = Math.min(el.length, ds.byteArray.length - el.dataOffset);
-    throw new Error(`${file}: DICOM pixel data is truncated (${have} bytes, need ${need} for ${px.frames} frame(s) `
-      + `of ${px.cols}x${px.rows}x${px.samples} at ${px.bitsAllocated} bits)`);
+    throw new Error(
+      `${file}: DICOM pixel data is truncated (${have} bytes, need ${need} for ${px.frames} frame(s) ` +
+        `of ${px.cols}x${px.rows}x${px.samples} at ${px.bitsAllocated} bits)`,
+    );
   }
   const start = ds.byteArray.byteOffset + el.dataOffset + index * frameBytes;
   if (bytesPer === 1) return new Uint8Array(ds.byteArray.buffer, start, n);
@@ -184,7 +225,9 @@ function colourToGray(words: Uint8Array | Uint16Array, px: PixelModule, space: s
  * frames: 'error' (the default) refuses a multi-frame file, 'first' keeps frame 1, 'all' returns them all.
  */
 export async function decodeDicomFrames(
-  bytes: Uint8Array, file: string, opts: DicomDecodeOptions = {},
+  bytes: Uint8Array,
+  file: string,
+  opts: DicomDecodeOptions = {},
 ): Promise<GrayImage[]> {
   const ds = parseDicomBytes(bytes, file);
   const syntax = transferSyntaxOf(ds);
@@ -205,8 +248,11 @@ export async function decodeDicomFrames(
   if (mono && !px.photometric.startsWith('MONOCHROME')) {
     throw new Error(`${file}: DICOM photometric interpretation ${px.photometric} is not read (MONOCHROME1/2, RGB)`);
   }
-  const decodedRgb = syntax === SYNTAX.jpegBaseline || syntax === SYNTAX.jpegExtended
-    || syntax === SYNTAX.j2k || syntax === SYNTAX.j2kLossless;
+  const decodedRgb =
+    syntax === SYNTAX.jpegBaseline ||
+    syntax === SYNTAX.jpegExtended ||
+    syntax === SYNTAX.j2k ||
+    syntax === SYNTAX.j2kLossless;
   const space = decodedRgb ? 'RGB' : px.photometric;
   if (!mono && space !== 'RGB' && space !== 'YBR_FULL') {
     throw new Error(`${file}: DICOM photometric interpretation ${px.photometric} is not read for ${syntax}`);
@@ -252,7 +298,8 @@ export async function decodeDicomStored(bytes: Uint8Array, file: string): Promis
   }
   if (!ds.elements.x7fe00010) throw new Error(`${file}: DICOM has no Pixel Data (7FE0,0010)`);
   const px = pixelModule(ds, file);
-  if (syntax === SYNTAX.jpegExtended && px.bitsStored > 8) return decodeDicomStored(await decompressWithGdcm(bytes, file), file);
+  if (syntax === SYNTAX.jpegExtended && px.bitsStored > 8)
+    return decodeDicomStored(await decompressWithGdcm(bytes, file), file);
   if (px.samples !== 1 || !px.photometric.startsWith('MONOCHROME')) {
     throw new Error(`${file}: DICOM ${px.photometric} is not grayscale; only grayscale DICOM is written back`);
   }
@@ -263,7 +310,12 @@ export async function decodeDicomStored(bytes: Uint8Array, file: string): Promis
   const data = new Float32Array(own.length);
   for (let i = 0; i < own.length; i++) data[i] = display[own[i] & mask];
   return {
-    words: own, display, syntax, frames: px.frames, bitsAllocated: px.bitsAllocated, bitsStored: px.bitsStored,
+    words: own,
+    display,
+    syntax,
+    frames: px.frames,
+    bitsAllocated: px.bitsAllocated,
+    bitsStored: px.bitsStored,
     image: { width: px.cols, height: px.rows, data, bits: px.bitsStored > 8 ? 16 : 8 },
   };
 }

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeFileAtomic } from '../util/index.js';
 
 /** A grayscale image with intensities in [0, 1], row-major. */
 export interface GrayImage {
@@ -11,7 +11,11 @@ export interface GrayImage {
 }
 
 /** What a header tells without decoding the pixels. */
-export interface ImageHeader { width: number; height: number; bits: 8 | 16 }
+export interface ImageHeader {
+  width: number;
+  height: number;
+  bits: 8 | 16;
+}
 
 /**
  * Decode PNG/JPEG bytes (8 or 16 bit, any channels) into a grayscale image in [0, 1], in one sharp pipeline:
@@ -35,7 +39,9 @@ export async function decodeRaster(bytes: Buffer, path: string): Promise<GrayIma
   const { data, info } = await pipeline
     .raw({ depth: sixteen ? 'ushort' : 'uchar' })
     .toBuffer({ resolveWithObject: true })
-    .catch((err: Error) => { throw new Error(`${path}: cannot decode image (${err.message})`); });
+    .catch((err: Error) => {
+      throw new Error(`${path}: cannot decode image (${err.message})`);
+    });
   if (info.channels !== 1) throw new Error(`${path}: decoded to ${info.channels} channels, expected 1`);
   return rawToGray(data, info.width, info.height, sixteen);
 }
@@ -62,13 +68,17 @@ export async function encodeGrayPng(img: GrayImage, bits: 8 | 16 = img.bits): Pr
     const u16 = new Uint16Array(n);
     for (let i = 0; i < n; i++) u16[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 65535);
     return sharp(u16, { raw: { width: img.width, height: img.height, channels: 1 } })
-      .toColourspace('grey16').png({ compressionLevel: 6 }).toBuffer();
+      .toColourspace('grey16')
+      .png({ compressionLevel: 6 })
+      .toBuffer();
   }
   const u8 = new Uint8Array(n);
   for (let i = 0; i < n; i++) u8[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 255);
   // Without an explicit b-w colourspace sharp writes single-channel raw input as an RGB PNG.
   return sharp(Buffer.from(u8.buffer), { raw: { width: img.width, height: img.height, channels: 1 } })
-    .toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer();
+    .toColourspace('b-w')
+    .png({ compressionLevel: 6 })
+    .toBuffer();
 }
 
 export async function writeGrayPng(path: string, img: GrayImage, bits: 8 | 16 = img.bits): Promise<void> {

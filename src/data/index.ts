@@ -1,20 +1,51 @@
 export type { ImageRecord, Dataset, LoadIssue, Split } from './types.js';
-export { SPLITS } from './types.js';
-export { printSkipped, skipSummary } from './issues.js';
-export { decodeRaster, encodeGrayPng, writeGrayPng, type GrayImage, type ImageHeader } from './image.js';
-export { readImage, readImageOrSkip, probeImage, isImagePath, IMAGE_EXTENSIONS } from './read-image.js';
 export {
-  decodeDicom, decodeDicomFrames, isDicomBytes, setDefaultFrameMode, FRAME_MODES, type FrameMode, type DicomDecodeOptions,
+  decodeDicom,
+  decodeDicomFrames,
+  isDicomBytes,
+  setDefaultFrameMode,
+  FRAME_MODES,
+  type FrameMode,
+  type DicomDecodeOptions,
 } from './dicom.js';
 export {
-  readDicomHeader, readDicomFields, isDicomPath, DICOM_HEADER_FIELDS, DICOM_IDENTIFIER_FIELDS, type DicomHeader, type DicomHeaderOptions,
+  readDicomHeader,
+  readDicomFields,
+  isDicomPath,
+  DICOM_HEADER_FIELDS,
+  DICOM_IDENTIFIER_FIELDS,
+  type DicomHeader,
+  type DicomHeaderOptions,
 } from './dicom/header.js';
-export { letterbox, letterboxTransform, toModelBox, toOriginalBox, toModelInput, modelInput, type LetterboxTransform, type LetterboxOptions,
-  type InputSpec, type ModelInput } from './letterbox.js';
-export { splitByPatient, type SplitOptions } from './split.js';
-export { loadDataset, detectFormat, DATASET_FORMATS, type DatasetFormat, type LoadOptions } from './load.js';
-export { loadMura, parseMuraPath } from './loaders/mura.js';
-export { loadGrazpedwri, findYoloLabelDirs } from './loaders/grazpedwri.js';
-export { loadManifest } from './loaders/manifest.js';
-export { loadFolder } from './loaders/folder.js';
+export {
+  letterbox,
+  letterboxTransform,
+  toModelBox,
+  toOriginalBox,
+  toModelInput,
+  modelInput,
+  type LetterboxTransform,
+  type LetterboxOptions,
+  type InputSpec,
+  type ModelInput,
+} from './letterbox.js';
 export type { VerifyLevel } from './loaders/common.js';
+export { decodeDicomStored } from './dicom.js';
+export {
+  derivedUid,
+  grayDataset,
+  type NaturalDataset,
+  readNaturalDataset,
+  writeNaturalDataset,
+} from './dicom/write.js';
+export { decodeRaster, encodeGrayPng, type GrayImage, type ImageHeader, writeGrayPng } from './image.js';
+export { printSkipped, skipSummary } from './issues.js';
+export { type Rect, resampleAxis } from './letterbox.js';
+export { DATASET_FORMATS, type DatasetFormat, detectFormat, loadDataset, type LoadOptions } from './load.js';
+export { loadFolder } from './loaders/folder.js';
+export { findYoloLabelDirs, loadGrazpedwri } from './loaders/grazpedwri.js';
+export { loadManifest } from './loaders/manifest.js';
+export { loadMura, parseMuraPath } from './loaders/mura.js';
+export { IMAGE_EXTENSIONS, isImagePath, probeImage, readImage, readImageOrSkip } from './read-image.js';
+export { splitByPatient, type SplitOptions } from './split.js';
+export { SPLITS } from './types.js';

@@ -1,5 +1,5 @@
 import type { GrayImage } from './image.js';
-import { checkInt } from '../util/options.js';
+import { checkInt } from '../util/index.js';
 
 /** How an original image maps into the S x S model input: model = original * scale + offset. */
 export interface LetterboxTransform {
@@ -11,7 +11,12 @@ export interface LetterboxTransform {
   srcHeight: number;
 }
 
-export interface Rect { x: number; y: number; w: number; h: number }
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 export interface LetterboxOptions {
   /** Applied to every output pixel (padding included) as (v - mean) / std. */
@@ -19,7 +24,12 @@ export interface LetterboxOptions {
 }
 
 /** Weights of a triangle (linear) filter widened by the downscale factor so shrinking averages, not aliases. */
-export function resampleAxis(srcLen: number, dstLen: number, scale: number, offset: number): { idx: Int32Array[]; w: Float32Array[] } {
+export function resampleAxis(
+  srcLen: number,
+  dstLen: number,
+  scale: number,
+  offset: number,
+): { idx: Int32Array[]; w: Float32Array[] } {
   const idx: Int32Array[] = [];
   const w: Float32Array[] = [];
   const support = Math.max(1, 1 / scale);
@@ -32,9 +42,18 @@ export function resampleAxis(srcLen: number, dstLen: number, scale: number, offs
     let sum = 0;
     for (let s = lo; s <= hi; s++) {
       const k = Math.max(0, 1 - Math.abs(s - centre) / support);
-      if (k > 0) { is.push(s); ws.push(k); sum += k; }
+      if (k > 0) {
+        is.push(s);
+        ws.push(k);
+        sum += k;
+      }
     }
-    if (sum === 0) { const s = Math.min(srcLen - 1, Math.max(0, Math.round(centre))); is.push(s); ws.push(1); sum = 1; }
+    if (sum === 0) {
+      const s = Math.min(srcLen - 1, Math.max(0, Math.round(centre)));
+      is.push(s);
+      ws.push(1);
+      sum = 1;
+    }
     idx.push(Int32Array.from(is));
     w.push(Float32Array.from(ws.map((v) => v / sum)));
   }
@@ -46,11 +65,22 @@ export function letterboxTransform(width: number, height: number, size: number):
   const scale = Math.min(size / width, size / height);
   const w = Math.max(1, Math.round(width * scale));
   const h = Math.max(1, Math.round(height * scale));
-  return { size, scale, offsetX: Math.floor((size - w) / 2), offsetY: Math.floor((size - h) / 2), srcWidth: width, srcHeight: height };
+  return {
+    size,
+    scale,
+    offsetX: Math.floor((size - w) / 2),
+    offsetY: Math.floor((size - h) / 2),
+    srcWidth: width,
+    srcHeight: height,
+  };
 }
 
 /** Resize keeping aspect ratio into size x size, padding with 0; returns the pixels and the transform. */
-export function letterbox(img: GrayImage, size: number, opts: LetterboxOptions = {}): { image: GrayImage; transform: LetterboxTransform } {
+export function letterbox(
+  img: GrayImage,
+  size: number,
+  opts: LetterboxOptions = {},
+): { image: GrayImage; transform: LetterboxTransform } {
   checkInt('size', size, 1, 1 << 15);
   const t = letterboxTransform(img.width, img.height, size);
   const w = Math.max(1, Math.round(img.width * t.scale));
@@ -62,7 +92,8 @@ export function letterbox(img: GrayImage, size: number, opts: LetterboxOptions =
   for (let y = 0; y < img.height; y++) {
     const row = y * img.width;
     for (let x = 0; x < w; x++) {
-      const is = xs.idx[x], ws = xs.w[x];
+      const is = xs.idx[x],
+        ws = xs.w[x];
       let acc = 0;
       for (let k = 0; k < is.length; k++) acc += img.data[row + is[k]] * ws[k];
       tmp[y * w + x] = acc;
@@ -70,7 +101,8 @@ export function letterbox(img: GrayImage, size: number, opts: LetterboxOptions =
   }
   const out = new Float32Array(size * size);
   for (let y = 0; y < h; y++) {
-    const is = ys.idx[y], ws = ys.w[y];
+    const is = ys.idx[y],
+      ws = ys.w[y];
     const dst = (y + t.offsetY) * size + t.offsetX;
     for (let x = 0; x < w; x++) {
       let acc = 0;
@@ -87,16 +119,32 @@ export function letterbox(img: GrayImage, size: number, opts: LetterboxOptions =
 
 /** Map a box from original-image pixels to model-input pixels. */
 export function toModelBox<B extends Rect>(box: B, t: LetterboxTransform): B {
-  return { ...box, x: box.x * t.scale + t.offsetX, y: box.y * t.scale + t.offsetY, w: box.w * t.scale, h: box.h * t.scale };
+  return {
+    ...box,
+    x: box.x * t.scale + t.offsetX,
+    y: box.y * t.scale + t.offsetY,
+    w: box.w * t.scale,
+    h: box.h * t.scale,
+  };
 }
 
 /** Map a box from model-input pixels back to original-image pixels. */
 export function toOriginalBox<B extends Rect>(box: B, t: LetterboxTransform): B {
-  return { ...box, x: (box.x - t.offsetX) / t.scale, y: (box.y - t.offsetY) / t.scale, w: box.w / t.scale, h: box.h / t.scale };
+  return {
+    ...box,
+    x: (box.x - t.offsetX) / t.scale,
+    y: (box.y - t.offsetY) / t.scale,
+    w: box.w / t.scale,
+    h: box.h / t.scale,
+  };
 }
 
 /** What a model takes: letterboxed to size x size, intensities in [0, 1] normalised as (v - mean) / std. */
-export interface InputSpec { size: number; mean: number; std: number }
+export interface InputSpec {
+  size: number;
+  mean: number;
+  std: number;
+}
 
 export interface ModelInput {
   /** The normalised size x size input. */

@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dataset } from './types.js';
-import { checkChoice } from '../util/options.js';
+import { checkChoice } from '../util/index.js';
 import { isMuraFolder, loadMura } from './loaders/mura.js';
 import { isGrazpedwriFolder, loadGrazpedwri } from './loaders/grazpedwri.js';
 import { csvHeader, csvKind, loadManifest } from './loaders/manifest.js';
@@ -59,7 +59,10 @@ export async function loadDataset(path: string, opts: LoadOptions = {}): Promise
     format = want;
     if (want === 'manifest' && (await stat(path).catch(() => null))?.isDirectory()) {
       const m = await findManifest(path);
-      if (!m) throw new Error(`${path}: no manifest CSV (columns path and label, or named manifest.csv) for --format manifest`);
+      if (!m)
+        throw new Error(
+          `${path}: no manifest CSV (columns path and label, or named manifest.csv) for --format manifest`,
+        );
       root = m;
     }
   } else {
@@ -67,9 +70,13 @@ export async function loadDataset(path: string, opts: LoadOptions = {}): Promise
   }
   const lo = { verify: opts.verify, allowOutside: opts.allowOutside };
   switch (format) {
-    case 'mura': return loadMura(root, lo);
-    case 'grazpedwri': return loadGrazpedwri(root, lo);
-    case 'manifest': return loadManifest(root, lo);
-    case 'folder': return loadFolder(root, lo);
+    case 'mura':
+      return loadMura(root, lo);
+    case 'grazpedwri':
+      return loadGrazpedwri(root, lo);
+    case 'manifest':
+      return loadManifest(root, lo);
+    case 'folder':
+      return loadFolder(root, lo);
   }
 }

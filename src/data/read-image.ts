@@ -22,7 +22,9 @@ function isDicom(path: string, bytes: Uint8Array): boolean {
 }
 
 async function readBytes(path: string): Promise<Buffer> {
-  try { return await readFile(path); } catch (err) {
+  try {
+    return await readFile(path);
+  } catch (err) {
     throw new Error(`${path}: cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
@@ -34,7 +36,9 @@ async function readBytes(path: string): Promise<Buffer> {
 export async function readImage(path: string): Promise<GrayImage> {
   const bytes = await readBytes(path);
   if (!isDicom(path, bytes)) return decodeRaster(bytes, path);
-  try { return await decodeDicom(bytes, path); } catch (err) {
+  try {
+    return await decodeDicom(bytes, path);
+  } catch (err) {
     // The decoder names the file in its own errors; anything else (a malformed file tripping the parser) is
     // wrapped so the user still learns which file and why.
     const msg = err instanceof Error ? err.message : String(err);
@@ -61,7 +65,7 @@ async function sniffDicom(path: string): Promise<boolean> {
  */
 export async function probeImage(path: string): Promise<ImageHeader> {
   const ext = extname(path).toLowerCase();
-  if (DICOM.has(ext) || (!RASTER.has(ext) && await sniffDicom(path).catch(() => false))) {
+  if (DICOM.has(ext) || (!RASTER.has(ext) && (await sniffDicom(path).catch(() => false)))) {
     const img = await readImage(path);
     return { width: img.width, height: img.height, bits: img.bits };
   }
@@ -80,9 +84,12 @@ export async function probeImage(path: string): Promise<ImageHeader> {
  * list, named on stderr) and null comes back, so the batch goes on without it.
  */
 export async function readImageOrSkip(path: string, skipped?: LoadIssue[]): Promise<GrayImage | null> {
-  try { return await readImage(path); } catch (err) {
+  try {
+    return await readImage(path);
+  } catch (err) {
     const issue = { file: path, message: (err as Error).message };
-    if (skipped) skipped.push(issue); else process.stderr.write(`skipped ${issue.file}: ${issue.message}\n`);
+    if (skipped) skipped.push(issue);
+    else process.stderr.write(`skipped ${issue.file}: ${issue.message}\n`);
     return null;
   }
 }

@@ -1,6 +1,6 @@
 import type { ImageRecord, Split } from './types.js';
-import { Rng } from '../util/rng.js';
-import { checkNumber } from '../util/options.js';
+import { Rng } from '../util/index.js';
+import { checkNumber } from '../util/index.js';
 
 export interface SplitOptions {
   /** Fractions of patients per split; they are normalised to sum to 1. */
@@ -32,7 +32,8 @@ export function splitByPatient(records: readonly ImageRecord[], opts: SplitOptio
   const assign = new Map<string, Split>();
   for (const key of [...strata.keys()].sort()) {
     const patients = rng.fork(key).shuffle(strata.get(key)!.slice());
-    let cum = 0, start = 0;
+    let cum = 0,
+      start = 0;
     for (let i = 0; i < names.length; i++) {
       cum += opts.fractions[names[i]]! / total;
       const end = i === names.length - 1 ? patients.length : Math.round(cum * patients.length);

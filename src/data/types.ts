@@ -21,7 +21,10 @@ export interface ImageRecord {
 }
 
 /** A problem with one file: the batch goes on without it. */
-export interface LoadIssue { file: string; message: string }
+export interface LoadIssue {
+  file: string;
+  message: string;
+}
 
 export interface Dataset {
   root: string;

@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '../util/options.js';
+import { InvalidParameterError } from '../util/index.js';
 import { nativeEngine } from './native.js';
 
 /** Where a model runs: the CPU, the first GPU, or GPU N. */
@@ -30,11 +30,15 @@ export function resolveDevice(choice: string): Device {
   if (choice === 'auto') return native.cudaAvailable() ? 'cuda' : 'cpu';
   if (choice === 'cpu') return choice;
   if (!native.cudaAvailable()) {
-    throw new InvalidParameterError('device',
-      `cpu or auto (this engine was built without CUDA, or no GPU is visible: libtorch ${native.version()})`, choice);
+    throw new InvalidParameterError(
+      'device',
+      `cpu or auto (this engine was built without CUDA, or no GPU is visible: libtorch ${native.version()})`,
+      choice,
+    );
   }
   const index = choice === 'cuda' ? 0 : Number(choice.slice(5));
   const count = native.cudaDeviceCount();
-  if (index >= count) throw new InvalidParameterError('device', `cuda:0 to cuda:${count - 1} (${count} GPU(s) visible)`, choice);
+  if (index >= count)
+    throw new InvalidParameterError('device', `cuda:0 to cuda:${count - 1} (${count} GPU(s) visible)`, choice);
   return choice;
 }

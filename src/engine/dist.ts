@@ -1,4 +1,4 @@
-import { checkInt } from '../util/options.js';
+import { checkInt } from '../util/index.js';
 import { nativeEngine, type DistHandle } from './native.js';
 
 export interface ProcessGroupOptions {
@@ -19,7 +19,11 @@ export interface ProcessGroupOptions {
  * train step averages the gradients over the ranks before Adam steps, as PyTorch's DDP does.
  */
 export class ProcessGroup implements Disposable {
-  private constructor(private handle: DistHandle | undefined, readonly rank: number, readonly worldSize: number) {}
+  private constructor(
+    private handle: DistHandle | undefined,
+    readonly rank: number,
+    readonly worldSize: number,
+  ) {}
 
   /** Joins the group; resolves once every rank has joined (rejects after the timeout). */
   static async init(opts: ProcessGroupOptions): Promise<ProcessGroup> {
@@ -28,14 +32,23 @@ export class ProcessGroup implements Disposable {
     const port = checkInt('port', opts.port, 1, 65535);
     const timeout = checkInt('timeoutMs', opts.timeoutMs ?? 30 * 60_000, 100);
     if (!nativeEngine().distBackend()) {
-      throw new Error('this engine was built without libtorch\'s c10d/Gloo (no Gloo headers at build time); on Debian: ' +
-        'apt-get install libgloo-dev, then node scripts/build-addon.mjs');
+      throw new Error(
+        "this engine was built without libtorch's c10d/Gloo (no Gloo headers at build time); on Debian: " +
+          'apt-get install libgloo-dev, then node scripts/build-addon.mjs',
+      );
     }
     try {
-      return new ProcessGroup(await nativeEngine().distInit(opts.host, port, rank, worldSize, timeout, opts.cuda ?? false), rank, worldSize);
+      return new ProcessGroup(
+        await nativeEngine().distInit(opts.host, port, rank, worldSize, timeout, opts.cuda ?? false),
+        rank,
+        worldSize,
+      );
     } catch (err) {
-      throw new Error(`rank ${rank}: could not join the process group at ${opts.host}:${port} (world size ${worldSize}): ` +
-        `${(err as Error).message}`, { cause: err });
+      throw new Error(
+        `rank ${rank}: could not join the process group at ${opts.host}:${port} (world size ${worldSize}): ` +
+          `${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 

@@ -1,13 +1,36 @@
-export { Model, DEFAULT_LAYER, setThreads, getThreads, setDeterministic, engineInfo, type CreateOptions, type LoadOptions, type Capture } from './model.js';
-export { ARCHS, ARCH_NAMES, featureSize, minimumSide, type Arch } from './archs.js';
-export { resolveDevice, cudaDeviceCount, isDeviceChoice, DEVICE_CHOICES, type Device, type DeviceChoice } from './device.js';
 export type { BatchShape } from './validate.js';
 export type { NamedTensor } from './native.js';
-export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors, type SafetensorsFile } from './safetensors.js';
-export { readWeightTensors, convertWeights } from './weights-file.js';
-export { readTorchCheckpoint } from './pth.js';
-export { ProcessGroup, distBackends, type ProcessGroupOptions } from './dist.js';
-export { measureThroughput, type Throughput, type ThroughputOptions } from './throughput.js';
 export type { Scorer } from './scorer.js';
 export type { LayerCapture } from './capture.js';
-export { TorchScriptModel, type ScriptBatch } from './torchscript.js';
+export { type Arch, ARCH_NAMES, ARCHS, featureSize, minimumSide } from './archs.js';
+export {
+  cudaDeviceCount,
+  type Device,
+  DEVICE_CHOICES,
+  type DeviceChoice,
+  isDeviceChoice,
+  resolveDevice,
+} from './device.js';
+export { distBackends, ProcessGroup, type ProcessGroupOptions } from './dist.js';
+export {
+  type Capture,
+  type CreateOptions,
+  DEFAULT_LAYER,
+  engineInfo,
+  getThreads,
+  type LoadOptions,
+  Model,
+  setDeterministic,
+  setThreads,
+} from './model.js';
+export { readTorchCheckpoint } from './pth.js';
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  readSafetensors,
+  type SafetensorsFile,
+  writeSafetensors,
+} from './safetensors.js';
+export { measureThroughput, type Throughput, type ThroughputOptions } from './throughput.js';
+export { type ScriptBatch, TorchScriptModel } from './torchscript.js';
+export { convertWeights, readWeightTensors } from './weights-file.js';

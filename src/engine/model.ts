@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { LayerCapture } from './capture.js';
-import { InvalidParameterError, checkChoice, checkInt, checkNumber } from '../util/options.js';
+import { InvalidParameterError, checkChoice, checkInt, checkNumber } from '../util/index.js';
 import { ARCH_NAMES, type Arch } from './archs.js';
 import { resolveDevice, type Device, type DeviceChoice } from './device.js';
 import { nativeEngine, type Handle, type NamedTensor } from './native.js';
@@ -64,7 +64,9 @@ export function setDeterministic(on: boolean): void {
 export async function engineInfo(): Promise<Record<string, string>> {
   const native = nativeEngine();
   return {
-    libtorch: native.version(), engine_threads: String(native.getThreads()), cuda: native.cudaAvailable() ? 'available' : 'no',
+    libtorch: native.version(),
+    engine_threads: String(native.getThreads()),
+    cuda: native.cudaAvailable() ? 'available' : 'no',
     cpu_kernels: native.cpuCapability(),
   };
 }
@@ -88,7 +90,12 @@ export class Model implements Disposable {
   /** What loadPretrained changed, when the model was created from pretrained weights. */
   pretrainedNotes: string[] = [];
 
-  private constructor(handle: Handle, readonly arch: Arch, readonly channels: number, readonly device: Device) {
+  private constructor(
+    handle: Handle,
+    readonly arch: Arch,
+    readonly channels: number,
+    readonly device: Device,
+  ) {
     this.handle = handle;
     this.layers = nativeEngine().layerNames(handle);
   }
@@ -112,12 +119,20 @@ export class Model implements Disposable {
     const file = await readSafetensors(path);
     const arch = file.metadata.arch;
     if (!arch || !(ARCH_NAMES as string[]).includes(arch)) {
-      throw new Error(`${path}: metadata names no known architecture (arch=${JSON.stringify(arch)}); ` +
-        'for torchvision weights use Model.create({arch, seed, weights: path})');
+      throw new Error(
+        `${path}: metadata names no known architecture (arch=${JSON.stringify(arch)}); ` +
+          'for torchvision weights use Model.create({arch, seed, weights: path})',
+      );
     }
     const conv0 = file.tensors.find((t) => t.name === 'features.conv0.weight');
     const channels = Number(file.metadata.channels ?? conv0?.shape[1]);
-    const model = await Model.create({ arch: arch as Arch, channels, seed: 0, device: opts.device, threads: opts.threads });
+    const model = await Model.create({
+      arch: arch as Arch,
+      channels,
+      seed: 0,
+      device: opts.device,
+      threads: opts.threads,
+    });
     try {
       await model.applyFile(file.tensors, path, opts.withOptimizer ?? false);
       const lr = Number(file.metadata.learning_rate);
@@ -135,35 +150,56 @@ export class Model implements Disposable {
 
   /** Runs native calls one at a time; a native failure becomes an Error with this stack and the native text. */
   private run<T>(what: string, call: (native: ReturnType<typeof nativeEngine>, h: Handle) => Promise<T>): Promise<T> {
-    const next = this.queue.then(() => {
-      if (!this.handle) throw new Error('the model has been disposed');
-      return call(nativeEngine(), this.handle);
-    }).catch((err: Error) => {
-      throw new Error(`engine ${what}: ${err.message}`, { cause: err });
-    });
+    const next = this.queue
+      .then(() => {
+        if (!this.handle) throw new Error('the model has been disposed');
+        return call(nativeEngine(), this.handle);
+      })
+      .catch((err: Error) => {
+        throw new Error(`engine ${what}: ${err.message}`, { cause: err });
+      });
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private checkTrainBatch(images: Float32Array, targets: Float32Array, weights: Float32Array | undefined, shape: BatchShape) {
+  private checkTrainBatch(
+    images: Float32Array,
+    targets: Float32Array,
+    weights: Float32Array | undefined,
+    shape: BatchShape,
+  ) {
     checkImages(images, shape, this.channels, this.arch);
     checkPerImage('targets', targets, shape.n, 0, 1);
-    return weights === undefined ? new Float32Array(shape.n).fill(1) : checkPerImage('weights', weights, shape.n, 0, 1e6);
+    return weights === undefined
+      ? new Float32Array(shape.n).fill(1)
+      : checkPerImage('weights', weights, shape.n, 0, 1e6);
   }
 
   /**
    * One Adam step on mean_i(weights_i * BCEWithLogits(logit_i, targets_i)) in train mode; resolves to that loss.
    * images: NCHW float32, targets in [0, 1], weights >= 0 (default 1).
    */
-  async trainStep(images: Float32Array, targets: Float32Array, weights: Float32Array | undefined, shape: BatchShape): Promise<number> {
+  async trainStep(
+    images: Float32Array,
+    targets: Float32Array,
+    weights: Float32Array | undefined,
+    shape: BatchShape,
+  ): Promise<number> {
     const w = this.checkTrainBatch(images, targets, weights, shape);
     return this.run('trainStep', (n, h) => n.trainStep(h, images, shape.n, shape.height, shape.width, targets, w));
   }
 
   /** trainStep's loss and its gradient per parameter, without changing parameters, BN statistics or Adam. */
-  async lossAndGradients(images: Float32Array, targets: Float32Array, weights: Float32Array | undefined, shape: BatchShape): Promise<{ loss: number; gradients: NamedTensor[] }> {
+  async lossAndGradients(
+    images: Float32Array,
+    targets: Float32Array,
+    weights: Float32Array | undefined,
+    shape: BatchShape,
+  ): Promise<{ loss: number; gradients: NamedTensor[] }> {
     const w = this.checkTrainBatch(images, targets, weights, shape);
-    return this.run('lossAndGradients', (n, h) => n.lossAndGradients(h, images, shape.n, shape.height, shape.width, targets, w));
+    return this.run('lossAndGradients', (n, h) =>
+      n.lossAndGradients(h, images, shape.n, shape.height, shape.width, targets, w),
+    );
   }
 
   /** Sigmoid probabilities, one per image (eval mode). */
@@ -178,7 +214,16 @@ export class Model implements Disposable {
     checkChoice('layer', layer, this.layers);
     const out = await this.run('capture', (n, h) => n.camData(h, images, shape.n, shape.height, shape.width, layer));
     const [n, c, height, width] = out.shape;
-    return { layer, activations: out.activations, gradients: out.gradients, logits: out.logits, n, c, h: height, w: width };
+    return {
+      layer,
+      activations: out.activations,
+      gradients: out.gradients,
+      logits: out.logits,
+      n,
+      c,
+      h: height,
+      w: width,
+    };
   }
 
   async setLearningRate(lr: number): Promise<void> {
@@ -201,7 +246,13 @@ export class Model implements Disposable {
   }
 
   private metadata(kind: 'weights' | 'checkpoint'): Record<string, string> {
-    const meta: Record<string, string> = { format: 'pt', producer: 'confound', kind, arch: this.arch, channels: String(this.channels) };
+    const meta: Record<string, string> = {
+      format: 'pt',
+      producer: 'confound',
+      kind,
+      arch: this.arch,
+      channels: String(this.channels),
+    };
     if (kind === 'checkpoint') meta.learning_rate = String(this.lr);
     return meta;
   }
@@ -209,7 +260,11 @@ export class Model implements Disposable {
   /** Weights and BN buffers under torchvision names, loadable by torchvision's load_state_dict. */
   async save(path: string): Promise<void> {
     const state = await this.getState();
-    await writeSafetensors(path, state.filter((t) => !isOptimizerEntry(t.name)), this.metadata('weights'));
+    await writeSafetensors(
+      path,
+      state.filter((t) => !isOptimizerEntry(t.name)),
+      this.metadata('weights'),
+    );
   }
 
   /** save plus Adam's state and learning rate, so Model.load(path, {withOptimizer: true}) resumes exactly. */

@@ -21,10 +21,33 @@ export type DistHandle = { readonly __brand: 'confound-dist-handle' };
 /** What build/Release/confound_engine.node exports (native/addon.cc). Callers validate arguments first. */
 export interface NativeEngine {
   create(arch: string, channels: number, seed: number, device: string): Promise<Handle>;
-  trainStep(h: Handle, images: Float32Array, n: number, height: number, width: number, targets: Float32Array, weights: Float32Array): Promise<number>;
-  lossAndGradients(h: Handle, images: Float32Array, n: number, height: number, width: number, targets: Float32Array, weights: Float32Array): Promise<{ loss: number; gradients: NamedTensor[] }>;
+  trainStep(
+    h: Handle,
+    images: Float32Array,
+    n: number,
+    height: number,
+    width: number,
+    targets: Float32Array,
+    weights: Float32Array,
+  ): Promise<number>;
+  lossAndGradients(
+    h: Handle,
+    images: Float32Array,
+    n: number,
+    height: number,
+    width: number,
+    targets: Float32Array,
+    weights: Float32Array,
+  ): Promise<{ loss: number; gradients: NamedTensor[] }>;
   predict(h: Handle, images: Float32Array, n: number, height: number, width: number): Promise<Float32Array>;
-  camData(h: Handle, images: Float32Array, n: number, height: number, width: number, layer: string): Promise<{ shape: number[]; activations: Float32Array; gradients: Float32Array; logits: Float32Array }>;
+  camData(
+    h: Handle,
+    images: Float32Array,
+    n: number,
+    height: number,
+    width: number,
+    layer: string,
+  ): Promise<{ shape: number[]; activations: Float32Array; gradients: Float32Array; logits: Float32Array }>;
   setLearningRate(h: Handle, lr: number): Promise<void>;
   getState(h: Handle): Promise<NamedTensor[]>;
   setState(h: Handle, tensors: NamedTensor[], replaceOptimizer: boolean): Promise<void>;
@@ -37,10 +60,32 @@ export interface NativeEngine {
   cudaDeviceCount(): number;
   version(): string;
   scriptLoad(path: string, device: string): Promise<ScriptHandle>;
-  scriptForward(h: ScriptHandle, images: Float32Array, n: number, channels: number, height: number, width: number): Promise<{ shape: number[]; data: Float32Array }>;
-  scriptGradient(h: ScriptHandle, images: Float32Array, n: number, channels: number, height: number, width: number, index: number): Promise<{ shape: number[]; outputs: Float32Array; gradients: Float32Array }>;
+  scriptForward(
+    h: ScriptHandle,
+    images: Float32Array,
+    n: number,
+    channels: number,
+    height: number,
+    width: number,
+  ): Promise<{ shape: number[]; data: Float32Array }>;
+  scriptGradient(
+    h: ScriptHandle,
+    images: Float32Array,
+    n: number,
+    channels: number,
+    height: number,
+    width: number,
+    index: number,
+  ): Promise<{ shape: number[]; outputs: Float32Array; gradients: Float32Array }>;
   scriptDispose(h: ScriptHandle): void;
-  distInit(host: string, port: number, rank: number, worldSize: number, timeoutMs: number, cuda: boolean): Promise<DistHandle>;
+  distInit(
+    host: string,
+    port: number,
+    rank: number,
+    worldSize: number,
+    timeoutMs: number,
+    cuda: boolean,
+  ): Promise<DistHandle>;
   distAttach(h: Handle, group: DistHandle | null): Promise<void>;
   distAverageBuffers(h: Handle, group: DistHandle): Promise<void>;
   distBarrier(group: DistHandle): Promise<void>;
@@ -66,9 +111,9 @@ export function nativeEngine(): NativeEngine {
     const reason = existsSync(path) ? (err as Error).message.split('\n')[0] : `${path} does not exist`;
     throw new Error(
       `the libtorch engine is not available (${reason}). To fix: install libtorch (apt-get install libtorch-dev) ` +
-      'or download it from pytorch.org and set LIBTORCH=/path/to/libtorch (a cxx11-ABI build; a CUDA build also ' +
-      'needs its CUDA libraries on the loader path), then build the addon in the confound folder: npm run install ' +
-      '(or node scripts/build-addon.mjs).',
+        'or download it from pytorch.org and set LIBTORCH=/path/to/libtorch (a cxx11-ABI build; a CUDA build also ' +
+        'needs its CUDA libraries on the loader path), then build the addon in the confound folder: npm run install ' +
+        '(or node scripts/build-addon.mjs).',
     );
   }
   return loaded;

@@ -20,18 +20,38 @@ export function looksLikeTorchCheckpoint(head: Uint8Array): boolean {
   return (head[0] === 0x50 && head[1] === 0x4b) || (head[0] === 0x80 && head[1] === 0x02);
 }
 
-const BYTES: Record<string, number> = { float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 };
+const BYTES: Record<string, number> = {
+  float32: 4,
+  float64: 8,
+  float16: 2,
+  bfloat16: 2,
+  int64: 8,
+  int32: 4,
+  int16: 2,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
+};
 
 function readZip(data: Uint8Array, path: string): NamedTensor[] {
   let files: Record<string, Uint8Array>;
-  try { files = unzipSync(data); } catch (err) { throw new Error(`${path}: not a readable zip (${(err as Error).message})`); }
+  try {
+    files = unzipSync(data);
+  } catch (err) {
+    throw new Error(`${path}: not a readable zip (${(err as Error).message})`);
+  }
   const pkl = Object.keys(files).find((f) => /^[^/]+\/data\.pkl$/.test(f));
   if (!pkl) throw new Error(`${path}: a zip without */data.pkl is not a PyTorch checkpoint`);
   const prefix = pkl.slice(0, -'data.pkl'.length);
   const order = files[`${prefix}byteorder`];
-  if (order && new TextDecoder().decode(order).trim() !== 'little') throw new Error(`${path}: big-endian checkpoints are not supported`);
+  if (order && new TextDecoder().decode(order).trim() !== 'little')
+    throw new Error(`${path}: big-endian checkpoints are not supported`);
   const refs: StorageRef[] = [];
-  const { value } = unpickle(files[pkl], path, (pid) => { const r = storageRef(pid, path); refs.push(r); return r; });
+  const { value } = unpickle(files[pkl], path, (pid) => {
+    const r = storageRef(pid, path);
+    refs.push(r);
+    return r;
+  });
   const storage = (ref: StorageRef) => {
     const bytes = files[`${prefix}data/${ref.key}`];
     if (!bytes) throw new Error(`${path}: storage ${ref.key} is missing from the archive`);
@@ -41,17 +61,24 @@ function readZip(data: Uint8Array, path: string): NamedTensor[] {
 }
 
 function readLegacy(data: Uint8Array, path: string): NamedTensor[] {
-  const none = () => { throw new Error(`${path}: unexpected persistent id in the header`); };
+  const none = () => {
+    throw new Error(`${path}: unexpected persistent id in the header`);
+  };
   let pos = 0;
-  const next = (persistent: (pid: unknown) => unknown = none) => { const r = unpickle(data, path, persistent, pos); pos = r.end; return r.value; };
+  const next = (persistent: (pid: unknown) => unknown = none) => {
+    const r = unpickle(data, path, persistent, pos);
+    pos = r.end;
+    return r.value;
+  };
   const magic = next();
   if (magic !== Number(0x1950a86a20f9469cfc6cn)) throw new Error(`${path}: not a PyTorch checkpoint (no magic number)`);
-  next();  // protocol version
-  next();  // sys_info: little-endian and type sizes are what torch has written since 0.4
+  next(); // protocol version
+  next(); // sys_info: little-endian and type sizes are what torch has written since 0.4
   const refs = new Map<string, StorageRef>();
   const value = next((pid) => {
     const r = storageRef(pid, path);
-    if ((pid as unknown[])[5] !== null && (pid as unknown[])[5] !== undefined) throw new Error(`${path}: storage views are not supported`);
+    if ((pid as unknown[])[5] !== null && (pid as unknown[])[5] !== undefined)
+      throw new Error(`${path}: storage views are not supported`);
     refs.set(r.key, r);
     return r;
   });
@@ -74,7 +101,8 @@ function readLegacy(data: Uint8Array, path: string): NamedTensor[] {
 /** The state_dict inside what was pickled: the dict itself, or its 'state_dict' / 'model' entry; DataParallel's 'module.' dropped. */
 function toTensors(value: unknown, storage: (ref: StorageRef) => Uint8Array, path: string): NamedTensor[] {
   let dict = value instanceof Map ? value : undefined;
-  for (const key of ['state_dict', 'model']) if (dict?.get(key) instanceof Map) dict = dict.get(key) as Map<string, unknown>;
+  for (const key of ['state_dict', 'model'])
+    if (dict?.get(key) instanceof Map) dict = dict.get(key) as Map<string, unknown>;
   if (!dict) throw new Error(`${path}: holds no state_dict (a dict of tensors)`);
   const out: NamedTensor[] = [];
   for (const [name, t] of dict) {
@@ -91,7 +119,12 @@ function materialise(name: string, t: TensorRef, bytes: Uint8Array, path: string
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const numel = t.shape.reduce((a, b) => a * b, 1);
   if (dtype === 'float32' && isContiguous(t) && (t.offset + numel) * 4 <= bytes.length) {
-    return { name, dtype: 'float32', shape: t.shape, data: new Float32Array(bytes.slice(t.offset * 4, (t.offset + numel) * 4).buffer) };
+    return {
+      name,
+      dtype: 'float32',
+      shape: t.shape,
+      data: new Float32Array(bytes.slice(t.offset * 4, (t.offset + numel) * 4).buffer),
+    };
   }
   const read = readerFor(dtype, view, name, path);
   const isInt = /^(int|uint|bool)/.test(dtype);
@@ -103,8 +136,12 @@ function materialise(name: string, t: TensorRef, bytes: Uint8Array, path: string
     for (let d = 0; d < index.length; d++) element += index[d] * t.stride[d];
     if ((element + 1) * size > bytes.length) throw new Error(`${path}: tensor "${name}" reaches past its storage`);
     const v = read(element * size);
-    if (isInt) (data as BigInt64Array)[i] = BigInt(v); else (data as Float32Array)[i] = v;
-    for (let d = index.length - 1; d >= 0; d--) { if (++index[d] < t.shape[d]) break; index[d] = 0; }
+    if (isInt) (data as BigInt64Array)[i] = BigInt(v);
+    else (data as Float32Array)[i] = v;
+    for (let d = index.length - 1; d >= 0; d--) {
+      if (++index[d] < t.shape[d]) break;
+      index[d] = 0;
+    }
   }
   return { name, dtype: isInt ? 'int64' : 'float32', shape: t.shape, data };
 }
@@ -120,22 +157,34 @@ function isContiguous(t: TensorRef): boolean {
 
 function readerFor(dtype: string, v: DataView, name: string, path: string): (byte: number) => number {
   switch (dtype) {
-    case 'float32': return (b) => v.getFloat32(b, true);
-    case 'float64': return (b) => v.getFloat64(b, true);
-    case 'float16': return (b) => halfToFloat(v.getUint16(b, true));
-    case 'bfloat16': return (b) => new Float32Array(new Uint32Array([v.getUint16(b, true) << 16]).buffer)[0];
-    case 'int64': return (b) => Number(v.getBigInt64(b, true));
-    case 'int32': return (b) => v.getInt32(b, true);
-    case 'int16': return (b) => v.getInt16(b, true);
-    case 'int8': return (b) => v.getInt8(b);
-    case 'uint8': case 'bool': return (b) => v.getUint8(b);
-    default: throw new Error(`${path}: tensor "${name}" has unsupported dtype ${dtype}`);
+    case 'float32':
+      return (b) => v.getFloat32(b, true);
+    case 'float64':
+      return (b) => v.getFloat64(b, true);
+    case 'float16':
+      return (b) => halfToFloat(v.getUint16(b, true));
+    case 'bfloat16':
+      return (b) => new Float32Array(new Uint32Array([v.getUint16(b, true) << 16]).buffer)[0];
+    case 'int64':
+      return (b) => Number(v.getBigInt64(b, true));
+    case 'int32':
+      return (b) => v.getInt32(b, true);
+    case 'int16':
+      return (b) => v.getInt16(b, true);
+    case 'int8':
+      return (b) => v.getInt8(b);
+    case 'uint8':
+    case 'bool':
+      return (b) => v.getUint8(b);
+    default:
+      throw new Error(`${path}: tensor "${name}" has unsupported dtype ${dtype}`);
   }
 }
 
 function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f, frac = h & 0x3ff;
+  const exp = (h >> 10) & 0x1f,
+    frac = h & 0x3ff;
   if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
   if (exp === 31) return frac ? NaN : sign * Infinity;
   return sign * 2 ** (exp - 15) * (1 + frac / 1024);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeFileAtomic } from '../util/index.js';
 import type { NamedTensor } from './native.js';
 
 /**
@@ -21,11 +21,15 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rec
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const t of sorted) {
-    header[t.name] = { dtype: WRITE_DTYPE[t.dtype], shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
+    header[t.name] = {
+      dtype: WRITE_DTYPE[t.dtype],
+      shape: t.shape,
+      data_offsets: [offset, offset + t.data.byteLength],
+    };
     offset += t.data.byteLength;
   }
   let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);  // data starts 8-byte aligned
+  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8); // data starts 8-byte aligned
   const head = Buffer.from(json, 'utf8');
   const out = new Uint8Array(8 + head.length + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
@@ -38,7 +42,11 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rec
   return out;
 }
 
-export async function writeSafetensors(path: string, tensors: readonly NamedTensor[], metadata: Record<string, string>): Promise<void> {
+export async function writeSafetensors(
+  path: string,
+  tensors: readonly NamedTensor[],
+  metadata: Record<string, string>,
+): Promise<void> {
   await writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
@@ -59,7 +67,7 @@ function toFloat32(dtype: string, bytes: Uint8Array, count: number): Float32Arra
   for (let i = 0; i < count; i++) {
     if (dtype === 'F64') out[i] = view.getFloat64(i * 8, true);
     else if (dtype === 'F16') out[i] = halfToFloat(view.getUint16(i * 2, true));
-    else bits[i] = view.getUint16(i * 2, true) << 16;  // BF16 is the top half of a float32
+    else bits[i] = view.getUint16(i * 2, true) << 16; // BF16 is the top half of a float32
   }
   return out;
 }
@@ -67,7 +75,9 @@ function toFloat32(dtype: string, bytes: Uint8Array, count: number): Float32Arra
 export function decodeSafetensors(input: Uint8Array, source: string): SafetensorsFile {
   // A plain Uint8Array view, so slice() copies (Buffer's slice does not) into an aligned buffer.
   const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  const fail = (why: string): never => { throw new Error(`${source}: not a valid safetensors file (${why})`); };
+  const fail = (why: string): never => {
+    throw new Error(`${source}: not a valid safetensors file (${why})`);
+  };
   if (bytes.length < 8) fail('shorter than its 8-byte header length');
   const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
   if (headerLength > bytes.length - 8) fail(`header length ${headerLength} exceeds the file size ${bytes.length}`);
@@ -82,11 +92,17 @@ export function decodeSafetensors(input: Uint8Array, source: string): Safetensor
   const tensors: NamedTensor[] = [];
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    const { dtype, shape, data_offsets: offsets } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    const {
+      dtype,
+      shape,
+      data_offsets: offsets,
+    } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
     if (!(dtype in BYTES)) fail(`tensor "${name}" has dtype ${dtype}; supported: ${Object.keys(BYTES).join(', ')}`);
     const count = shape.reduce((a, b) => a * b, 1);
     if (!Array.isArray(offsets) || offsets[1] - offsets[0] !== count * BYTES[dtype] || offsets[1] > data.length) {
-      fail(`tensor "${name}" has data_offsets ${JSON.stringify(offsets)} that do not fit shape [${shape}] and the file`);
+      fail(
+        `tensor "${name}" has data_offsets ${JSON.stringify(offsets)} that do not fit shape [${shape}] and the file`,
+      );
     }
     // A fresh, aligned copy: Buffer's slice() is a view into a shared pool, unaligned for 4- and 8-byte types.
     const raw = new Uint8Array(offsets[1] - offsets[0]);
@@ -94,7 +110,12 @@ export function decodeSafetensors(input: Uint8Array, source: string): Safetensor
     if (dtype === 'I64') {
       tensors.push({ name, dtype: 'int64', shape, data: new BigInt64Array(raw.buffer) });
     } else {
-      tensors.push({ name, dtype: 'float32', shape, data: dtype === 'F32' ? new Float32Array(raw.buffer) : toFloat32(dtype, raw, count) });
+      tensors.push({
+        name,
+        dtype: 'float32',
+        shape,
+        data: dtype === 'F32' ? new Float32Array(raw.buffer) : toFloat32(dtype, raw, count),
+      });
     }
   }
   return { tensors, metadata };

@@ -1,4 +1,4 @@
-import type { GrayImage } from '../data/image.js';
+import type { GrayImage } from '../data/index.js';
 
 /** Anything that turns a batch of prepared inputs into probabilities: our engine, an ONNX or a TorchScript model. */
 export interface Scorer {

@@ -4,7 +4,8 @@ import type { NamedTensor } from './native.js';
 export const OPTIMIZER_PREFIX = 'optimizer.';
 export const isOptimizerEntry = (name: string): boolean => name.startsWith(OPTIMIZER_PREFIX);
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+const sameShape = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
 const shapeText = (s: readonly number[]) => `[${s.join(', ')}]`;
 
 /**
@@ -19,18 +20,26 @@ export function modernName(name: string): string {
  * The tensors of `file` that replace the model's state, for a file this model wrote: every parameter and
  * buffer present with the model's shape and dtype, nothing unknown. Optimizer entries are kept only when asked.
  */
-export function matchState(file: readonly NamedTensor[], model: readonly NamedTensor[], source: string, withOptimizer: boolean): NamedTensor[] {
+export function matchState(
+  file: readonly NamedTensor[],
+  model: readonly NamedTensor[],
+  source: string,
+  withOptimizer: boolean,
+): NamedTensor[] {
   const byName = new Map(file.map((t) => [t.name, t]));
   const expected = new Set(model.map((t) => t.name));
   for (const m of model) {
     const f = byName.get(m.name);
     if (!f) throw new Error(`${source}: no tensor "${m.name}" (is it weights for another architecture?)`);
     if (!sameShape(f.shape, m.shape) || f.dtype !== m.dtype) {
-      throw new Error(`${source}: tensor "${m.name}" is ${f.dtype} ${shapeText(f.shape)}, the model needs ${m.dtype} ${shapeText(m.shape)}`);
+      throw new Error(
+        `${source}: tensor "${m.name}" is ${f.dtype} ${shapeText(f.shape)}, the model needs ${m.dtype} ${shapeText(m.shape)}`,
+      );
     }
   }
   const unknown = file.filter((t) => !expected.has(t.name) && !isOptimizerEntry(t.name));
-  if (unknown.length > 0) throw new Error(`${source}: tensor "${unknown[0].name}" is not part of this model (${unknown.length} such)`);
+  if (unknown.length > 0)
+    throw new Error(`${source}: tensor "${unknown[0].name}" is not part of this model (${unknown.length} such)`);
   return file.filter((t) => expected.has(t.name) || (withOptimizer && isOptimizerEntry(t.name)));
 }
 
@@ -70,13 +79,20 @@ export function adaptPretrained(file: readonly NamedTensor[], model: readonly Na
       notes.push('features.conv0.weight: RGB filters summed into 1 channel');
     }
     if (m.name.startsWith('classifier.') && (!f || !sameShape(f.shape, m.shape))) {
-      notes.push(`${m.name}: ${f ? `file's ${shapeText(f.shape)} replaced by a new` : 'new'} ${shapeText(m.shape)} at initialisation`);
+      notes.push(
+        `${m.name}: ${f ? `file's ${shapeText(f.shape)} replaced by a new` : 'new'} ${shapeText(m.shape)} at initialisation`,
+      );
       continue;
     }
     if (!f && m.name.endsWith('num_batches_tracked')) continue;
-    if (!f) throw new Error(`${source}: pretrained weights lack "${m.name}" (are they a torchvision DenseNet of the same depth?)`);
+    if (!f)
+      throw new Error(
+        `${source}: pretrained weights lack "${m.name}" (are they a torchvision DenseNet of the same depth?)`,
+      );
     if (!sameShape(f.shape, m.shape) || f.dtype !== m.dtype) {
-      throw new Error(`${source}: pretrained "${m.name}" is ${f.dtype} ${shapeText(f.shape)}, the model needs ${m.dtype} ${shapeText(m.shape)}`);
+      throw new Error(
+        `${source}: pretrained "${m.name}" is ${f.dtype} ${shapeText(f.shape)}, the model needs ${m.dtype} ${shapeText(m.shape)}`,
+      );
     }
     tensors.push({ ...f, name: m.name });
   }

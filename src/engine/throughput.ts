@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Rng } from '../util/rng.js';
+import { Rng } from '../util/index.js';
 import type { Arch } from './archs.js';
 import type { DeviceChoice } from './device.js';
 import { Model } from './model.js';
@@ -32,7 +32,13 @@ export async function measureThroughput(opts: ThroughputOptions): Promise<Throug
   const rng = new Rng(opts.seed ?? 0);
   const images = Float32Array.from({ length: opts.batch * channels * opts.size * opts.size }, () => rng.normal());
   const targets = Float32Array.from({ length: opts.batch }, (_, i) => i % 2);
-  using model = await Model.create({ arch: opts.arch, channels, seed: opts.seed ?? 0, threads: opts.threads, device: opts.device });
+  using model = await Model.create({
+    arch: opts.arch,
+    channels,
+    seed: opts.seed ?? 0,
+    threads: opts.threads,
+    device: opts.device,
+  });
 
   const rate = async (fn: () => Promise<unknown>): Promise<number> => {
     await fn();

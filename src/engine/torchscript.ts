@@ -1,16 +1,25 @@
 import { access } from 'node:fs/promises';
-import { InvalidParameterError, checkInt } from '../util/options.js';
+import { InvalidParameterError, checkInt } from '../util/index.js';
 import { resolveDevice, type Device } from './device.js';
 import { nativeEngine, type ScriptHandle } from './native.js';
 
 /** Geometry of a batch for a TorchScript model (NCHW). */
-export interface ScriptBatch { n: number; channels: number; height: number; width: number }
+export interface ScriptBatch {
+  n: number;
+  channels: number;
+  height: number;
+  width: number;
+}
 
 function checkBatch(images: Float32Array, b: ScriptBatch): void {
   for (const k of ['n', 'channels', 'height', 'width'] as const) checkInt(k, b[k], 1, 65536);
   const expected = b.n * b.channels * b.height * b.width;
   if (!(images instanceof Float32Array) || images.length !== expected) {
-    throw new InvalidParameterError('images', `a Float32Array of ${b.n}*${b.channels}*${b.height}*${b.width} = ${expected} values`, images);
+    throw new InvalidParameterError(
+      'images',
+      `a Float32Array of ${b.n}*${b.channels}*${b.height}*${b.width} = ${expected} values`,
+      images,
+    );
   }
 }
 
@@ -22,11 +31,21 @@ export class TorchScriptModel implements Disposable {
   private handle: ScriptHandle | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(handle: ScriptHandle, readonly path: string, readonly device: Device) { this.handle = handle; }
+  private constructor(
+    handle: ScriptHandle,
+    readonly path: string,
+    readonly device: Device,
+  ) {
+    this.handle = handle;
+  }
 
   static async load(path: string, choice: string = 'cpu'): Promise<TorchScriptModel> {
     const device: Device = resolveDevice(choice);
-    try { await access(path); } catch { throw new Error(`${path}: no such model file`); }
+    try {
+      await access(path);
+    } catch {
+      throw new Error(`${path}: no such model file`);
+    }
     try {
       return new TorchScriptModel(await nativeEngine().scriptLoad(path, device), path, device);
     } catch (err) {
@@ -49,24 +68,40 @@ export class TorchScriptModel implements Disposable {
   }
 
   private wrap<T>(p: Promise<T>): Promise<T> {
-    return p.catch((err: Error) => { throw new Error(`${this.path}: ${err.message.split('\n')[0]}`); });
+    return p.catch((err: Error) => {
+      throw new Error(`${this.path}: ${err.message.split('\n')[0]}`);
+    });
   }
 
   /** The model's first tensor output as [n, k] rows. */
   forward(images: Float32Array, b: ScriptBatch): Promise<{ k: number; data: Float32Array }> {
     checkBatch(images, b);
     const h = this.live();
-    return this.serial(() => this.wrap(nativeEngine().scriptForward(h, images, b.n, b.channels, b.height, b.width)
-      .then((r) => ({ k: r.shape[1], data: r.data }))));
+    return this.serial(() =>
+      this.wrap(
+        nativeEngine()
+          .scriptForward(h, images, b.n, b.channels, b.height, b.width)
+          .then((r) => ({ k: r.shape[1], data: r.data })),
+      ),
+    );
   }
 
   /** Outputs [n, k] and d output[:, index] / d images (NCHW). */
-  gradient(images: Float32Array, b: ScriptBatch, index: number): Promise<{ k: number; outputs: Float32Array; gradients: Float32Array }> {
+  gradient(
+    images: Float32Array,
+    b: ScriptBatch,
+    index: number,
+  ): Promise<{ k: number; outputs: Float32Array; gradients: Float32Array }> {
     checkBatch(images, b);
     checkInt('output index', index, 0);
     const h = this.live();
-    return this.serial(() => this.wrap(nativeEngine().scriptGradient(h, images, b.n, b.channels, b.height, b.width, index)
-      .then((r) => ({ k: r.shape[1], outputs: r.outputs, gradients: r.gradients }))));
+    return this.serial(() =>
+      this.wrap(
+        nativeEngine()
+          .scriptGradient(h, images, b.n, b.channels, b.height, b.width, index)
+          .then((r) => ({ k: r.shape[1], outputs: r.outputs, gradients: r.gradients })),
+      ),
+    );
   }
 
   dispose(): void {
@@ -74,5 +109,7 @@ export class TorchScriptModel implements Disposable {
     this.handle = undefined;
   }
 
-  [Symbol.dispose](): void { this.dispose(); }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
 }

@@ -1,4 +1,4 @@
-import { InvalidParameterError, checkInt } from '../util/options.js';
+import { InvalidParameterError, checkInt } from '../util/index.js';
 import { minimumSide, type Arch } from './archs.js';
 
 /** Batch geometry of a Float32Array of images in NCHW order (C is the model's channel count). */
@@ -16,13 +16,16 @@ function firstNonFinite(values: ArrayLike<number>): number {
 
 export function checkImages(images: unknown, shape: BatchShape, channels: number, arch: Arch): Float32Array {
   checkInt('n', shape.n, 1);
-  const min = minimumSide(arch);  // smaller inputs leave no final feature map
+  const min = minimumSide(arch); // smaller inputs leave no final feature map
   checkInt('height', shape.height, min, 65536);
   checkInt('width', shape.width, min, 65536);
   const expected = shape.n * channels * shape.height * shape.width;
   if (!(images instanceof Float32Array) || images.length !== expected) {
-    throw new InvalidParameterError('images',
-      `a Float32Array of n*channels*height*width = ${shape.n}*${channels}*${shape.height}*${shape.width} = ${expected} values`, images);
+    throw new InvalidParameterError(
+      'images',
+      `a Float32Array of n*channels*height*width = ${shape.n}*${channels}*${shape.height}*${shape.width} = ${expected} values`,
+      images,
+    );
   }
   const bad = firstNonFinite(images);
   if (bad >= 0) throw new InvalidParameterError('images', 'finite values', `${images[bad]} at index ${bad}`);

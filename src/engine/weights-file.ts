@@ -8,8 +8,14 @@ import { modernName } from './state.js';
 /** Starting weights from safetensors or a PyTorch checkpoint (torchvision's .pth), told apart by their bytes. */
 export async function readWeightTensors(path: string): Promise<NamedTensor[]> {
   const head = new Uint8Array(16);
-  const file = await open(path, 'r').catch((err: Error) => { throw new Error(`${path}: cannot open (${err.message})`); });
-  try { await file.read(head, 0, 16, 0); } finally { await file.close(); }
+  const file = await open(path, 'r').catch((err: Error) => {
+    throw new Error(`${path}: cannot open (${err.message})`);
+  });
+  try {
+    await file.read(head, 0, 16, 0);
+  } finally {
+    await file.close();
+  }
   if (looksLikeTorchCheckpoint(head)) return readTorchCheckpoint(path);
   return (await readSafetensors(path)).tensors;
 }
@@ -20,6 +26,11 @@ export async function readWeightTensors(path: string): Promise<NamedTensor[]> {
  */
 export async function convertWeights(input: string, output: string): Promise<{ tensors: number; parameters: number }> {
   const tensors = (await readWeightTensors(input)).map((t) => ({ ...t, name: modernName(t.name) }));
-  await writeSafetensors(output, tensors, { format: 'pt', producer: 'confound', kind: 'pretrained', source: basename(input) });
+  await writeSafetensors(output, tensors, {
+    format: 'pt',
+    producer: 'confound',
+    kind: 'pretrained',
+    source: basename(input),
+  });
   return { tensors: tensors.length, parameters: tensors.reduce((s, t) => s + t.data.length, 0) };
 }

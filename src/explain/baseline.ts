@@ -14,7 +14,13 @@ export type CamBaseline = 'black' | 'none';
 export const CAM_BASELINES: readonly CamBaseline[] = ['black', 'none'];
 
 /** Activations of `layer` for one all-black input (raw intensity 0, normalised with mean/std). */
-export async function emptyFilmActivations(model: Pick<Model, 'capture'>, size: number, mean: number, std: number, layer?: string): Promise<Float32Array> {
+export async function emptyFilmActivations(
+  model: Pick<Model, 'capture'>,
+  size: number,
+  mean: number,
+  std: number,
+  layer?: string,
+): Promise<Float32Array> {
   const input = new Float32Array(size * size).fill((0 - mean) / std);
   return (await model.capture(input, { n: 1, height: size, width: size }, layer)).activations;
 }
@@ -22,8 +28,10 @@ export async function emptyFilmActivations(model: Pick<Model, 'capture'>, size: 
 /** The capture with the empty film's activations taken from every image's (gradients unchanged). */
 export function relativeToBaseline(cap: LayerCapture, baseline: Float32Array): LayerCapture {
   const per = cap.c * cap.h * cap.w;
-  if (baseline.length !== per) throw new Error(`baseline activations have ${baseline.length} values, the layer has ${per} per image`);
+  if (baseline.length !== per)
+    throw new Error(`baseline activations have ${baseline.length} values, the layer has ${per} per image`);
   const activations = new Float32Array(cap.activations.length);
-  for (let i = 0; i < cap.n; i++) for (let j = 0; j < per; j++) activations[i * per + j] = cap.activations[i * per + j] - baseline[j];
+  for (let i = 0; i < cap.n; i++)
+    for (let j = 0; j < per; j++) activations[i * per + j] = cap.activations[i * per + j] - baseline[j];
   return { ...cap, activations };
 }

@@ -11,7 +11,12 @@ export type CamTarget = 'abnormal' | 'normal' | 'predicted';
 export const CAM_TARGETS: readonly CamTarget[] = ['abnormal', 'normal', 'predicted'];
 
 /** One saliency map per image at the layer's resolution (n * h * w). */
-export interface CamMaps { maps: Float32Array; n: number; h: number; w: number }
+export interface CamMaps {
+  maps: Float32Array;
+  n: number;
+  h: number;
+  w: number;
+}
 
 /**
  * Class activation maps from a captured layer: ReLU(sum_k W_kp A_kp). Subclasses choose the weights W (one per
@@ -133,7 +138,9 @@ abstract class PositionCam extends BaseCam {
 /** LayerCAM: ReLU(sum_k ReLU(g_kp) A_kp). Jiang et al., "LayerCAM", IEEE TIP 2021, eq. 4-5. */
 export class LayerCam extends PositionCam {
   readonly name = 'layercam';
-  protected weight(g: number): number { return Math.max(0, g); }
+  protected weight(g: number): number {
+    return Math.max(0, g);
+  }
 }
 
 /**
@@ -142,8 +149,15 @@ export class LayerCam extends PositionCam {
  */
 export class GradientTimesActivation extends PositionCam {
   readonly name = 'gradxact';
-  protected weight(g: number): number { return g; }
+  protected weight(g: number): number {
+    return g;
+  }
 }
 
-export const CAM_METHODS = { gradcam: GradCam, 'gradcam++': GradCamPlusPlus, layercam: LayerCam, gradxact: GradientTimesActivation } as const;
+export const CAM_METHODS = {
+  gradcam: GradCam,
+  'gradcam++': GradCamPlusPlus,
+  layercam: LayerCam,
+  gradxact: GradientTimesActivation,
+} as const;
 export type CamMethod = keyof typeof CAM_METHODS;

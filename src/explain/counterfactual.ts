@@ -1,11 +1,11 @@
 import type { Scorer } from '../engine/index.js';
 import { readImageOrSkip } from '../data/index.js';
 import type { ImageRecord, LoadIssue } from '../data/index.js';
-import type { LabelBox } from '../labels/types.js';
+import type { LabelBox } from '../labels/index.js';
 import { applyVariant, controlBoxes, NoRoomError, type ControlMode } from '../variants/index.js';
-import { delongPaired } from '../stats/delong.js';
-import { Rng } from '../util/rng.js';
-import { progress } from '../util/progress.js';
+import { delongPaired } from '../stats/index.js';
+import { Rng } from '../util/index.js';
+import { progress } from '../util/index.js';
 
 export type { Scorer };
 
@@ -51,11 +51,14 @@ export interface CounterfactualOptions {
 }
 
 function summarise(orig: Float32Array, variant: Float32Array): EffectSummary {
-  let abs = 0, flips = 0, delta = 0;
+  let abs = 0,
+    flips = 0,
+    delta = 0;
   for (let i = 0; i < orig.length; i++) {
     const d = variant[i] - orig[i];
-    abs += Math.abs(d); delta += d;
-    if ((orig[i] > 0.5) !== (variant[i] > 0.5)) flips++;
+    abs += Math.abs(d);
+    delta += d;
+    if (orig[i] > 0.5 !== variant[i] > 0.5) flips++;
   }
   const n = Math.max(1, orig.length);
   return { mean_abs_delta: abs / n, flip_rate: flips / n, mean_delta: delta / n };
@@ -66,8 +69,14 @@ function summarise(orig: Float32Array, variant: Float32Array): EffectSummary {
  * with its label boxes blacked out, and with the same boxes moved to label-free places matched to the lab's location (control).
  * A model that reads the labels changes its answers when they are covered, and much less for the control.
  */
-export async function counterfactual(scorer: Scorer, records: readonly ImageRecord[], boxes: ReadonlyMap<string, readonly LabelBox[]>, opts: CounterfactualOptions = {}): Promise<CounterfactualResult> {
-  const pick = (id: string) => (boxes.get(id) ?? []).filter((b) => !opts.categories || opts.categories.includes(b.category));
+export async function counterfactual(
+  scorer: Scorer,
+  records: readonly ImageRecord[],
+  boxes: ReadonlyMap<string, readonly LabelBox[]>,
+  opts: CounterfactualOptions = {},
+): Promise<CounterfactualResult> {
+  const pick = (id: string) =>
+    (boxes.get(id) ?? []).filter((b) => !opts.categories || opts.categories.includes(b.category));
   const candidates = records.filter((r) => pick(r.id).length > 0);
   if (candidates.length === 0) throw new Error('counterfactual: no test image has a label box to cover');
   const items: ImageRecord[] = [];
@@ -77,8 +86,11 @@ export async function counterfactual(scorer: Scorer, records: readonly ImageReco
   const noRoom: CounterfactualResult['no_room'] = [];
   const bar = progress('counterfactual', candidates.length);
   for (let start = 0; start < candidates.length; start += scorer.batchSize) {
-    const read = await Promise.all(candidates.slice(start, start + scorer.batchSize)
-      .map(async (r) => ({ r, img: await readImageOrSkip(r.path, opts.skipped) })));
+    const read = await Promise.all(
+      candidates
+        .slice(start, start + scorer.batchSize)
+        .map(async (r) => ({ r, img: await readImageOrSkip(r.path, opts.skipped) })),
+    );
     const chunk = read.filter((x): x is { r: ImageRecord; img: NonNullable<typeof x.img> } => x.img !== null);
     bar.tick(read.length);
     if (chunk.length === 0) continue;
@@ -86,8 +98,14 @@ export async function counterfactual(scorer: Scorer, records: readonly ImageReco
       const bs = pick(r.id);
       try {
         const ctrl = controlBoxes(img, bs, control, rng.fork(r.id), opts.margin ?? 0);
-        return { r, inputs: [scorer.prepare(img), scorer.prepare(applyVariant(img, bs, 'cover', { margin: opts.margin })),
-          scorer.prepare(applyVariant(img, ctrl, 'cover', { margin: opts.margin }))] };
+        return {
+          r,
+          inputs: [
+            scorer.prepare(img),
+            scorer.prepare(applyVariant(img, bs, 'cover', { margin: opts.margin })),
+            scorer.prepare(applyVariant(img, ctrl, 'cover', { margin: opts.margin })),
+          ],
+        };
       } catch (err) {
         if (!(err instanceof NoRoomError)) throw err;
         noRoom.push({ id: r.id, path: r.path, message: err.message });
@@ -100,21 +118,38 @@ export async function counterfactual(scorer: Scorer, records: readonly ImageReco
     for (let v = 0; v < 3; v++) {
       const plane = ok[0].inputs[v].length;
       const batch = new Float32Array(ok.length * plane);
-      ok.forEach((x, k) => { batch.set(x.inputs[v], k * plane); });
-      targets[v].push(...await scorer.score(batch, ok.length));
+      ok.forEach((x, k) => {
+        batch.set(x.inputs[v], k * plane);
+      });
+      targets[v].push(...(await scorer.score(batch, ok.length)));
     }
     items.push(...ok.map((x) => x.r));
   }
   bar.stop();
   if (items.length === 0) {
-    throw new Error(noRoom.length ? `counterfactual: no image left room for a control box (${noRoom.length} skipped, e.g. ${noRoom[0].path})`
-      : 'counterfactual: none of the test images with label boxes could be read');
+    throw new Error(
+      noRoom.length
+        ? `counterfactual: no image left room for a control box (${noRoom.length} skipped, e.g. ${noRoom[0].path})`
+        : 'counterfactual: none of the test images with label boxes could be read',
+    );
   }
   const n = items.length;
-  const orig = Float32Array.from(p.original), covered = Float32Array.from(p.covered), random = Float32Array.from(p.random);
+  const orig = Float32Array.from(p.original),
+    covered = Float32Array.from(p.covered),
+    random = Float32Array.from(p.random);
   const result: CounterfactualResult = {
-    n, covered: summarise(orig, covered), random_cover: summarise(orig, random), control, no_room: noRoom,
-    images: items.map((r, i) => ({ id: r.id, label: r.label, p_original: orig[i], p_covered: covered[i], p_random_cover: random[i] })),
+    n,
+    covered: summarise(orig, covered),
+    random_cover: summarise(orig, random),
+    control,
+    no_room: noRoom,
+    images: items.map((r, i) => ({
+      id: r.id,
+      label: r.label,
+      p_original: orig[i],
+      p_covered: covered[i],
+      p_random_cover: random[i],
+    })),
   };
   const labelled = items.every((r) => r.label !== undefined);
   const labels = items.map((r) => r.label ?? 0);
@@ -123,7 +158,14 @@ export async function counterfactual(scorer: Scorer, records: readonly ImageReco
   if (labelled && positives >= 2 && labels.length - positives >= 2) {
     const t = delongPaired(labels, orig, covered);
     const c = delongPaired(labels, orig, random);
-    Object.assign(result, { auc_original: t.auc1, auc_covered: t.auc2, auc_random_cover: c.auc2, z: t.z, p: t.p, p_random_cover: c.p });
+    Object.assign(result, {
+      auc_original: t.auc1,
+      auc_covered: t.auc2,
+      auc_random_cover: c.auc2,
+      z: t.z,
+      p: t.p,
+      p_random_cover: c.p,
+    });
   }
   return result;
 }

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import type { ImageRecord, LoadIssue } from '../data/index.js';
 import { readImageOrSkip } from '../data/index.js';
 import { toModelBox, toModelInput } from '../data/index.js';
-import type { LabelBox } from '../labels/types.js';
+import type { LabelBox } from '../labels/index.js';
 import type { Model } from '../engine/index.js';
-import { writeFileAtomic } from '../util/atomic.js';
-import { progress } from '../util/progress.js';
+import { writeFileAtomic } from '../util/index.js';
+import { progress } from '../util/index.js';
 import { CAM_METHODS, type CamMethod, type CamTarget } from './cam.js';
 import { emptyFilmActivations, relativeToBaseline, type CamBaseline } from './baseline.js';
 import { upsample, labelAttention } from './attention.js';
@@ -38,8 +38,16 @@ export interface CamImageResult {
  * --confound 0 original arm scored 15.5% (covered 2.7%), as much as a confounded one. Covered arms keep a floor
  * of a few per cent (4-10% on the phantom): the black boxes' edges are in the receptive fields.
  */
-export const STUDY_ATTENTION = { method: 'gradxact', layer: 'features.denseblock2', baseline: 'black', target: 'predicted' } as const satisfies {
-  method: CamMethod; layer: string; baseline: CamBaseline; target: CamTarget;
+export const STUDY_ATTENTION = {
+  method: 'gradxact',
+  layer: 'features.denseblock2',
+  baseline: 'black',
+  target: 'predicted',
+} as const satisfies {
+  method: CamMethod;
+  layer: string;
+  baseline: CamBaseline;
+  target: CamTarget;
 };
 
 export interface CamRunOptions {
@@ -65,27 +73,40 @@ export interface CamRunOptions {
  * Grad-CAM (or Grad-CAM++) for each record at the model's input resolution, with label attention measured
  * against the record's boxes mapped into the same letterboxed frame.
  */
-export async function camRecords(model: Pick<Model, 'capture'>, records: readonly ImageRecord[], boxes: ReadonlyMap<string, readonly LabelBox[]>, opts: CamRunOptions): Promise<CamImageResult[]> {
+export async function camRecords(
+  model: Pick<Model, 'capture'>,
+  records: readonly ImageRecord[],
+  boxes: ReadonlyMap<string, readonly LabelBox[]>,
+  opts: CamRunOptions,
+): Promise<CamImageResult[]> {
   const method = new CAM_METHODS[opts.method ?? 'gradcam']();
   const batch = opts.batch ?? 8;
   const S = opts.size;
   const out: CamImageResult[] = [];
-  const empty = (opts.baseline ?? 'black') === 'black' ? await emptyFilmActivations(model, S, opts.mean, opts.std, opts.layer) : null;
+  const empty =
+    (opts.baseline ?? 'black') === 'black'
+      ? await emptyFilmActivations(model, S, opts.mean, opts.std, opts.layer)
+      : null;
   const bar = progress('grad-cam', records.length);
   for (let start = 0; start < records.length; start += batch) {
-    const read = await Promise.all(records.slice(start, start + batch)
-      .map(async (r) => ({ r, img: await readImageOrSkip(r.path, opts.skipped) })));
+    const read = await Promise.all(
+      records.slice(start, start + batch).map(async (r) => ({ r, img: await readImageOrSkip(r.path, opts.skipped) })),
+    );
     // Each image is decoded and letterboxed once: the normalised input for the model, the pixels for overlays.
     const prepared = read.flatMap(({ r, img }) => {
       if (!img) return [];
       const m = toModelInput(img, { size: S, mean: opts.mean, std: opts.std });
-      return [{ r, input: m.input, gray: m.pixels, boxes: (boxes.get(r.id) ?? []).map((b) => toModelBox(b, m.transform)) }];
+      return [
+        { r, input: m.input, gray: m.pixels, boxes: (boxes.get(r.id) ?? []).map((b) => toModelBox(b, m.transform)) },
+      ];
     });
     bar.tick(read.length);
     if (prepared.length === 0) continue;
     const chunk = prepared.map((p) => p.r);
     const images = new Float32Array(chunk.length * S * S);
-    prepared.forEach((p, k) => { images.set(p.input, k * S * S); });
+    prepared.forEach((p, k) => {
+      images.set(p.input, k * S * S);
+    });
     const captured = await model.capture(images, { n: chunk.length, height: S, width: S }, opts.layer);
     const cap = empty ? relativeToBaseline(captured, empty) : captured;
     const cams = method.compute(cap, opts.target ?? 'predicted');
@@ -95,17 +116,30 @@ export async function camRecords(model: Pick<Model, 'capture'>, records: readonl
       const score = labelAttention(map, S, S, bs);
       const byCategory: Record<string, number> = {};
       for (const cat of new Set(bs.map((b) => b.category))) {
-        byCategory[cat] = labelAttention(map, S, S, bs.filter((b) => b.category === cat)).labelAttention;
+        byCategory[cat] = labelAttention(
+          map,
+          S,
+          S,
+          bs.filter((b) => b.category === cat),
+        ).labelAttention;
       }
       const res: CamImageResult = {
-        id: r.id, label: r.label, n_boxes: bs.length, label_attention: score.labelAttention,
-        pointing_hit: score.pointingHit, box_area_share: score.boxAreaShare, by_category: byCategory,
+        id: r.id,
+        label: r.label,
+        n_boxes: bs.length,
+        label_attention: score.labelAttention,
+        pointing_hit: score.pointingHit,
+        box_area_share: score.boxAreaShare,
+        by_category: byCategory,
       };
       if (opts.outDir && (opts.maxFiles === undefined || out.length < opts.maxFiles)) {
         const stem = r.id.replace(/[\\/]/g, '__').replace(/\.[^.]+$/, '');
         res.overlay = `${stem}.png`;
         res.map = `${stem}.npy`;
-        await writeFileAtomic(join(opts.outDir, res.overlay), await encodeRgbPng(overlayRgb(gray, map, S, S, bs), S, S));
+        await writeFileAtomic(
+          join(opts.outDir, res.overlay),
+          await encodeRgbPng(overlayRgb(gray, map, S, S, bs), S, S),
+        );
         await writeFileAtomic(join(opts.outDir, res.map), encodeNpy(map, [S, S]));
       }
       out.push(res);

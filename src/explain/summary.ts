@@ -1,4 +1,4 @@
-import { bootstrapCi, mean } from '../stats/bootstrap.js';
+import { bootstrapCi, mean } from '../stats/index.js';
 import type { CamImageResult } from './run-cam.js';
 
 export interface AttentionSummary {
@@ -18,10 +18,26 @@ export function summariseAttention(results: readonly CamImageResult[], seed = 0)
   const used = results.filter((r) => r.n_boxes > 0 && Number.isFinite(r.label_attention));
   if (used.length === 0) {
     // No measurable image (no boxes, or a model whose maps are all zero): report that, do not stop the study.
-    return { n: 0, label_attention: NaN, label_attention_ci: [NaN, NaN], pointing_game: NaN, pointing_game_ci: [NaN, NaN], chance: NaN, by_category: {} };
+    return {
+      n: 0,
+      label_attention: NaN,
+      label_attention_ci: [NaN, NaN],
+      pointing_game: NaN,
+      pointing_game_ci: [NaN, NaN],
+      chance: NaN,
+      by_category: {},
+    };
   }
-  const att = bootstrapCi(used.map((r) => r.label_attention), mean, { seed: `${seed}:attention` });
-  const hit = bootstrapCi(used.map((r) => (r.pointing_hit ? 1 : 0)), mean, { seed: `${seed}:pointing` });
+  const att = bootstrapCi(
+    used.map((r) => r.label_attention),
+    mean,
+    { seed: `${seed}:attention` },
+  );
+  const hit = bootstrapCi(
+    used.map((r) => (r.pointing_hit ? 1 : 0)),
+    mean,
+    { seed: `${seed}:pointing` },
+  );
   const byCategory: AttentionSummary['by_category'] = {};
   const cats = [...new Set(used.flatMap((r) => Object.keys(r.by_category)))].sort();
   for (const cat of cats) {
@@ -32,8 +48,10 @@ export function summariseAttention(results: readonly CamImageResult[], seed = 0)
   }
   return {
     n: used.length,
-    label_attention: att.estimate, label_attention_ci: att.ci,
-    pointing_game: hit.estimate, pointing_game_ci: hit.ci,
+    label_attention: att.estimate,
+    label_attention_ci: att.ci,
+    pointing_game: hit.estimate,
+    pointing_game_ci: hit.ci,
     chance: mean(Float64Array.from(used, (r) => r.box_area_share)),
     by_category: byCategory,
   };

@@ -1,3 +1,11 @@
-export { densenetOnnx, DENSENET_CONFIGS, ONNX_INPUT, ONNX_LOGIT, ONNX_FEATURES } from './densenet-onnx.js';
+export { DENSENET_CONFIGS, densenetOnnx, ONNX_FEATURES, ONNX_INPUT, ONNX_LOGIT } from './densenet-onnx.js';
+export { type AttrValue, type Dim, type ElemType, OnnxGraph } from './onnx-builder.js';
 export { OnnxDenseNet, type OnnxDenseNetOptions } from './onnx-densenet.js';
-export { loadPredictor, INFERENCE_BACKENDS, type InferenceBackend, type Predictor, type PredictorOptions } from './predictor.js';
+export { ONNX_ATTR, ONNX_DTYPE, onnxModelType } from './onnx-proto.js';
+export {
+  INFERENCE_BACKENDS,
+  type InferenceBackend,
+  loadPredictor,
+  type Predictor,
+  type PredictorOptions,
+} from './predictor.js';

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { ARCH_NAMES, readSafetensors, type Arch, type BatchShape, type Capture } from '../engine/index.js';
-import { checkChoice } from '../util/options.js';
+import { checkChoice } from '../util/index.js';
 import { densenetOnnx, ONNX_FEATURES, ONNX_INPUT, ONNX_LOGIT } from './densenet-onnx.js';
 
 export interface OnnxDenseNetOptions {
@@ -27,17 +27,27 @@ export class OnnxDenseNet {
     const arch = checkChoice(`${path}: arch`, file.metadata.arch ?? '', ARCH_NAMES);
     const classifier = file.tensors.find((t) => t.name === 'classifier.weight');
     const conv0 = file.tensors.find((t) => t.name === 'features.conv0.weight');
-    if (!classifier || !conv0) throw new Error(`${path}: not a confound DenseNet weights file (no classifier or conv0 weight)`);
+    if (!classifier || !conv0)
+      throw new Error(`${path}: not a confound DenseNet weights file (no classifier or conv0 weight)`);
     const session = await ort.InferenceSession.create(densenetOnnx(arch, file.tensors), {
-      intraOpNumThreads: opts.threads ?? availableParallelism(), interOpNumThreads: 1,
-      executionMode: 'sequential', graphOptimizationLevel: 'all',
+      intraOpNumThreads: opts.threads ?? availableParallelism(),
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
     });
     return new OnnxDenseNet(session, arch, conv0.shape[1], classifier.data as Float32Array);
   }
 
-  private async run(images: Float32Array, shape: BatchShape, outputs: string[]): Promise<ort.InferenceSession.ReturnType> {
+  private async run(
+    images: Float32Array,
+    shape: BatchShape,
+    outputs: string[],
+  ): Promise<ort.InferenceSession.ReturnType> {
     const expected = shape.n * this.channels * shape.height * shape.width;
-    if (images.length !== expected) throw new Error(`onnx densenet: ${images.length} values for ${shape.n} images of ${this.channels}x${shape.height}x${shape.width}`);
+    if (images.length !== expected)
+      throw new Error(
+        `onnx densenet: ${images.length} values for ${shape.n} images of ${this.channels}x${shape.height}x${shape.width}`,
+      );
     const input = new ort.Tensor('float32', images, [shape.n, this.channels, shape.height, shape.width]);
     return this.session.run({ [ONNX_INPUT]: input }, outputs);
   }
@@ -58,7 +68,16 @@ export class OnnxDenseNet {
       const g = this.classifier[ch] / (h * w);
       for (let i = 0; i < n; i++) gradients.fill(g, (i * c + ch) * h * w, (i * c + ch + 1) * h * w);
     }
-    return { layer: 'features', activations: features.data as Float32Array, gradients, logits: out[ONNX_LOGIT].data as Float32Array, n, c, h, w };
+    return {
+      layer: 'features',
+      activations: features.data as Float32Array,
+      gradients,
+      logits: out[ONNX_LOGIT].data as Float32Array,
+      n,
+      c,
+      h,
+      w,
+    };
   }
 
   async dispose(): Promise<void> {

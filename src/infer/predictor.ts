@@ -1,5 +1,5 @@
 import { Model, type BatchShape, type Capture, type Device } from '../engine/index.js';
-import { checkChoice } from '../util/options.js';
+import { checkChoice } from '../util/index.js';
 import { OnnxDenseNet } from './onnx-densenet.js';
 
 /** Who runs inference: the libtorch engine, or onnxruntime on our DenseNet exported to ONNX (CPU only). */
@@ -14,12 +14,17 @@ export interface Predictor {
   close(): Promise<void>;
 }
 
-export interface PredictorOptions { backend?: InferenceBackend; threads?: number; device?: Device }
+export interface PredictorOptions {
+  backend?: InferenceBackend;
+  threads?: number;
+  device?: Device;
+}
 
 /** A weights file (Model.save) loaded for inference by the chosen backend (default: the engine). */
 export async function loadPredictor(path: string, opts: PredictorOptions = {}): Promise<Predictor> {
   const backend = checkChoice('inference backend', opts.backend ?? 'engine', INFERENCE_BACKENDS);
-  if (backend === 'onnx' && opts.device === 'cuda') throw new Error('the onnx inference backend runs on the CPU; use the engine on cuda');
+  if (backend === 'onnx' && opts.device === 'cuda')
+    throw new Error('the onnx inference backend runs on the CPU; use the engine on cuda');
   if (backend === 'engine') {
     const model = await Model.load(path, { threads: opts.threads, device: opts.device });
     return {
@@ -32,7 +37,8 @@ export async function loadPredictor(path: string, opts: PredictorOptions = {}): 
   return {
     predict: (images, shape) => onnx.predict(images, shape),
     capture: (images, shape, layer = 'features') => {
-      if (layer !== 'features') throw new Error(`the onnx inference backend captures only the final layer ('features'), not ${layer}`);
+      if (layer !== 'features')
+        throw new Error(`the onnx inference backend captures only the final layer ('features'), not ${layer}`);
       return onnx.capture(images, shape);
     },
     close: () => onnx.dispose(),

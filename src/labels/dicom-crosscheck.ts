@@ -6,7 +6,7 @@
  *   disagree (a wrong marker or a wrong tag is a patient-safety finding, so they are listed by image id).
  * Identifiers (PatientID, UIDs) are never part of the result.
  */
-import type { ImageRecord } from '../data/types.js';
+import type { ImageRecord } from '../data/index.js';
 import { isDicomPath, readDicomHeader } from '../data/index.js';
 import type { LabelBox } from './types.js';
 
@@ -19,7 +19,12 @@ export interface DicomTagsOfImage {
   laterality?: 'L' | 'R' | 'B' | 'U';
 }
 
-export interface LateralityDisagreement { id: string; image_laterality: 'L' | 'R'; marker: 'L' | 'R'; marker_score?: number }
+export interface LateralityDisagreement {
+  id: string;
+  image_laterality: 'L' | 'R';
+  marker: 'L' | 'R';
+  marker_score?: number;
+}
 
 export interface DicomCrossCheck {
   images: number;
@@ -53,17 +58,30 @@ export function crossCheckDicomTags(images: readonly DicomTagsOfImage[], boxes: 
   const byFile = new Map<string, LabelBox[]>();
   for (const b of boxes) (byFile.get(b.file) ?? byFile.set(b.file, []).get(b.file)!).push(b);
   const burned: DicomCrossCheck['burned_in'] = {
-    YES: { found: 0, not_found: 0 }, NO: { found: 0, not_found: 0 }, absent: { found: 0, not_found: 0 },
+    YES: { found: 0, not_found: 0 },
+    NO: { found: 0, not_found: 0 },
+    absent: { found: 0, not_found: 0 },
   };
   const lat: DicomCrossCheck['laterality'] = {
-    compared: 0, agree: 0, agreement: null, no_tag: 0, no_marker_read: 0, disagreements: [],
+    compared: 0,
+    agree: 0,
+    agreement: null,
+    no_tag: 0,
+    no_marker_read: 0,
+    disagreements: [],
   };
   for (const im of [...images].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     const found = byFile.get(im.id) ?? [];
     burned[im.burnedIn ?? 'absent'][found.length > 0 ? 'found' : 'not_found']++;
-    if (im.laterality !== 'L' && im.laterality !== 'R') { lat.no_tag++; continue; }
+    if (im.laterality !== 'L' && im.laterality !== 'R') {
+      lat.no_tag++;
+      continue;
+    }
     const read = markerRead(found);
-    if (!read) { lat.no_marker_read++; continue; }
+    if (!read) {
+      lat.no_marker_read++;
+      continue;
+    }
     lat.compared++;
     if (read.side === im.laterality) lat.agree++;
     else {
@@ -80,7 +98,10 @@ export function crossCheckDicomTags(images: readonly DicomTagsOfImage[], boxes: 
  * The cross-check of a dataset's DICOM images (others are left out) against detected boxes; null when the
  * dataset has no DICOM image. Files whose header cannot be read are left out (the loader has reported them).
  */
-export async function dicomCrossCheck(records: readonly ImageRecord[], boxes: readonly LabelBox[]): Promise<DicomCrossCheck | null> {
+export async function dicomCrossCheck(
+  records: readonly ImageRecord[],
+  boxes: readonly LabelBox[],
+): Promise<DicomCrossCheck | null> {
   const tags: DicomTagsOfImage[] = [];
   for (const r of records) {
     if (!(await isDicomPath(r.path))) continue;

@@ -29,10 +29,18 @@ export function pickPairs(data: StudyData, limit = 12): GalleryPair[] {
   for (const o of orig) {
     const c = cov.get(o.id);
     if (!c) continue;
-    const fo = overlayFile(data.dir, 'original', o), fc = overlayFile(data.dir, 'covered', c);
+    const fo = overlayFile(data.dir, 'original', o),
+      fc = overlayFile(data.dir, 'covered', c);
     if (!fo || !fc) continue;
-    const a = isNum(o.label_attention) ? o.label_attention : null, b = isNum(c.label_attention) ? c.label_attention : null;
-    pairs.push({ id: o.id, label: o.label, original: { file: fo, attention: a }, covered: { file: fc, attention: b }, shift: a !== null && b !== null ? a - b : NaN });
+    const a = isNum(o.label_attention) ? o.label_attention : null,
+      b = isNum(c.label_attention) ? c.label_attention : null;
+    pairs.push({
+      id: o.id,
+      label: o.label,
+      original: { file: fo, attention: a },
+      covered: { file: fc, attention: b },
+      shift: a !== null && b !== null ? a - b : NaN,
+    });
   }
   // Pairs with both attentions first (an all-zero map has none), largest shift first; ties broken by id so every render agrees.
   const key = (p: GalleryPair) => (Number.isNaN(p.shift) ? -1 : Math.abs(p.shift));

@@ -1,13 +1,7 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeFileAtomic } from '../util/index.js';
 import { loadStudy } from './load.js';
 import { reportHtml } from './page.js';
-
-export { loadStudy, type StudyData } from './load.js';
-export { reportHtml } from './page.js';
-export { conclusion } from './conclusion.js';
-export { rocCurve, areaUnder, simplifyRoc, type RocPoint } from './roc.js';
-export { pickPairs, type GalleryPair } from './gallery.js';
 
 /** Render STUDYDIR/report.html from results.json and the files beside it; returns the report's path. */
 export async function renderReport(dir: string): Promise<string> {
@@ -16,4 +10,10 @@ export async function renderReport(dir: string): Promise<string> {
   await writeFileAtomic(path, await reportHtml(data));
   return path;
 }
-export { screenHtml, effectChart } from './screen-html.js';
+export { conclusion } from './conclusion.js';
+export { isNum } from './format.js';
+export { type GalleryPair, pickPairs } from './gallery.js';
+export { loadStudy, type StudyData } from './load.js';
+export { reportHtml } from './page.js';
+export { areaUnder, rocCurve, type RocPoint, simplifyRoc } from './roc.js';
+export { effectChart, screenHtml } from './screen-html.js';

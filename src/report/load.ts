@@ -1,9 +1,16 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { parseScoreCsv, type ScoreRow } from '../stats/score-table.js';
+import { parseScoreCsv, type ScoreRow } from '../stats/index.js';
 import {
-  readResults, readJsonFile, studyDataSource, studyPaths, AttentionFileSchema, CounterfactualFileSchema,
-  type CamEntry, type CounterfactualImage, type StudyResults,
+  readResults,
+  readJsonFile,
+  studyDataSource,
+  studyPaths,
+  AttentionFileSchema,
+  CounterfactualFileSchema,
+  type CamEntry,
+  type CounterfactualImage,
+  type StudyResults,
 } from '../study/index.js';
 
 /** Everything a study folder holds that the report and viewer show, read once through the folder's contract. */
@@ -31,16 +38,37 @@ export async function loadStudy(dirIn: string): Promise<StudyData> {
   for (const arm of arms) {
     const sp = paths.scores(arm);
     if (existsSync(sp)) {
-      try { scores.set(arm, parseScoreCsv(await readFile(sp, 'utf8'), sp)); } catch (err) { warnings.push((err as Error).message); }
+      try {
+        scores.set(arm, parseScoreCsv(await readFile(sp, 'utf8'), sp));
+      } catch (err) {
+        warnings.push((err as Error).message);
+      }
     } else warnings.push(`${sp}: missing (no ROC curve for ${arm})`);
     const ap = paths.attention(arm);
     if (existsSync(ap)) {
-      try { attention.set(arm, await readJsonFile(ap, AttentionFileSchema)); } catch (err) { warnings.push((err as Error).message); }
+      try {
+        attention.set(arm, await readJsonFile(ap, AttentionFileSchema));
+      } catch (err) {
+        warnings.push((err as Error).message);
+      }
     } else warnings.push(`${ap}: missing (no per-image attention for ${arm})`);
   }
   let counterfactualImages: CounterfactualImage[] = [];
   if (existsSync(paths.counterfactual)) {
-    try { counterfactualImages = (await readJsonFile(paths.counterfactual, CounterfactualFileSchema)).images; } catch (err) { warnings.push((err as Error).message); }
+    try {
+      counterfactualImages = (await readJsonFile(paths.counterfactual, CounterfactualFileSchema)).images;
+    } catch (err) {
+      warnings.push((err as Error).message);
+    }
   }
-  return { dir: paths.root, results, dataSource: studyDataSource(paths.root, results), arms, scores, attention, counterfactualImages, warnings };
+  return {
+    dir: paths.root,
+    results,
+    dataSource: studyDataSource(paths.root, results),
+    arms,
+    scores,
+    attention,
+    counterfactualImages,
+    warnings,
+  };
 }

@@ -2,8 +2,17 @@ import { escapeHtml as esc, isNum } from './format.js';
 import { conclusion } from './conclusion.js';
 import type { StudyData } from './load.js';
 import {
-  resultsTable, rocSection, attentionSection, counterfactualSection, gallerySection, categorySection, hasCategoryContent,
-  detectorSection, dicomSection, datasetSection, settingsSection,
+  resultsTable,
+  rocSection,
+  attentionSection,
+  counterfactualSection,
+  gallerySection,
+  categorySection,
+  hasCategoryContent,
+  detectorSection,
+  dicomSection,
+  datasetSection,
+  settingsSection,
 } from './sections.js';
 
 const CSS = `
@@ -44,7 +53,11 @@ td:has(.bar){width:200px}
 @media print{main{max-width:none}h2{break-after:avoid}.pair{break-inside:avoid}}
 `;
 
-interface Section { id: string; title: string; body: string }
+interface Section {
+  id: string;
+  title: string;
+  body: string;
+}
 
 /** The whole report as one self-contained HTML page. */
 export async function reportHtml(data: StudyData): Promise<string> {
@@ -56,21 +69,38 @@ export async function reportHtml(data: StudyData): Promise<string> {
     { id: 'counterfactual', title: 'Counterfactual cover test', body: counterfactualSection(r.counterfactual) },
     { id: 'gallery', title: 'Where the models look: original vs covered', body: await gallerySection(data) },
   ];
-  if (hasCategoryContent(r.by_category)) sections.push({ id: 'categories', title: 'By label category', body: categorySection(data) });
+  if (hasCategoryContent(r.by_category))
+    sections.push({ id: 'categories', title: 'By label category', body: categorySection(data) });
   sections.push(
     { id: 'detector', title: 'Label detector', body: detectorSection(r.detector) },
-    ...(r.dicom_checks ? [{ id: 'dicom', title: 'DICOM tags against the labels found', body: dicomSection(r.dicom_checks) }] : []),
+    ...(r.dicom_checks
+      ? [{ id: 'dicom', title: 'DICOM tags against the labels found', body: dicomSection(r.dicom_checks) }]
+      : []),
     { id: 'dataset', title: 'Dataset', body: datasetSection(data) },
     { id: 'settings', title: 'Settings, versions and timings', body: settingsSection(data) },
   );
-  if (data.warnings.length) sections.push({ id: 'warnings', title: 'Missing or unreadable files', body: `<ul class="warn">${data.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` });
+  if (data.warnings.length)
+    sections.push({
+      id: 'warnings',
+      title: 'Missing or unreadable files',
+      body: `<ul class="warn">${data.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`,
+    });
 
-  const profile = r.config?.profile, seed = r.config?.seed;
-  const device = r.config?.device, worldSize = r.config?.world_size;
+  const profile = r.config?.profile,
+    seed = r.config?.seed;
+  const device = r.config?.device,
+    worldSize = r.config?.world_size;
   const arms = (r.arms ?? []).map((a) => a.name).join(', ');
-  const meta = [r.created ? `created ${esc(r.created)}` : '', profile ? `profile ${esc(profile)}` : '', isNum(seed) ? `seed ${seed}` : '',
-    typeof device === 'string' ? `device ${esc(device)}` : '', isNum(worldSize) ? `${worldSize} process${worldSize === 1 ? '' : 'es'}` : '',
-    arms ? `arms: ${esc(arms)}` : ''].filter(Boolean).join(' · ');
+  const meta = [
+    r.created ? `created ${esc(r.created)}` : '',
+    profile ? `profile ${esc(profile)}` : '',
+    isNum(seed) ? `seed ${seed}` : '',
+    typeof device === 'string' ? `device ${esc(device)}` : '',
+    isNum(worldSize) ? `${worldSize} process${worldSize === 1 ? '' : 'es'}` : '',
+    arms ? `arms: ${esc(arms)}` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
@@ -78,7 +108,9 @@ export async function reportHtml(data: StudyData): Promise<string> {
 <body><main>
 <header><h1>Label shortcut study</h1><div class="meta">${meta}</div><div class="meta">${esc(data.dir)}</div>
 <nav>${['conclusion', ...sections.map((s) => s.id)].map((id) => `<a href="#${id}">${id === 'conclusion' ? 'Conclusion' : esc(sections.find((s) => s.id === id)!.title)}</a>`).join('')}</nav></header>
-<section id="conclusion"><h2>Conclusion</h2><div class="conclusion">${conclusion(r).map((p) => `<p>${esc(p)}</p>`).join('')}</div>
+<section id="conclusion"><h2>Conclusion</h2><div class="conclusion">${conclusion(r)
+    .map((p) => `<p>${esc(p)}</p>`)
+    .join('')}</div>
 <p class="note">The verdict was decided by the study and stored in results.json with its rule: ${esc(r.verdict.rule)}</p></section>
 ${sections.map((s) => `<section id="${s.id}"><h2>${esc(s.title)}</h2>${s.body}</section>`).join('\n')}
 <footer class="note">Written by ${esc(r.tool ?? 'confound')} ${esc(r.versions?.confound ?? '')}. This file is self-contained: no network access is needed to view it.</footer>

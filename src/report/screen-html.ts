@@ -16,39 +16,56 @@ function group(c: ScreenColumn): 'ranked' | 'leakage' | 'identifier' | 'untested
 
 /** Horizontal bars of V in [0, 1] with CI whiskers, one row per column, in the given order. */
 export function effectChart(cols: readonly ScreenColumn[], width = 720): string {
-  const row = 22, left = 200, right = 60, top = 24;
-  const w = width - left - right, h = top + row * cols.length + 8;
+  const row = 22,
+    left = 200,
+    right = 60,
+    top = 24;
+  const w = width - left - right,
+    h = top + row * cols.length + 8;
   const X = (v: number) => n1(left + Math.max(0, Math.min(1, v)) * w);
   const parts: string[] = [];
   for (let i = 0; i <= 10; i += 2) {
     const v = i / 10;
-    parts.push(`<line x1="${X(v)}" y1="${top - 6}" x2="${X(v)}" y2="${h - 4}" class="grid"/><text x="${X(v)}" y="${top - 10}" text-anchor="middle">${v.toFixed(1)}</text>`);
+    parts.push(
+      `<line x1="${X(v)}" y1="${top - 6}" x2="${X(v)}" y2="${h - 4}" class="grid"/><text x="${X(v)}" y="${top - 10}" text-anchor="middle">${v.toFixed(1)}</text>`,
+    );
   }
   cols.forEach((c, i) => {
     const y = top + i * row;
     const v = c.effect ?? 0;
     const cls = c.flags.includes('leakage') ? 'bar leak' : 'bar';
     parts.push(`<text x="${left - 8}" y="${y + 15}" text-anchor="end">${esc(c.column)}</text>`);
-    parts.push(`<rect x="${X(0)}" y="${y + 4}" width="${n1(X(v) - X(0))}" height="${row - 8}" class="${cls}"><title>${esc(c.column)}: V ${fmt(v, 3)}</title></rect>`);
-    if (c.ci) parts.push(`<line x1="${X(c.ci[0])}" y1="${y + row / 2}" x2="${X(c.ci[1])}" y2="${y + row / 2}" class="ci"/>`);
+    parts.push(
+      `<rect x="${X(0)}" y="${y + 4}" width="${n1(X(v) - X(0))}" height="${row - 8}" class="${cls}"><title>${esc(c.column)}: V ${fmt(v, 3)}</title></rect>`,
+    );
+    if (c.ci)
+      parts.push(`<line x1="${X(c.ci[0])}" y1="${y + row / 2}" x2="${X(c.ci[1])}" y2="${y + row / 2}" class="ci"/>`);
     parts.push(`<text x="${X(c.ci ? c.ci[1] : v) + 6}" y="${y + 15}">${fmt(v, 2)}</text>`);
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}" role="img" aria-label="effect sizes">${parts.join('')}</svg>`;
 }
 
 function table(cols: readonly ScreenColumn[]): string {
-  const rows = cols.map((c) => `<tr><td>${esc(c.column)}</td><td>${c.kind}</td><td>${c.effect === null ? '–' : `${fmt(c.effect, 3)}${c.ci ? ` (${fmt(c.ci[0], 3)}–${fmt(c.ci[1], 3)})` : ''}`}</td>`
-    + `<td>${c.auc === undefined ? '–' : `${fmt(c.auc, 3)}${c.auc_ci ? ` (${fmt(c.auc_ci[0], 3)}–${fmt(c.auc_ci[1], 3)})` : ''}`}</td>`
-    + `<td>${c.p === null ? '–' : c.p < 1e-4 ? c.p.toExponential(1) : c.p.toFixed(4)}</td><td>${pct(c.missing_share)}</td><td>${c.levels}</td>`
-    + `<td>${c.flags.map((f) => `<span class="flag ${f === 'leakage' ? 'leak' : ''}">${esc(f)}</span>`).join(' ')}</td><td>${esc(c.advice)}</td></tr>`);
+  const rows = cols.map(
+    (c) =>
+      `<tr><td>${esc(c.column)}</td><td>${c.kind}</td><td>${c.effect === null ? '–' : `${fmt(c.effect, 3)}${c.ci ? ` (${fmt(c.ci[0], 3)}–${fmt(c.ci[1], 3)})` : ''}`}</td>` +
+      `<td>${c.auc === undefined ? '–' : `${fmt(c.auc, 3)}${c.auc_ci ? ` (${fmt(c.auc_ci[0], 3)}–${fmt(c.auc_ci[1], 3)})` : ''}`}</td>` +
+      `<td>${c.p === null ? '–' : c.p < 1e-4 ? c.p.toExponential(1) : c.p.toFixed(4)}</td><td>${pct(c.missing_share)}</td><td>${c.levels}</td>` +
+      `<td>${c.flags.map((f) => `<span class="flag ${f === 'leakage' ? 'leak' : ''}">${esc(f)}</span>`).join(' ')}</td><td>${esc(c.advice)}</td></tr>`,
+  );
   return `<table><thead><tr><th>column</th><th>kind</th><th>V (95% CI)</th><th>AUC (95% CI)</th><th>p</th><th>blank</th><th>levels</th><th>flags</th><th>what to do</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 export function screenHtml(r: ScreenResult, source: string): string {
-  const by = { ranked: [] as ScreenColumn[], leakage: [] as ScreenColumn[], identifier: [] as ScreenColumn[], untested: [] as ScreenColumn[] };
+  const by = {
+    ranked: [] as ScreenColumn[],
+    leakage: [] as ScreenColumn[],
+    identifier: [] as ScreenColumn[],
+    untested: [] as ScreenColumn[],
+  };
   for (const c of r.columns) by[group(c)].push(c);
-  const section = (title: string, note: string, cols: ScreenColumn[], chart: boolean) => cols.length
-    ? `<h2>${title}</h2><p>${note}</p>${chart ? effectChart(cols) : ''}${table(cols)}` : '';
+  const section = (title: string, note: string, cols: ScreenColumn[], chart: boolean) =>
+    cols.length ? `<h2>${title}</h2><p>${note}</p>${chart ? effectChart(cols) : ''}${table(cols)}` : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>confound screen: ${esc(source)}</title><style>
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;max-width:1200px;color:#222}table{border-collapse:collapse;margin:8px 0 24px}
 td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f4f4f4}

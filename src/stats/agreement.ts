@@ -14,7 +14,8 @@ export function cohenKappa(rater1: ArrayLike<string | number>, rater2: ArrayLike
   const count2 = new Map<string | number, number>();
   let agree = 0;
   for (let i = 0; i < n; i++) {
-    const a = rater1[i]; const b = rater2[i];
+    const a = rater1[i];
+    const b = rater2[i];
     if (a === b) agree++;
     count1.set(a, (count1.get(a) ?? 0) + 1);
     count2.set(b, (count2.get(b) ?? 0) + 1);
@@ -28,33 +29,60 @@ export function cohenKappa(rater1: ArrayLike<string | number>, rater2: ArrayLike
 
 /** Cohen's kappa for two binary (0/1) raters. */
 export function cohenKappaBinary(rater1: ArrayLike<number>, rater2: ArrayLike<number>): number {
-  checkLabels(rater1); checkLabels(rater2);
+  checkLabels(rater1);
+  checkLabels(rater2);
   return cohenKappa(rater1, rater2);
 }
 
 export interface SensSpec {
   threshold: number;
-  sensitivity: number; specificity: number;
-  tp: number; fn: number; tn: number; fp: number;
+  sensitivity: number;
+  specificity: number;
+  tp: number;
+  fn: number;
+  tn: number;
+  fp: number;
 }
 
 /**
  * Sensitivity and specificity when a score >= threshold calls the item positive (pROC's rule for direction "<").
  */
-export function sensitivitySpecificity(labels: ArrayLike<number>, scores: ArrayLike<number>, threshold: number): SensSpec {
+export function sensitivitySpecificity(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  threshold: number,
+): SensSpec {
   if (Number.isNaN(threshold)) throw new RangeError('threshold is NaN');
   checkBinaryProblem(labels, scores);
-  let tp = 0; let fn = 0; let tn = 0; let fp = 0;
+  let tp = 0;
+  let fn = 0;
+  let tn = 0;
+  let fp = 0;
   for (let i = 0; i < labels.length; i++) {
     const called = scores[i] >= threshold;
-    if (labels[i] === 1) { if (called) tp++; else fn++; } else if (called) fp++; else tn++;
+    if (labels[i] === 1) {
+      if (called) tp++;
+      else fn++;
+    } else if (called) fp++;
+    else tn++;
   }
   return { threshold, sensitivity: tp / (tp + fn), specificity: tn / (tn + fp), tp, fn, tn, fp };
 }
 
 /** One image's prediction, for study-level aggregation. */
-export interface ImageScore { study: string; label: number; score: number; id?: string }
-export interface StudyScore { study: string; label: 0 | 1; score: number; images: number; predicted: 0 | 1 }
+export interface ImageScore {
+  study: string;
+  label: number;
+  score: number;
+  id?: string;
+}
+export interface StudyScore {
+  study: string;
+  label: 0 | 1;
+  score: number;
+  images: number;
+  predicted: 0 | 1;
+}
 
 /**
  * MURA study-level prediction (Rajpurkar et al. 2017): the study's probability is the arithmetic mean of its
@@ -63,14 +91,19 @@ export interface StudyScore { study: string; label: 0 | 1; score: number; images
  */
 export function aggregateByStudy(images: readonly ImageScore[], threshold = 0.5): StudyScore[] {
   const acc = new Map<string, { label: number; sum: number; count: number }>();
-  checkScores(images.map((r) => r.score), images.map((r, i) => r.id ?? `${r.study}#${i}`));
+  checkScores(
+    images.map((r) => r.score),
+    images.map((r, i) => r.id ?? `${r.study}#${i}`),
+  );
   for (const img of images) {
-    if (img.label !== 0 && img.label !== 1) throw new RangeError(`study "${img.study}": label ${img.label} is not 0 or 1`);
+    if (img.label !== 0 && img.label !== 1)
+      throw new RangeError(`study "${img.study}": label ${img.label} is not 0 or 1`);
     const a = acc.get(img.study);
     if (!a) acc.set(img.study, { label: img.label, sum: img.score, count: 1 });
     else {
       if (a.label !== img.label) throw new RangeError(`study "${img.study}" mixes labels 0 and 1 across its images`);
-      a.sum += img.score; a.count++;
+      a.sum += img.score;
+      a.count++;
     }
   }
   return [...acc].map(([study, a]) => {

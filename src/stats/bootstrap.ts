@@ -1,4 +1,4 @@
-import { Rng } from '../util/rng.js';
+import { Rng } from '../util/index.js';
 import { auc } from './auc.js';
 import { checkLevel } from './delong.js';
 import { checkBinaryProblem, checkScores } from './validate.js';
@@ -42,7 +42,10 @@ function percentileCi(estimate: number, stats: number[], n: number, level: numbe
   const finite = Float64Array.from(stats.filter(Number.isFinite)).sort();
   const alpha = (1 - level) / 2;
   return {
-    estimate, level, n, skipped: stats.length - finite.length,
+    estimate,
+    level,
+    n,
+    skipped: stats.length - finite.length,
     ci: [quantileSorted(finite, alpha), quantileSorted(finite, 1 - alpha)],
   };
 }
@@ -82,13 +85,21 @@ export function mean(values: ArrayLike<number>): number {
  * Stratified percentile bootstrap CI of the AUC, as pROC's ci.auc(method = "bootstrap", stratified = TRUE):
  * positives and negatives are resampled separately, so every resample keeps the class counts.
  */
-export function bootstrapAucCi(labels: ArrayLike<number>, scores: ArrayLike<number>, opts: BootstrapOptions = {}): BootstrapCi {
+export function bootstrapAucCi(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  opts: BootstrapOptions = {},
+): BootstrapCi {
   const { n, seed, level } = resolve(opts);
   const { nPos, nNeg } = checkBinaryProblem(labels, scores);
   const pos = new Float64Array(nPos);
   const neg = new Float64Array(nNeg);
-  let p = 0; let q = 0;
-  for (let i = 0; i < labels.length; i++) { if (labels[i] === 1) pos[p++] = scores[i]; else neg[q++] = scores[i]; }
+  let p = 0;
+  let q = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] === 1) pos[p++] = scores[i];
+    else neg[q++] = scores[i];
+  }
   const y = new Uint8Array(nPos + nNeg).fill(1, 0, nPos);
   const s = new Float64Array(nPos + nNeg);
   const rng = new Rng(seed);

@@ -21,8 +21,10 @@ export interface ChiSquareResult {
 export function chiSquareTest(table: readonly (readonly number[])[]): ChiSquareResult {
   const width = table[0]?.length ?? 0;
   for (const [r, row] of table.entries()) {
-    if (row.length !== width) throw new RangeError(`contingency table row ${r} has ${row.length} cells, expected ${width}`);
-    for (const v of row) if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`contingency table row ${r} has an invalid count ${v}`);
+    if (row.length !== width)
+      throw new RangeError(`contingency table row ${r} has ${row.length} cells, expected ${width}`);
+    for (const v of row)
+      if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`contingency table row ${r} has an invalid count ${v}`);
   }
   const rowSums = table.map((row) => row.reduce((a, b) => a + b, 0));
   const colSums = Array.from({ length: width }, (_, c) => table.reduce((a, row) => a + row[c], 0));
@@ -42,14 +44,20 @@ export function chiSquareTest(table: readonly (readonly number[])[]): ChiSquareR
   const df = (rows.length - 1) * (cols.length - 1);
   const k = Math.min(rows.length, cols.length) - 1;
   return {
-    statistic, df, p: chiSquareUpperP(statistic, df), n,
+    statistic,
+    df,
+    p: chiSquareUpperP(statistic, df),
+    n,
     cramersV: Math.min(1, Math.sqrt(statistic / (n * k))),
     sparseShare: sparse / (rows.length * cols.length),
   };
 }
 
 /** Cross-tabulate two categorical variables: rows follow the first-seen order of a's levels, columns of b's. */
-export function crossTable(a: ArrayLike<string>, b: ArrayLike<string>): { rows: string[]; cols: string[]; counts: number[][] } {
+export function crossTable(
+  a: ArrayLike<string>,
+  b: ArrayLike<string>,
+): { rows: string[]; cols: string[]; counts: number[][] } {
   checkSameLength('crossTable variables', a, b);
   const rowIndex = new Map<string, number>();
   const colIndex = new Map<string, number>();

@@ -29,10 +29,12 @@ export function placements(labels: Labels, scores: Scores): Placements {
   const tz = midranksFromOrder(scores, order);
   const posOrder = new Uint32Array(m);
   const negOrder = new Uint32Array(n);
-  let p = 0; let q = 0;
+  let p = 0;
+  let q = 0;
   for (let k = 0; k < order.length; k++) {
     const i = order[k];
-    if (labels[i] === 1) posOrder[p++] = i; else negOrder[q++] = i;
+    if (labels[i] === 1) posOrder[p++] = i;
+    else negOrder[q++] = i;
   }
   // Midranks within each class, from the class's own ascending order (a subsequence of the global one).
   const tx = midranksFromOrder(scores, posOrder);
@@ -40,10 +42,13 @@ export function placements(labels: Labels, scores: Scores): Placements {
   const v10 = new Float64Array(m);
   const v01 = new Float64Array(n);
   let rankSum = 0;
-  p = 0; q = 0;
+  p = 0;
+  q = 0;
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i] === 1) { v10[p++] = (tz[i] - tx[i]) / n; rankSum += tz[i]; }
-    else v01[q++] = 1 - (tz[i] - ty[i]) / m;
+    if (labels[i] === 1) {
+      v10[p++] = (tz[i] - tx[i]) / n;
+      rankSum += tz[i];
+    } else v01[q++] = 1 - (tz[i] - ty[i]) / m;
   }
   return { auc: (rankSum - (m * (m + 1)) / 2) / (m * n), v10, v01 };
 }
@@ -63,15 +68,24 @@ export function delongCovariance(labels: Labels, scoreSets: readonly Scores[]): 
   const m = pl[0].v10.length;
   const n = pl[0].v01.length;
   if (m < 2 || n < 2) {
-    throw new RangeError(`DeLong variance needs at least 2 positives and 2 negatives: got ${m} positives and ${n} negatives`);
+    throw new RangeError(
+      `DeLong variance needs at least 2 positives and 2 negatives: got ${m} positives and ${n} negatives`,
+    );
   }
   const aucs = pl.map((x) => x.auc);
-  const cov = pl.map((a, r) => pl.map((b, c) =>
-    covariance(a.v10, aucs[r], b.v10, aucs[c]) / m + covariance(a.v01, aucs[r], b.v01, aucs[c]) / n));
+  const cov = pl.map((a, r) =>
+    pl.map((b, c) => covariance(a.v10, aucs[r], b.v10, aucs[c]) / m + covariance(a.v01, aucs[r], b.v01, aucs[c]) / n),
+  );
   return { aucs, cov };
 }
 
-export interface AucCi { auc: number; variance: number; se: number; ci: [number, number]; level: number }
+export interface AucCi {
+  auc: number;
+  variance: number;
+  se: number;
+  ci: [number, number];
+  level: number;
+}
 
 /**
  * AUC with its DeLong variance and normal-approximation CI, auc -/+ z_{(1+level)/2} * se, clipped to [0, 1]
@@ -87,7 +101,14 @@ export function aucCiDelong(labels: Labels, scores: Scores, level = 0.95): AucCi
   return { auc, variance, se, ci: [Math.max(0, auc - half), Math.min(1, auc + half)], level };
 }
 
-export interface PairedDelong { auc1: number; auc2: number; diff: number; variance: number; z: number; p: number }
+export interface PairedDelong {
+  auc1: number;
+  auc2: number;
+  diff: number;
+  variance: number;
+  z: number;
+  p: number;
+}
 
 /**
  * Paired DeLong test of two correlated AUCs on the same cases (pROC roc.test(method = "delong", paired = TRUE)):
@@ -101,10 +122,11 @@ export function delongPaired(labels: Labels, scores1: Scores, scores2: Scores): 
   const variance = Math.max(0, cov[0][0] + cov[1][1] - 2 * cov[0][1]);
   let z: number;
   if (variance > 0) z = diff / Math.sqrt(variance);
-  else z = diff === 0 ? 0 : (diff > 0 ? Infinity : -Infinity);
+  else z = diff === 0 ? 0 : diff > 0 ? Infinity : -Infinity;
   return { auc1, auc2, diff, variance, z, p: normalTwoSidedP(z) };
 }
 
 export function checkLevel(level: number): void {
-  if (!(level > 0 && level < 1)) throw new RangeError(`confidence level must be between 0 and 1 (exclusive), got ${level}`);
+  if (!(level > 0 && level < 1))
+    throw new RangeError(`confidence level must be between 0 and 1 (exclusive), got ${level}`);
 }

@@ -1,6 +1,6 @@
 import { chiSquareTest } from './contingency.js';
 import { quantileSorted } from './bootstrap.js';
-import { Rng } from '../util/rng.js';
+import { Rng } from '../util/index.js';
 
 /**
  * Bias-corrected Cramér's V (Bergsma 2013, J. Korean Stat. Soc. 42:323-328). Plain V grows with the number of
@@ -31,18 +31,28 @@ export function poisson(rng: Rng, lambda: number): number {
   if (lambda <= 0) return 0;
   if (lambda < 30) {
     const limit = Math.exp(-lambda);
-    let k = 0, p = rng.next();
-    while (p > limit) { k++; p *= rng.next(); }
+    let k = 0,
+      p = rng.next();
+    while (p > limit) {
+      k++;
+      p *= rng.next();
+    }
     return k;
   }
-  const slam = Math.sqrt(lambda), loglam = Math.log(lambda);
-  const b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b, invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
+  const slam = Math.sqrt(lambda),
+    loglam = Math.log(lambda);
+  const b = 0.931 + 2.53 * slam,
+    a = -0.059 + 0.02483 * b,
+    invalpha = 1.1239 + 1.1328 / (b - 3.4),
+    vr = 0.9277 - 3.6224 / (b - 2);
   for (;;) {
-    const u = rng.next() - 0.5, v = rng.next(), us = 0.5 - Math.abs(u);
-    const k = Math.floor((2 * a / us + b) * u + lambda + 0.43);
+    const u = rng.next() - 0.5,
+      v = rng.next(),
+      us = 0.5 - Math.abs(u);
+    const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
     if (us >= 0.07 && v <= vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    const lhs = Math.log(v * invalpha / (a / (us * us) + b));
+    const lhs = Math.log((v * invalpha) / (a / (us * us) + b));
     if (lhs <= -lambda + k * loglam - logFactorial(k)) return k;
   }
 }
@@ -58,11 +68,16 @@ function logFactorial(k: number): number {
  * cell count is redrawn as Poisson(count), which for large n is the multinomial bootstrap of the rows, at the
  * cost of the cells instead of the rows (a 100,000-row column costs as much as a 100-row one).
  */
-export function cramersVCi(table: readonly (readonly number[])[], seed: number | string, replicates = 200,
-  level = 0.95): [number, number] {
+export function cramersVCi(
+  table: readonly (readonly number[])[],
+  seed: number | string,
+  replicates = 200,
+  level = 0.95,
+): [number, number] {
   const rng = new Rng(seed);
   const vs = new Float64Array(replicates);
-  for (let b = 0; b < replicates; b++) vs[b] = cramersVBiasCorrected(table.map((row) => row.map((v) => poisson(rng, v))));
+  for (let b = 0; b < replicates; b++)
+    vs[b] = cramersVBiasCorrected(table.map((row) => row.map((v) => poisson(rng, v))));
   vs.sort();
   return [quantileSorted(vs, (1 - level) / 2), quantileSorted(vs, 1 - (1 - level) / 2)];
 }

@@ -14,13 +14,45 @@ export function isMissing(v: string | undefined): boolean {
 
 /** A column name cut into lower-case words: "StudyInstanceUID" -> study, instance, uid; "image_id" -> image, id. */
 export function nameWords(name: string): string[] {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 }
 
-const ID_LAST_WORDS = new Set(['id', 'uid', 'uuid', 'guid', 'hash', 'md5', 'sha1', 'sha256', 'accession', 'number', 'no',
-  'num', 'nr', 'mrn', 'key', 'path', 'file', 'filename']);
-const ID_WHOLE_NAMES = new Set(['patient', 'study', 'series', 'subject', 'accession', 'image', 'path', 'file', 'filename']);
+const ID_LAST_WORDS = new Set([
+  'id',
+  'uid',
+  'uuid',
+  'guid',
+  'hash',
+  'md5',
+  'sha1',
+  'sha256',
+  'accession',
+  'number',
+  'no',
+  'num',
+  'nr',
+  'mrn',
+  'key',
+  'path',
+  'file',
+  'filename',
+]);
+const ID_WHOLE_NAMES = new Set([
+  'patient',
+  'study',
+  'series',
+  'subject',
+  'accession',
+  'image',
+  'path',
+  'file',
+  'filename',
+]);
 
 /** Whether the name says identifier: its last word is id/uid/hash/accession/number/mrn/path..., or it is "patient", "study"... */
 export function identifierName(name: string): boolean {

@@ -15,8 +15,16 @@ import { identifierName, isMissing, parseDateColumn, patientKeyName } from './sc
  */
 
 export type ColumnKind = 'categorical' | 'numeric' | 'datetime' | 'identifier';
-export type ScreenFlag = 'leakage' | 'identifier' | 'constant' | 'empty' | 'one-outcome' | 'presence'
-  | 'missing_informative' | 'sparse' | 'kept';
+export type ScreenFlag =
+  | 'leakage'
+  | 'identifier'
+  | 'constant'
+  | 'empty'
+  | 'one-outcome'
+  | 'presence'
+  | 'missing_informative'
+  | 'sparse'
+  | 'kept';
 
 export interface ScreenColumn {
   column: string;
@@ -59,7 +67,7 @@ export interface ScreenResult {
   outcomeMissing: number;
   /** The column used as the patient key for "unique per patient", if any. */
   patient: string | null;
-  effect_measure: 'bias-corrected Cramér\'s V (Bergsma 2013)';
+  effect_measure: "bias-corrected Cramér's V (Bergsma 2013)";
   columns: ScreenColumn[];
 }
 
@@ -109,22 +117,38 @@ function countLevels(codes: readonly string[], y: Uint8Array): Map<string, [numb
   const m = new Map<string, [number, number]>();
   for (let i = 0; i < codes.length; i++) {
     let c = m.get(codes[i]);
-    if (!c) { c = [0, 0]; m.set(codes[i], c); }
+    if (!c) {
+      c = [0, 0];
+      m.set(codes[i], c);
+    }
     c[y[i]]++;
   }
   return m;
 }
 
 /** Pool levels with fewer than minCount rows into "(rare)" (blank is never pooled). */
-function poolRare(counts: Map<string, [number, number]>, minCount: number): { table: number[][]; names: string[]; pooled: number } {
-  const table: number[][] = [], names: string[] = [];
+function poolRare(
+  counts: Map<string, [number, number]>,
+  minCount: number,
+): { table: number[][]; names: string[]; pooled: number } {
+  const table: number[][] = [],
+    names: string[] = [];
   const rare = [0, 0];
   let pooled = 0;
   for (const [level, c] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    if (level !== BLANK && c[0] + c[1] < minCount) { rare[0] += c[0]; rare[1] += c[1]; pooled++; continue; }
-    table.push([c[0], c[1]]); names.push(level);
+    if (level !== BLANK && c[0] + c[1] < minCount) {
+      rare[0] += c[0];
+      rare[1] += c[1];
+      pooled++;
+      continue;
+    }
+    table.push([c[0], c[1]]);
+    names.push(level);
   }
-  if (pooled) { table.push(rare); names.push(RARE); }
+  if (pooled) {
+    table.push(rare);
+    names.push(RARE);
+  }
   return { table, names, pooled };
 }
 
@@ -152,13 +176,23 @@ function quantileBins(values: Float64Array): string[] {
     if (e > sorted[0] && (edges.length === 0 || e > edges[edges.length - 1])) edges.push(e);
   }
   return Array.from(values, (v) => {
-    let lo = 0, hi = edges.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (edges[mid] <= v) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = edges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (edges[mid] <= v) lo = mid + 1;
+      else hi = mid;
+    }
     return `bin${lo}`;
   });
 }
 
-interface Column { name: string; values: string[]; present: Uint8Array; nPresent: number }
+interface Column {
+  name: string;
+  values: string[];
+  present: Uint8Array;
+  nPresent: number;
+}
 
 /** A column's cells of the kept rows: blanks as BLANK, the rest trimmed. */
 function readColumn(cells: readonly (string | undefined)[], keep: Uint32Array, name: string): Column {
@@ -168,7 +202,11 @@ function readColumn(cells: readonly (string | undefined)[], keep: Uint32Array, n
   for (let i = 0; i < keep.length; i++) {
     const v = cells[keep[i]];
     if (isMissing(v)) values[i] = BLANK;
-    else { values[i] = v!.trim(); present[i] = 1; nPresent++; }
+    else {
+      values[i] = v!.trim();
+      present[i] = 1;
+      nPresent++;
+    }
   }
   return { name, values, present, nPresent };
 }
@@ -185,8 +223,13 @@ function numbersOf(values: readonly string[]): Float64Array | null {
 }
 
 /** Near-unique per row, or one value per patient with about as many values as patients (string or integer columns). */
-function looksLikeIdentifier(col: Column, levels: Set<string>, integerOrText: boolean, patientKey: string[] | null,
-  share: number): boolean {
+function looksLikeIdentifier(
+  col: Column,
+  levels: Set<string>,
+  integerOrText: boolean,
+  patientKey: string[] | null,
+  share: number,
+): boolean {
   if (!integerOrText) return false;
   if (identifierName(col.name) && (levels.size > 20 || levels.size >= 0.5 * col.nPresent)) return true;
   if (col.nPresent >= 20 && levels.size >= share * col.nPresent) return true;
@@ -203,14 +246,27 @@ function looksLikeIdentifier(col: Column, levels: Set<string>, integerOrText: bo
   return perPatient.size >= 20 && constant >= 0.95 * perPatient.size && levels.size >= share * perPatient.size;
 }
 
-export function screenTable(rows: readonly Record<string, string>[], outcome: string, opts: ScreenOptions = {}): ScreenResult {
+export function screenTable(
+  rows: readonly Record<string, string>[],
+  outcome: string,
+  opts: ScreenOptions = {},
+): ScreenResult {
   const header = rows.length ? Object.keys(rows[0]) : [];
-  return screenColumns(header, header.map((h) => rows.map((r) => r[h])), outcome, opts);
+  return screenColumns(
+    header,
+    header.map((h) => rows.map((r) => r[h])),
+    outcome,
+    opts,
+  );
 }
 
 /** The same screen on a table given by columns (the CSV reader's rows transposed: no object per row). */
-export function screenColumns(header: readonly string[], cells: readonly (readonly (string | undefined)[])[], outcome: string,
-  opts: ScreenOptions = {}): ScreenResult {
+export function screenColumns(
+  header: readonly string[],
+  cells: readonly (readonly (string | undefined)[])[],
+  outcome: string,
+  opts: ScreenOptions = {},
+): ScreenResult {
   const leakThreshold = opts.leakThreshold ?? 0.9;
   const minNumericDistinct = opts.minNumericDistinct ?? 10;
   const identifierShare = opts.identifierShare ?? 0.9;
@@ -233,8 +289,13 @@ export function screenColumns(header: readonly string[], cells: readonly (readon
   const outcomeValues = Array.from(keep, (i) => outcomeCells[i]!.trim());
   const outcomeLevels = [...new Set(outcomeValues)];
   if (outcomeLevels.length !== 2) {
-    const shown = outcomeLevels.slice(0, 5).map((l) => `"${l}"`).join(', ');
-    throw new RangeError(`outcome column "${outcome}" has ${outcomeLevels.length} distinct values (${shown}${outcomeLevels.length > 5 ? ', ...' : ''}); screen needs a binary outcome`);
+    const shown = outcomeLevels
+      .slice(0, 5)
+      .map((l) => `"${l}"`)
+      .join(', ');
+    throw new RangeError(
+      `outcome column "${outcome}" has ${outcomeLevels.length} distinct values (${shown}${outcomeLevels.length > 5 ? ', ...' : ''}); screen needs a binary outcome`,
+    );
   }
   const [positive, negative] = orderOutcomeLevels(outcomeLevels);
   const y = Uint8Array.from(outcomeValues, (v) => (v === positive ? 1 : 0));
@@ -242,103 +303,184 @@ export function screenColumns(header: readonly string[], cells: readonly (readon
   const patientKey = patient ? readColumn(cells[columns.indexOf(patient)], keep, patient).values : null;
   const nKept = keep.length;
 
-  const results = columns.filter((c) => c !== outcome).map((name): ScreenColumn => {
-    const col = readColumn(cells[columns.indexOf(name)], keep, name);
-    const missing = nKept - col.nPresent;
-    const levelSet = new Set<string>();
-    for (let i = 0; i < col.values.length; i++) if (col.present[i]) levelSet.add(col.values[i]);
-    const base = {
-      column: name, missing, missing_share: nKept ? missing / nKept : 0, levels: levelSet.size, pooled: 0,
-      ci: null, auc: undefined,
-    };
-    const untested = (kind: ColumnKind, flags: ScreenFlag[], advice: string): ScreenColumn =>
-      ({ ...base, kind, effect: null, p: null, test: null, n: col.nPresent, missing_p: null, flags, advice });
-    if (col.nPresent === 0) return untested('categorical', ['empty'], 'nothing to test: every cell is blank');
+  const results = columns
+    .filter((c) => c !== outcome)
+    .map((name): ScreenColumn => {
+      const col = readColumn(cells[columns.indexOf(name)], keep, name);
+      const missing = nKept - col.nPresent;
+      const levelSet = new Set<string>();
+      for (let i = 0; i < col.values.length; i++) if (col.present[i]) levelSet.add(col.values[i]);
+      const base = {
+        column: name,
+        missing,
+        missing_share: nKept ? missing / nKept : 0,
+        levels: levelSet.size,
+        pooled: 0,
+        ci: null,
+        auc: undefined,
+      };
+      const untested = (kind: ColumnKind, flags: ScreenFlag[], advice: string): ScreenColumn => ({
+        ...base,
+        kind,
+        effect: null,
+        p: null,
+        test: null,
+        n: col.nPresent,
+        missing_p: null,
+        flags,
+        advice,
+      });
+      if (col.nPresent === 0) return untested('categorical', ['empty'], 'nothing to test: every cell is blank');
 
-    const presentValues = col.values.filter((_, i) => col.present[i]);
-    const nums = numbersOf(presentValues);
-    const allNumeric = nums !== null;
-    const dates = allNumeric && !/date|time/i.test(name) ? null : parseDateColumn(name, presentValues);
-    const integerOrText = !dates && (!nums || nums.every(Number.isInteger));
-    if (!keepColumns.has(name) && looksLikeIdentifier(col, levelSet, integerOrText, patientKey, identifierShare)) {
-      return untested('identifier', ['identifier'], 'identifier: not a predictor; use it only to group rows (split by patient)');
-    }
-    const kind: ColumnKind = dates ? 'datetime' : allNumeric && levelSet.size >= minNumericDistinct ? 'numeric' : 'categorical';
-    const flags: ScreenFlag[] = keepColumns.has(name) ? ['kept'] : [];
-
-    // missingness against the outcome
-    let missingP: number | null = null, missingInformative = false;
-    if (missing > 0) {
-      const t = [[0, 0], [0, 0]];
-      for (let i = 0; i < y.length; i++) t[col.present[i]][y[i]]++;
-      missingP = chiSquareTest(t).p;
-      missingInformative = missingP < MISSING_ALPHA && cramersVBiasCorrected(t) >= MISSING_MIN_V;
-    }
-    const presence = kind === 'categorical' && levelSet.size === 1 && missing > 0;
-    if (presence) flags.push('presence');
-    if (missingInformative) flags.push('missing_informative');
-    const blankIsLevel = presence || missingInformative;
-
-    // codes per used row: levels, or quantile bins for numbers and dates
-    let codes: string[];
-    let yUsed: Uint8Array;
-    let extra: Partial<ScreenColumn> = {};
-    let p: number;
-    let test: ScreenColumn['test'] = 'chi-square';
-    if (kind === 'categorical') {
-      codes = blankIsLevel ? col.values : presentValues;
-      yUsed = blankIsLevel ? y : y.filter((_, i) => col.present[i]);
-    } else {
-      const v = dates ?? nums!;
-      const yPresent = y.filter((_, i) => col.present[i]);
-      const bins = quantileBins(v);
-      if (blankIsLevel) {
-        let j = 0;
-        codes = col.values.map((_, i) => (col.present[i] ? bins[j++] : BLANK));
-        yUsed = y;
-      } else { codes = bins; yUsed = yPresent; }
-      if (yPresent.includes(0) && yPresent.includes(1)) {
-        const mw = mannWhitney(yPresent, v);
-        const ci = aucCiDelong(yPresent, v);
-        extra = { auc: mw.auc, auc_ci: [ci.ci[0], ci.ci[1]] };
-        p = mw.p; test = 'mann-whitney';
+      const presentValues = col.values.filter((_, i) => col.present[i]);
+      const nums = numbersOf(presentValues);
+      const allNumeric = nums !== null;
+      const dates = allNumeric && !/date|time/i.test(name) ? null : parseDateColumn(name, presentValues);
+      const integerOrText = !dates && (!nums || nums.every(Number.isInteger));
+      if (!keepColumns.has(name) && looksLikeIdentifier(col, levelSet, integerOrText, patientKey, identifierShare)) {
+        return untested(
+          'identifier',
+          ['identifier'],
+          'identifier: not a predictor; use it only to group rows (split by patient)',
+        );
       }
-    }
-    const { table, names, pooled } = poolRare(countLevels(codes, yUsed), minLevelCount);
-    const chi = chiSquareTest(table);
-    if (test === 'chi-square') p = chi.p; else extra.p_binned = chi.p;
-    const n = yUsed.length;
-    const both = yUsed.includes(0) && yUsed.includes(1);
-    const common = { ...base, ...extra, kind, n, missing_p: missingP, pooled, test, p: p! };
-    if (!both) return { ...common, effect: null, ci: null, p: null, test: null, flags: [...flags, 'one-outcome'], advice: adviceFor(name, 'one-outcome', false, imageColumns) };
-    if (table.length < 2) return { ...common, effect: 0, ci: [0, 0], p: 1, flags: [...flags, 'constant'], advice: 'nothing to test: one value' };
-    const effect = cramersVBiasCorrected(table);
-    const ci = cramersVCi(table, `screen:${name}`, replicates);
-    if (chi.sparseShare > 0.2) flags.push('sparse');
-    const auc = extra.auc;
-    const leak = effect >= leakThreshold || (kind === 'categorical' && purityLeak(table, names))
-      || (auc !== undefined && Math.max(auc, 1 - auc) >= LEAK_AUC && missing === 0);
-    if (leak) flags.unshift('leakage');
-    const strong = effect >= 0.1 && common.p < 1e-3;
-    return { ...common, effect, ci, flags, advice: adviceFor(name, leak ? 'leakage' : strong ? 'strong' : 'weak', missingInformative, imageColumns) };
-  });
+      const kind: ColumnKind = dates
+        ? 'datetime'
+        : allNumeric && levelSet.size >= minNumericDistinct
+          ? 'numeric'
+          : 'categorical';
+      const flags: ScreenFlag[] = keepColumns.has(name) ? ['kept'] : [];
 
-  const group = (c: ScreenColumn): number => c.flags.some((f) => f === 'empty' || f === 'constant' || f === 'one-outcome') ? 3
-    : c.kind === 'identifier' ? 2 : c.flags.includes('leakage') ? 1 : 0;
-  results.sort((a, b) => group(a) - group(b) || (b.effect ?? -1) - (a.effect ?? -1)
-    || (a.p ?? 2) - (b.p ?? 2) || a.column.localeCompare(b.column));
+      // missingness against the outcome
+      let missingP: number | null = null,
+        missingInformative = false;
+      if (missing > 0) {
+        const t = [
+          [0, 0],
+          [0, 0],
+        ];
+        for (let i = 0; i < y.length; i++) t[col.present[i]][y[i]]++;
+        missingP = chiSquareTest(t).p;
+        missingInformative = missingP < MISSING_ALPHA && cramersVBiasCorrected(t) >= MISSING_MIN_V;
+      }
+      const presence = kind === 'categorical' && levelSet.size === 1 && missing > 0;
+      if (presence) flags.push('presence');
+      if (missingInformative) flags.push('missing_informative');
+      const blankIsLevel = presence || missingInformative;
+
+      // codes per used row: levels, or quantile bins for numbers and dates
+      let codes: string[];
+      let yUsed: Uint8Array;
+      let extra: Partial<ScreenColumn> = {};
+      let p: number;
+      let test: ScreenColumn['test'] = 'chi-square';
+      if (kind === 'categorical') {
+        codes = blankIsLevel ? col.values : presentValues;
+        yUsed = blankIsLevel ? y : y.filter((_, i) => col.present[i]);
+      } else {
+        const v = dates ?? nums!;
+        const yPresent = y.filter((_, i) => col.present[i]);
+        const bins = quantileBins(v);
+        if (blankIsLevel) {
+          let j = 0;
+          codes = col.values.map((_, i) => (col.present[i] ? bins[j++] : BLANK));
+          yUsed = y;
+        } else {
+          codes = bins;
+          yUsed = yPresent;
+        }
+        if (yPresent.includes(0) && yPresent.includes(1)) {
+          const mw = mannWhitney(yPresent, v);
+          const ci = aucCiDelong(yPresent, v);
+          extra = { auc: mw.auc, auc_ci: [ci.ci[0], ci.ci[1]] };
+          p = mw.p;
+          test = 'mann-whitney';
+        }
+      }
+      const { table, names, pooled } = poolRare(countLevels(codes, yUsed), minLevelCount);
+      const chi = chiSquareTest(table);
+      if (test === 'chi-square') p = chi.p;
+      else extra.p_binned = chi.p;
+      const n = yUsed.length;
+      const both = yUsed.includes(0) && yUsed.includes(1);
+      const common = { ...base, ...extra, kind, n, missing_p: missingP, pooled, test, p: p! };
+      if (!both)
+        return {
+          ...common,
+          effect: null,
+          ci: null,
+          p: null,
+          test: null,
+          flags: [...flags, 'one-outcome'],
+          advice: adviceFor(name, 'one-outcome', false, imageColumns),
+        };
+      if (table.length < 2)
+        return {
+          ...common,
+          effect: 0,
+          ci: [0, 0],
+          p: 1,
+          flags: [...flags, 'constant'],
+          advice: 'nothing to test: one value',
+        };
+      const effect = cramersVBiasCorrected(table);
+      const ci = cramersVCi(table, `screen:${name}`, replicates);
+      if (chi.sparseShare > 0.2) flags.push('sparse');
+      const auc = extra.auc;
+      const leak =
+        effect >= leakThreshold ||
+        (kind === 'categorical' && purityLeak(table, names)) ||
+        (auc !== undefined && Math.max(auc, 1 - auc) >= LEAK_AUC && missing === 0);
+      if (leak) flags.unshift('leakage');
+      const strong = effect >= 0.1 && common.p < 1e-3;
+      return {
+        ...common,
+        effect,
+        ci,
+        flags,
+        advice: adviceFor(name, leak ? 'leakage' : strong ? 'strong' : 'weak', missingInformative, imageColumns),
+      };
+    });
+
+  const group = (c: ScreenColumn): number =>
+    c.flags.some((f) => f === 'empty' || f === 'constant' || f === 'one-outcome')
+      ? 3
+      : c.kind === 'identifier'
+        ? 2
+        : c.flags.includes('leakage')
+          ? 1
+          : 0;
+  results.sort(
+    (a, b) =>
+      group(a) - group(b) ||
+      (b.effect ?? -1) - (a.effect ?? -1) ||
+      (a.p ?? 2) - (b.p ?? 2) ||
+      a.column.localeCompare(b.column),
+  );
   return {
-    outcome, positive, negative, n: nKept, outcomeMissing: total - nKept, patient,
-    effect_measure: 'bias-corrected Cramér\'s V (Bergsma 2013)', columns: results,
+    outcome,
+    positive,
+    negative,
+    n: nKept,
+    outcomeMissing: total - nKept,
+    patient,
+    effect_measure: "bias-corrected Cramér's V (Bergsma 2013)",
+    columns: results,
   };
 }
 
-function adviceFor(name: string, strength: 'leakage' | 'strong' | 'weak' | 'one-outcome', missingInformative: boolean,
-  imageColumns: ReadonlySet<string>): string {
+function adviceFor(
+  name: string,
+  strength: 'leakage' | 'strong' | 'weak' | 'one-outcome',
+  missingInformative: boolean,
+  imageColumns: ReadonlySet<string>,
+): string {
   const blank = missingInformative ? '; its blanks predict the outcome: keep blank as a level of its own' : '';
-  if (strength === 'leakage') return 'leakage: remove it from the inputs and from the splits\' criteria (it almost determines the outcome)';
+  if (strength === 'leakage')
+    return "leakage: remove it from the inputs and from the splits' criteria (it almost determines the outcome)";
   if (strength === 'one-outcome') return 'present for one outcome only: check how it was recorded';
   if (strength === 'weak') return `no action: weak or no association${blank}`;
-  if (imageColumns.has(name)) return `cover: burned into the image; cover the labels (confound mask --mode cover) and check the model with confound counterfactual${blank}`;
+  if (imageColumns.has(name))
+    return `cover: burned into the image; cover the labels (confound mask --mode cover) and check the model with confound counterfactual${blank}`;
   return `stratify: balance it across splits and report results per level (or match on it)${blank}`;
 }

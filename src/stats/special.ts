@@ -8,10 +8,14 @@
 export function logGamma(x: number): number {
   if (!(x > 0)) throw new RangeError(`logGamma needs x > 0, got ${x}`);
   let shift = 0;
-  while (x < 15) { shift += Math.log(x); x += 1; }
+  while (x < 15) {
+    shift += Math.log(x);
+    x += 1;
+  }
   const x2 = 1 / (x * x);
   // Stirling: (x-1/2)ln x - x + ln(2 pi)/2 + sum B_2k / (2k(2k-1) x^(2k-1))
-  const series = (1 / 12 - x2 * (1 / 360 - x2 * (1 / 1260 - x2 * (1 / 1680 - x2 * (1 / 1188 - x2 * (691 / 360360)))))) / x;
+  const series =
+    (1 / 12 - x2 * (1 / 360 - x2 * (1 / 1260 - x2 * (1 / 1680 - x2 * (1 / 1188 - x2 * (691 / 360360)))))) / x;
   return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + series - shift;
 }
 
@@ -35,7 +39,8 @@ export function gammaQ(a: number, x: number): number {
 }
 
 function checkGammaArgs(a: number, x: number): void {
-  if (!(a > 0) || !(x >= 0) || Number.isNaN(x)) throw new RangeError(`incomplete gamma needs a > 0 and x >= 0, got a=${a}, x=${x}`);
+  if (!(a > 0) || !(x >= 0) || Number.isNaN(x))
+    throw new RangeError(`incomplete gamma needs a > 0 and x >= 0, got a=${a}, x=${x}`);
 }
 
 /** P(a, x) by its power series: e^-x x^a / Gamma(a+1) * sum_n x^n / ((a+1)...(a+n)); converges fast for x < a + 1. */
@@ -98,11 +103,12 @@ export function normalQuantile(p: number): number {
   if (p === 0.5) return 0;
   const q = p < 0.5 ? p : 1 - p;
   const t = Math.sqrt(-2 * Math.log(q));
-  let z = t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
+  let z =
+    t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
   if (p < 0.5) z = -z;
   for (let i = 0; i < 8; i++) {
     // Work in the smaller tail so the residual keeps its precision.
-    const diff = p < 0.5 ? normalCdf(z) - p : (1 - p) - normalCdf(-z);
+    const diff = p < 0.5 ? normalCdf(z) - p : 1 - p - normalCdf(-z);
     const step = diff / normalPdf(z);
     z -= step;
     if (Math.abs(step) < 1e-15 * Math.max(1, Math.abs(z))) break;

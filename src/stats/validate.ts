@@ -4,7 +4,10 @@ export type Labels = ArrayLike<number>;
 export type Scores = ArrayLike<number>;
 
 /** Counts of a checked binary problem. */
-export interface ClassCounts { nPos: number; nNeg: number }
+export interface ClassCounts {
+  nPos: number;
+  nNeg: number;
+}
 
 function where(i: number, ids?: ArrayLike<string>): string {
   return ids ? `id "${ids[i]}" (index ${i})` : `index ${i}`;
@@ -16,7 +19,8 @@ export function checkSameLength(what: string, a: ArrayLike<unknown>, b: ArrayLik
 
 /** Labels must be 0 or 1. Returns the class counts (does not require both classes). */
 export function checkLabels(labels: Labels, ids?: ArrayLike<string>): ClassCounts {
-  let nPos = 0; let nNeg = 0;
+  let nPos = 0;
+  let nNeg = 0;
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
     if (y === 1) nPos++;
@@ -29,7 +33,8 @@ export function checkLabels(labels: Labels, ids?: ArrayLike<string>): ClassCount
 /** Scores must be finite numbers (NaN and infinities are rejected, naming where). */
 export function checkScores(scores: Scores, ids?: ArrayLike<string>, what = 'score'): void {
   for (let i = 0; i < scores.length; i++) {
-    if (!Number.isFinite(scores[i])) throw new RangeError(`${what} at ${where(i, ids)} is ${scores[i]}; scores must be finite numbers`);
+    if (!Number.isFinite(scores[i]))
+      throw new RangeError(`${what} at ${where(i, ids)} is ${scores[i]}; scores must be finite numbers`);
   }
 }
 

@@ -1,7 +1,7 @@
-import type { ImageRecord } from '../data/types.js';
-import type { LabelBox } from '../labels/types.js';
-import { camRecords, STUDY_ATTENTION } from '../explain/run-cam.js';
-import { summariseAttention, type AttentionSummary } from '../explain/summary.js';
+import type { ImageRecord } from '../data/index.js';
+import type { LabelBox } from '../labels/index.js';
+import { camRecords, STUDY_ATTENTION } from '../explain/index.js';
+import { summariseAttention, type AttentionSummary } from '../explain/index.js';
 import { openRun } from '../train/index.js';
 import { writeJsonFile, AttentionFileSchema } from './folder.js';
 import type { DeviceChoice } from '../engine/index.js';
@@ -14,11 +14,23 @@ export type ArmAttention = AttentionSummary & { gradcam_final: AttentionSummary 
  * for conclusions).
  */
 export async function attentionStep(o: {
-  runDir: string; camDir: string; attentionFile: string; test: readonly ImageRecord[];
-  boxes: ReadonlyMap<string, readonly LabelBox[]>; seed: number; overlays: number; threads?: number; device?: DeviceChoice;
+  runDir: string;
+  camDir: string;
+  attentionFile: string;
+  test: readonly ImageRecord[];
+  boxes: ReadonlyMap<string, readonly LabelBox[]>;
+  seed: number;
+  overlays: number;
+  threads?: number;
+  device?: DeviceChoice;
 }): Promise<ArmAttention> {
   using run = await openRun(o.runDir, { threads: o.threads, device: o.device });
-  const per = await camRecords(run.model, o.test, o.boxes, { ...run.input, ...STUDY_ATTENTION, outDir: o.camDir, maxFiles: o.overlays });
+  const per = await camRecords(run.model, o.test, o.boxes, {
+    ...run.input,
+    ...STUDY_ATTENTION,
+    outDir: o.camDir,
+    maxFiles: o.overlays,
+  });
   await writeJsonFile(o.attentionFile, AttentionFileSchema, per);
   const gradcam = await camRecords(run.model, o.test, o.boxes, { ...run.input, method: 'gradcam', baseline: 'none' });
   return { ...summariseAttention(per, o.seed), gradcam_final: summariseAttention(gradcam, o.seed) };

@@ -34,7 +34,11 @@ export const MIN_EFFECT = 0.05;
 
 const net = (e: CoverEffect) => e.covered.mean_abs_delta - e.random_cover.mean_abs_delta;
 
-export function attributeEffect(all: CoverEffect, perCategory: Record<string, CoverEffect>, armShares: Record<string, number | null> = {}): Attribution {
+export function attributeEffect(
+  all: CoverEffect,
+  perCategory: Record<string, CoverEffect>,
+  armShares: Record<string, number | null> = {},
+): Attribution {
   const total = net(all);
   const categories: Record<string, CategoryShare> = {};
   for (const [cat, e] of Object.entries(perCategory)) {
@@ -49,7 +53,8 @@ export function attributeEffect(all: CoverEffect, perCategory: Record<string, Co
     all_net_mean_abs_delta: total,
     categories,
     attributed_to: ranked.map(([cat]) => cat),
-    rule: `a category is named when covering it alone reproduces >= ${MAJORITY * 100}% of the net |delta p| of covering every label ` +
+    rule:
+      `a category is named when covering it alone reproduces >= ${MAJORITY * 100}% of the net |delta p| of covering every label ` +
       `(each net of its random-cover control), and the all-labels effect is at least ${MIN_EFFECT}`,
   };
 }

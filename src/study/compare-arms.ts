@@ -1,6 +1,6 @@
-import { keyedScores, compareScoreSets, type ScoreRow } from '../stats/score-table.js';
-import { aggregateByStudy, cohenKappaBinary } from '../stats/agreement.js';
-import type { ScoredImage } from '../train/predict.js';
+import { keyedScores, compareScoreSets, type ScoreRow } from '../stats/index.js';
+import { aggregateByStudy, cohenKappaBinary } from '../stats/index.js';
+import type { ScoredImage } from '../train/index.js';
 
 export interface ArmComparison {
   n: number;
@@ -24,7 +24,11 @@ function asRows(scores: readonly ScoredImage[]): ScoreRow[] {
 }
 
 /** AUCs with DeLong CIs at image and study level, study-level kappa, and the paired DeLong test against the original arm. */
-export function compareArm(arm: readonly ScoredImage[], original: readonly ScoredImage[] | undefined, name: string): ArmComparison {
+export function compareArm(
+  arm: readonly ScoredImage[],
+  original: readonly ScoredImage[] | undefined,
+  name: string,
+): ArmComparison {
   const rows = asRows(arm);
   const base = original ? asRows(original) : undefined;
   const sets = (level: 'image' | 'study') => [
@@ -35,10 +39,18 @@ export function compareArm(arm: readonly ScoredImage[], original: readonly Score
   const std = compareScoreSets(sets('study'), 'study');
   const k = img.auc.length - 1;
   const studies = aggregateByStudy(rows);
-  const kappa = cohenKappaBinary(studies.map((s) => s.label), studies.map((s) => s.predicted));
+  const kappa = cohenKappaBinary(
+    studies.map((s) => s.label),
+    studies.map((s) => s.predicted),
+  );
   return {
-    n: img.n, n_pos: img.n_pos,
-    auc: img.auc[k], ci: img.ci[k], auc_study: std.auc[k], ci_study: std.ci[k], n_study: std.n,
+    n: img.n,
+    n_pos: img.n_pos,
+    auc: img.auc[k],
+    ci: img.ci[k],
+    auc_study: std.auc[k],
+    ci_study: std.ci[k],
+    n_study: std.n,
     kappa_study: kappa,
     p_vs_original: base && name !== 'original' ? img.p : null,
     p_vs_original_study: base && name !== 'original' ? std.p : null,

@@ -1,7 +1,7 @@
-import type { ImageRecord } from '../data/types.js';
-import type { LabelBox } from '../labels/types.js';
-import { counterfactual, type CounterfactualResult } from '../explain/counterfactual.js';
-import { verdictOf } from '../audit/verdict.js';
+import type { ImageRecord } from '../data/index.js';
+import type { LabelBox } from '../labels/index.js';
+import { counterfactual, type CounterfactualResult } from '../explain/index.js';
+import { verdictOf } from '../audit/index.js';
 import { openRun } from '../train/index.js';
 import { writeJsonFile, CounterfactualFileSchema, type StudyResults } from './folder.js';
 import type { DeviceChoice } from '../engine/index.js';
@@ -24,8 +24,14 @@ function summary(r: CounterfactualResult): CounterfactualSummary {
  * several; judged by the same verdict module as the audit.
  */
 export async function counterfactualStep(o: {
-  runDir: string; outFile: string; test: readonly ImageRecord[]; boxes: ReadonlyMap<string, readonly LabelBox[]>;
-  seed: number; margin: number; threads?: number; device?: DeviceChoice;
+  runDir: string;
+  outFile: string;
+  test: readonly ImageRecord[];
+  boxes: ReadonlyMap<string, readonly LabelBox[]>;
+  seed: number;
+  margin: number;
+  threads?: number;
+  device?: DeviceChoice;
 }): Promise<CounterfactualStep> {
   using run = await openRun(o.runDir, { threads: o.threads, device: o.device });
   const scorer = run.scorer();
@@ -35,7 +41,9 @@ export async function counterfactualStep(o: {
   const present = new Set([...o.boxes.values()].flat().map((b) => b.category));
   if (present.size > 1) {
     for (const cat of [...present].sort()) {
-      categories[cat] = summary(await counterfactual(scorer, o.test, o.boxes, { margin: o.margin, seed: o.seed, categories: [cat] }));
+      categories[cat] = summary(
+        await counterfactual(scorer, o.test, o.boxes, { margin: o.margin, seed: o.seed, categories: [cat] }),
+      );
     }
   }
   return { all: summary(all), verdict: verdictOf(all, undefined, o.seed), categories };

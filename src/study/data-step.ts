@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
-import type { Dataset } from '../data/types.js';
+import type { Dataset } from '../data/index.js';
 import { settingsKey } from './steps.js';
 
 /**
@@ -20,6 +20,10 @@ export async function datasetFingerprint(ds: Dataset): Promise<string> {
 /** A file's content hash (for small inputs such as a boxes file). */
 export async function fileKey(path: string): Promise<string> {
   let data: Buffer;
-  try { data = await readFile(path); } catch (err) { throw new Error(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`); }
+  try {
+    data = await readFile(path);
+  } catch (err) {
+    throw new Error(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
   return createHash('sha256').update(data).digest('hex').slice(0, 16);
 }

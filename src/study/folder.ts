@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { writeJsonAtomic } from '../util/atomic.js';
+import { writeJsonAtomic } from '../util/index.js';
 
 /** results.json's version; a reader refuses any other. */
 export const STUDY_SCHEMA = 2;
@@ -116,9 +116,14 @@ export const CounterfactualSummarySchema = z.object({
 
 const AttributionSchema = z.object({
   all_net_mean_abs_delta: num,
-  categories: z.record(z.string(), z.object({
-    net_mean_abs_delta: num, share_of_effect: num, share_of_covered_auc_gain: num.optional(),
-  })),
+  categories: z.record(
+    z.string(),
+    z.object({
+      net_mean_abs_delta: num,
+      share_of_effect: num,
+      share_of_covered_auc_gain: num.optional(),
+    }),
+  ),
   attributed_to: z.array(z.string()),
   rule: z.string(),
 });
@@ -130,7 +135,13 @@ export const ByCategorySchema = z.object({
   attribution: AttributionSchema.nullable(),
 });
 
-const SplitCountsSchema = z.object({ images: z.number(), studies: z.number(), patients: z.number(), abnormal_images: z.number(), prevalence: num });
+const SplitCountsSchema = z.object({
+  images: z.number(),
+  studies: z.number(),
+  patients: z.number(),
+  abnormal_images: z.number(),
+  prevalence: num,
+});
 
 export const DatasetSummarySchema = z.object({
   root: z.string(),
@@ -151,21 +162,44 @@ export const DatasetSummarySchema = z.object({
 const CategoryScoreSchema = z.object({ truths: z.number(), predictions: z.number(), precision: num, recall: num });
 /** When the detector found the study's boxes: images with no label found, and its expected coverage on real films. */
 const DetectorRunSchema = z.object({
-  images: z.number(), failed: z.number(), no_label_images: z.array(z.string()),
-  expected_coverage: z.object({
-    recall: num, precision: num, labels: z.number(), images: z.number(), measured_on: z.string(), weights_match: z.boolean(),
-  }).nullable(),
+  images: z.number(),
+  failed: z.number(),
+  no_label_images: z.array(z.string()),
+  expected_coverage: z
+    .object({
+      recall: num,
+      precision: num,
+      labels: z.number(),
+      images: z.number(),
+      measured_on: z.string(),
+      weights_match: z.boolean(),
+    })
+    .nullable(),
 });
-export const DetectorSchema = z.union([
-  z.object({
-    images: z.number(), truths: z.number(), predictions: z.number(), precision: num, recall: num, f1: num, mean_iou: num,
-    by_category: z.record(z.string(), CategoryScoreSchema),
-    lr_accuracy: num, lr_total: z.number(), lr_read_rate: num, category_accuracy: num,
-    scored_on: z.string(), truth: z.string(), failed: z.number(), run: DetectorRunSchema.optional(),
-  }),
-  z.object({ run: DetectorRunSchema }),
-  z.object({ error: z.string() }),
-]).nullable();
+export const DetectorSchema = z
+  .union([
+    z.object({
+      images: z.number(),
+      truths: z.number(),
+      predictions: z.number(),
+      precision: num,
+      recall: num,
+      f1: num,
+      mean_iou: num,
+      by_category: z.record(z.string(), CategoryScoreSchema),
+      lr_accuracy: num,
+      lr_total: z.number(),
+      lr_read_rate: num,
+      category_accuracy: num,
+      scored_on: z.string(),
+      truth: z.string(),
+      failed: z.number(),
+      run: DetectorRunSchema.optional(),
+    }),
+    z.object({ run: DetectorRunSchema }),
+    z.object({ error: z.string() }),
+  ])
+  .nullable();
 
 export const EvidenceSchema = z.object({
   /** Original model's label attention at least twice chance, with its CI above chance. */
@@ -189,16 +223,27 @@ export const StudyVerdictSchema = z.object({
 
 const BurnedInRowSchema = z.object({ found: z.number(), not_found: z.number() });
 /** What DICOM headers say against what the detector found (src/labels/dicom-crosscheck.ts); null without DICOM. */
-export const DicomChecksSchema = z.object({
-  images: z.number(),
-  burned_in: z.object({ YES: BurnedInRowSchema, NO: BurnedInRowSchema, absent: BurnedInRowSchema }),
-  laterality: z.object({
-    compared: z.number(), agree: z.number(), agreement: num, no_tag: z.number(), no_marker_read: z.number(),
-    disagreements: z.array(z.object({
-      id: z.string(), image_laterality: z.enum(['L', 'R']), marker: z.enum(['L', 'R']), marker_score: z.number().optional(),
-    })),
-  }),
-}).nullable();
+export const DicomChecksSchema = z
+  .object({
+    images: z.number(),
+    burned_in: z.object({ YES: BurnedInRowSchema, NO: BurnedInRowSchema, absent: BurnedInRowSchema }),
+    laterality: z.object({
+      compared: z.number(),
+      agree: z.number(),
+      agreement: num,
+      no_tag: z.number(),
+      no_marker_read: z.number(),
+      disagreements: z.array(
+        z.object({
+          id: z.string(),
+          image_laterality: z.enum(['L', 'R']),
+          marker: z.enum(['L', 'R']),
+          marker_score: z.number().optional(),
+        }),
+      ),
+    }),
+  })
+  .nullable();
 
 export const StudyConfigSchema = z.looseObject({
   profile: z.string(),
@@ -275,7 +320,11 @@ function describeIssue(path: string, error: z.ZodError): string {
 export async function readJsonFile<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
   if (!existsSync(path)) throw new Error(`${path}: not found`);
   let value: unknown;
-  try { value = JSON.parse(await readFile(path, 'utf8')); } catch (err) { throw new Error(`${path}: not valid JSON (${(err as Error).message})`); }
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
+  }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new Error(describeIssue(path, parsed.error));
   return parsed.data;
@@ -298,8 +347,10 @@ export async function readResults(dir: string): Promise<StudyResults> {
   if (!existsSync(path)) throw new Error(`${path}: not found; run \`confound study --out ${dir}\` first`);
   const raw = await readJsonFile(path, z.looseObject({ schema: z.unknown().optional() }));
   if (raw.schema !== STUDY_SCHEMA) {
-    throw new Error(`${path}: written by another version of confound (schema ${String(raw.schema ?? 1)}, this one reads ${STUDY_SCHEMA});` +
-      ` rerun \`confound study --out ${dir}\` with the same settings: finished steps are reused`);
+    throw new Error(
+      `${path}: written by another version of confound (schema ${String(raw.schema ?? 1)}, this one reads ${STUDY_SCHEMA});` +
+        ` rerun \`confound study --out ${dir}\` with the same settings: finished steps are reused`,
+    );
   }
   return readJsonFile(path, StudyResultsSchema);
 }

@@ -1,6 +1,6 @@
-export { runStudy, type StudyOptions, type Profile } from './study.js';
-export { studySummaryLines } from './summary-lines.js';
-export { studyVerdict, STUDY_RULE } from './verdict.js';
-export { StepLog, StepSettingsChanged, settingsKey, settingsDiff, stableJson } from './steps.js';
-export { ARMS, ARM_NAMES, DEFAULT_ARMS, type ArmName, type ArmSpec } from './arms.js';
 export * from './folder.js';
+export { ARM_NAMES, type ArmName, ARMS, type ArmSpec, DEFAULT_ARMS } from './arms.js';
+export { settingsDiff, settingsKey, stableJson, StepLog, StepSettingsChanged } from './steps.js';
+export { type Profile, runStudy, type StudyOptions } from './study.js';
+export { studySummaryLines } from './summary-lines.js';
+export { STUDY_RULE, studyVerdict } from './verdict.js';

@@ -1,5 +1,5 @@
 import { generateDataset, type SynthOptions } from '../synth/index.js';
-import { progress } from '../util/progress.js';
+import { progress } from '../util/index.js';
 
 export type PhantomOptions = Partial<SynthOptions>;
 

@@ -1,14 +1,23 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
-import { writeJsonAtomic } from '../util/atomic.js';
+import { writeJsonAtomic } from '../util/index.js';
 
-interface DoneStep { result: unknown; seconds: number; key?: string; settings?: unknown }
+interface DoneStep {
+  result: unknown;
+  seconds: number;
+  key?: string;
+  settings?: unknown;
+}
 
 /** JSON with object keys sorted, so equal settings always give the same text. */
 export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    : v));
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
 }
 
 export function settingsKey(settings: unknown): string {
@@ -22,14 +31,21 @@ export function settingsDiff(before: unknown, after: unknown, prefix = ''): stri
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) => settingsDiff(before[k], after[k], prefix ? `${prefix}.${k}` : k));
   }
-  const a = stableJson(before), b = stableJson(after);
+  const a = stableJson(before),
+    b = stableJson(after);
   return a === b ? [] : [`${prefix || '(value)'}: ${a ?? 'unset'} -> ${b ?? 'unset'}`];
 }
 
 export class StepSettingsChanged extends Error {
-  constructor(readonly step: string, readonly changes: string[], dir: string) {
-    super(`${dir}: step ${step} was done with other settings (${changes.join('; ')}). ` +
-      'Rerun with --restart-changed to redo it and every step after it, or use another --out.');
+  constructor(
+    readonly step: string,
+    readonly changes: string[],
+    dir: string,
+  ) {
+    super(
+      `${dir}: step ${step} was done with other settings (${changes.join('; ')}). ` +
+        'Rerun with --restart-changed to redo it and every step after it, or use another --out.',
+    );
   }
 }
 
@@ -50,14 +66,26 @@ export class StepLog {
   readonly timings: Record<string, number> = {};
   private writing: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly path: string, private readonly dir: string, private readonly restartChanged: boolean) {}
+  private constructor(
+    private readonly path: string,
+    private readonly dir: string,
+    private readonly restartChanged: boolean,
+  ) {}
 
   static async open(dir: string, path: string, opts: { restartChanged?: boolean } = {}): Promise<StepLog> {
     const log = new StepLog(path, dir, opts.restartChanged ?? false);
     let text: string | undefined;
-    try { text = await readFile(path, 'utf8'); } catch { /* a new study */ }
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      /* a new study */
+    }
     if (text !== undefined) {
-      try { log.done = JSON.parse(text); } catch (err) { throw new Error(`${path}: not valid JSON (${(err as Error).message}); remove it to redo every step`); }
+      try {
+        log.done = JSON.parse(text);
+      } catch (err) {
+        throw new Error(`${path}: not valid JSON (${(err as Error).message}); remove it to redo every step`);
+      }
     }
     for (const [k, v] of Object.entries(log.done)) log.timings[k] = v.seconds;
     return log;
@@ -78,7 +106,10 @@ export class StepLog {
       return prior.result as T;
     }
     if (prior) {
-      const changes = prior.settings === undefined ? ['recorded by an older confound without its settings'] : settingsDiff(prior.settings, settings);
+      const changes =
+        prior.settings === undefined
+          ? ['recorded by an older confound without its settings']
+          : settingsDiff(prior.settings, settings);
       if (!this.restartChanged) throw new StepSettingsChanged(name, changes, this.dir);
       process.stderr.write(`[redo] ${name}: ${changes.join('; ')}\n`);
       delete this.done[name];

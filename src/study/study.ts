@@ -1,16 +1,25 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { loadDataset, printSkipped } from '../data/index.js';
-import { readBoxes, writeBoxes, indexBoxes, datasetSizes } from '../labels/formats/index.js';
-import { dicomCrossCheck } from '../labels/dicom-crosscheck.js';
-import { maskDataset } from '../variants/mask-dataset.js';
-import { trainInChild, scoreRecords, writeScores, studySplits, profileSettings, TrainConfigSchema, type TrainConfig, type ScoredImage, type Profile } from '../train/index.js';
-import { writeSplitFile } from '../train/split-file.js';
-import { STUDY_ATTENTION } from '../explain/run-cam.js';
+import { readBoxes, writeBoxes, indexBoxes, datasetSizes } from '../labels/index.js';
+import { dicomCrossCheck } from '../labels/index.js';
+import { maskDataset } from '../variants/index.js';
+import {
+  trainInChild,
+  scoreRecords,
+  writeScores,
+  studySplits,
+  profileSettings,
+  type TrainConfig,
+  type ScoredImage,
+  type Profile,
+} from '../train/index.js';
+import { writeSplitFile } from '../train/index.js';
+import { STUDY_ATTENTION } from '../explain/index.js';
 import { ARMS, DEFAULT_ARMS, type ArmName } from './arms.js';
 import { StepLog } from './steps.js';
-import { checkOutputFolder } from '../util/safe-path.js';
-import { acquireLock } from '../util/lock.js';
+import { checkOutputFolder } from '../util/index.js';
+import { acquireLock } from '../util/index.js';
 import { findLabels, type BoxSource } from './labels-step.js';
 import { makePhantom, type PhantomOptions } from './phantom-step.js';
 import { describeDataset } from './dataset-summary.js';
@@ -74,17 +83,18 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   const log = await StepLog.open(paths.root, paths.steps, { restartChanged: opts.restartChanged });
   const device = resolveDevice(opts.device ?? opts.train?.device ?? 'auto');
   const trainCfg = profileSettings(profile, { seed, ...opts.train, device });
-  // The settings every arm trains with, defaults filled in once.
-  const modelCfg = TrainConfigSchema.parse(trainCfg);
   const cores = opts.threads ?? availableParallelism();
   // On a GPU (paper profile) arms train one after another with every thread; on a CPU, side by side.
-  const parallel = opts.parallel ?? (device !== 'cpu' || profile === 'paper' ? 1 : Math.max(1, Math.min(cores, arms.length)));
+  const parallel =
+    opts.parallel ?? (device !== 'cpu' || profile === 'paper' ? 1 : Math.max(1, Math.min(cores, arms.length)));
   const trainThreads = Math.max(1, Math.floor(cores / parallel));
 
   // 1. Data: the user's, or the phantom.
   const dataDir = opts.data ? resolve(opts.data) : paths.phantom;
   const phantomSettings = { seed, ...opts.phantom };
-  const phantom = opts.data ? null : await log.run('phantom', phantomSettings, () => makePhantom(dataDir, phantomSettings), { outputs: [dataDir] });
+  const phantom = opts.data
+    ? null
+    : await log.run('phantom', phantomSettings, () => makePhantom(dataDir, phantomSettings), { outputs: [dataDir] });
   const ds = await loadDataset(dataDir, { allowOutside: opts.allowOutside });
   printSkipped(ds.issues);
   if (ds.records.length === 0) throw new Error(`${dataDir}: no usable images`);
@@ -93,11 +103,19 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
 
   // 2. Labels: given boxes, or the detector (scored against the truth when the data has one).
   // With no boxes named: the phantom's true boxes (the detector is scored on the side), else the detector.
-  const source: BoxSource = opts.boxes === 'truth' || (!opts.boxes && !opts.detect && !opts.data) ? { kind: 'truth' }
-    : opts.boxes ? { kind: 'file', path: resolve(opts.boxes) } : { kind: 'detect' };
+  const source: BoxSource =
+    opts.boxes === 'truth' || (!opts.boxes && !opts.detect && !opts.data)
+      ? { kind: 'truth' }
+      : opts.boxes
+        ? { kind: 'file', path: resolve(opts.boxes) }
+        : { kind: 'detect' };
   const boxesInput = source.kind === 'file' ? await fileKey(source.path) : null;
-  const detector = await log.run('labels', { data, source, boxes: boxesInput, seed },
-    () => findLabels(ds, source, paths.boxes, dataDir, splits.test), { outputs: [paths.boxes] });
+  const detector = await log.run(
+    'labels',
+    { data, source, boxes: boxesInput, seed },
+    () => findLabels(ds, source, paths.boxes, dataDir, splits.test),
+    { outputs: [paths.boxes] },
+  );
   const boxes = await readBoxes(paths.boxes);
   const boxIndex = indexBoxes(boxes);
   const labelsKey = log.keyOf('labels');
@@ -109,17 +127,37 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
     const spec = ARMS[arm];
     if (!spec.mode) continue;
     const settings = { labels: labelsKey, mode: spec.mode, categories: spec.categories ?? null, margin, seed };
-    await log.run(`arm:${arm}`, settings, async () => {
-      let armBoxes = paths.boxes;
-      if (spec.categories) {
-        armBoxes = paths.armBoxes(arm);
-        await writeBoxes(armBoxes, boxes.filter((b) => spec.categories!.includes(b.category)), 'coco', await datasetSizes(ds));
-      }
-      // DICOM stays DICOM in the arms (same ids, so the arms pair image by image); other files keep their format.
-      const summary = await maskDataset({ data: dataDir, boxes: armBoxes, out: armData(arm), mode: spec.mode!, margin, seed, format: 'dicom', allowOutside: opts.allowOutside });
-      for (const issue of summary.issues.slice(0, 5)) process.stderr.write(`arm ${arm}: skipped ${issue.file}: ${issue.message}\n`);
-      return { written: summary.written, skipped: summary.skipped, failed: summary.failed };
-    }, { outputs: [armData(arm), paths.armBoxes(arm)] });
+    await log.run(
+      `arm:${arm}`,
+      settings,
+      async () => {
+        let armBoxes = paths.boxes;
+        if (spec.categories) {
+          armBoxes = paths.armBoxes(arm);
+          await writeBoxes(
+            armBoxes,
+            boxes.filter((b) => spec.categories!.includes(b.category)),
+            'coco',
+            await datasetSizes(ds),
+          );
+        }
+        // DICOM stays DICOM in the arms (same ids, so the arms pair image by image); other files keep their format.
+        const summary = await maskDataset({
+          data: dataDir,
+          boxes: armBoxes,
+          out: armData(arm),
+          mode: spec.mode!,
+          margin,
+          seed,
+          format: 'dicom',
+          allowOutside: opts.allowOutside,
+        });
+        for (const issue of summary.issues.slice(0, 5))
+          process.stderr.write(`arm ${arm}: skipped ${issue.file}: ${issue.message}\n`);
+        return { written: summary.written, skipped: summary.skipped, failed: summary.failed };
+      },
+      { outputs: [armData(arm), paths.armBoxes(arm)] },
+    );
   }
   const listings = new ArmListings(armData);
   // The arms are compared image by image: an image an arm could not be made for leaves every arm.
@@ -133,7 +171,9 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
     return [...missing].sort();
   });
   if (excluded.length) {
-    process.stderr.write(`${excluded.length} image(s) could not be made in every arm and are left out of all arms: ${excluded.slice(0, 5).join(', ')}${excluded.length > 5 ? ', ...' : ''}\n`);
+    process.stderr.write(
+      `${excluded.length} image(s) could not be made in every arm and are left out of all arms: ${excluded.slice(0, 5).join(', ')}${excluded.length > 5 ? ', ...' : ''}\n`,
+    );
     const drop = new Set(excluded);
     for (const k of ['train', 'valid', 'test'] as const) splits[k] = splits[k].filter((r) => !drop.has(r.id));
   }
@@ -146,50 +186,133 @@ export async function runStudy(opts: StudyOptions): Promise<StudyResults> {
   const trained = new Map<ArmName, { val_auc: number; best_epoch: number }>();
   const trainOne = async (arm: ArmName) => {
     const runDir = paths.run(arm);
-    trained.set(arm, await log.run(`train:${arm}`, { arm: armKey(arm), pairing: pairingKey, train: trainSettings }, async () => {
-      const records = await listings.records(arm, splits);
-      await writeSplitFile(runDir, { ...records, how: splits.how });
-      // A child process per arm: arms side by side cannot change each other's arithmetic (train/child.ts).
-      const r = await trainInChild({ train: records.train, valid: records.valid, name: arm }, runDir, { ...trainCfg, threads: trainThreads }, true);
-      return { val_auc: r.bestAuc, best_epoch: r.bestEpoch };
-    }, { outputs: [runDir] }));
+    trained.set(
+      arm,
+      await log.run(
+        `train:${arm}`,
+        { arm: armKey(arm), pairing: pairingKey, train: trainSettings },
+        async () => {
+          const records = await listings.records(arm, splits);
+          await writeSplitFile(runDir, { ...records, how: splits.how });
+          // A child process per arm: arms side by side cannot change each other's arithmetic (train/child.ts).
+          const r = await trainInChild(
+            { train: records.train, valid: records.valid, name: arm },
+            runDir,
+            { ...trainCfg, threads: trainThreads },
+            true,
+          );
+          return { val_auc: r.bestAuc, best_epoch: r.bestEpoch };
+        },
+        { outputs: [runDir] },
+      ),
+    );
   };
   await inPool(arms, parallel, trainOne);
   const scores = new Map<ArmName, ScoredImage[]>();
   for (const arm of arms) {
-    scores.set(arm, await log.run(`predict:${arm}`, { train: log.keyOf(`train:${arm}`) }, async () => {
-      const rows = await scoreRecords(paths.run(arm), (await listings.records(arm, splits)).test, cores, undefined, device);
-      await writeScores(paths.scores(arm), rows);
-      return rows;
-    }, { outputs: [paths.scores(arm)] }));
+    scores.set(
+      arm,
+      await log.run(
+        `predict:${arm}`,
+        { train: log.keyOf(`train:${arm}`) },
+        async () => {
+          const rows = await scoreRecords(
+            paths.run(arm),
+            (await listings.records(arm, splits)).test,
+            cores,
+            undefined,
+            device,
+          );
+          await writeScores(paths.scores(arm), rows);
+          return rows;
+        },
+        { outputs: [paths.scores(arm)] },
+      ),
+    );
   }
 
   // 6-7. Compare with the original arm, and measure where each model looks.
   const results: ArmResult[] = [];
   for (const arm of arms) {
-    const settings = { train: log.keyOf(`train:${arm}`), labels: labelsKey, attention: STUDY_ATTENTION, overlays, seed };
-    const attention = await log.run(`cam:${arm}`, settings, async () => attentionStep({
-      runDir: paths.run(arm), camDir: paths.cam(arm), attentionFile: paths.attention(arm),
-      test: (await listings.records(arm, splits)).test, boxes: boxIndex, seed, overlays, threads: cores, device,
-    }), { outputs: [paths.cam(arm)] });
-    results.push(armResult(arm, scores.get(arm)!, arm === 'original' ? undefined : scores.get('original'), trained.get(arm)!, attention));
+    const settings = {
+      train: log.keyOf(`train:${arm}`),
+      labels: labelsKey,
+      attention: STUDY_ATTENTION,
+      overlays,
+      seed,
+    };
+    const attention = await log.run(
+      `cam:${arm}`,
+      settings,
+      async () =>
+        attentionStep({
+          runDir: paths.run(arm),
+          camDir: paths.cam(arm),
+          attentionFile: paths.attention(arm),
+          test: (await listings.records(arm, splits)).test,
+          boxes: boxIndex,
+          seed,
+          overlays,
+          threads: cores,
+          device,
+        }),
+      { outputs: [paths.cam(arm)] },
+    );
+    results.push(
+      armResult(
+        arm,
+        scores.get(arm)!,
+        arm === 'original' ? undefined : scores.get('original'),
+        trained.get(arm)!,
+        attention,
+      ),
+    );
   }
 
   // 8. Counterfactual cover test on the original model (and per category when labels have categories).
-  const cf = await log.run('counterfactual', { train: log.keyOf('train:original'), labels: labelsKey, margin, seed }, () => counterfactualStep({
-    runDir: paths.run('original'), outFile: paths.counterfactual, test: splits.test, boxes: boxIndex, seed, margin, threads: cores, device,
-  }), { outputs: [paths.counterfactual] });
+  const cf = await log.run(
+    'counterfactual',
+    { train: log.keyOf('train:original'), labels: labelsKey, margin, seed },
+    () =>
+      counterfactualStep({
+        runDir: paths.run('original'),
+        outFile: paths.counterfactual,
+        test: splits.test,
+        boxes: boxIndex,
+        seed,
+        margin,
+        threads: cores,
+        device,
+      }),
+    { outputs: [paths.counterfactual] },
+  );
 
   const summary: StudyResults = {
     schema: STUDY_SCHEMA,
     tool: 'confound',
     created: new Date().toISOString(),
     config: {
-      profile, device, world_size: 1, seed, margin, attention: STUDY_ATTENTION, arms, parallel, threads_per_arm: trainThreads,
-      data: opts.data ? dataDir : null, boxes: source.kind === 'file' ? source.path : source.kind, split: splits.how,
-      train: trainCfg, phantom: phantom ?? null, overlays,
+      profile,
+      device,
+      world_size: 1,
+      seed,
+      margin,
+      attention: STUDY_ATTENTION,
+      arms,
+      parallel,
+      threads_per_arm: trainThreads,
+      data: opts.data ? dataDir : null,
+      boxes: source.kind === 'file' ? source.path : source.kind,
+      split: splits.how,
+      train: trainCfg,
+      phantom: phantom ?? null,
+      overlays,
     },
-    dataset: { ...(await describeDataset(ds, splits, boxIndex)), excluded_from_arms: excluded.length, excluded_ids: excluded },
+    dataset: {
+      ...(await describeDataset(ds, splits, boxIndex)),
+      excluded_from_arms: excluded.length,
+      excluded_ids: excluded,
+    },
     detector,
     dicom_checks: await dicomCrossCheck(ds.records, boxes),
     arms: results,
@@ -210,7 +333,10 @@ async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => 
   const worker = async () => {
     while (next < items.length) {
       const item = items[next++];
-      await work(item).catch((e) => { errors.push(e); next = items.length; });
+      await work(item).catch((e) => {
+        errors.push(e);
+        next = items.length;
+      });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));

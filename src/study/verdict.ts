@@ -2,7 +2,8 @@ import type { ArmResult, StudyVerdict } from './folder.js';
 
 const isNum = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
 
-export const STUDY_RULE = 'The original model relies on the labels when both measures say so: its label attention is at least twice ' +
+export const STUDY_RULE =
+  'The original model relies on the labels when both measures say so: its label attention is at least twice ' +
   'chance with its 95% CI above chance, and the cover test (covered minus random-cover control) is judged weak or strong. ' +
   'One of the two: mixed; neither: no. The AUC change of the covered arm (paired DeLong p < 0.05) and the labels-only arm ' +
   '(CI above 0.5) are reported beside them, not used for the verdict.';
@@ -11,9 +12,14 @@ export const STUDY_RULE = 'The original model relies on the labels when both mea
  * The study's verdict, decided once when the study ends and stored in results.json with its rule; the report
  * and the CLI only read it.
  */
-export function studyVerdict(arms: readonly ArmResult[], counterfactual: 'none' | 'weak' | 'strong' | null): StudyVerdict {
+export function studyVerdict(
+  arms: readonly ArmResult[],
+  counterfactual: 'none' | 'weak' | 'strong' | null,
+): StudyVerdict {
   const arm = (name: string) => arms.find((a) => a.name === name);
-  const o = arm('original'), c = arm('covered'), l = arm('labels-only');
+  const o = arm('original'),
+    c = arm('covered'),
+    l = arm('labels-only');
   let attention: boolean | null = null;
   if (o && isNum(o.label_attention) && isNum(o.attention_chance) && o.attention_n > 0) {
     // Blurry maps spill onto boxes a little even when unused, so require twice chance as well as a CI above it.

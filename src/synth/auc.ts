@@ -2,13 +2,18 @@
 export function auc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   const n = scores.length;
   const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
-  let pos = 0, neg = 0, rankSumPos = 0;
-  for (let i = 0; i < n;) {
+  let pos = 0,
+    neg = 0,
+    rankSumPos = 0;
+  for (let i = 0; i < n; ) {
     let j = i;
     while (j + 1 < n && scores[idx[j + 1]] === scores[idx[i]]) j++;
     const midRank = (i + j) / 2 + 1;
     for (let k = i; k <= j; k++) {
-      if (labels[idx[k]]) { pos++; rankSumPos += midRank; } else neg++;
+      if (labels[idx[k]]) {
+        pos++;
+        rankSumPos += midRank;
+      } else neg++;
     }
     i = j + 1;
   }
@@ -18,8 +23,12 @@ export function auc(scores: ArrayLike<number>, labels: ArrayLike<number>): numbe
 
 /** Exact AUC of a score that is constant within groups, given each group's share, P(positive) and score. */
 export function groupedAuc(groups: readonly { weight: number; p: number; score: number }[]): number {
-  let wp = 0, wn = 0;
-  for (const g of groups) { wp += g.weight * g.p; wn += g.weight * (1 - g.p); }
+  let wp = 0,
+    wn = 0;
+  for (const g of groups) {
+    wp += g.weight * g.p;
+    wn += g.weight * (1 - g.p);
+  }
   let acc = 0;
   for (const a of groups) {
     for (const b of groups) {

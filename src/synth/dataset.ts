@@ -6,11 +6,11 @@
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { encodeGrayPng } from '../data/image.js';
-import { SPLITS } from '../data/types.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
-import { makeDirs } from '../util/safe-path.js';
-import { toCsv } from '../util/csv.js';
+import { encodeGrayPng } from '../data/index.js';
+import { SPLITS } from '../data/index.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/index.js';
+import { makeDirs } from '../util/index.js';
+import { toCsv } from '../util/index.js';
 import { sampleMetadata } from './metadata.js';
 import { resolveOptions } from './options.js';
 import { renderImage, type RenderSpec } from './render.js';
@@ -21,8 +21,11 @@ import type { DatasetMeta, ImageSpec, MarkerStyleSet, StudySpec, SynthOptions } 
 
 /** Files and folders a previous run of the generator leaves in DIR (removed before regenerating there). */
 const OWN_ENTRIES = [
-  ...SPLITS, ...SPLITS.flatMap((s) => [`${s}_image_paths.csv`, `${s}_labeled_studies.csv`]),
-  'labels.coco.json', 'truth.csv', 'synth.json',
+  ...SPLITS,
+  ...SPLITS.flatMap((s) => [`${s}_image_paths.csv`, `${s}_labeled_studies.csv`]),
+  'labels.coco.json',
+  'truth.csv',
+  'synth.json',
 ];
 
 export interface SynthSummary {
@@ -44,11 +47,25 @@ export interface SynthSummary {
 
 export type Progress = (done: number, total: number) => void;
 
-export function renderSpecFor(study: StudySpec, image: ImageSpec, size: number, labels = true, markerStyles?: MarkerStyleSet): RenderSpec {
+export function renderSpecFor(
+  study: StudySpec,
+  image: ImageSpec,
+  size: number,
+  labels = true,
+  markerStyles?: MarkerStyleSet,
+): RenderSpec {
   return {
-    part: study.part, view: image.view, laterality: study.laterality, finding: study.finding,
-    technologist: study.technologist, markerStyle: study.markerStyle, markerFont: study.markerFont,
-    size, seed: image.seed, labels, markerStyles,
+    part: study.part,
+    view: image.view,
+    laterality: study.laterality,
+    finding: study.finding,
+    technologist: study.technologist,
+    markerStyle: study.markerStyle,
+    markerFont: study.markerFont,
+    size,
+    seed: image.seed,
+    labels,
+    markerStyles,
   };
 }
 
@@ -64,13 +81,19 @@ async function prepareOut(out: string): Promise<void> {
   await makeDirs(out);
   if (entries.length === 0) return;
   if (!entries.includes('synth.json')) {
-    throw new Error(`${out}: folder is not empty and holds no synth.json (not a previous synthetic dataset); choose an empty or new folder`);
+    throw new Error(
+      `${out}: folder is not empty and holds no synth.json (not a previous synthetic dataset); choose an empty or new folder`,
+    );
   }
   for (const e of entries) if (OWN_ENTRIES.includes(e)) await rm(join(out, e), { recursive: true, force: true });
 }
 
 /** Generate and write a dataset. Same options (seed included) and same folder name give byte-identical files. */
-export async function generateDataset(outDir: string, partial: Partial<SynthOptions> = {}, progress?: Progress): Promise<SynthSummary> {
+export async function generateDataset(
+  outDir: string,
+  partial: Partial<SynthOptions> = {},
+  progress?: Progress,
+): Promise<SynthSummary> {
   const options = resolveOptions(partial);
   const out = resolve(outDir);
   const prefix = basename(out);
@@ -80,31 +103,57 @@ export async function generateDataset(outDir: string, partial: Partial<SynthOpti
   await writeFileAtomic(join(out, 'labels.coco.json'), JSON.stringify(coco) + '\n');
 
   const rows = truthRows(meta);
-  await writeFileAtomic(join(out, 'truth.csv'), toCsv([TRUTH_COLUMNS, ...rows.map((r) => TRUTH_COLUMNS.map((c) => r[c]))]));
+  await writeFileAtomic(
+    join(out, 'truth.csv'),
+    toCsv([TRUTH_COLUMNS, ...rows.map((r) => TRUTH_COLUMNS.map((c) => r[c]))]),
+  );
   for (const split of SPLITS) {
     const studies = meta.studies.filter((s) => s.split === split);
-    await writeFileAtomic(join(out, `${split}_image_paths.csv`), toCsv(studies.flatMap((s) => s.images.map((im) => [`${prefix}/${im.path}`]))));
-    await writeFileAtomic(join(out, `${split}_labeled_studies.csv`), toCsv(studies.map((s) => [`${prefix}/${s.folder}`, s.abnormal ? 1 : 0])));
+    await writeFileAtomic(
+      join(out, `${split}_image_paths.csv`),
+      toCsv(studies.flatMap((s) => s.images.map((im) => [`${prefix}/${im.path}`]))),
+    );
+    await writeFileAtomic(
+      join(out, `${split}_labeled_studies.csv`),
+      toCsv(studies.map((s) => [`${prefix}/${s.folder}`, s.abnormal ? 1 : 0])),
+    );
   }
   await writeJsonAtomic(join(out, 'synth.json'), { generator: 'confound synth', options });
 
   const test = rows.filter((r) => r.split === 'test');
   const round = (x: number) => Number(x.toFixed(4));
   return {
-    out, prefix, options,
-    images: rows.length, studies: meta.studies.length, patients: new Set(rows.map((r) => r.patient)).size,
+    out,
+    prefix,
+    options,
+    images: rows.length,
+    studies: meta.studies.length,
+    patients: new Set(rows.map((r) => r.patient)).size,
     labels: coco.annotations.length,
     splits: summarizeTruth(rows),
     labels_only_auc: round(labelsOnlyAuc(rows, 'test')),
     labels_only_auc_train: round(labelsOnlyAuc(rows, 'train')),
-    labels_only_auc_generating: round(auc(test.map((r) => Number(r.p_abnormal)), test.map((r) => Number(r.abnormal)))),
+    labels_only_auc_generating: round(
+      auc(
+        test.map((r) => Number(r.p_abnormal)),
+        test.map((r) => Number(r.abnormal)),
+      ),
+    ),
   };
 }
 
 interface Coco {
   info: Record<string, unknown>;
   images: { id: number; file_name: string; width: number; height: number }[];
-  annotations: { id: number; image_id: number; category_id: number; bbox: number[]; area: number; iscrowd: 0; text: string }[];
+  annotations: {
+    id: number;
+    image_id: number;
+    category_id: number;
+    bbox: number[];
+    area: number;
+    iscrowd: 0;
+    text: string;
+  }[];
   categories: { id: number; name: string; supercategory: string }[];
 }
 
@@ -118,7 +167,9 @@ async function writeImages(out: string, meta: DatasetMeta, progress?: Progress):
   const jobs = meta.studies.flatMap((s) => s.images.map((im) => ({ s, im })));
   const coco: Coco = {
     info: { description: 'confound synthetic radiographs: burned-in labels', seed: meta.options.seed },
-    images: [], annotations: [], categories: COCO_CATEGORIES,
+    images: [],
+    annotations: [],
+    categories: COCO_CATEGORIES,
   };
   const inFlight = new Set<Promise<void>>();
   let done = 0;
@@ -129,16 +180,26 @@ async function writeImages(out: string, meta: DatasetMeta, progress?: Progress):
     coco.images.push({ id, file_name: im.path, width: size, height: size });
     for (const l of r.labels) {
       coco.annotations.push({
-        id: coco.annotations.length + 1, image_id: id, category_id: l.category === 'laterality' ? 1 : 2,
-        bbox: l.bbox, area: l.bbox[2] * l.bbox[3], iscrowd: 0, text: l.text,
+        id: coco.annotations.length + 1,
+        image_id: id,
+        category_id: l.category === 'laterality' ? 1 : 2,
+        bbox: l.bbox,
+        area: l.bbox[2] * l.bbox[3],
+        iscrowd: 0,
+        text: l.text,
       });
     }
     // Encoding and writing run on libuv threads while the next image renders.
-    const encoded = meta.options.format === 'dicom'
-      ? Promise.resolve(encodePhantomDicom(meta.options.seed, bits, s, im, r)) : encodeGrayPng(r.image, bits);
+    const encoded =
+      meta.options.format === 'dicom'
+        ? Promise.resolve(encodePhantomDicom(meta.options.seed, bits, s, im, r))
+        : encodeGrayPng(r.image, bits);
     const p = encoded
       .then((bytes) => writeFileAtomic(join(out, im.path), bytes))
-      .then(() => { done++; progress?.(done, jobs.length); })
+      .then(() => {
+        done++;
+        progress?.(done, jobs.length);
+      })
       .finally(() => inFlight.delete(p));
     inFlight.add(p);
     if (inFlight.size >= 4) await Promise.race(inFlight);

@@ -5,15 +5,20 @@
  * absent on the rest: the tag is often wrong in practice) and Image Laterality (the marker's side, or for
  * about one image in ten the other side: a wrong marker or a wrong tag).
  */
-import { Rng } from '../util/rng.js';
-import { derivedUid, grayDataset, writeNaturalDataset, type NaturalDataset } from '../data/dicom/write.js';
+import { Rng } from '../util/index.js';
+import { derivedUid, grayDataset, writeNaturalDataset, type NaturalDataset } from '../data/index.js';
 import type { RenderedImage } from './render.js';
 import type { ImageSpec, StudySpec } from './types.js';
 
 export const LATERALITY_MISMATCH_RATE = 0.1;
 
 /** The DICOM tags of one phantom image, chosen from a random stream of its own (the PNG phantom is unchanged). */
-export function phantomDicomTags(seed: number, study: StudySpec, image: ImageSpec, rendered: RenderedImage): NaturalDataset {
+export function phantomDicomTags(
+  seed: number,
+  study: StudySpec,
+  image: ImageSpec,
+  rendered: RenderedImage,
+): NaturalDataset {
   const rng = new Rng(`confound-synth-dicom:${seed}:${image.path}`);
   const u = rng.next();
   const burnedIn = u < 0.5 ? 'YES' : u < 0.75 ? 'NO' : undefined;
@@ -47,7 +52,11 @@ function fullRangeWindow(bits: number): NaturalDataset {
 }
 
 export function encodePhantomDicom(
-  seed: number, bits: 8 | 16, study: StudySpec, image: ImageSpec, rendered: RenderedImage,
+  seed: number,
+  bits: 8 | 16,
+  study: StudySpec,
+  image: ImageSpec,
+  rendered: RenderedImage,
 ): Buffer {
   const tags = { ...phantomDicomTags(seed, study, image, rendered), ...fullRangeWindow(bits) };
   return writeNaturalDataset(grayDataset(rendered.image, bits, tags));

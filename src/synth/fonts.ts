@@ -5,8 +5,16 @@
  */
 export type Point = readonly [number, number];
 export type Polyline = readonly Point[];
-export interface Glyph { strokes: Polyline[]; width: number }
-export interface StrokeFont { name: FontName; glyphs: Map<string, Glyph>; strokeRatio: number; advance: number }
+export interface Glyph {
+  strokes: Polyline[];
+  width: number;
+}
+export interface StrokeFont {
+  name: FontName;
+  glyphs: Map<string, Glyph>;
+  strokeRatio: number;
+  advance: number;
+}
 
 export const FONT_NAMES = ['block', 'rounded', 'stencil'] as const;
 export type FontName = (typeof FONT_NAMES)[number];
@@ -14,10 +22,14 @@ export type FontName = (typeof FONT_NAMES)[number];
 /** Letters available for technologist initials (plus L and R for laterality). */
 export const INITIAL_LETTERS = 'ABCDEGHJKLMNPRSTW';
 
-const P = (s: string): Polyline => s.trim().split(/\s+/).map((pair) => {
-  const [x, y] = pair.split(',').map(Number);
-  return [x, y] as const;
-});
+const P = (s: string): Polyline =>
+  s
+    .trim()
+    .split(/\s+/)
+    .map((pair) => {
+      const [x, y] = pair.split(',').map(Number);
+      return [x, y] as const;
+    });
 
 const BLOCK: Record<string, string[]> = {
   A: ['0,6 2,0 4,6', '0.7,4 3.3,4'],

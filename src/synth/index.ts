@@ -14,12 +14,12 @@
  * reads initials: with both categories, half the shortcut was out of its reach.
  * `sampleMetadata` gives everything but pixels (fast); `renderImage` draws one image with its exact label mask.
  */
-export { generateDataset, renderSpecFor, COCO_CATEGORIES, type SynthSummary, type Progress } from './dataset.js';
-export { sampleMetadata, abnormalProbability, confoundScore, DEFAULT_OPTIONS, BASE_PREVALENCE } from './metadata.js';
-export { resolveOptions } from './options.js';
-export { renderImage, LABEL_CODES, type RenderSpec, type RenderedImage, type RenderedLabel } from './render.js';
-export { truthRows, labelsOnlyAuc, summarizeTruth, TRUTH_COLUMNS, type TruthRow, type SplitSummary } from './truth.js';
-export { auc, groupedAuc } from './auc.js';
-export { PARTS, type Part } from './anatomy.js';
-export { FONT_NAMES, FONTS, INITIAL_LETTERS, type FontName, type StrokeFont } from './fonts.js';
 export * from './types.js';
+export { type Part, PARTS } from './anatomy.js';
+export { auc, groupedAuc } from './auc.js';
+export { COCO_CATEGORIES, generateDataset, type Progress, renderSpecFor, type SynthSummary } from './dataset.js';
+export { FONT_NAMES, type FontName, FONTS, INITIAL_LETTERS, type StrokeFont } from './fonts.js';
+export { abnormalProbability, BASE_PREVALENCE, confoundScore, DEFAULT_OPTIONS, sampleMetadata } from './metadata.js';
+export { resolveOptions } from './options.js';
+export { LABEL_CODES, type RenderedImage, type RenderedLabel, renderImage, type RenderSpec } from './render.js';
+export { labelsOnlyAuc, type SplitSummary, summarizeTruth, TRUTH_COLUMNS, type TruthRow, truthRows } from './truth.js';

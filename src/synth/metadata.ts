@@ -2,13 +2,21 @@
  * Sampling of everything about a synthetic dataset except pixels: patients, splits, studies, outcomes,
  * technologists, markers and findings. Cheap, so the confounding can be checked without rendering.
  */
-import { Rng } from '../util/rng.js';
-import type { Split } from '../data/types.js';
+import { Rng } from '../util/index.js';
+import type { Split } from '../data/index.js';
 import { PARTS, type Part } from './anatomy.js';
 import { FONT_NAMES, INITIAL_LETTERS } from './fonts.js';
 import {
-  MARKER_STYLES, type ConfoundOn, type DatasetMeta, type FindingSpec, type HardwareKind, type ImageSpec,
-  type MarkerStyle, type StudySpec, type SynthOptions, type Technologist,
+  MARKER_STYLES,
+  type ConfoundOn,
+  type DatasetMeta,
+  type FindingSpec,
+  type HardwareKind,
+  type ImageSpec,
+  type MarkerStyle,
+  type StudySpec,
+  type SynthOptions,
+  type Technologist,
 } from './types.js';
 
 /** Share of abnormal studies when unconfounded (MURA v1.1 is about 40 % abnormal). */
@@ -19,7 +27,15 @@ export const BASE_PREVALENCE = 0.4;
  */
 const TECHNOLOGISTS = 4;
 /** Rough MURA mix of body parts. */
-const PART_WEIGHTS: Record<Part, number> = { ELBOW: 0.13, FINGER: 0.14, FOREARM: 0.06, HAND: 0.15, HUMERUS: 0.05, SHOULDER: 0.2, WRIST: 0.27 };
+const PART_WEIGHTS: Record<Part, number> = {
+  ELBOW: 0.13,
+  FINGER: 0.14,
+  FOREARM: 0.06,
+  HAND: 0.15,
+  HUMERUS: 0.05,
+  SHOULDER: 0.2,
+  WRIST: 0.27,
+};
 /**
  * Logit scale per unit of --confound, per mode, chosen (scratch bisection on the exact grouped AUC) so that
  * --test-confound 0.3 gives an ideal labels-only AUC of 0.64 on test, the paper's 0.638, and --confound 1
@@ -28,7 +44,14 @@ const PART_WEIGHTS: Record<Part, number> = { ELBOW: 0.13, FINGER: 0.14, FOREARM:
 const LOGIT_SCALE: Record<ConfoundOn, number> = { technologist: 2.23, laterality: 2.32, both: 3.21 };
 
 export const DEFAULT_OPTIONS: SynthOptions = {
-  studies: 600, size: 256, seed: 1, confound: 1, testConfound: 0.3, confoundOn: 'laterality', difficulty: 0.5, bits: 8,
+  studies: 600,
+  size: 256,
+  seed: 1,
+  confound: 1,
+  testConfound: 0.3,
+  confoundOn: 'laterality',
+  difficulty: 0.5,
+  bits: 8,
 };
 
 /**
@@ -51,7 +74,9 @@ export function confoundScore(mode: ConfoundOn, techBias: number, markerBias: nu
 /** Generating P(abnormal) for a study. */
 export function abnormalProbability(opts: SynthOptions, split: Split, techBias: number, markerBias: number): number {
   const k = split === 'test' ? opts.testConfound : opts.confound;
-  return sigmoid(logit(BASE_PREVALENCE) + k * LOGIT_SCALE[opts.confoundOn] * confoundScore(opts.confoundOn, techBias, markerBias));
+  return sigmoid(
+    logit(BASE_PREVALENCE) + k * LOGIT_SCALE[opts.confoundOn] * confoundScore(opts.confoundOn, techBias, markerBias),
+  );
 }
 
 function sampleTechnologists(rng: Rng): Technologist[] {
@@ -71,7 +96,10 @@ function sampleTechnologists(rng: Rng): Technologist[] {
 function weightedPick<T>(rng: Rng, items: readonly T[], weight: (t: T) => number): T {
   const total = items.reduce((s, t) => s + weight(t), 0);
   let u = rng.next() * total;
-  for (const t of items) { u -= weight(t); if (u < 0) return t; }
+  for (const t of items) {
+    u -= weight(t);
+    if (u < 0) return t;
+  }
   return items[items.length - 1];
 }
 
@@ -127,15 +155,21 @@ function assignOutcomes(studies: StudySpec[], rng: Rng): void {
 export function sampleMetadata(opts: SynthOptions): DatasetMeta {
   const root = new Rng(`confound-synth:${opts.seed}`);
   const technologists = sampleTechnologists(root.fork('technologists'));
-  const markerBias = Object.fromEntries(CONFOUND_ORDER.map((s, i) => [s, -1 + (2 * i) / (CONFOUND_ORDER.length - 1)])) as Record<MarkerStyle, number>;
+  const markerBias = Object.fromEntries(
+    CONFOUND_ORDER.map((s, i) => [s, -1 + (2 * i) / (CONFOUND_ORDER.length - 1)]),
+  ) as Record<MarkerStyle, number>;
 
   // Patients with 1-3 studies of one body part each, until the study count is reached.
   const prng = root.fork('patients');
   const patients: { id: string; part: Part; studies: number }[] = [];
-  for (let left = opts.studies; left > 0;) {
+  for (let left = opts.studies; left > 0; ) {
     const u = prng.next();
     const n = Math.min(left, u < 0.65 ? 1 : u < 0.9 ? 2 : 3);
-    patients.push({ id: `patient${String(patients.length + 1).padStart(5, '0')}`, part: weightedPick(prng, PARTS, (p) => PART_WEIGHTS[p]), studies: n });
+    patients.push({
+      id: `patient${String(patients.length + 1).padStart(5, '0')}`,
+      part: weightedPick(prng, PARTS, (p) => PART_WEIGHTS[p]),
+      studies: n,
+    });
     left -= n;
   }
   // Split by patient, 70/10/20, so no patient is in two splits.
@@ -164,9 +198,19 @@ export function sampleMetadata(opts: SynthOptions): DatasetMeta {
         seed: rng.uint32(),
       }));
       studies.push({
-        split, patient: pat.id, part: pat.part, number: n, folder: '', abnormal: false, pAbnormal, finding,
+        split,
+        patient: pat.id,
+        part: pat.part,
+        number: n,
+        folder: '',
+        abnormal: false,
+        pAbnormal,
+        finding,
         laterality: rng.bool() ? 'L' : 'R',
-        technologist, markerStyle, markerFont: rng.pick(FONT_NAMES), images,
+        technologist,
+        markerStyle,
+        markerFont: rng.pick(FONT_NAMES),
+        images,
       });
     }
   });

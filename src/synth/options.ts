@@ -1,10 +1,13 @@
-import { checkChoice, checkInt, checkNumber } from '../util/options.js';
+import { checkChoice, checkInt, checkNumber } from '../util/index.js';
 import { DEFAULT_OPTIONS } from './metadata.js';
 import { CONFOUND_ON, MARKER_STYLE_SETS, SYNTH_FORMATS, type SynthOptions } from './types.js';
 
 /** Fill defaults and validate; throws InvalidParameterError naming the option. */
 export function resolveOptions(partial: Partial<SynthOptions> = {}): SynthOptions {
-  const o: SynthOptions = { ...DEFAULT_OPTIONS, ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) };
+  const o: SynthOptions = {
+    ...DEFAULT_OPTIONS,
+    ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)),
+  };
   checkInt('studies', o.studies, 1, 1_000_000);
   checkInt('size', o.size, 32, 4096);
   checkInt('seed', o.seed, 0, 0xffffffff);

@@ -4,8 +4,8 @@
  * burned-in labels are blended on top with their exact pixel mask. One stage per file (render-*.ts); the stages
  * draw from the image's random stream in this order, which keeps a seed's pixels the same.
  */
-import { Rng } from '../util/rng.js';
-import type { GrayImage } from '../data/image.js';
+import { Rng } from '../util/index.js';
+import type { GrayImage } from '../data/index.js';
 import { partModel, type Part } from './anatomy.js';
 import type { SynthLabelCategory } from './labels.js';
 import type { FindingSpec, MarkerStyle, MarkerStyleSet, Technologist } from './types.js';
@@ -33,7 +33,11 @@ export interface RenderSpec {
   markerStyles?: MarkerStyleSet;
 }
 
-export interface RenderedLabel { category: SynthLabelCategory; text: string; bbox: [number, number, number, number] }
+export interface RenderedLabel {
+  category: SynthLabelCategory;
+  text: string;
+  bbox: [number, number, number, number];
+}
 
 export interface RenderedImage {
   image: GrayImage;
@@ -55,7 +59,14 @@ export function renderImage(spec: RenderSpec): RenderedImage {
   const site = addBones(mu, model, tf, size, f, rng);
   if (f && f.kind === 'hardware' && site) {
     const metal = new Float32Array(size * size);
-    drawHardware(metal, size, f, site, rng.fork('hardware'), spec.markerStyles === 'extended' ? rng.fork('hardware-extended') : null);
+    drawHardware(
+      metal,
+      size,
+      f,
+      site,
+      rng.fork('hardware'),
+      spec.markerStyles === 'extended' ? rng.fork('hardware-extended') : null,
+    );
     for (let i = 0; i < mu.length; i++) mu[i] += metal[i] * MU_METAL;
   }
   const img = expose(mu, size, rng.fork('exposure'));
@@ -64,5 +75,10 @@ export function renderImage(spec: RenderSpec): RenderedImage {
   const clean = blurred.slice();
   const { labelMask, labels } = burnLabels(spec, rng, field, sigma, blurred, clean);
   for (const a of [blurred, clean]) for (let i = 0; i < a.length; i++) a[i] = a[i] < 0 ? 0 : a[i] > 1 ? 1 : a[i];
-  return { image: { width: size, height: size, data: blurred, bits: 8 }, labelMask, labels, clean: { width: size, height: size, data: clean, bits: 8 } };
+  return {
+    image: { width: size, height: size, data: blurred, bits: 8 },
+    labelMask,
+    labels,
+    clean: { width: size, height: size, data: clean, bits: 8 },
+  };
 }

@@ -1,4 +1,4 @@
-import type { Split } from '../data/types.js';
+import type { Split } from '../data/index.js';
 import type { Part } from './anatomy.js';
 import type { FontName } from './fonts.js';
 

@@ -1,4 +1,4 @@
-import { Rng } from '../util/rng.js';
+import type { Rng } from '../util/index.js';
 
 export interface AugmentOptions {
   /** Probability of a horizontal flip. */
@@ -14,10 +14,18 @@ export const MURA_AUGMENT: AugmentOptions = { flip: 0.5, maxRotation: 30 };
  * Flip and rotate one size x size image (bilinear, zero fill) into `out`.
  * The draws come from `rng`, so a seeded generator per (epoch, image) makes a run repeatable and resumable.
  */
-export function augmentInto(src: Float32Array, size: number, rng: Rng, opts: AugmentOptions, out: Float32Array, fill = 0): void {
+export function augmentInto(
+  src: Float32Array,
+  size: number,
+  rng: Rng,
+  opts: AugmentOptions,
+  out: Float32Array,
+  fill = 0,
+): void {
   const flip = rng.next() < opts.flip;
-  const angle = rng.uniform(-opts.maxRotation, opts.maxRotation) * Math.PI / 180;
-  const cos = Math.cos(angle), sin = Math.sin(angle);
+  const angle = (rng.uniform(-opts.maxRotation, opts.maxRotation) * Math.PI) / 180;
+  const cos = Math.cos(angle),
+    sin = Math.sin(angle);
   const c = (size - 1) / 2;
   for (let y = 0; y < size; y++) {
     const dy = y - c;
@@ -34,10 +42,11 @@ export function augmentInto(src: Float32Array, size: number, rng: Rng, opts: Aug
 
 function sampleBilinear(src: Float32Array, size: number, x: number, y: number, fill: number): number {
   if (x < -0.5 || y < -0.5 || x > size - 0.5 || y > size - 0.5) return fill;
-  const x0 = Math.floor(x), y0 = Math.floor(y);
-  const fx = x - x0, fy = y - y0;
-  const at = (xx: number, yy: number) =>
-    xx < 0 || yy < 0 || xx >= size || yy >= size ? fill : src[yy * size + xx];
+  const x0 = Math.floor(x),
+    y0 = Math.floor(y);
+  const fx = x - x0,
+    fy = y - y0;
+  const at = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= size || yy >= size ? fill : src[yy * size + xx]);
   const top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx;
   const bottom = at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx;
   return top * (1 - fy) + bottom * fy;

@@ -8,6 +8,14 @@ process.on('disconnect', orphaned);
 
 process.once('message', (request: ChildRequest) => {
   train(request.data, request.runDir, request.options, request.resume)
-    .then((result): ChildReply => ({ ok: true, result }), (err: Error): ChildReply => ({ ok: false, message: err.message }))
-    .then((reply) => process.send!(reply, () => { process.off('disconnect', orphaned); process.disconnect(); }));
+    .then(
+      (result): ChildReply => ({ ok: true, result }),
+      (err: Error): ChildReply => ({ ok: false, message: err.message }),
+    )
+    .then((reply) =>
+      process.send!(reply, () => {
+        process.off('disconnect', orphaned);
+        process.disconnect();
+      }),
+    );
 });

@@ -36,7 +36,13 @@ export type TrainConfig = z.infer<typeof TrainConfigSchema>;
  * by epoch 8, before the model had learnt anything.
  */
 export const QUICK_PROFILE: Partial<TrainConfig> = {
-  arch: 'densenet-small', size: 128, epochs: 20, batch: 16, lr: 2e-3, patience: 4, weights: shippedWeights('densenet-small-phantom.safetensors'),
+  arch: 'densenet-small',
+  size: 128,
+  epochs: 20,
+  batch: 16,
+  lr: 2e-3,
+  patience: 4,
+  weights: shippedWeights('densenet-small-phantom.safetensors'),
   // Black maps to 0, so the convolutions' zero padding looks like the dark film around an exposure instead of a
   // grey frame: with mean 0.5 Grad-CAM lit up the image border of every dark-edged radiograph.
   mean: 0,

@@ -1,7 +1,7 @@
 import type { ImageRecord, LoadIssue } from '../data/index.js';
 import { readImage } from '../data/index.js';
 import { modelInput, type InputSpec } from '../data/index.js';
-import { progress } from '../util/progress.js';
+import { progress } from '../util/index.js';
 
 export type { InputSpec };
 export const DEFAULT_INPUT: Omit<InputSpec, 'size'> = { mean: 0.5, std: 0.25 };
@@ -19,7 +19,10 @@ export class InputCache {
   private readonly cache = new Map<string, Float32Array>();
   private bytes = 0;
 
-  constructor(private readonly spec: InputSpec, private readonly budgetBytes = 2 ** 31) {}
+  constructor(
+    private readonly spec: InputSpec,
+    private readonly budgetBytes = 2 ** 31,
+  ) {}
 
   async get(record: ImageRecord): Promise<Float32Array> {
     const hit = this.cache.get(record.id);
@@ -37,7 +40,11 @@ export class InputCache {
    * each one that does not is added to `skipped` with its file and the reason. A header that reads but a body
    * that does not (a truncated PNG) is found here, before training starts, not half-way through an epoch.
    */
-  async readable(records: readonly ImageRecord[], skipped: LoadIssue[], what = 'reading images'): Promise<ImageRecord[]> {
+  async readable(
+    records: readonly ImageRecord[],
+    skipped: LoadIssue[],
+    what = 'reading images',
+  ): Promise<ImageRecord[]> {
     const ok = new Array<boolean>(records.length).fill(false);
     const failed = new Array<LoadIssue | undefined>(records.length);
     const bar = progress(what, records.length);
@@ -45,7 +52,10 @@ export class InputCache {
     const worker = async () => {
       while (next < records.length) {
         const i = next++;
-        try { await this.get(records[i]); ok[i] = true; } catch (err) {
+        try {
+          await this.get(records[i]);
+          ok[i] = true;
+        } catch (err) {
           failed[i] = { file: records[i].path, message: (err as Error).message };
         }
         bar.tick();

@@ -2,14 +2,21 @@ import { readFile, rm, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageRecord, LoadIssue } from '../data/index.js';
-import { Model, setDeterministic, resolveDevice, cudaDeviceCount, type Device, type ProcessGroup } from '../engine/index.js';
-import { auc } from '../stats/auc.js';
-import { Rng } from '../util/rng.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
-import { progress } from '../util/progress.js';
-import { acquireLock } from '../util/lock.js';
-import { clearComplete, isComplete, markComplete, COMPLETE_MARK } from '../util/complete.js';
-import { makeDirs } from '../util/safe-path.js';
+import {
+  Model,
+  setDeterministic,
+  resolveDevice,
+  cudaDeviceCount,
+  type Device,
+  type ProcessGroup,
+} from '../engine/index.js';
+import { auc } from '../stats/index.js';
+import { Rng } from '../util/index.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/index.js';
+import { progress } from '../util/index.js';
+import { acquireLock } from '../util/index.js';
+import { clearComplete, isComplete, markComplete, COMPLETE_MARK } from '../util/index.js';
+import { makeDirs } from '../util/index.js';
 import { augmentInto } from './augment.js';
 import { InputCache, assembleBatch } from './inputs.js';
 import { classWeights, cosineRate, plateauStep, type PlateauState } from './schedule.js';
@@ -44,15 +51,23 @@ export interface TrainData {
 }
 
 export interface TrainResult {
-  run: string; bestEpoch: number; bestAuc: number; history: EpochMetrics[]; resumed: boolean;
+  run: string;
+  bestEpoch: number;
+  bestAuc: number;
+  history: EpochMetrics[];
+  resumed: boolean;
   /** Images left out because they did not decode (each named, with the reason). */
   skipped: LoadIssue[];
   /** Where this process computed, and how many processes trained together. */
-  device: Device; worldSize: number;
+  device: Device;
+  worldSize: number;
 }
 
 /** A data-parallel run: this process's group, and its rank among the processes of this machine (picks its GPU). */
-export interface Parallel { group: ProcessGroup; localRank?: number }
+export interface Parallel {
+  group: ProcessGroup;
+  localRank?: number;
+}
 
 export const BEST_WEIGHTS = 'model.safetensors';
 
@@ -81,8 +96,10 @@ export async function prepareRunFolder(runDir: string, mode: RunMode): Promise<v
     return;
   }
   const finished = isComplete(runDir);
-  throw new Error(`${runDir}: already holds ${finished ? 'a finished' : 'an unfinished'} training run; ` +
-    `${finished ? 'use --resume to keep it' : 'use --resume to continue it'}, --overwrite to replace it, or another --out`);
+  throw new Error(
+    `${runDir}: already holds ${finished ? 'a finished' : 'an unfinished'} training run; ` +
+      `${finished ? 'use --resume to keep it' : 'use --resume to continue it'}, --overwrite to replace it, or another --out`,
+  );
 }
 
 /**
@@ -91,8 +108,13 @@ export async function prepareRunFolder(runDir: string, mode: RunMode): Promise<v
  * killed run resumes (`resume: true`) and reaches the same weights as an uninterrupted one. The run folder is
  * locked while training, and RUN/.complete is written last: predict and cam refuse a run without it.
  */
-export async function train(input: TrainData, runDir: string, options: Partial<TrainConfig>, resume: boolean | RunMode = false,
-  parallel?: Parallel): Promise<TrainResult> {
+export async function train(
+  input: TrainData,
+  runDir: string,
+  options: Partial<TrainConfig>,
+  resume: boolean | RunMode = false,
+  parallel?: Parallel,
+): Promise<TrainResult> {
   const mode: RunMode = resume === true ? 'resume' : resume === false ? 'new' : resume;
   const cfg = TrainConfigSchema.parse(options);
   const group = parallel?.group;
@@ -119,19 +141,31 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
   const statePath = join(runDir, 'state.json');
   let state: RunState | undefined;
   if (mode === 'resume' && existsSync(statePath)) {
-    const saved = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')) as { train: TrainConfig; world_size?: number };
+    const saved = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')) as {
+      train: TrainConfig;
+      world_size?: number;
+    };
     if ((saved.world_size ?? 1) !== shard.world) {
-      throw new Error(`${join(runDir, 'config.json')}: the run was started with ${saved.world_size ?? 1} process(es), not ${shard.world}; ` +
-        'resume it with the same number (batch-norm statistics depend on the per-process share of each batch)');
+      throw new Error(
+        `${join(runDir, 'config.json')}: the run was started with ${saved.world_size ?? 1} process(es), not ${shard.world}; ` +
+          'resume it with the same number (batch-norm statistics depend on the per-process share of each batch)',
+      );
     }
     if (JSON.stringify(runIdentity(saved.train)) !== JSON.stringify(runIdentity(cfg))) {
-      throw new Error(`${join(runDir, 'config.json')}: the run was started with other settings; use a new --out or the same settings`);
+      throw new Error(
+        `${join(runDir, 'config.json')}: the run was started with other settings; use a new --out or the same settings`,
+      );
     }
     state = JSON.parse(await readFile(statePath, 'utf8')) as RunState;
   } else if (writer) {
     await writeJsonAtomic(join(runDir, 'config.json'), {
-      train: cfg, world_size: shard.world,
-      data: { train: data.train.length, valid: data.valid.length, positives: trainLabels.filter((l) => l === 1).length },
+      train: cfg,
+      world_size: shard.world,
+      data: {
+        train: data.train.length,
+        valid: data.valid.length,
+        positives: trainLabels.filter((l) => l === 1).length,
+      },
       class_weights: weights,
     });
   }
@@ -139,7 +173,14 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
   if (cfg.deterministic) setDeterministic(true);
   using model = state
     ? await Model.load(join(runDir, state.checkpoint), { threads: cfg.threads, device, withOptimizer: true })
-    : await Model.create({ arch: cfg.arch, channels: 1, seed: cfg.seed, threads: cfg.threads, device, weights: cfg.weights });
+    : await Model.create({
+        arch: cfg.arch,
+        channels: 1,
+        seed: cfg.seed,
+        threads: cfg.threads,
+        device,
+        weights: cfg.weights,
+      });
   if (group) await model.averageGradientsOver(group);
 
   let plateau: PlateauState = state?.plateau ?? { lr: cfg.lr, best: Infinity, badEpochs: 0 };
@@ -149,7 +190,8 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
   const resumed = state !== undefined;
   const result = () => ({ run: runDir, bestEpoch, bestAuc, history, resumed, skipped, device, worldSize: shard.world });
   if (state && state.epochsDone >= cfg.epochs) {
-    if (writer && !isComplete(runDir)) await markComplete(runDir, 'training run', { epochs: state.epochsDone, best_epoch: bestEpoch });
+    if (writer && !isComplete(runDir))
+      await markComplete(runDir, 'training run', { epochs: state.epochsDone, best_epoch: bestEpoch });
     return result();
   }
   if (writer) await clearComplete(runDir);
@@ -165,7 +207,9 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
 
     const makeBatch = (b: number) => trainingBatch(data.train, batches[b], cache, cfg, rootRng, epoch);
     const tag = data.name ? `${data.name} ` : '';
-    const bar = writer ? progress(`${tag}epoch ${epoch}/${cfg.epochs}`, images, ['loss', 'img_s']) : { tick() {}, stop() {} };
+    const bar = writer
+      ? progress(`${tag}epoch ${epoch}/${cfg.epochs}`, images, ['loss', 'img_s'])
+      : { tick() {}, stop() {} };
     let lossSum = 0;
     let seen = 0;
     let next = makeBatch(0);
@@ -176,27 +220,42 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
       const idx = batches[b];
       const targets = Float32Array.from(idx, (i) => trainLabels[i]);
       const w = Float32Array.from(idx, (i) => (trainLabels[i] === 1 ? weights.pos : weights.neg));
-      const loss = await model.trainStep(batch, targets, w, { n: idx.length, height: cfg.size, width: cfg.size })
-        .catch((err: Error) => { throw groupFailure(err, shard, epoch); });
+      const loss = await model
+        .trainStep(batch, targets, w, { n: idx.length, height: cfg.size, width: cfg.size })
+        .catch((err: Error) => {
+          throw groupFailure(err, shard, epoch);
+        });
       lossSum += loss * idx.length;
       seen += idx.length;
-      bar.tick(idx.length, { loss: (lossSum / seen).toFixed(4), img_s: (seen / ((Date.now() - started) / 1000)).toFixed(1) });
+      bar.tick(idx.length, {
+        loss: (lossSum / seen).toFixed(4),
+        img_s: (seen / ((Date.now() - started) / 1000)).toFixed(1),
+      });
     }
     bar.stop();
     // Each rank's BatchNorm statistics followed its own micro-batches: average them, so all ranks hold one model.
-    if (group) await model.averageBuffersOver(group).catch((err: Error) => { throw groupFailure(err, shard, epoch); });
+    if (group)
+      await model.averageBuffersOver(group).catch((err: Error) => {
+        throw groupFailure(err, shard, epoch);
+      });
     const trainSeconds = (Date.now() - started) / 1000;
 
     const probs = await predictRecords(model, data.valid, cache, cfg.size, cfg.batch * 2);
     const valLoss = weightedBce(validLabels, probs, weights);
     const valAuc = new Set(validLabels).size === 2 ? auc(validLabels, probs) : NaN;
     const metrics: EpochMetrics = {
-      epoch, lr, train_loss: lossSum / images, val_loss: valLoss, val_auc: valAuc,
-      images_per_s: (images * shard.world) / trainSeconds, seconds: (Date.now() - started) / 1000,
+      epoch,
+      lr,
+      train_loss: lossSum / images,
+      val_loss: valLoss,
+      val_auc: valAuc,
+      images_per_s: (images * shard.world) / trainSeconds,
+      seconds: (Date.now() - started) / 1000,
     };
     history.push(metrics);
     if (valAuc > bestAuc || bestEpoch < 0) {
-      bestAuc = valAuc; bestEpoch = epoch;
+      bestAuc = valAuc;
+      bestEpoch = epoch;
       if (writer) await model.save(join(runDir, BEST_WEIGHTS));
     }
     plateau = plateauStep(plateau, valLoss, cfg.patience);
@@ -204,13 +263,26 @@ export async function train(input: TrainData, runDir: string, options: Partial<T
     if (writer) {
       await model.saveCheckpoint(join(runDir, checkpoint));
       await writeFileAtomic(join(runDir, 'metrics.jsonl'), history.map((m) => JSON.stringify(m)).join('\n') + '\n');
-      await writeJsonAtomic(statePath, { epochsDone: epoch, checkpoint, plateau, bestAuc, bestEpoch, history } satisfies RunState);
+      await writeJsonAtomic(statePath, {
+        epochsDone: epoch,
+        checkpoint,
+        plateau,
+        bestAuc,
+        bestEpoch,
+        history,
+      } satisfies RunState);
       await removeOldCheckpoints(runDir, checkpoint);
     }
     // No rank runs ahead of the checkpoint: a run killed later resumes from this epoch on every rank.
-    if (group) await group.barrier().catch((err: Error) => { throw groupFailure(err, shard, epoch); });
-    if (writer) process.stderr.write(`${tag}epoch ${epoch}: train loss ${metrics.train_loss.toFixed(4)}, val loss ${valLoss.toFixed(4)}, ` +
-      `val AUC ${valAuc.toFixed(3)}, ${metrics.images_per_s.toFixed(1)} img/s\n`);
+    if (group)
+      await group.barrier().catch((err: Error) => {
+        throw groupFailure(err, shard, epoch);
+      });
+    if (writer)
+      process.stderr.write(
+        `${tag}epoch ${epoch}: train loss ${metrics.train_loss.toFixed(4)}, val loss ${valLoss.toFixed(4)}, ` +
+          `val AUC ${valAuc.toFixed(3)}, ${metrics.images_per_s.toFixed(1)} img/s\n`,
+      );
   }
   if (writer) await markComplete(runDir, 'training run', { epochs: cfg.epochs, best_epoch: bestEpoch });
   return result();
@@ -225,9 +297,12 @@ function rankDevice(choice: string, localRank: number | undefined): Device {
 
 function groupFailure(err: Error, shard: { rank: number; world: number }, epoch: number): Error {
   if (shard.world === 1) return err;
-  return new Error(`rank ${shard.rank} of ${shard.world}: training stopped in epoch ${epoch}, the process group failed ` +
-    `(another process stopped, or the network between them failed): ${err.message}. ` +
-    'Restart all processes with --resume to continue from the last finished epoch.', { cause: err });
+  return new Error(
+    `rank ${shard.rank} of ${shard.world}: training stopped in epoch ${epoch}, the process group failed ` +
+      `(another process stopped, or the network between them failed): ${err.message}. ` +
+      'Restart all processes with --resume to continue from the last finished epoch.',
+    { cause: err },
+  );
 }
 
 /** The settings that make a run what it is: where it computes (device, threads) may change on resume. */
@@ -237,16 +312,35 @@ function runIdentity(cfg: TrainConfig): Omit<TrainConfig, 'device' | 'threads'> 
 }
 
 /** The augmented inputs of training images `idx` in `epoch`: each image's draws are seeded by (epoch, index). */
-export function trainingBatch(records: readonly ImageRecord[], idx: readonly number[], cache: InputCache, cfg: TrainConfig,
-  root: Rng, epoch: number): Promise<Float32Array> {
+export function trainingBatch(
+  records: readonly ImageRecord[],
+  idx: readonly number[],
+  cache: InputCache,
+  cfg: TrainConfig,
+  root: Rng,
+  epoch: number,
+): Promise<Float32Array> {
   const fill = (0 - cfg.mean) / cfg.std;
-  return assembleBatch(idx.map((i) => records[i]), cache, cfg.size, (src, k, out) =>
-    augmentInto(src, cfg.size, root.fork(`aug:${epoch}:${idx[k]}`), { flip: cfg.flip, maxRotation: cfg.maxRotation }, out, fill));
+  return assembleBatch(
+    idx.map((i) => records[i]),
+    cache,
+    cfg.size,
+    (src, k, out) =>
+      augmentInto(
+        src,
+        cfg.size,
+        root.fork(`aug:${epoch}:${idx[k]}`),
+        { flip: cfg.flip, maxRotation: cfg.maxRotation },
+        out,
+        fill,
+      ),
+  );
 }
 
 async function removeOldCheckpoints(runDir: string, keep: string): Promise<void> {
   for (const f of await readdir(runDir)) {
-    if (f.startsWith('checkpoint-') && f.endsWith('.safetensors') && f !== keep) await rm(join(runDir, f), { force: true });
+    if (f.startsWith('checkpoint-') && f.endsWith('.safetensors') && f !== keep)
+      await rm(join(runDir, f), { force: true });
   }
 }
 
@@ -254,23 +348,37 @@ async function removeOldCheckpoints(runDir: string, keep: string): Promise<void>
  * Probabilities for records, in order, batch by batch. With a `skipped` list, an image that does not decode is
  * added to it and gets NaN; without one, it stops the call.
  */
-export async function predictRecords(model: Pick<Model, 'predict'>, records: readonly ImageRecord[], cache: InputCache, size: number, batch: number,
-  skipped?: LoadIssue[]): Promise<Float32Array> {
+export async function predictRecords(
+  model: Pick<Model, 'predict'>,
+  records: readonly ImageRecord[],
+  cache: InputCache,
+  size: number,
+  batch: number,
+  skipped?: LoadIssue[],
+): Promise<Float32Array> {
   const out = new Float32Array(records.length).fill(NaN);
   const plane = size * size;
   for (let i = 0; i < records.length; i += batch) {
     const chunk = records.slice(i, i + batch);
-    const inputs = await Promise.all(chunk.map((r) => cache.get(r).catch((err: Error) => {
-      if (!skipped) throw err;
-      skipped.push({ file: r.path, message: err.message });
-      return null;
-    })));
+    const inputs = await Promise.all(
+      chunk.map((r) =>
+        cache.get(r).catch((err: Error) => {
+          if (!skipped) throw err;
+          skipped.push({ file: r.path, message: err.message });
+          return null;
+        }),
+      ),
+    );
     const good = inputs.flatMap((x, k) => (x ? [k] : []));
     if (good.length === 0) continue;
     const images = new Float32Array(good.length * plane);
-    good.forEach((k, j) => { images.set(inputs[k]!, j * plane); });
+    good.forEach((k, j) => {
+      images.set(inputs[k]!, j * plane);
+    });
     const probs = await model.predict(images, { n: good.length, height: size, width: size });
-    good.forEach((k, j) => { out[i + k] = probs[j]; });
+    good.forEach((k, j) => {
+      out[i + k] = probs[j];
+    });
   }
   return out;
 }

@@ -1,7 +1,17 @@
 /** Divide the learning rate by `factor` when validation loss has not improved for `patience` epochs (MURA recipe). */
-export interface PlateauState { lr: number; best: number; badEpochs: number }
+export interface PlateauState {
+  lr: number;
+  best: number;
+  badEpochs: number;
+}
 
-export function plateauStep(state: PlateauState, valLoss: number, patience: number, factor = 10, minDelta = 1e-4): PlateauState {
+export function plateauStep(
+  state: PlateauState,
+  valLoss: number,
+  patience: number,
+  factor = 10,
+  minDelta = 1e-4,
+): PlateauState {
   if (valLoss < state.best - minDelta) return { lr: state.lr, best: valLoss, badEpochs: 0 };
   const bad = state.badEpochs + 1;
   if (bad > patience) return { lr: state.lr / factor, best: state.best, badEpochs: 0 };
@@ -20,6 +30,7 @@ export function cosineRate(lr: number, epoch: number, epochs: number): number {
 export function classWeights(labels: readonly (0 | 1)[]): { pos: number; neg: number } {
   const n = labels.length;
   const pos = labels.filter((l) => l === 1).length;
-  if (pos === 0 || pos === n) throw new Error(`training needs both classes: got ${pos} abnormal and ${n - pos} normal images`);
+  if (pos === 0 || pos === n)
+    throw new Error(`training needs both classes: got ${pos} abnormal and ${n - pos} normal images`);
   return { pos: (n - pos) / n, neg: pos / n };
 }

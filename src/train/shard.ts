@@ -1,7 +1,10 @@
-import { Rng } from '../util/rng.js';
+import type { Rng } from '../util/index.js';
 
 /** Where one process stands in a data-parallel run: rank r of `world` (1: an ordinary run). */
-export interface Shard { rank: number; world: number }
+export interface Shard {
+  rank: number;
+  world: number;
+}
 export const SINGLE: Shard = { rank: 0, world: 1 };
 
 /**
@@ -13,8 +16,10 @@ export const SINGLE: Shard = { rank: 0, world: 1 };
  */
 export function epochBatches(n: number, batch: number, root: Rng, epoch: number, shard: Shard = SINGLE): number[][] {
   if (batch % shard.world !== 0) {
-    throw new Error(`the batch size (${batch}) must be a multiple of the number of processes (${shard.world}): ` +
-      'each process trains on an equal share of every batch');
+    throw new Error(
+      `the batch size (${batch}) must be a multiple of the number of processes (${shard.world}): ` +
+        'each process trains on an equal share of every batch',
+    );
   }
   let order = root.fork(`order:${epoch}`).shuffle(Array.from({ length: n }, (_, i) => i));
   if (shard.world > 1) order = order.slice(0, n - (n % shard.world));

@@ -9,10 +9,18 @@ import { writeJsonAtomic } from './atomic.js';
  */
 export const COMPLETE_MARK = '.complete';
 
-export interface CompleteMark { what: string; finished: string; [k: string]: unknown }
+export interface CompleteMark {
+  what: string;
+  finished: string;
+  [k: string]: unknown;
+}
 
 export async function markComplete(dir: string, what: string, details: Record<string, unknown> = {}): Promise<void> {
-  await writeJsonAtomic(join(dir, COMPLETE_MARK), { what, finished: new Date().toISOString(), ...details } satisfies CompleteMark);
+  await writeJsonAtomic(join(dir, COMPLETE_MARK), {
+    what,
+    finished: new Date().toISOString(),
+    ...details,
+  } satisfies CompleteMark);
 }
 
 /** Called before a writer starts changing DIR: from here until markComplete, DIR counts as incomplete. */
@@ -25,12 +33,18 @@ export function isComplete(dir: string): boolean {
 }
 
 export async function readComplete(dir: string): Promise<CompleteMark | null> {
-  try { return JSON.parse(await readFile(join(dir, COMPLETE_MARK), 'utf8')) as CompleteMark; } catch { return null; }
+  try {
+    return JSON.parse(await readFile(join(dir, COMPLETE_MARK), 'utf8')) as CompleteMark;
+  } catch {
+    return null;
+  }
 }
 
 /** Refuse an output that was cut short, naming it and how to finish it. */
 export function requireComplete(dir: string, what: string, howToFinish: string): void {
   if (!isComplete(dir)) {
-    throw new Error(`${dir}: ${what} is incomplete (no ${COMPLETE_MARK} mark: it was stopped before it finished); ${howToFinish}`);
+    throw new Error(
+      `${dir}: ${what} is incomplete (no ${COMPLETE_MARK} mark: it was stopped before it finished); ${howToFinish}`,
+    );
   }
 }

@@ -1,5 +1,8 @@
 /** One parsed row and the line (1-based) it starts on. */
-export interface CsvRow { fields: string[]; line: number }
+export interface CsvRow {
+  fields: string[];
+  line: number;
+}
 
 /** Minimal RFC 4180 CSV reading (quoted fields, embedded commas, quotes and newlines); blank lines are skipped. */
 export function parseCsvRows(text: string): CsvRow[] {
@@ -7,27 +10,37 @@ export function parseCsvRows(text: string): CsvRow[] {
   let row: string[] = [];
   let field = '';
   let quoted = false;
-  let line = 1, start = 1;
+  let line = 1,
+    start = 1;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
       if (ch === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
       } else {
         if (ch === '\n') line++;
         field += ch;
       }
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; }
-    else if (ch === '\n' || ch === '\r') {
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
+      row.push(field);
+      field = '';
       if (row.length > 1 || row[0] !== '') rows.push({ fields: row, line: start });
       row = [];
       start = ++line;
     } else field += ch;
   }
-  if (field !== '' || row.length > 0) { row.push(field); rows.push({ fields: row, line: start }); }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push({ fields: row, line: start });
+  }
   return rows;
 }
 
@@ -53,7 +66,9 @@ export function parseCsvTable(text: string, file: string): { header: string[]; r
   const at = new Map<string, number>();
   header.forEach((n, i) => {
     if (at.has(n)) {
-      throw new Error(`${file}: line ${head.line}: column "${n}" appears more than once (columns ${at.get(n)! + 1} and ${i + 1})`);
+      throw new Error(
+        `${file}: line ${head.line}: column "${n}" appears more than once (columns ${at.get(n)! + 1} and ${i + 1})`,
+      );
     }
     at.set(n, i);
   });

@@ -1,6 +1,10 @@
 /** One error shape for every invalid argument: which parameter, what was expected, what was given. */
 export class InvalidParameterError extends Error {
-  constructor(readonly parameter: string, readonly expected: string, readonly actual: unknown) {
+  constructor(
+    readonly parameter: string,
+    readonly expected: string,
+    readonly actual: unknown,
+  ) {
     super(`Expected ${expected} for ${parameter} but received ${describe(actual)}`);
     this.name = 'InvalidParameterError';
   }

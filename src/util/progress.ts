@@ -12,16 +12,24 @@ export interface Progress {
 export function progress(label: string, total: number, fields: string[] = []): Progress {
   if (!process.stderr.isTTY && process.env.CONFOUND_PROGRESS !== '1') return { tick() {}, stop() {} };
   const extra = fields.map((f) => `${f} {${f}}`).join(' | ');
-  const bar = new cliProgress.SingleBar({
-    stream: process.stderr,
-    format: `${label.padEnd(14)} [{bar}] {value}/{total} | {eta_formatted} left${extra ? ' | ' + extra : ''}`,
-    hideCursor: true,
-    clearOnComplete: false,
-  }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: `${label.padEnd(14)} [{bar}] {value}/{total} | {eta_formatted} left${extra ? ' | ' + extra : ''}`,
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(total, 0, Object.fromEntries(fields.map((f) => [f, '-'])));
   let value = 0;
   return {
-    tick(n = 1, payload = {}) { value += n; bar.update(value, payload); },
-    stop() { bar.stop(); },
+    tick(n = 1, payload = {}) {
+      value += n;
+      bar.update(value, payload);
+    },
+    stop() {
+      bar.stop();
+    },
   };
 }

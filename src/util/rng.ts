@@ -1,6 +1,9 @@
 /** Seeded pseudo-random numbers (sfc32 seeded through splitmix32). Every random choice in confound goes through this. */
 export class Rng {
-  private a: number; private b: number; private c: number; private d: number;
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
 
   constructor(seed: number | string) {
     let s = typeof seed === 'number' ? seed >>> 0 : hashString(seed);
@@ -11,7 +14,10 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next(); this.b = next(); this.c = next(); this.d = next();
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = next();
     for (let i = 0; i < 12; i++) this.uint32();
   }
 
@@ -27,11 +33,19 @@ export class Rng {
   }
 
   /** Uniform in [0, 1). */
-  next(): number { return this.uint32() / 4294967296; }
-  uniform(lo: number, hi: number): number { return lo + (hi - lo) * this.next(); }
+  next(): number {
+    return this.uint32() / 4294967296;
+  }
+  uniform(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.next();
+  }
   /** Integer in [lo, hi] inclusive. */
-  int(lo: number, hi: number): number { return lo + Math.floor(this.next() * (hi - lo + 1)); }
-  bool(p = 0.5): boolean { return this.next() < p; }
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+  bool(p = 0.5): boolean {
+    return this.next() < p;
+  }
   normal(mean = 0, sd = 1): number {
     const u = 1 - this.next();
     const v = this.next();
@@ -49,7 +63,9 @@ export class Rng {
     return items;
   }
   /** A child generator whose stream depends only on this seed and the key, so adding draws elsewhere does not shift it. */
-  fork(key: string | number): Rng { return new Rng(hashString(`${this.a}:${this.b}:${key}`)); }
+  fork(key: string | number): Rng {
+    return new Rng(hashString(`${this.a}:${this.b}:${key}`));
+  }
 }
 
 /** FNV-1a 32-bit hash of a string. */

@@ -31,7 +31,10 @@ export function isInside(parent: string, child: string): boolean {
 }
 
 /** An input the output must stay out of: a folder, or a file (a manifest CSV: its folder holds the dataset). */
-export interface InputPath { what: string; path: string }
+export interface InputPath {
+  what: string;
+  path: string;
+}
 
 /**
  * Refuse an output folder that is, or resolves (symlinks followed) to somewhere inside, any input folder (for a
@@ -41,11 +44,16 @@ export async function checkOutputFolder(out: string, inputs: readonly InputPath[
   const real = await realPathOf(out);
   for (const input of inputs) {
     const inReal = await realPathOf(input.path);
-    const inputIsFile = await stat(inReal).then((s) => s.isFile(), () => false);
+    const inputIsFile = await stat(inReal).then(
+      (s) => s.isFile(),
+      () => false,
+    );
     const folder = inputIsFile ? dirname(inReal) : inReal;
     if (real === inReal || isInside(folder, real)) {
-      throw new Error(`${flag} ${out}: output folder must not be the ${input.what} or inside it (${input.path}; ` +
-        `${out} resolves to ${real}); inputs are never written to, choose a folder outside it`);
+      throw new Error(
+        `${flag} ${out}: output folder must not be the ${input.what} or inside it (${input.path}; ` +
+          `${out} resolves to ${real}); inputs are never written to, choose a folder outside it`,
+      );
     }
   }
   return real;
@@ -56,10 +64,15 @@ export async function checkOutputFile(file: string, inputs: readonly InputPath[]
   const real = await realPathOf(file);
   for (const input of inputs) {
     const inReal = await realPathOf(input.path);
-    const inputIsDir = await stat(inReal).then((s) => s.isDirectory(), () => false);
+    const inputIsDir = await stat(inReal).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (real === inReal || (inputIsDir && isInside(inReal, real))) {
-      throw new Error(`${flag} ${file}: resolves to ${real}, ${real === inReal ? 'which is' : 'inside'} the ${input.what} ` +
-        `(${input.path}); inputs are never written to, choose another path`);
+      throw new Error(
+        `${flag} ${file}: resolves to ${real}, ${real === inReal ? 'which is' : 'inside'} the ${input.what} ` +
+          `(${input.path}); inputs are never written to, choose another path`,
+      );
     }
   }
   return real;
@@ -77,7 +90,9 @@ export async function outputPath(outReal: string, rel: string): Promise<string> 
   const target = join(outReal, rel);
   const real = await realPathOf(target);
   if (!isInside(outReal, real) || real === outReal) {
-    throw new Error(`${rel}: resolves to ${real}, outside the output folder ${outReal} (a symlink?); refusing to write there`);
+    throw new Error(
+      `${rel}: resolves to ${real}, outside the output folder ${outReal} (a symlink?); refusing to write there`,
+    );
   }
   return target;
 }
@@ -110,7 +125,14 @@ export async function makeDirs(dir: string): Promise<void> {
       await mkdir(d);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST' && (await stat(d).then((s) => s.isDirectory(), () => false))) continue;
+      if (
+        code === 'EEXIST' &&
+        (await stat(d).then(
+          (s) => s.isDirectory(),
+          () => false,
+        ))
+      )
+        continue;
       throw new Error(`${dir}: cannot create folder ${d} (${code ?? (err as Error).message})`);
     }
   }

@@ -1,7 +1,7 @@
-import type { GrayImage } from '../data/image.js';
-import type { LabelBox } from '../labels/types.js';
-import { Rng } from '../util/rng.js';
-import { checkChoice, checkNumber } from '../util/options.js';
+import type { GrayImage } from '../data/index.js';
+import type { LabelBox } from '../labels/index.js';
+import type { Rng } from '../util/index.js';
+import { checkChoice, checkNumber } from '../util/index.js';
 import { pixelRect, rectMask, type PixelRect } from './rects.js';
 import { randomCoverBoxes } from './random-cover.js';
 
@@ -24,12 +24,15 @@ export interface VariantOptions {
 /** Median of the pixels in a ring around r, skipping any pixel that is itself covered. */
 function ringMedian(img: GrayImage, r: PixelRect, ring: number, covered: Uint8Array): number {
   const vals: number[] = [];
-  const x0 = Math.max(0, r.x0 - ring), x1 = Math.min(img.width, r.x1 + ring);
-  const y0 = Math.max(0, r.y0 - ring), y1 = Math.min(img.height, r.y1 + ring);
-  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
-    const i = y * img.width + x;
-    if (!covered[i]) vals.push(img.data[i]);
-  }
+  const x0 = Math.max(0, r.x0 - ring),
+    x1 = Math.min(img.width, r.x1 + ring);
+  const y0 = Math.max(0, r.y0 - ring),
+    y1 = Math.min(img.height, r.y1 + ring);
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++) {
+      const i = y * img.width + x;
+      if (!covered[i]) vals.push(img.data[i]);
+    }
   if (vals.length === 0) return 0;
   vals.sort((a, b) => a - b);
   const m = vals.length >> 1;
@@ -51,12 +54,18 @@ function fillRects(img: GrayImage, rects: PixelRect[], fill: FillMode, ring: num
  * everything but the label boxes blacked out; random-cover = same number and sizes of black boxes away from
  * the labels (control arm). The input image is not changed.
  */
-export function applyVariant(img: GrayImage, boxes: readonly LabelBox[], mode: VariantMode, opts: VariantOptions = {}): GrayImage {
+export function applyVariant(
+  img: GrayImage,
+  boxes: readonly LabelBox[],
+  mode: VariantMode,
+  opts: VariantOptions = {},
+): GrayImage {
   checkChoice('mode', mode, VARIANT_MODES);
   const margin = checkNumber('margin', opts.margin ?? 0, 0);
   const fill = checkChoice('fill', opts.fill ?? 'black', FILL_MODES);
   const ring = checkNumber('ring', opts.ring ?? Math.max(4, margin), 1);
-  const rectsOf = (bs: readonly LabelBox[]) => bs.map((b) => pixelRect(b, margin, img.width, img.height)).filter((r) => r.x1 > r.x0 && r.y1 > r.y0);
+  const rectsOf = (bs: readonly LabelBox[]) =>
+    bs.map((b) => pixelRect(b, margin, img.width, img.height)).filter((r) => r.x1 > r.x0 && r.y1 > r.y0);
   if (mode === 'cover') return fillRects(img, rectsOf(boxes), fill, ring);
   if (mode === 'random-cover') {
     if (!opts.rng) throw new Error('applyVariant: random-cover needs opts.rng');

@@ -1,8 +1,8 @@
-import type { GrayImage } from '../data/image.js';
-import type { LabelBox } from '../labels/types.js';
-import { otsu } from '../labels/detect/index.js';
-import type { Rng } from '../util/rng.js';
-import { checkChoice } from '../util/options.js';
+import type { GrayImage } from '../data/index.js';
+import type { LabelBox } from '../labels/index.js';
+import { otsu } from '../labels/index.js';
+import type { Rng } from '../util/index.js';
+import { checkChoice } from '../util/index.js';
 import { pixelRect, rectsOverlap, type PixelRect } from './rects.js';
 import { randomCoverBoxes } from './random-cover.js';
 
@@ -39,7 +39,9 @@ function sumIn(t: Int32Array, w: number, r: PixelRect): number {
   return t[r.y1 * W + r.x1] - t[r.y0 * W + r.x1] - t[r.y1 * W + r.x0] + t[r.y0 * W + r.x0];
 }
 
-function area(r: PixelRect): number { return Math.max(0, r.x1 - r.x0) * Math.max(0, r.y1 - r.y0); }
+function area(r: PixelRect): number {
+  return Math.max(0, r.x1 - r.x0) * Math.max(0, r.y1 - r.y0);
+}
 
 /**
  * The anatomy (foreground) mask: pixels brighter than Otsu's threshold of the pixels outside the labels, so the
@@ -77,8 +79,12 @@ export interface ControlPlacement {
  * around it, as the label's own pixels are bright), and one of the best is drawn with rng. Throws NoRoomError
  * when a box has no free place at all.
  */
-export function locationMatchedBoxes(img: GrayImage, boxes: readonly LabelBox[], rng: Rng, margin = 0):
-  { boxes: LabelBox[]; placements: ControlPlacement[] } {
+export function locationMatchedBoxes(
+  img: GrayImage,
+  boxes: readonly LabelBox[],
+  rng: Rng,
+  margin = 0,
+): { boxes: LabelBox[]; placements: ControlPlacement[] } {
   const { width: w, height: h } = img;
   const blocked: PixelRect[] = boxes.map((b) => pixelRect(b, margin, w, h));
   const labelRects = boxes.map((b) => pixelRect(b, 0, w, h));
@@ -88,9 +94,12 @@ export function locationMatchedBoxes(img: GrayImage, boxes: readonly LabelBox[],
   const out: LabelBox[] = [];
   const placements: ControlPlacement[] = [];
   for (let i = 0; i < boxes.length; i++) {
-    const b = boxes[i], lr = labelRects[i];
-    const maxX = Math.floor(w - b.w), maxY = Math.floor(h - b.h);
-    if (maxX < 0 || maxY < 0) throw new NoRoomError(`${b.file}: a ${b.w}x${b.h} label box does not fit in the ${w}x${h} image`);
+    const b = boxes[i],
+      lr = labelRects[i];
+    const maxX = Math.floor(w - b.w),
+      maxY = Math.floor(h - b.h);
+    if (maxX < 0 || maxY < 0)
+      throw new NoRoomError(`${b.file}: a ${b.w}x${b.h} label box does not fit in the ${w}x${h} image`);
     const outer = pixelRect(b, Math.max(2, Math.round(Math.min(b.w, b.h) / 2)), w, h);
     const ring = ringShare(fg, blocked, outer, w);
     const target = {
@@ -102,11 +111,13 @@ export function locationMatchedBoxes(img: GrayImage, boxes: readonly LabelBox[],
       return !blocked.some((k) => rectsOverlap(k, r));
     };
     const cands: [number, number][] = [
-      [maxX - Math.round(b.x), Math.round(b.y)], [Math.round(b.x), maxY - Math.round(b.y)],
+      [maxX - Math.round(b.x), Math.round(b.y)],
+      [Math.round(b.x), maxY - Math.round(b.y)],
       [maxX - Math.round(b.x), maxY - Math.round(b.y)],
     ].filter(([x, y]) => x >= 0 && y >= 0 && x <= maxX && y <= maxY && free(x, y)) as [number, number][];
     for (let t = 0; t < CANDIDATES; t++) {
-      const x = rng.int(0, maxX), y = rng.int(0, maxY);
+      const x = rng.int(0, maxX),
+        y = rng.int(0, maxY);
       if (free(x, y)) cands.push([x, y]);
     }
     if (cands.length === 0) {
@@ -114,7 +125,9 @@ export function locationMatchedBoxes(img: GrayImage, boxes: readonly LabelBox[],
       for (let y = 0; y <= maxY; y += step) for (let x = 0; x <= maxX; x += step) if (free(x, y)) cands.push([x, y]);
     }
     if (cands.length === 0) {
-      throw new NoRoomError(`${b.file}: no free place for a ${b.w}x${b.h} control box in the ${w}x${h} image away from the labels`);
+      throw new NoRoomError(
+        `${b.file}: no free place for a ${b.w}x${b.h} control box in the ${w}x${h} image away from the labels`,
+      );
     }
     const scored = cands.map(([x, y]) => {
       const r = pixelRect({ x, y, w: b.w, h: b.h }, 0, w, h);
@@ -133,19 +146,32 @@ export function locationMatchedBoxes(img: GrayImage, boxes: readonly LabelBox[],
 }
 
 /** Pixels of r outside every blocked rect (labels and earlier controls), and how many of them are foreground. */
-function ringShare(fg: Uint8Array, blocked: readonly PixelRect[], r: PixelRect, w: number): { area: number; fg: number } {
-  let n = 0, f = 0;
+function ringShare(
+  fg: Uint8Array,
+  blocked: readonly PixelRect[],
+  r: PixelRect,
+  w: number,
+): { area: number; fg: number } {
+  let n = 0,
+    f = 0;
   for (let y = r.y0; y < r.y1; y++) {
     for (let x = r.x0; x < r.x1; x++) {
       if (blocked.some((k) => x >= k.x0 && x < k.x1 && y >= k.y0 && y < k.y1)) continue;
-      n++; f += fg[y * w + x];
+      n++;
+      f += fg[y * w + x];
     }
   }
   return { area: n, fg: f };
 }
 
 /** Control boxes for the counterfactual test, by mode; NoRoomError when the labels leave no room. */
-export function controlBoxes(img: GrayImage, boxes: readonly LabelBox[], mode: ControlMode, rng: Rng, margin = 0): LabelBox[] {
+export function controlBoxes(
+  img: GrayImage,
+  boxes: readonly LabelBox[],
+  mode: ControlMode,
+  rng: Rng,
+  margin = 0,
+): LabelBox[] {
   checkChoice('control', mode, CONTROL_MODES);
   if (mode === 'location') return locationMatchedBoxes(img, boxes, rng, margin).boxes;
   try {

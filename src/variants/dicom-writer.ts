@@ -8,10 +8,10 @@
  * dropped, Study/Series/SOP/Frame-of-Reference UIDs replaced.
  */
 import { createRequire } from 'node:module';
-import { decodeDicomStored } from '../data/dicom.js';
-import { derivedUid, readNaturalDataset, writeNaturalDataset, type NaturalDataset } from '../data/dicom/write.js';
-import type { GrayImage } from '../data/image.js';
-import type { LabelBox } from '../labels/types.js';
+import { decodeDicomStored } from '../data/index.js';
+import { derivedUid, readNaturalDataset, writeNaturalDataset, type NaturalDataset } from '../data/index.js';
+import type { GrayImage } from '../data/index.js';
+import type { LabelBox } from '../labels/index.js';
 import type { VariantMode } from './apply.js';
 import { pixelRect } from './rects.js';
 
@@ -23,10 +23,22 @@ export interface MaskedDicomOptions {
 }
 
 /** One covered box in Presidio's evaluation format (left/top/width/height, label = the text where known). */
-export interface CoveredBox { label: string; entity_type: string; left: number; top: number; width: number; height: number }
+export interface CoveredBox {
+  label: string;
+  entity_type: string;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
 
 /** Words for the variant: unchanged pixels keep their word, changed ones the word displayed nearest. */
-function wordsFor(variant: GrayImage, original: GrayImage, words: Uint8Array | Uint16Array, display: Float32Array): Uint8Array | Uint16Array {
+function wordsFor(
+  variant: GrayImage,
+  original: GrayImage,
+  words: Uint8Array | Uint16Array,
+  display: Float32Array,
+): Uint8Array | Uint16Array {
   const out = words.slice();
   const nearest = new Map<number, number>();
   for (let i = 0; i < out.length; i++) {
@@ -38,7 +50,10 @@ function wordsFor(variant: GrayImage, original: GrayImage, words: Uint8Array | U
       w = 0;
       for (let k = 0; k < display.length; k++) {
         const d = Math.abs(display[k] - v);
-        if (d < best) { best = d; w = k; }
+        if (d < best) {
+          best = d;
+          w = k;
+        }
       }
       nearest.set(v, w);
     }
@@ -47,17 +62,27 @@ function wordsFor(variant: GrayImage, original: GrayImage, words: Uint8Array | U
   return out;
 }
 
-const ENTITY: Record<LabelBox['category'], string> = { laterality: 'LATERALITY', technologist: 'TECHNOLOGIST', other: 'OTHER' };
+const ENTITY: Record<LabelBox['category'], string> = {
+  laterality: 'LATERALITY',
+  technologist: 'TECHNOLOGIST',
+  other: 'OTHER',
+};
 
 /** The boxes as covered: widened by the margin and clipped to the image, as applyVariant draws them. */
 export function coveredBoxes(boxes: readonly LabelBox[], margin: number, width: number, height: number): CoveredBox[] {
-  return boxes.map((b) => {
-    const r = pixelRect(b, margin, width, height);
-    return {
-      label: b.text ?? ENTITY[b.category], entity_type: ENTITY[b.category],
-      left: r.x0, top: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0,
-    };
-  }).filter((b) => b.width > 0 && b.height > 0);
+  return boxes
+    .map((b) => {
+      const r = pixelRect(b, margin, width, height);
+      return {
+        label: b.text ?? ENTITY[b.category],
+        entity_type: ENTITY[b.category],
+        left: r.x0,
+        top: r.y0,
+        width: r.x1 - r.x0,
+        height: r.y1 - r.y0,
+      };
+    })
+    .filter((b) => b.width > 0 && b.height > 0);
 }
 
 /** The sidecar of one output file: { "<path relative to the output root>": [boxes] }, Presidio's ground-truth shape. */
@@ -65,9 +90,15 @@ export function maskSidecar(rel: string, boxes: CoveredBox[]): Record<string, Co
   return { [rel]: boxes };
 }
 
-interface DcmjsAnonymizer { anonymizer: { cleanTags(dict: object): void }; data: { DicomMetaDictionary: {
-  denaturalizeDataset(d: NaturalDataset): object; naturalizeDataset(d: object): NaturalDataset;
-} } }
+interface DcmjsAnonymizer {
+  anonymizer: { cleanTags(dict: object): void };
+  data: {
+    DicomMetaDictionary: {
+      denaturalizeDataset(d: NaturalDataset): object;
+      naturalizeDataset(d: object): NaturalDataset;
+    };
+  };
+}
 const dcmjs = createRequire(import.meta.url)('dcmjs') as DcmjsAnonymizer;
 
 function deidentify(ds: NaturalDataset, key: string): NaturalDataset {
@@ -84,24 +115,42 @@ function deidentify(ds: NaturalDataset, key: string): NaturalDataset {
 
 /** Re-encode a masked DICOM; bytes is the source file, variant the masked frame (same size as frame 1). */
 export async function encodeMaskedDicom(
-  bytes: Uint8Array, file: string, variant: GrayImage, boxes: readonly LabelBox[], opts: MaskedDicomOptions,
+  bytes: Uint8Array,
+  file: string,
+  variant: GrayImage,
+  boxes: readonly LabelBox[],
+  opts: MaskedDicomOptions,
 ): Promise<Buffer> {
   const stored = await decodeDicomStored(bytes, file);
   if (variant.width !== stored.image.width || variant.height !== stored.image.height) {
-    throw new Error(`${file}: the masked image is ${variant.width}x${variant.height}, the DICOM frame ${stored.image.width}x${stored.image.height}`);
+    throw new Error(
+      `${file}: the masked image is ${variant.width}x${variant.height}, the DICOM frame ${stored.image.width}x${stored.image.height}`,
+    );
   }
   const words = wordsFor(variant, stored.image, stored.words, stored.display);
   let ds = readNaturalDataset(bytes);
   const oldSop = String(ds.SOPInstanceUID ?? file);
   const oldSeries = String(ds.SeriesInstanceUID ?? file);
   if (opts.deidentify) ds = deidentify(ds, opts.key);
-  const methods = [`confound mask --mode ${opts.mode}: ${boxes.length} burned-in label box(es) ${
-    opts.mode === 'labels-only' ? 'kept, the rest blanked' : opts.mode === 'random-cover' ? 'left, same-size boxes covered elsewhere' : 'covered'}`];
+  const methods = [
+    `confound mask --mode ${opts.mode}: ${boxes.length} burned-in label box(es) ${
+      opts.mode === 'labels-only'
+        ? 'kept, the rest blanked'
+        : opts.mode === 'random-cover'
+          ? 'left, same-size boxes covered elsewhere'
+          : 'covered'
+    }`,
+  ];
   const codes = [];
-  if (opts.mode === 'cover') codes.push({ CodeValue: '113101', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Clean Pixel Data Option' });
+  if (opts.mode === 'cover')
+    codes.push({ CodeValue: '113101', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Clean Pixel Data Option' });
   if (opts.deidentify) {
     methods.push('dcmjs cleanTags (Basic Profile attributes), private tags removed, UIDs replaced');
-    codes.push({ CodeValue: '113100', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Basic Application Confidentiality Profile' });
+    codes.push({
+      CodeValue: '113100',
+      CodingSchemeDesignator: 'DCM',
+      CodeMeaning: 'Basic Application Confidentiality Profile',
+    });
   }
   const bits8 = stored.bitsAllocated === 8;
   const plane = new Uint8Array(words.buffer, words.byteOffset, words.byteLength);

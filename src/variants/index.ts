@@ -1,5 +1,27 @@
-export { applyVariant, VARIANT_MODES, FILL_MODES, type VariantMode, type FillMode, type VariantOptions } from './apply.js';
+export {
+  applyVariant,
+  FILL_MODES,
+  type FillMode,
+  VARIANT_MODES,
+  type VariantMode,
+  type VariantOptions,
+} from './apply.js';
+export {
+  anatomyMask,
+  CONTROL_MODES,
+  controlBoxes,
+  type ControlMode,
+  type ControlPlacement,
+  locationMatchedBoxes,
+  NoRoomError,
+} from './control-cover.js';
+export {
+  checkMaskedCopy,
+  checkOutside,
+  MASK_MANIFEST,
+  maskDataset,
+  type MaskDatasetOptions,
+  type MaskSummary,
+} from './mask-dataset.js';
 export { randomCoverBoxes } from './random-cover.js';
-export { pixelRect, rectsOverlap, rectMask, type PixelRect } from './rects.js';
-export { maskDataset, checkOutside, checkMaskedCopy, MASK_MANIFEST, type MaskDatasetOptions, type MaskSummary } from './mask-dataset.js';
-export { controlBoxes, locationMatchedBoxes, anatomyMask, NoRoomError, CONTROL_MODES, type ControlMode, type ControlPlacement } from './control-cover.js';
+export { pixelRect, type PixelRect, rectMask, rectsOverlap } from './rects.js';

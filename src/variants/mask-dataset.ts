@@ -3,19 +3,19 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import sharp from 'sharp';
-import { loadDataset, type DatasetFormat } from '../data/load.js';
-import { readImage } from '../data/read-image.js';
-import { encodeGrayPng, type GrayImage } from '../data/image.js';
-import { isImagePath } from '../data/read-image.js';
-import { readBoxes, indexBoxes, type BoxFormat } from '../labels/formats/index.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.js';
-import { checkOutputFolder, isInside, makeDirs, outputPath, type InputPath } from '../util/safe-path.js';
-import { acquireLock } from '../util/lock.js';
-import { clearComplete, markComplete, requireComplete } from '../util/complete.js';
-import { Rng } from '../util/rng.js';
+import { loadDataset, type DatasetFormat } from '../data/index.js';
+import { readImage } from '../data/index.js';
+import { encodeGrayPng, type GrayImage } from '../data/index.js';
+import { isImagePath } from '../data/index.js';
+import { readBoxes, indexBoxes, type BoxFormat } from '../labels/index.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/index.js';
+import { checkOutputFolder, isInside, makeDirs, outputPath, type InputPath } from '../util/index.js';
+import { acquireLock } from '../util/index.js';
+import { clearComplete, markComplete, requireComplete } from '../util/index.js';
+import { Rng } from '../util/index.js';
 import { applyVariant, type FillMode, type VariantMode } from './apply.js';
 import { coveredBoxes, encodeMaskedDicom, maskSidecar } from './dicom-writer.js';
-import { isDicomPath } from '../data/dicom/header.js';
+import { isDicomPath } from '../data/index.js';
 
 export const MASK_MANIFEST = '.confound-mask.json';
 
@@ -52,7 +52,10 @@ export interface MaskSummary {
   issues: { file: string; message: string }[];
 }
 
-interface Manifest { version: 1; entries: Record<string, { key: string; out: string }> }
+interface Manifest {
+  version: 1;
+  entries: Record<string, { key: string; out: string }>;
+}
 
 /** Refuse to write into the source: out must not be data nor inside it (symlinks followed). */
 export async function checkOutside(data: string, out: string): Promise<string> {
@@ -83,7 +86,10 @@ async function copyMetadata(root: string, out: string): Promise<number> {
     for (const e of await readdir(d, { withFileTypes: true })) {
       if (e.name.startsWith('.')) continue;
       const p = join(d, e.name);
-      if (e.isDirectory()) { await walk(p); continue; }
+      if (e.isDirectory()) {
+        await walk(p);
+        continue;
+      }
       if (!e.isFile() || isImagePath(p)) continue;
       const dst = await outputPath(out, relative(root, p));
       const [a, b] = await Promise.all([stat(p), stat(dst).catch(() => null)]);
@@ -102,40 +108,84 @@ async function copyMetadata(root: string, out: string): Promise<number> {
  */
 export async function maskDataset(opts: MaskDatasetOptions): Promise<MaskSummary> {
   await checkOutside(opts.data, opts.out);
-  const margin = opts.margin ?? 0, seed = opts.seed ?? 0, fill = opts.fill ?? 'black';
+  const margin = opts.margin ?? 0,
+    seed = opts.seed ?? 0,
+    fill = opts.fill ?? 'black';
   const ds = await loadDataset(opts.data, { format: opts.dataFormat, verify: 'none', allowOutside: opts.allowOutside });
-  const out = await checkOutputFolder(opts.out, [{ what: 'dataset folder', path: ds.root }, ...outsideFolders(ds.root, ds.records)]);
+  const out = await checkOutputFolder(opts.out, [
+    { what: 'dataset folder', path: ds.root },
+    ...outsideFolders(ds.root, ds.records),
+  ]);
   using _lock = await acquireLock(out, `mask --out ${opts.out}`);
   const boxes = indexBoxes(await readBoxes(opts.boxes, { format: opts.boxesFormat, dataset: ds }));
   const ids = new Set(ds.records.map((r) => r.id));
   const unmatched = [...boxes.keys()].filter((k) => !ids.has(k)).length;
 
   const manifestPath = join(out, MASK_MANIFEST);
-  const manifest: Manifest = await readFile(manifestPath, 'utf8').then((t) => JSON.parse(t) as Manifest).catch(() => ({ version: 1, entries: {} }));
+  const manifest: Manifest = await readFile(manifestPath, 'utf8')
+    .then((t) => JSON.parse(t) as Manifest)
+    .catch(() => ({ version: 1, entries: {} }));
   await makeDirs(out);
   await clearComplete(out);
   const metadataCopied = await copyMetadata(ds.root, out);
 
   const summary: MaskSummary = {
-    out, mode: opts.mode, total: ds.records.length, written: 0, skipped: 0, failed: ds.issues.length, metadataCopied,
-    unmatchedBoxFiles: unmatched, issues: [...ds.issues],
+    out,
+    mode: opts.mode,
+    total: ds.records.length,
+    written: 0,
+    skipped: 0,
+    failed: ds.issues.length,
+    metadataCopied,
+    unmatchedBoxFiles: unmatched,
+    issues: [...ds.issues],
   };
-  let done = 0, sinceSave = 0, next = 0;
+  let done = 0,
+    sinceSave = 0,
+    next = 0;
   const saveManifest = () => writeJsonAtomic(manifestPath, manifest);
   async function one(i: number): Promise<void> {
     const r = ds.records[i];
     const mine = boxes.get(r.id) ?? [];
-    const asDicom = opts.format === 'dicom' && await isDicomPath(r.path);
-    const key = createHash('sha1').update(JSON.stringify([opts.mode, margin, fill, seed, mine.map((b) => [b.x, b.y, b.w, b.h]),
-      ...(asDicom ? ['dicom', !!opts.deidentify] : [])])).digest('hex');
+    const asDicom = opts.format === 'dicom' && (await isDicomPath(r.path));
+    const key = createHash('sha1')
+      .update(
+        JSON.stringify([
+          opts.mode,
+          margin,
+          fill,
+          seed,
+          mine.map((b) => [b.x, b.y, b.w, b.h]),
+          ...(asDicom ? ['dicom', !!opts.deidentify] : []),
+        ]),
+      )
+      .digest('hex');
     const prev = manifest.entries[r.id];
-    const reuse = prev && prev.key === key && await outputPath(out, prev.out).then((p) => stat(p)).then(() => true, () => false);
-    if (reuse) { summary.skipped++; return; }
+    const reuse =
+      prev &&
+      prev.key === key &&
+      (await outputPath(out, prev.out)
+        .then((p) => stat(p))
+        .then(
+          () => true,
+          () => false,
+        ));
+    if (reuse) {
+      summary.skipped++;
+      return;
+    }
     try {
       const img = await readImage(r.path);
       const variant = applyVariant(img, mine, opts.mode, { margin, fill, rng: new Rng(seed).fork(r.id) });
       const { rel, bytes } = asDicom
-        ? { rel: r.id, bytes: await encodeMaskedDicom(await readFile(r.path), r.path, variant, mine, { mode: opts.mode, key, deidentify: opts.deidentify }) }
+        ? {
+            rel: r.id,
+            bytes: await encodeMaskedDicom(await readFile(r.path), r.path, variant, mine, {
+              mode: opts.mode,
+              key,
+              deidentify: opts.deidentify,
+            }),
+          }
         : await encodeLike(r.id, variant);
       const target = await outputPath(out, rel);
       if (asDicom) {
@@ -145,7 +195,10 @@ export async function maskDataset(opts: MaskDatasetOptions): Promise<MaskSummary
       await writeFileAtomic(target, bytes);
       manifest.entries[r.id] = { key, out: rel };
       summary.written++;
-      if (++sinceSave >= 100) { sinceSave = 0; await saveManifest(); }
+      if (++sinceSave >= 100) {
+        sinceSave = 0;
+        await saveManifest();
+      }
     } catch (err) {
       summary.failed++;
       summary.issues.push({ file: r.path, message: (err as Error).message });
@@ -159,7 +212,12 @@ export async function maskDataset(opts: MaskDatasetOptions): Promise<MaskSummary
   }
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
   await saveManifest();
-  await markComplete(out, 'masked copy', { mode: opts.mode, total: summary.total, written: summary.written, failed: summary.failed });
+  await markComplete(out, 'masked copy', {
+    mode: opts.mode,
+    total: summary.total,
+    written: summary.written,
+    failed: summary.failed,
+  });
   return summary;
 }
 

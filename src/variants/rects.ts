@@ -1,8 +1,18 @@
 /** Integer pixel rectangle [x0, x1) x [y0, y1). */
-export interface PixelRect { x0: number; y0: number; x1: number; y1: number }
+export interface PixelRect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 
 /** Pixels touched by a box grown by margin on every side, clipped to the image. */
-export function pixelRect(b: { x: number; y: number; w: number; h: number }, margin: number, width: number, height: number): PixelRect {
+export function pixelRect(
+  b: { x: number; y: number; w: number; h: number },
+  margin: number,
+  width: number,
+  height: number,
+): PixelRect {
   return {
     x0: Math.max(0, Math.floor(b.x - margin)),
     y0: Math.max(0, Math.floor(b.y - margin)),

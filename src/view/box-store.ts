@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readBoxes, writeBoxes, type ImageSize } from '../labels/formats/index.js';
-import { LABEL_CATEGORIES, type LabelBox, type LabelCategory } from '../labels/types.js';
-import { probeImage } from '../data/read-image.js';
+import { readBoxes, writeBoxes, type ImageSize } from '../labels/index.js';
+import { LABEL_CATEGORIES, type LabelBox, type LabelCategory } from '../labels/index.js';
+import { probeImage } from '../data/index.js';
 
 /**
  * The label boxes being edited: starts from the edited file when one exists (so a second session goes on where the
@@ -14,7 +14,10 @@ export class BoxStore {
   source = '';
 
   /** pathOf: the file of an image id in the study's data (undefined for ids the data does not list). */
-  constructor(readonly pathOf: (id: string) => string | undefined, readonly outPath: string) {}
+  constructor(
+    readonly pathOf: (id: string) => string | undefined,
+    readonly outPath: string,
+  ) {}
 
   async load(studyDir: string): Promise<void> {
     const candidates = [this.outPath, join(studyDir, 'boxes.coco.json')];
@@ -23,12 +26,17 @@ export class BoxStore {
     this.source = from;
     for (const b of await readBoxes(from, { format: 'coco' })) {
       const list = this.boxes.get(b.file);
-      if (list) list.push(b); else this.boxes.set(b.file, [b]);
+      if (list) list.push(b);
+      else this.boxes.set(b.file, [b]);
     }
   }
 
-  get(id: string): LabelBox[] { return this.boxes.get(id) ?? []; }
-  all(): Record<string, LabelBox[]> { return Object.fromEntries(this.boxes); }
+  get(id: string): LabelBox[] {
+    return this.boxes.get(id) ?? [];
+  }
+  all(): Record<string, LabelBox[]> {
+    return Object.fromEntries(this.boxes);
+  }
 
   async size(id: string): Promise<ImageSize> {
     const known = this.sizes.get(id);
@@ -45,7 +53,8 @@ export class BoxStore {
     if (!Array.isArray(input)) throw new Error('boxes must be an array');
     const { width, height } = await this.size(id);
     const clean = input.map((raw, i) => checkEditedBox(raw, i, id, width, height));
-    if (clean.length) this.boxes.set(id, clean); else this.boxes.set(id, []);
+    if (clean.length) this.boxes.set(id, clean);
+    else this.boxes.set(id, []);
     await this.save();
     return clean;
   }
@@ -54,7 +63,12 @@ export class BoxStore {
     const all = [...this.boxes.values()].flat();
     const sizes: ImageSize[] = [];
     for (const id of this.boxes.keys()) sizes.push(await this.size(id).catch(() => ({ id, width: 0, height: 0 })));
-    await writeBoxes(this.outPath, all, 'coco', sizes.filter((s) => s.width > 0));
+    await writeBoxes(
+      this.outPath,
+      all,
+      'coco',
+      sizes.filter((s) => s.width > 0),
+    );
   }
 }
 
@@ -68,8 +82,12 @@ function checkEditedBox(raw: unknown, i: number, id: string, width: number, heig
     return v;
   };
   const category = String(b.category ?? 'other');
-  if (!(LABEL_CATEGORIES as readonly string[]).includes(category)) throw new Error(`${where}: category "${category}" is not one of ${LABEL_CATEGORIES.join(', ')}`);
-  const x = Math.round(n('x')), y = Math.round(n('y')), w = Math.round(n('w')), h = Math.round(n('h'));
+  if (!(LABEL_CATEGORIES as readonly string[]).includes(category))
+    throw new Error(`${where}: category "${category}" is not one of ${LABEL_CATEGORIES.join(', ')}`);
+  const x = Math.round(n('x')),
+    y = Math.round(n('y')),
+    w = Math.round(n('w')),
+    h = Math.round(n('h'));
   if (w < 1 || h < 1) throw new Error(`${where}: width and height must be at least 1 pixel (got ${w} x ${h})`);
   if (x < 0 || y < 0 || x + w > width || y + h > height) {
     throw new Error(`${where}: [${x}, ${y}, ${w}, ${h}] is not inside the ${width} x ${height} image`);

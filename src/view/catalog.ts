@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { camStem } from '../study/index.js';
 import type { StudyData } from '../report/index.js';
-import { isNum } from '../report/format.js';
+import { isNum } from '../report/index.js';
 
 /** What the viewer knows about one test image, across arms. */
 export interface ViewerImage {
@@ -42,7 +42,9 @@ export function buildCatalog(data: StudyData): ViewerImage[] {
     if (im && isNum(c.p_covered) && isNum(c.p_original)) im.dp = Math.abs(c.p_covered - c.p_original);
   }
   for (const im of byId.values()) {
-    const s = Object.values(im.arms).map((a) => a.score).filter(isNum);
+    const s = Object.values(im.arms)
+      .map((a) => a.score)
+      .filter(isNum);
     if (s.length >= 2) im.disagreement = Math.max(...s) - Math.min(...s);
   }
   const det = data.results.detector;

@@ -19,9 +19,14 @@ export interface ViewerDataSource {
  */
 export async function openDataSource(data: StudyData, given?: string): Promise<ViewerDataSource> {
   const root = data.results.dataset?.root;
-  const candidates = given ? [resolve(given)] : [data.dataSource, ...(typeof root === 'string' && root ? [resolve(root)] : [])];
+  const candidates = given
+    ? [resolve(given)]
+    : [data.dataSource, ...(typeof root === 'string' && root ? [resolve(root)] : [])];
   const source = candidates.find((c) => existsSync(c));
-  if (!source) throw new Error(`${candidates[0]}: data ${given ? 'folder' : 'source named by the study'} not found; give it with --data`);
+  if (!source)
+    throw new Error(
+      `${candidates[0]}: data ${given ? 'folder' : 'source named by the study'} not found; give it with --data`,
+    );
   const ds = await loadDataset(source, { verify: 'none' });
   const byId = new Map(ds.records.map((r) => [r.id, r.path]));
   return { source, root: ds.root, pathOf: (id) => byId.get(id) };

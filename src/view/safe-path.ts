@@ -14,7 +14,11 @@ export async function resolveInside(root: string, encoded: string): Promise<Reso
   const segments: string[] = [];
   for (const raw of encoded.split('/')) {
     let seg: string;
-    try { seg = decodeURIComponent(raw); } catch { return forbid('bad percent-encoding'); }
+    try {
+      seg = decodeURIComponent(raw);
+    } catch {
+      return forbid('bad percent-encoding');
+    }
     if (seg === '' || seg === '.' || seg === '..') return forbid('dot or empty segment');
     if (/[\\/\0]/.test(seg) || /^[a-zA-Z]:/.test(seg)) return forbid('separator, NUL or drive in a segment');
     segments.push(seg);
@@ -22,9 +26,18 @@ export async function resolveInside(root: string, encoded: string): Promise<Reso
   const candidate = join(root, ...segments);
   if (isAbsolute(segments.join('/'))) return forbid('absolute path');
   let realRoot: string, real: string;
-  try { realRoot = await realpath(root); } catch { return { ok: false, status: 404, reason: 'root missing' }; }
-  try { real = await realpath(candidate); } catch { return { ok: false, status: 404, reason: 'not found' }; }
-  if (real !== realRoot && !real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) return forbid('outside the served folder');
+  try {
+    realRoot = await realpath(root);
+  } catch {
+    return { ok: false, status: 404, reason: 'root missing' };
+  }
+  try {
+    real = await realpath(candidate);
+  } catch {
+    return { ok: false, status: 404, reason: 'not found' };
+  }
+  if (real !== realRoot && !real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep))
+    return forbid('outside the served folder');
   const st = await stat(real);
   if (!st.isFile()) return { ok: false, status: 404, reason: 'not a file' };
   return { ok: true, path: real };

@@ -3,21 +3,23 @@ import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { loadStudy } from '../report/load.js';
-import { readImage } from '../data/read-image.js';
-import { encodeGrayPng } from '../data/image.js';
-import { LABEL_CATEGORIES } from '../labels/types.js';
+import { loadStudy } from '../report/index.js';
+import { readImage } from '../data/index.js';
+import { encodeGrayPng } from '../data/index.js';
+import { LABEL_CATEGORIES } from '../labels/index.js';
 import { resolveInside } from './safe-path.js';
 import { buildCatalog, type ViewerImage } from './catalog.js';
 import { BoxStore } from './box-store.js';
 import { APP_HTML, APP_CSS } from './app.js';
 import { openDataSource } from './data-source.js';
-import { checkOutputFile } from '../util/safe-path.js';
+import { checkOutputFile } from '../util/index.js';
 
 /** The browser code: client/app.ts, compiled by tsc next to this file. */
 async function clientScript(): Promise<string> {
   const url = new URL('./client/app.js', import.meta.url);
-  try { return await readFile(url, 'utf8'); } catch {
+  try {
+    return await readFile(url, 'utf8');
+  } catch {
     throw new Error(`${url.pathname}: the viewer's compiled browser code is missing; run \`npm run build\``);
   }
 }
@@ -31,11 +33,21 @@ export interface ViewerOptions {
   out?: string;
 }
 
-export interface Viewer { url: string; close(): Promise<void>; boxesPath: string }
+export interface Viewer {
+  url: string;
+  close(): Promise<void>;
+  boxesPath: string;
+}
 
 const TYPES: Record<string, string> = {
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.json': 'application/json', '.csv': 'text/csv; charset=utf-8',
-  '.html': 'text/html; charset=utf-8', '.txt': 'text/plain; charset=utf-8', '.jsonl': 'text/plain; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.json': 'application/json',
+  '.csv': 'text/csv; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.jsonl': 'text/plain; charset=utf-8',
 };
 const MAX_BODY = 2 * 1024 * 1024;
 
@@ -43,7 +55,8 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type =
   res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
   res.end(body);
 }
-const json = (res: ServerResponse, status: number, v: unknown) => send(res, status, JSON.stringify(v), 'application/json');
+const json = (res: ServerResponse, status: number, v: unknown) =>
+  send(res, status, JSON.stringify(v), 'application/json');
 
 async function body(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -53,7 +66,11 @@ async function body(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY) throw Object.assign(new Error('request body too large'), { status: 413 });
     chunks.push(c as Buffer);
   }
-  try { return JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { throw Object.assign(new Error('body is not valid JSON'), { status: 400 }); }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw Object.assign(new Error('body is not valid JSON'), { status: 400 });
+  }
 }
 
 /**
@@ -68,7 +85,10 @@ export async function startViewer(dir: string, opts: ViewerOptions = {}): Promis
   const dataDir = source.root;
   const boxesPath = resolve(opts.out ?? join(data.dir, 'boxes.edited.coco.json'));
   // Edited boxes are an output: never written into the data the study read.
-  await checkOutputFile(boxesPath, [{ what: 'data folder', path: dataDir }, { what: 'data source', path: source.source }]);
+  await checkOutputFile(boxesPath, [
+    { what: 'data folder', path: dataDir },
+    { what: 'data source', path: source.source },
+  ]);
   const store = new BoxStore(source.pathOf, boxesPath);
   await store.load(data.dir);
   const images: ViewerImage[] = buildCatalog(data);
@@ -86,13 +106,20 @@ export async function startViewer(dir: string, opts: ViewerOptions = {}): Promis
   async function serveFile(res: ServerResponse, root: string, rest: string): Promise<void> {
     const r = await resolveInside(root, rest);
     if (!r.ok) return send(res, r.status, r.status === 403 ? 'forbidden' : 'not found');
-    res.writeHead(200, { 'Content-Type': TYPES[extname(r.path).toLowerCase()] ?? 'application/octet-stream', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    res.writeHead(200, {
+      'Content-Type': TYPES[extname(r.path).toLowerCase()] ?? 'application/octet-stream',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
     createReadStream(r.path).pipe(res);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Refused before its body is read: the connection ends with the answer, so no client reuses a half-read socket.
-    const refuse = (message: string) => { res.setHeader('Connection', 'close'); send(res, 403, message); };
+    const refuse = (message: string) => {
+      res.setHeader('Connection', 'close');
+      send(res, 403, message);
+    };
     // Refuse other Host names, so a web page cannot reach the viewer through DNS rebinding.
     const host = req.headers.host ?? '';
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return refuse('forbidden host');
@@ -109,14 +136,19 @@ export async function startViewer(dir: string, opts: ViewerOptions = {}): Promis
       }
     }
     if (method === 'POST' && path === '/api/boxes') {
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return json(res, 415, { error: 'send application/json' });
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+        return json(res, 415, { error: 'send application/json' });
       const b = (await body(req)) as { id?: unknown; boxes?: unknown };
-      if (typeof b?.id !== 'string' || !known.has(b.id)) return json(res, 400, { error: `unknown image id ${JSON.stringify(b?.id)}` });
-      if (!source.pathOf(b.id)) return json(res, 404, { error: `image ${b.id}: not in the study's data (${source.source})` });
+      if (typeof b?.id !== 'string' || !known.has(b.id))
+        return json(res, 400, { error: `unknown image id ${JSON.stringify(b?.id)}` });
+      if (!source.pathOf(b.id))
+        return json(res, 404, { error: `image ${b.id}: not in the study's data (${source.source})` });
       try {
         const saved = await store.set(b.id, b.boxes);
         return json(res, 200, { id: b.id, boxes: saved, file: boxesPath });
-      } catch (err) { return json(res, 400, { error: `image ${b.id}: ${(err as Error).message}` }); }
+      } catch (err) {
+        return json(res, 400, { error: `image ${b.id}: ${(err as Error).message}` });
+      }
     }
     if (method !== 'GET' && method !== 'HEAD') return send(res, 405, 'method not allowed');
 
@@ -125,8 +157,16 @@ export async function startViewer(dir: string, opts: ViewerOptions = {}): Promis
     if (path === '/app.js') return send(res, 200, appJs, 'text/javascript; charset=utf-8');
     if (path === '/api/study') {
       return json(res, 200, {
-        dir: data.dir, dataDir, dataSource: source.source, boxesPath, boxesSource: store.source, arms: data.arms, categories: LABEL_CATEGORIES,
-        images, boxes: store.all(), warnings: data.warnings,
+        dir: data.dir,
+        dataDir,
+        dataSource: source.source,
+        boxesPath,
+        boxesSource: store.source,
+        arms: data.arms,
+        categories: LABEL_CATEGORIES,
+        images,
+        boxes: store.all(),
+        warnings: data.warnings,
       });
     }
     if (path.startsWith('/original/')) {
@@ -134,7 +174,12 @@ export async function startViewer(dir: string, opts: ViewerOptions = {}): Promis
       const encoded = path.slice('/original/'.length);
       const r = await resolveInside(dataDir, encoded);
       if (!r.ok && r.status === 403) return send(res, 403, 'forbidden');
-      const file = source.pathOf(encoded.split('/').map((seg) => decodeURIComponent(seg)).join('/'));
+      const file = source.pathOf(
+        encoded
+          .split('/')
+          .map((seg) => decodeURIComponent(seg))
+          .join('/'),
+      );
       if (!file || !existsSync(file)) return send(res, 404, 'not found');
       // Rendered to 8-bit PNG so DICOM and 16-bit sources show in any browser.
       return send(res, 200, await encodeGrayPng(await readImage(file), 8), 'image/png');
@@ -145,13 +190,21 @@ export async function startViewer(dir: string, opts: ViewerOptions = {}): Promis
   }
 
   await new Promise<void>((ok, fail) => {
-    server.once('error', (err: NodeJS.ErrnoException) => fail(err.code === 'EADDRINUSE' ? new Error(`port ${opts.port} is already in use; pick another with --port`) : err));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      fail(
+        err.code === 'EADDRINUSE' ? new Error(`port ${opts.port} is already in use; pick another with --port`) : err,
+      ),
+    );
     server.listen(opts.port ?? 0, '127.0.0.1', () => ok());
   });
   port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/`,
     boxesPath,
-    close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }

@@ -5,10 +5,30 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
-/** Lowest first: the pipeline data -> labels -> variants -> engine -> train -> explain/audit -> study -> report/view -> cli. */
-export const LAYERS = ['util', 'stats', 'data', 'synth', 'labels', 'variants', 'engine', 'train', 'explain', 'audit', 'study', 'report', 'view', 'cli'] as const;
+/** Lowest first: the pipeline data -> labels -> variants -> engine -> infer -> train -> explain/audit -> study -> report/view -> cli. */
+export const LAYERS = [
+  'util',
+  'stats',
+  'data',
+  'synth',
+  'labels',
+  'variants',
+  'engine',
+  'infer',
+  'train',
+  'explain',
+  'audit',
+  'study',
+  'report',
+  'view',
+  'cli',
+] as const;
 
-export interface ImportViolation { file: string; target: string; why: string }
+export interface ImportViolation {
+  file: string;
+  target: string;
+  why: string;
+}
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -32,11 +52,20 @@ export function checkImports(root: string): ImportViolation[] {
       const [a, b] = [from[0], target[0]];
       if (a === b) continue;
       const where = relative(root, file);
-      const la = LAYERS.indexOf(a as (typeof LAYERS)[number]), lb = LAYERS.indexOf(b as (typeof LAYERS)[number]);
-      if (la < 0) { out.push({ file: where, target: m[1], why: `src/${a} is not in the layer list` }); continue; }
-      if (lb < 0) { out.push({ file: where, target: m[1], why: `src/${b} is not in the layer list` }); continue; }
-      if (lb >= la) out.push({ file: where, target: m[1], why: `upward import: ${a} (layer ${la}) imports ${b} (layer ${lb})` });
-      else if (!(target.length === 2 && target[1] === 'index.ts')) out.push({ file: where, target: m[1], why: `reaches inside ${b}/ instead of importing ${b}/index.ts` });
+      const la = LAYERS.indexOf(a as (typeof LAYERS)[number]),
+        lb = LAYERS.indexOf(b as (typeof LAYERS)[number]);
+      if (la < 0) {
+        out.push({ file: where, target: m[1], why: `src/${a} is not in the layer list` });
+        continue;
+      }
+      if (lb < 0) {
+        out.push({ file: where, target: m[1], why: `src/${b} is not in the layer list` });
+        continue;
+      }
+      if (lb >= la)
+        out.push({ file: where, target: m[1], why: `upward import: ${a} (layer ${la}) imports ${b} (layer ${lb})` });
+      else if (!(target.length === 2 && target[1] === 'index.ts'))
+        out.push({ file: where, target: m[1], why: `reaches inside ${b}/ instead of importing ${b}/index.ts` });
     }
   }
   return out;

@@ -32,9 +32,16 @@ before(async () => {
   await writeFile(camModel, cam.onnx);
   await writeFile(camWeights, JSON.stringify({ weights: cam.camWeights }));
 });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
-const common = () => ({ data: data.manifest, boxes: { file: data.boxes }, occlusionImages: 6, occlusion: { window: 4, stride: 4 } });
+const common = () => ({
+  data: data.manifest,
+  boxes: { file: data.boxes },
+  occlusionImages: 6,
+  occlusion: { window: 4, stride: 4 },
+});
 
 test('a model that reads only the corner label is judged strong, with occlusion attention on the label', async () => {
   const out = join(dir, 'audit-corner');
@@ -56,16 +63,28 @@ test('a model that reads only the central anatomy is judged none', async () => {
   const s = await runAudit({ ...common(), model: anatomyModel, out: join(dir, 'audit-anatomy') });
   assert.equal(s.reliance, 'none');
   assert.ok(s.counterfactual.covered.mean_abs_delta < 1e-6);
-  assert.ok(s.counterfactual.auc_original! > 0.8, 'the anatomy carries the label, so the cover test has labels to compare');
+  assert.ok(
+    s.counterfactual.auc_original! > 0.8,
+    'the anatomy carries the label, so the cover test has labels to compare',
+  );
   assert.ok(!s.occlusion || s.occlusion.label_attention < s.occlusion.chance);
 });
 
 test('CAM from the feature-map output and classifier weights puts the map on the label', async () => {
-  const s = await runAudit({ ...common(), occlusionImages: 0, model: camModel, out: join(dir, 'audit-cam'), cam: { output: 'features', weights: camWeights } });
+  const s = await runAudit({
+    ...common(),
+    occlusionImages: 0,
+    model: camModel,
+    out: join(dir, 'audit-cam'),
+    cam: { output: 'features', weights: camWeights },
+  });
   assert.equal(s.reliance, 'strong');
   assert.equal(s.occlusion, null);
   assert.ok(s.cam && s.cam.n === 24 && s.cam.label_attention > 0.5 && s.cam.ratio > 8, JSON.stringify(s.cam));
-  await assert.rejects(runAudit({ ...common(), model: camModel, out: join(dir, 'x'), cam: { output: 'nope', weights: camWeights } }), /corner-cam\.onnx: no output named "nope"/);
+  await assert.rejects(
+    runAudit({ ...common(), model: camModel, out: join(dir, 'x'), cam: { output: 'nope', weights: camWeights } }),
+    /corner-cam\.onnx: no output named "nope"/,
+  );
 });
 
 /** The same model as regionModel, computed in-process: p = sigmoid(scale * mean over region + bias). */
@@ -78,8 +97,9 @@ function inProcessScorer(region: Region, scale: number, bias: number): Scorer {
       const out = new Float32Array(n);
       for (let i = 0; i < n; i++) {
         let s = 0;
-        for (let y = region.y; y < region.y + region.h; y++) for (let x = region.x; x < region.x + region.w; x++) s += batch[i * 4096 + y * 64 + x];
-        out[i] = 1 / (1 + Math.exp(-(scale * s / (region.w * region.h) + bias)));
+        for (let y = region.y; y < region.y + region.h; y++)
+          for (let x = region.x; x < region.x + region.w; x++) s += batch[i * 4096 + y * 64 + x];
+        out[i] = 1 / (1 + Math.exp(-((scale * s) / (region.w * region.h) + bias)));
       }
       return out;
     },
@@ -89,14 +109,18 @@ function inProcessScorer(region: Region, scale: number, bias: number): Scorer {
 test('the ONNX path and an equivalent in-process scorer give the same cover-test numbers', async () => {
   const ds = await loadDataset(data.manifest);
   const boxes = indexBoxes(await readBoxes(data.boxes, { dataset: ds }));
-  for (const [region, bias] of [[LABEL_BOX, -6], [ANATOMY, -4.4]] as const) {
+  for (const [region, bias] of [
+    [LABEL_BOX, -6],
+    [ANATOMY, -4.4],
+  ] as const) {
     const onnx = await OnnxScorer.load(region === LABEL_BOX ? cornerModel : anatomyModel, { batchSize: 7 });
     const a = await counterfactual(onnx, ds.records, boxes, { margin: 2, seed: 3 });
     const b = await counterfactual(inProcessScorer(region, 8, bias), ds.records, boxes, { margin: 2, seed: 3 });
     await onnx.close();
     assert.equal(a.n, b.n);
     for (let i = 0; i < a.n; i++) {
-      for (const k of ['p_original', 'p_covered', 'p_random_cover'] as const) assert.ok(Math.abs(a.images[i][k] - b.images[i][k]) < 1e-5, `${a.images[i].id} ${k}`);
+      for (const k of ['p_original', 'p_covered', 'p_random_cover'] as const)
+        assert.ok(Math.abs(a.images[i][k] - b.images[i][k]) < 1e-5, `${a.images[i].id} ${k}`);
     }
     assert.ok(Math.abs(a.covered.mean_abs_delta - b.covered.mean_abs_delta) < 1e-5);
     assert.ok(Math.abs(a.random_cover.mean_abs_delta - b.random_cover.mean_abs_delta) < 1e-5);
@@ -108,16 +132,69 @@ test('the ONNX path and an equivalent in-process scorer give the same cover-test
 test('confound audit --json prints the verdict; bad invocations fail with a message', async () => {
   const cli = join(process.cwd(), 'dist/src/cli/main.js');
   const out = join(dir, 'audit-cli');
-  const { stdout } = await run(process.execPath, [cli, 'audit', '--model', cornerModel, '--data', data.manifest, '--boxes', data.boxes, '--out', out, '--occlusion-images', '2', '--json']);
+  const { stdout } = await run(process.execPath, [
+    cli,
+    'audit',
+    '--model',
+    cornerModel,
+    '--data',
+    data.manifest,
+    '--boxes',
+    data.boxes,
+    '--out',
+    out,
+    '--occlusion-images',
+    '2',
+    '--json',
+  ]);
   const j = JSON.parse(stdout);
   assert.equal(j.reliance, 'strong');
   assert.equal(j.model.preprocess.size, 64);
-  const args = (model: string) => [cli, 'audit', '--model', model, '--data', data.manifest, '--boxes', data.boxes, '--out', out, '--occlusion-images', '0'];
-  await assert.rejects(run(process.execPath, [...args(cornerModel), '--fail-on', 'strong']), (e: { code: number; stdout: string }) =>
-    e.code === 3 && /^FAIL \(--fail-on strong\): reliance on labels strong: covering the labels moved the model's logit/.test(e.stdout));
+  const args = (model: string) => [
+    cli,
+    'audit',
+    '--model',
+    model,
+    '--data',
+    data.manifest,
+    '--boxes',
+    data.boxes,
+    '--out',
+    out,
+    '--occlusion-images',
+    '0',
+  ];
+  await assert.rejects(
+    run(process.execPath, [...args(cornerModel), '--fail-on', 'strong']),
+    (e: { code: number; stdout: string }) =>
+      e.code === 3 &&
+      /^FAIL \(--fail-on strong\): reliance on labels strong: covering the labels moved the model's logit/.test(
+        e.stdout,
+      ),
+  );
   const pass = await run(process.execPath, [...args(anatomyModel), '--fail-on', 'weak']);
   assert.match(pass.stdout, /^pass \(--fail-on weak\): reliance on labels none/);
-  await assert.rejects(run(process.execPath, [...args(anatomyModel), '--fail-on', 'weakish']), /--fail-on.*weakish.*Allowed choices are weak, strong/s);
-  await assert.rejects(run(process.execPath, [cli, 'audit', '--model', cornerModel, '--data', data.manifest, '--out', out]), /give --boxes FILE or --detect/);
-  await assert.rejects(run(process.execPath, [cli, 'audit', '--model', join(dir, 'missing.onnx'), '--data', data.manifest, '--boxes', data.boxes, '--out', out]), /missing\.onnx: no such model file/);
+  await assert.rejects(
+    run(process.execPath, [...args(anatomyModel), '--fail-on', 'weakish']),
+    /--fail-on.*weakish.*Allowed choices are weak, strong/s,
+  );
+  await assert.rejects(
+    run(process.execPath, [cli, 'audit', '--model', cornerModel, '--data', data.manifest, '--out', out]),
+    /give --boxes FILE or --detect/,
+  );
+  await assert.rejects(
+    run(process.execPath, [
+      cli,
+      'audit',
+      '--model',
+      join(dir, 'missing.onnx'),
+      '--data',
+      data.manifest,
+      '--boxes',
+      data.boxes,
+      '--out',
+      out,
+    ]),
+    /missing\.onnx: no such model file/,
+  );
 });

@@ -13,7 +13,13 @@ export const ANATOMY = { x: 24, y: 24, w: 16, h: 16 };
  * "anatomy" disc a little brighter in abnormal images, and a corner label patch whose brightness gives the
  * label away (bright for abnormal, dim for normal) — the shortcut a model can learn.
  */
-export async function makeAuditData(dir: string, n = 24, size = 64, seed = 1, label: 'bright' | 'striped' = 'bright'): Promise<{ manifest: string; boxes: string }> {
+export async function makeAuditData(
+  dir: string,
+  n = 24,
+  size = 64,
+  seed = 1,
+  label: 'bright' | 'striped' = 'bright',
+): Promise<{ manifest: string; boxes: string }> {
   await mkdir(join(dir, 'img'), { recursive: true });
   const rng = new Rng(seed);
   const rows = ['path,label,patient'];
@@ -22,7 +28,9 @@ export async function makeAuditData(dir: string, n = 24, size = 64, seed = 1, la
   for (let i = 0; i < n; i++) {
     const cls = i % 2;
     const data = new Float32Array(size * size);
-    const cx = size / 2, cy = size / 2, r = 13 * s;
+    const cx = size / 2,
+      cy = size / 2,
+      r = 13 * s;
     const anatomy = 0.45 + 0.2 * cls + rng.normal(0, 0.08);
     const background = 0.15;
     for (let y = 0; y < size; y++) {
@@ -37,7 +45,7 @@ export async function makeAuditData(dir: string, n = 24, size = 64, seed = 1, la
         // bright: the patch's brightness tells the class. striped: thin bright strokes (1 px of 0.9 in 6, like a
         // lead marker's), vertical for abnormal, horizontal for normal, at the background's mean brightness (0.15),
         // so covering the label takes away no more brightness than covering background does.
-        const v = label === 'bright' ? (cls ? 0.95 : 0.55) : ((cls ? x - b.x : y - b.y) % 6 === 2 ? 0.9 : 0);
+        const v = label === 'bright' ? (cls ? 0.95 : 0.55) : (cls ? x - b.x : y - b.y) % 6 === 2 ? 0.9 : 0;
         data[y * size + x] = Math.max(0, v + rng.normal(0, 0.02));
       }
     }
@@ -77,8 +85,10 @@ export async function makeOverAnatomyData(dir: string, n = 40, seed = 2): Promis
         data[y * size + x] = Math.min(1, Math.max(0, (inDisc ? anatomy : 0.15) + rng.normal(0, 0.03)));
       }
     }
-    const angle = rng.uniform(0, 2 * Math.PI), dist = rng.uniform(0, 14);
-    const bx = Math.round(cx + dist * Math.cos(angle) - box / 2), by = Math.round(cy + dist * Math.sin(angle) - box / 2);
+    const angle = rng.uniform(0, 2 * Math.PI),
+      dist = rng.uniform(0, 14);
+    const bx = Math.round(cx + dist * Math.cos(angle) - box / 2),
+      by = Math.round(cy + dist * Math.sin(angle) - box / 2);
     for (let y = by; y < by + box; y++) {
       for (let x = bx; x < bx + box; x++) data[y * size + x] = ((x >> 1) + (y >> 1)) % 2 ? 0.95 : 0.15;
     }
@@ -96,20 +106,31 @@ export async function makeOverAnatomyData(dir: string, n = 40, seed = 2): Promis
 
 /** Logistic regression on one feature by Newton's method: p = sigmoid(a x + b). */
 export function fitLogistic(x: readonly number[], y: readonly number[]): { a: number; b: number } {
-  let a = 0, b = 0;
+  let a = 0,
+    b = 0;
   for (let it = 0; it < 50; it++) {
-    let ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
+    let ga = 0,
+      gb = 0,
+      haa = 0,
+      hab = 0,
+      hbb = 0;
     for (let i = 0; i < x.length; i++) {
       const p = 1 / (1 + Math.exp(-(a * x[i] + b)));
       const w = p * (1 - p) + 1e-9;
-      ga += (y[i] - p) * x[i]; gb += y[i] - p;
-      haa += w * x[i] * x[i]; hab += w * x[i]; hbb += w;
+      ga += (y[i] - p) * x[i];
+      gb += y[i] - p;
+      haa += w * x[i] * x[i];
+      hab += w * x[i];
+      hbb += w;
     }
     // A small ridge keeps the fit finite if the classes separate.
-    haa += 1e-3; ga -= 1e-3 * a;
+    haa += 1e-3;
+    ga -= 1e-3 * a;
     const det = haa * hbb - hab * hab;
-    const da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
-    a += da; b += db;
+    const da = (hbb * ga - hab * gb) / det,
+      db = (haa * gb - hab * ga) / det;
+    a += da;
+    b += db;
     if (Math.abs(da) + Math.abs(db) < 1e-10) break;
   }
   return { a, b };

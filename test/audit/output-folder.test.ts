@@ -15,7 +15,11 @@ test('audit: an --out inside --data (also through a symlink) is refused, and so 
   await symlink(data, join(dir, 'link'));
   const opts = { model: join(dir, 'none.onnx'), data, boxes: { file: join(dir, 'none.json') }, scorer: {} };
   for (const out of [data, join(data, 'audit'), join(dir, 'link', 'audit')]) {
-    await assert.rejects(runAudit({ ...opts, out }), /output folder must not be the dataset( folder)? or inside it/, out);
+    await assert.rejects(
+      runAudit({ ...opts, out }),
+      /output folder must not be the dataset( folder)? or inside it/,
+      out,
+    );
   }
   assert.deepEqual(await readdir(data), ['a.png']);
 
@@ -23,8 +27,14 @@ test('audit: an --out inside --data (also through a symlink) is refused, and so 
   const sleeper = spawn('sleep', ['30']);
   try {
     await mkdir(out);
-    await writeFile(join(out, LOCK_FILE), JSON.stringify({ pid: sleeper.pid, host: hostname(), command: 'confound audit', started: 'then' }));
-    await assert.rejects(runAudit({ ...opts, out }), new RegExp(`in use by another confound run \\(pid ${sleeper.pid}`));
+    await writeFile(
+      join(out, LOCK_FILE),
+      JSON.stringify({ pid: sleeper.pid, host: hostname(), command: 'confound audit', started: 'then' }),
+    );
+    await assert.rejects(
+      runAudit({ ...opts, out }),
+      new RegExp(`in use by another confound run \\(pid ${sleeper.pid}`),
+    );
   } finally {
     sleeper.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });

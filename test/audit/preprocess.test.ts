@@ -12,7 +12,10 @@ function image(width: number, height: number, f: (x: number, y: number) => numbe
 const base: Preprocess = { size: 32, channels: 1, mean: [0], std: [1], resize: 'stretch' };
 
 test('stretch keeps a constant image constant and fills the whole square', () => {
-  const out = stretch(image(100, 40, () => 0.3), 32);
+  const out = stretch(
+    image(100, 40, () => 0.3),
+    32,
+  );
   assert.equal(out.length, 32 * 32);
   for (const v of out) assert.ok(Math.abs(v - 0.3) < 1e-6);
 });

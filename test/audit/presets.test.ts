@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareInput, resizeToModel } from '../../src/audit/preprocess.js';
 import { OnnxScorer } from '../../src/audit/onnx-scorer.js';
-import { OnnxGraph } from '../../src/audit/onnx-builder.js';
+import { OnnxGraph } from '../../src/infer/index.js';
 import { PRESETS } from '../../src/audit/presets.js';
 import type { GrayImage } from '../../src/data/image.js';
 
@@ -29,14 +29,26 @@ function meanModel(size: number | string, channels: number | string, meta: Recor
   return g.encode('mean');
 }
 
-before(async () => { dir = await mkdtemp(join(tmpdir(), 'confound-presets-')); });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'confound-presets-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 test('centre crop matches torchvision Resize(round(S / f)) + CenterCrop(S)', async () => {
-  const ref = JSON.parse(await readFile(join(DIR, 'crop-reference.json'), 'utf8')) as
-    { cases: { width: number; height: number; k: number; size: number; fraction: number; cropped: number[] }[] };
+  const ref = JSON.parse(await readFile(join(DIR, 'crop-reference.json'), 'utf8')) as {
+    cases: { width: number; height: number; k: number; size: number; fraction: number; cropped: number[] }[];
+  };
   for (const c of ref.cases) {
-    const ours = resizeToModel(image(c.width, c.height, c.k), { size: c.size, channels: 1, mean: [0], std: [1], resize: 'stretch', centerCrop: c.fraction }).gray;
+    const ours = resizeToModel(image(c.width, c.height, c.k), {
+      size: c.size,
+      channels: 1,
+      mean: [0],
+      std: [1],
+      resize: 'stretch',
+      centerCrop: c.fraction,
+    }).gray;
     let worst = 0;
     for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i] - c.cropped[i]));
     assert.ok(worst < 1e-5, `${c.width}x${c.height} -> ${c.size} (${c.fraction}): max difference ${worst}`);
@@ -45,7 +57,15 @@ test('centre crop matches torchvision Resize(round(S / f)) + CenterCrop(S)', asy
 
 test('the torchxrayvision preset scales the centre square onto [-1024, 1024], one channel', () => {
   const img = image(30, 20, 3);
-  const x = prepareInput(img, { size: 10, channels: 1, mean: [0], std: [1], resize: 'stretch', centerCrop: 1, range: [-1024, 1024] });
+  const x = prepareInput(img, {
+    size: 10,
+    channels: 1,
+    mean: [0],
+    std: [1],
+    resize: 'stretch',
+    centerCrop: 1,
+    range: [-1024, 1024],
+  });
   const g = resizeToModel(img, { size: 10, channels: 1, mean: [0], std: [1], resize: 'stretch', centerCrop: 1 }).gray;
   for (let i = 0; i < x.length; i++) assert.ok(Math.abs(x[i] - (2048 * g[i] - 1024)) < 1e-3);
   // A box maps into the crop: 30 x 20 resized to 15 x 10, the crop starts at round(2.5) = 2 (half to even, as Python).
@@ -57,15 +77,24 @@ test('preprocessing comes from metadata_props < sidecar < --preset < explicit op
   const m = join(dir, 'm.onnx');
   await writeFile(m, meanModel('S', 'C', { 'confound.preprocess': JSON.stringify({ preset: 'torchxrayvision' }) }));
   let s = await OnnxScorer.load(m);
-  assert.deepEqual([s.preprocess.size, s.preprocess.channels, s.preprocess.centerCrop, s.preprocess.range], [224, 1, 1, [-1024, 1024]]);
+  assert.deepEqual(
+    [s.preprocess.size, s.preprocess.channels, s.preprocess.centerCrop, s.preprocess.range],
+    [224, 1, 1, [-1024, 1024]],
+  );
   assert.equal(s.info().preprocess_source, 'ONNX metadata_props');
   await s.close();
   await writeFile(`${m}.json`, JSON.stringify({ preset: 'imagenet', size: 112 }));
   s = await OnnxScorer.load(m);
-  assert.deepEqual([s.preprocess.size, s.preprocess.channels, s.preprocess.centerCrop, s.preprocess.mean], [112, 3, 0.875, PRESETS.imagenet.mean]);
+  assert.deepEqual(
+    [s.preprocess.size, s.preprocess.channels, s.preprocess.centerCrop, s.preprocess.mean],
+    [112, 3, 0.875, PRESETS.imagenet.mean],
+  );
   await s.close();
   s = await OnnxScorer.load(m, { preset: 'mura-densenet', mean: [0.5], std: [0.25] });
-  assert.deepEqual([s.preprocess.size, s.preprocess.centerCrop, s.preprocess.mean, s.preprocess.std], [320, undefined, [0.5], [0.25]]);
+  assert.deepEqual(
+    [s.preprocess.size, s.preprocess.centerCrop, s.preprocess.mean, s.preprocess.std],
+    [320, undefined, [0.5], [0.25]],
+  );
   assert.equal(s.info().preprocess_source, `ONNX metadata_props < sidecar ${m}.json < preset mura-densenet < options`);
   // The preset's output activation is used unless the options say otherwise.
   await s.score(s.prepare(image(8, 8, 1)), 1);
@@ -82,8 +111,14 @@ test('preprocessing comes from metadata_props < sidecar < --preset < explicit op
 test('bad or contradicting preprocessing is refused with the file and the field', async () => {
   const m = join(dir, 'fixed.onnx');
   await writeFile(m, meanModel(64, 3));
-  await assert.rejects(OnnxScorer.load(m, { preset: 'imagenet' }), /fixed\.onnx: input size 224 \(from preset imagenet\) but the model's input is fixed at 64/);
-  await assert.rejects(OnnxScorer.load(m, { preset: 'torchxrayvision', inputSize: 64 }), /fixed\.onnx: 1 channel\(s\) \(from preset torchxrayvision < options\) but the model's input has 3/);
+  await assert.rejects(
+    OnnxScorer.load(m, { preset: 'imagenet' }),
+    /fixed\.onnx: input size 224 \(from preset imagenet\) but the model's input is fixed at 64/,
+  );
+  await assert.rejects(
+    OnnxScorer.load(m, { preset: 'torchxrayvision', inputSize: 64 }),
+    /fixed\.onnx: 1 channel\(s\) \(from preset torchxrayvision < options\) but the model's input has 3/,
+  );
   await assert.rejects(OnnxScorer.load(m, { preset: 'imagenett' }), /did you mean "imagenet"/);
   await writeFile(join(dir, 'fixed.preprocess.json'), JSON.stringify({ preset: 'imagenet', center_crop: 2 }));
   await assert.rejects(OnnxScorer.load(m), /fixed\.preprocess\.json: bad preprocessing spec at "center_crop"/);

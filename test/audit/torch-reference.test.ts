@@ -9,7 +9,13 @@ import type { GrayImage } from '../../src/data/image.js';
 // Made by scripts/make-onnx-fixtures.py with PyTorch 1.13 (torch.onnx.export, F.interpolate antialias=True).
 const DIR = join(process.cwd(), 'test/fixtures/onnx');
 
-interface Case { width: number; height: number; k: number; resized: number[]; softmax1: number }
+interface Case {
+  width: number;
+  height: number;
+  k: number;
+  resized: number[];
+  softmax1: number;
+}
 
 function image(w: number, h: number, k: number): GrayImage {
   const data = new Float32Array(w * h);
@@ -28,8 +34,18 @@ test('stretch matches torch bilinear antialiased resize (torchvision Resize) whe
 });
 
 test('a PyTorch-exported model audited through ONNX gives the probabilities PyTorch gave', async () => {
-  const ref = JSON.parse(await readFile(join(DIR, 'torch-reference.json'), 'utf8')) as { size: number; mean: number[]; std: number[]; cases: Case[] };
-  const scorer = await OnnxScorer.load(join(DIR, 'torch-tiny.onnx'), { inputSize: ref.size, mean: ref.mean, std: ref.std, activation: 'softmax' });
+  const ref = JSON.parse(await readFile(join(DIR, 'torch-reference.json'), 'utf8')) as {
+    size: number;
+    mean: number[];
+    std: number[];
+    cases: Case[];
+  };
+  const scorer = await OnnxScorer.load(join(DIR, 'torch-tiny.onnx'), {
+    inputSize: ref.size,
+    mean: ref.mean,
+    std: ref.std,
+    activation: 'softmax',
+  });
   assert.equal(scorer.preprocess.channels, 3, 'channels read from the exported model');
   for (const c of ref.cases) {
     const p = await scorer.score(scorer.prepare(image(c.width, c.height, c.k)), 1);

@@ -17,7 +17,11 @@ const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 let hasEngine = true;
-try { (await import('../../src/engine/native.js')).nativeEngine(); } catch { hasEngine = false; }
+try {
+  (await import('../../src/engine/native.js')).nativeEngine();
+} catch {
+  hasEngine = false;
+}
 const skip = !hasTorch ? 'needs Debian python3-torch' : !hasEngine ? 'needs the libtorch engine addon' : false;
 
 let dir: string;
@@ -25,11 +29,16 @@ let audit: { manifest: string; boxes: string };
 const models: Record<string, { pt: string; onnx: string; pMin: number; pMax: number }> = {};
 
 /** The training set as one variant, written as the model's input [N, 1, 64, 64] and labels [N]. */
-async function variantSet(data: { manifest: string; boxes: string }, mode: VariantMode, out: string): Promise<[string, string]> {
+async function variantSet(
+  data: { manifest: string; boxes: string },
+  mode: VariantMode,
+  out: string,
+): Promise<[string, string]> {
   const ds = await loadDataset(data.manifest);
   const boxes = indexBoxes(await readBoxes(data.boxes, { dataset: ds }));
   const n = ds.records.length;
-  const x = new Float32Array(n * 64 * 64), y = new Float32Array(n);
+  const x = new Float32Array(n * 64 * 64),
+    y = new Float32Array(n);
   for (const [i, r] of ds.records.entries()) {
     x.set(applyVariant(await readImage(r.path), boxes.get(r.id)!, mode, { margin: 2 }).data, i * 64 * 64);
     y[i] = r.label!;
@@ -41,7 +50,13 @@ async function variantSet(data: { manifest: string; boxes: string }, mode: Varia
 
 async function train(name: string, files: [string, string], steps: number, lr: number): Promise<void> {
   const prefix = join(dir, name);
-  const { stdout } = await run(PYTHON, [join(process.cwd(), 'test/audit/train-cnn.py'), ...files, String(steps), String(lr), prefix]);
+  const { stdout } = await run(PYTHON, [
+    join(process.cwd(), 'test/audit/train-cnn.py'),
+    ...files,
+    String(steps),
+    String(lr),
+    prefix,
+  ]);
   const [, pMin, pMax] = stdout.trim().split(/\s+/).map(Number);
   models[name] = { pt: `${prefix}.pt`, onnx: `${prefix}.onnx`, pMin, pMax };
 }
@@ -57,20 +72,32 @@ before(async () => {
   await train('labels-little', labelsOnly, 20, 0.003);
   await train('covered', covered, 200, 0.01);
 });
-after(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
+after(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
 
 async function auditOf(model: string, out: string, occlusionImages: number): Promise<AuditSummary> {
   return runAudit({
-    model, data: audit.manifest, boxes: { file: audit.boxes }, out: join(dir, out), occlusionImages,
-    occlusion: { window: 8, stride: 4 }, scorer: { preset: 'none', inputSize: 64, channels: 1 },
+    model,
+    data: audit.manifest,
+    boxes: { file: audit.boxes },
+    out: join(dir, out),
+    occlusionImages,
+    occlusion: { window: 8, stride: 4 },
+    scorer: { preset: 'none', inputSize: 64, channels: 1 },
   });
 }
 
 // The phantom's label is thin strokes at the background's mean brightness, vertical for abnormal and horizontal
 // for normal; the disc is brighter in abnormal images (makeAuditData 'striped'). A CNN trained on labels-only
 // images can read nothing but the strokes; trained on covered images, nothing but the disc.
-test('a CNN trained on labels-only images is strong as TorchScript and as ONNX, also barely trained; trained on covered images, none', { skip }, async () => {
-  assert.ok(models['labels-little'].pMin > 0.45 && models['labels-little'].pMax < 0.55, `barely trained: outputs ${models['labels-little'].pMin}..${models['labels-little'].pMax}`);
+test('a CNN trained on labels-only images is strong as TorchScript and as ONNX, also barely trained; trained on covered images, none', {
+  skip,
+}, async () => {
+  assert.ok(
+    models['labels-little'].pMin > 0.45 && models['labels-little'].pMax < 0.55,
+    `barely trained: outputs ${models['labels-little'].pMin}..${models['labels-little'].pMax}`,
+  );
   const expected = { labels: 'strong', 'labels-little': 'strong', covered: 'none' } as const;
   for (const name of ['labels', 'labels-little', 'covered'] as const) {
     const maps = name === 'labels' ? 8 : 2;
@@ -84,14 +111,22 @@ test('a CNN trained on labels-only images is strong as TorchScript and as ONNX, 
     // libtorch and onnxruntime run the same network: the same answers, image by image.
     assert.equal(pt.counterfactual.n, onnx.counterfactual.n);
     for (const k of ['covered', 'random_cover'] as const) {
-      assert.ok(Math.abs(pt.counterfactual[k].mean_abs_delta - onnx.counterfactual[k].mean_abs_delta) < 1e-4, `${name} ${k}`);
+      assert.ok(
+        Math.abs(pt.counterfactual[k].mean_abs_delta - onnx.counterfactual[k].mean_abs_delta) < 1e-4,
+        `${name} ${k}`,
+      );
     }
-    assert.ok(pt.gradient && pt.gradient.n > 0 && Number.isFinite(pt.gradient.label_attention), 'TorchScript gets a gradient map');
+    assert.ok(
+      pt.gradient && pt.gradient.n > 0 && Number.isFinite(pt.gradient.label_attention),
+      'TorchScript gets a gradient map',
+    );
     assert.equal(onnx.gradient, null);
     if (name === 'labels') {
       for (const s of [pt, onnx]) {
-        assert.ok(s.occlusion!.label_attention >= 3 * s.occlusion!.chance,
-          `${s.model.format}: occlusion ${s.occlusion!.label_attention} on the labels, chance ${s.occlusion!.chance}`);
+        assert.ok(
+          s.occlusion!.label_attention >= 3 * s.occlusion!.chance,
+          `${s.model.format}: occlusion ${s.occlusion!.label_attention} on the labels, chance ${s.occlusion!.chance}`,
+        );
       }
     }
   }
@@ -105,11 +140,20 @@ test('the TorchScript input gradient agrees with finite differences of its forwa
   for (let i = 0; i < x.length; i++) x[i] = ((i * 7919) % 101) / 101;
   const { gradients } = await m.gradient(x, b, 0);
   for (const i of [5 * 64 + 6, 10 * 64 + 12, 32 * 64 + 32, 60 * 64 + 3]) {
-    const h = 1e-2, up = x.slice(), down = x.slice();
-    up[i] += h; down[i] -= h;
+    const h = 1e-2,
+      up = x.slice(),
+      down = x.slice();
+    up[i] += h;
+    down[i] -= h;
     const fd = ((await m.forward(up, b)).data[0] - (await m.forward(down, b)).data[0]) / (2 * h);
-    assert.ok(Math.abs(fd - gradients[i]) < 1e-3 + 0.02 * Math.abs(fd), `pixel ${i}: gradient ${gradients[i]}, finite difference ${fd}`);
+    assert.ok(
+      Math.abs(fd - gradients[i]) < 1e-3 + 0.02 * Math.abs(fd),
+      `pixel ${i}: gradient ${gradients[i]}, finite difference ${fd}`,
+    );
   }
-  await assert.rejects(TorchScriptModel.load(join(dir, 'labels-only-x.npy')), /labels-only-x\.npy: not a loadable TorchScript model/);
+  await assert.rejects(
+    TorchScriptModel.load(join(dir, 'labels-only-x.npy')),
+    /labels-only-x\.npy: not a loadable TorchScript model/,
+  );
   await assert.rejects(m.gradient(x, b, 3), /output index 3 but the model gives 1 values per image/);
 });

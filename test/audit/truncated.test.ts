@@ -14,13 +14,19 @@ test('an image whose PNG body is cut short is skipped by the audit (cover test, 
     const first = join(dir, 'data', (await readFile(data.manifest, 'utf8')).split('\n')[1].split(',')[0]);
     const bytes = await readFile(first);
     await writeFile(first, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
-    const model = join(dir, 'm.onnx'), weights = join(dir, 'w.json');
+    const model = join(dir, 'm.onnx'),
+      weights = join(dir, 'w.json');
     const cam = regionModel(LABEL_BOX, { scale: 8, bias: -6, camPool: 4 });
     await writeFile(model, cam.onnx);
     await writeFile(weights, JSON.stringify({ weights: cam.camWeights }));
     const s = await runAudit({
-      model, data: data.manifest, boxes: { file: data.boxes }, out: join(dir, 'audit'),
-      occlusionImages: 8, occlusion: { window: 4, stride: 4 }, cam: { output: 'features', weights },
+      model,
+      data: data.manifest,
+      boxes: { file: data.boxes },
+      out: join(dir, 'audit'),
+      occlusionImages: 8,
+      occlusion: { window: 4, stride: 4 },
+      cam: { output: 'features', weights },
     });
     assert.equal(s.counterfactual.n, 7);
     assert.equal(s.occlusion?.images.length, 7);

@@ -25,25 +25,36 @@ function result(images: Image[]): CounterfactualResult {
   const eff = (k: 'p_covered' | 'p_random_cover') => ({
     mean_abs_delta: images.reduce((s, im) => s + Math.abs(im[k] - im.p_original), 0) / n,
     mean_delta: images.reduce((s, im) => s + im[k] - im.p_original, 0) / n,
-    flip_rate: images.filter((im) => (im[k] > 0.5) !== (im.p_original > 0.5)).length / n,
+    flip_rate: images.filter((im) => im[k] > 0.5 !== im.p_original > 0.5).length / n,
   });
-  return { n, covered: eff('p_covered'), random_cover: eff('p_random_cover'), control: 'location', no_room: [], images };
+  return {
+    n,
+    covered: eff('p_covered'),
+    random_cover: eff('p_random_cover'),
+    control: 'location',
+    no_room: [],
+    images,
+  };
 }
 
 /** Covering moves p by about `cov` and the control by about `ctl` (random directions, half-normal sizes). */
 function spread(n: number, cov: number, ctl: number, seed: number, lo = 0.05, hi = 0.95): CounterfactualResult {
   const rng = new Rng(seed);
   const k = Math.sqrt(Math.PI / 2);
-  return result(Array.from({ length: n }, (_, i) => {
-    const p = lo + (hi - lo) * rng.next();
-    const move = (sd: number) => Math.min(0.999, Math.max(0.001, p + rng.normal(0, sd * k)));
-    return { id: `i${i}`, p_original: p, p_covered: move(cov), p_random_cover: move(ctl) };
-  }));
+  return result(
+    Array.from({ length: n }, (_, i) => {
+      const p = lo + (hi - lo) * rng.next();
+      const move = (sd: number) => Math.min(0.999, Math.max(0.001, p + rng.normal(0, sd * k)));
+      return { id: `i${i}`, p_original: p, p_covered: move(cov), p_random_cover: move(ctl) };
+    }),
+  );
 }
 
 test('verdict, issue case 1: a model trained on covered images, covered |dp| 0.015 vs control 0.013, is none', () => {
   const cf = spread(200, 0.015, 0.013, 11);
-  assert.ok(Math.abs(cf.covered.mean_abs_delta - 0.015) < 0.002 && Math.abs(cf.random_cover.mean_abs_delta - 0.013) < 0.002);
+  assert.ok(
+    Math.abs(cf.covered.mean_abs_delta - 0.015) < 0.002 && Math.abs(cf.random_cover.mean_abs_delta - 0.013) < 0.002,
+  );
   const v = verdictOf(cf);
   assert.equal(v.reliance, 'none');
   assert.ok(v.conclusive, v.summary);
@@ -53,11 +64,20 @@ test('verdict, issue case 1: a model trained on covered images, covered |dp| 0.0
 test('verdict, issue case 2: a labels-only model with outputs near 0.5, covered |dp| 0.014 vs control 0.003, is detected', () => {
   // Its answers are 0.5 +- 0.014 by the label it reads; covered, they fall back to 0.5.
   const rng = new Rng(12);
-  const cf = result(Array.from({ length: 60 }, (_, i) => {
-    const p = 0.5 + (i % 2 ? 0.014 : -0.014) + rng.normal(0, 0.002);
-    return { id: `i${i}`, p_original: p, p_covered: 0.5 + rng.normal(0, 0.002), p_random_cover: p + rng.normal(0, 0.0037) };
-  }));
-  assert.ok(Math.abs(cf.covered.mean_abs_delta - 0.014) < 0.002 && Math.abs(cf.random_cover.mean_abs_delta - 0.003) < 0.001);
+  const cf = result(
+    Array.from({ length: 60 }, (_, i) => {
+      const p = 0.5 + (i % 2 ? 0.014 : -0.014) + rng.normal(0, 0.002);
+      return {
+        id: `i${i}`,
+        p_original: p,
+        p_covered: 0.5 + rng.normal(0, 0.002),
+        p_random_cover: p + rng.normal(0, 0.0037),
+      };
+    }),
+  );
+  assert.ok(
+    Math.abs(cf.covered.mean_abs_delta - 0.014) < 0.002 && Math.abs(cf.random_cover.mean_abs_delta - 0.003) < 0.001,
+  );
   const v = verdictOf(cf);
   assert.notEqual(v.reliance, 'none', v.summary);
   assert.ok(v.ci[0] > DEFAULT_RULE.negligible && v.conclusive);
@@ -89,10 +109,16 @@ test('verdict: the net effect does not depend on how confident the model is (log
   const lg = (p: number) => Math.log(p / (1 - p));
   // Up to the clip: |logit| stays below 13.8 (p within 1e-6 of 0 or 1) for these factors.
   for (const k of [0.05, 0.3, 1.8]) {
-    const scaled = result(base.images.map((im) => ({
-      id: im.id, p_original: sig(k * lg(im.p_original)), p_covered: sig(k * lg(im.p_covered)), p_random_cover: sig(k * lg(im.p_random_cover)),
-    })));
-    const a = verdictOf(base), b = verdictOf(scaled);
+    const scaled = result(
+      base.images.map((im) => ({
+        id: im.id,
+        p_original: sig(k * lg(im.p_original)),
+        p_covered: sig(k * lg(im.p_covered)),
+        p_random_cover: sig(k * lg(im.p_random_cover)),
+      })),
+    );
+    const a = verdictOf(base),
+      b = verdictOf(scaled);
     assert.ok(Math.abs(a.net_effect - b.net_effect) < 1e-9, `${k}: ${a.net_effect} vs ${b.net_effect}`);
     assert.deepEqual([b.reliance, b.ci.map((x) => x.toFixed(9))], [a.reliance, a.ci.map((x) => x.toFixed(9))]);
   }
@@ -101,14 +127,20 @@ test('verdict: the net effect does not depend on how confident the model is (log
 test('gate: --fail-on exits 3 with the reason when the verdict reaches it; the study verdict is read from results.json', () => {
   const v = verdictOf(spread(40, 0.3, 0, 1));
   assert.deepEqual([gate(v, 'weak').code, gate(v, 'strong').code, gate(v, undefined).code], [3, 3, 0]);
-  assert.match(gate(v, 'strong').line, /^FAIL \(--fail-on strong\): reliance on labels strong: covering the labels moved/);
+  assert.match(
+    gate(v, 'strong').line,
+    /^FAIL \(--fail-on strong\): reliance on labels strong: covering the labels moved/,
+  );
   const none = verdictOf(spread(200, 0.015, 0.013, 11));
   assert.deepEqual([gate(none, 'weak').code, gate(none, 'strong').code], [0, 0]);
   assert.match(gate(none, 'weak').line, /^pass \(--fail-on weak\): reliance on labels none:/);
   assert.ok(reaches('weak', 'weak') && !reaches('weak', 'strong'));
   assert.throws(() => reaches('weak', 'srong' as 'strong'), /did you mean "strong"/);
   assert.equal(verdictInResults({ counterfactual: { verdict: v } }, 'r.json').reliance, 'strong');
-  assert.throws(() => verdictInResults({ counterfactual: { mean_abs_delta: 0.1 } }, 'study/results.json'), /study\/results\.json: no counterfactual\.verdict/);
+  assert.throws(
+    () => verdictInResults({ counterfactual: { mean_abs_delta: 0.1 } }, 'study/results.json'),
+    /study\/results\.json: no counterfactual\.verdict/,
+  );
 });
 
 test('CAM weights: .npy (float32) and JSON, one row or one per class', () => {

@@ -13,10 +13,16 @@ async function table(text: string): Promise<string> {
 
 test('screen refuses a repeated column name, naming the file, the line and the columns (defect 11)', async () => {
   const p = await table('label,site,site\n1,A,B\n0,B,A\n');
-  await assert.rejects(runScreen(p, 'label'), (e: Error) => e.message === `${p}: line 1: column "site" appears more than once (columns 2 and 3)`);
+  await assert.rejects(
+    runScreen(p, 'label'),
+    (e: Error) => e.message === `${p}: line 1: column "site" appears more than once (columns 2 and 3)`,
+  );
 });
 
 test('screen refuses a ragged row, naming the file and the line (defect 11)', async () => {
   const p = await table('label,site,age\n1,A,30\n0,"B\nC",41\n1,A\n0,B,50\n');
-  await assert.rejects(runScreen(p, 'label'), (e: Error) => e.message === `${p}: line 5: 2 field(s), but the header has 3`);
+  await assert.rejects(
+    runScreen(p, 'label'),
+    (e: Error) => e.message === `${p}: line 5: 2 field(s), but the header has 3`,
+  );
 });

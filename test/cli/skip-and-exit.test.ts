@@ -13,9 +13,11 @@ import { EXIT, skipSummary } from '../../src/cli/outcome.js';
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => execFile(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
-    done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-  }));
+  return new Promise((done) =>
+    execFile(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    }),
+  );
 }
 
 let dir: string, data: string, inTrain: string, inTest: string, testIds: string[];
@@ -37,11 +39,29 @@ before(async () => {
   await truncate(inTrain);
   await truncate(inTest);
 });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 test('one truncated PNG does not stop train, predict or cam: it is named, counted, and the exit code is 2 (defect 4)', async () => {
   const run = join(dir, 'run');
-  const t = await cli(['train', '--data', data, '--profile', 'quick', '--arch', 'densenet-tiny', '--size', '32', '--epochs', '1', '--threads', '1', '--out', run]);
+  const t = await cli([
+    'train',
+    '--data',
+    data,
+    '--profile',
+    'quick',
+    '--arch',
+    'densenet-tiny',
+    '--size',
+    '32',
+    '--epochs',
+    '1',
+    '--threads',
+    '1',
+    '--out',
+    run,
+  ]);
   assert.equal(t.code, EXIT.skipped, t.stderr);
   assert.ok(t.stderr.includes(`skipped ${inTrain}: ${inTrain}: cannot decode image`), t.stderr);
   assert.ok(!t.stderr.includes(inTest), 'train read a test image');
@@ -52,15 +72,37 @@ test('one truncated PNG does not stop train, predict or cam: it is named, counte
   assert.equal(p.code, EXIT.skipped, p.stderr);
   assert.ok(p.stderr.includes(`skipped ${inTest}:`), p.stderr);
   assert.ok(p.stderr.includes(skipSummary(testIds.length - 1, 1)), p.stderr);
-  const rows = (await readFile(scores, 'utf8')).trim().split('\n').slice(1).map((r) => r.split(',')[0]);
-  assert.deepEqual(rows, testIds.filter((id) => !inTest.endsWith(id)));
+  const rows = (await readFile(scores, 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((r) => r.split(',')[0]);
+  assert.deepEqual(
+    rows,
+    testIds.filter((id) => !inTest.endsWith(id)),
+  );
 
   const cam = join(dir, 'cam');
-  const c = await cli(['cam', '--run', run, '--data', data, '--boxes', join(data, 'labels.coco.json'), '--out', cam, '--max-files', '1']);
+  const c = await cli([
+    'cam',
+    '--run',
+    run,
+    '--data',
+    data,
+    '--boxes',
+    join(data, 'labels.coco.json'),
+    '--out',
+    cam,
+    '--max-files',
+    '1',
+  ]);
   assert.equal(c.code, EXIT.skipped, c.stderr);
   assert.ok(c.stderr.includes(`skipped ${inTest}:`), c.stderr);
   const per = JSON.parse(await readFile(join(cam, 'attention.json'), 'utf8')) as { id: string }[];
-  assert.deepEqual(per.map((x) => x.id), testIds.filter((id) => !inTest.endsWith(id)));
+  assert.deepEqual(
+    per.map((x) => x.id),
+    testIds.filter((id) => !inTest.endsWith(id)),
+  );
 });
 
 test('mask exits 2 when files failed, naming them, and 0 when nothing failed', async () => {
@@ -71,7 +113,17 @@ test('mask exits 2 when files failed, naming them, and 0 when nothing failed', a
   assert.match(m.stderr, /\d+ images read, 2 skipped \(see above\)/);
   const good = join(dir, 'good');
   await generateDataset(good, { studies: 3, size: 64, seed: 6 });
-  const clean = await cli(['mask', '--data', good, '--boxes', join(good, 'labels.coco.json'), '--mode', 'cover', '--out', join(dir, 'masked2')]);
+  const clean = await cli([
+    'mask',
+    '--data',
+    good,
+    '--boxes',
+    join(good, 'labels.coco.json'),
+    '--mode',
+    'cover',
+    '--out',
+    join(dir, 'masked2'),
+  ]);
   assert.equal(clean.code, EXIT.ok, clean.stderr);
 });
 

@@ -64,7 +64,13 @@ test('JPEG-LS near-lossless (allowed error 3), 12-bit: every stored value within
 for (const [name, tool, args, bits, uid] of [
   ['JPEG baseline (dcmcjpeg, quality 90), 8-bit', 'dcmcjpeg', ['+eb', '+q', '90'], 8, '1.2.840.10008.1.2.4.50'],
   ['JPEG extended (dcmcjpeg, quality 90), 12-bit', 'dcmcjpeg', ['+ee', '+q', '90'], 12, '1.2.840.10008.1.2.4.51'],
-  ['JPEG 2000 irreversible (gdcmconv, quality 80), 12-bit', 'gdcmconv', ['--j2k', '--lossy', '-q', '80'], 12, '1.2.840.10008.1.2.4.91'],
+  [
+    'JPEG 2000 irreversible (gdcmconv, quality 80), 12-bit',
+    'gdcmconv',
+    ['--j2k', '--lossy', '-q', '80'],
+    12,
+    '1.2.840.10008.1.2.4.91',
+  ],
 ] as const) {
   test(`${name}: equals gdcm's decoding to one step; mean error under 1% of the range`, async () => {
     const dir = await tempDir();
@@ -78,7 +84,10 @@ for (const [name, tool, args, bits, uid] of [
     const want = await decodeDicom(readFileSync(src), src);
     const got = await decodeDicom(bytes, 'out.dcm');
     const gdcm = await decodeDicom(ref, 'ref.dcm');
-    assert.ok(maxAbsDiff(got.data, gdcm.data) <= 1 / max + 1e-6, `vs gdcm: ${maxAbsDiff(got.data, gdcm.data) * max} steps`);
+    assert.ok(
+      maxAbsDiff(got.data, gdcm.data) <= 1 / max + 1e-6,
+      `vs gdcm: ${maxAbsDiff(got.data, gdcm.data) * max} steps`,
+    );
     let sum = 0;
     for (let i = 0; i < got.data.length; i++) sum += Math.abs(got.data[i] - want.data[i]);
     const mean = sum / got.data.length;
@@ -120,6 +129,8 @@ test('a header that disagrees with the codestream is one clear error naming the 
     const at = bytes.indexOf(Buffer.from([0x28, 0x00, 0x10, 0x00, 0x55, 0x53, 0x02, 0x00]));
     assert.equal(bytes.readUInt16LE(at + 8), 192);
     bytes.writeUInt16LE(191, at + 8);
-    await assert.rejects(decodeDicom(bytes, '/d/rows.dcm'), { message: `/d/rows.dcm: cannot decode frame 1 (${uid}): ${why}` });
+    await assert.rejects(decodeDicom(bytes, '/d/rows.dcm'), {
+      message: `/d/rows.dcm: cannot decode frame 1 (${uid}): ${why}`,
+    });
   }
 });

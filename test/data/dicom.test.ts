@@ -20,17 +20,31 @@ for (const syntax of ['implicit-le', 'explicit-le', 'explicit-be'] as const) {
 }
 
 test('MONOCHROME1 is inverted', async () => {
-  const img = await decodeDicom(writeDicom({ rows: 2, cols: 3, bitsAllocated: 16, pixels: ramp, photometric: 'MONOCHROME1' }), 'x.dcm');
+  const img = await decodeDicom(
+    writeDicom({ rows: 2, cols: 3, bitsAllocated: 16, pixels: ramp, photometric: 'MONOCHROME1' }),
+    'x.dcm',
+  );
   ramp.forEach((v, i) => assert.ok(Math.abs(img.data[i] - (1 - v / 500)) < 1e-6));
 });
 
 test('signed pixels, rescale and window are applied in order', async () => {
   // Stored -100..150 signed; HU = 2*v - 50; window centre 0 width 201 -> [-100.5, 100.5) maps to 0..1.
   const stored = [-100, -25, 0, 25, 50, 150];
-  const img = await decodeDicom(writeDicom({
-    rows: 1, cols: 6, bitsAllocated: 16, bitsStored: 12, signed: true, pixels: stored,
-    slope: 2, intercept: -50, windowCenter: 0, windowWidth: 201,
-  }), 'x.dcm');
+  const img = await decodeDicom(
+    writeDicom({
+      rows: 1,
+      cols: 6,
+      bitsAllocated: 16,
+      bitsStored: 12,
+      signed: true,
+      pixels: stored,
+      slope: 2,
+      intercept: -50,
+      windowCenter: 0,
+      windowWidth: 201,
+    }),
+    'x.dcm',
+  );
   stored.forEach((s, i) => {
     const hu = 2 * s - 50;
     const expected = hu <= -100.5 ? 0 : hu > 99.5 ? 1 : (hu + 0.5) / 200 + 0.5;
@@ -49,8 +63,9 @@ test('8-bit DICOM reads with bits 8', async () => {
 test('an unsupported transfer syntax is refused with the file and UID', async () => {
   const jpegXl = '1.2.840.10008.1.2.4.110';
   const bytes = writeDicom({ rows: 1, cols: 2, bitsAllocated: 8, pixels: [1, 2], syntax: jpegXl });
-  await assert.rejects(decodeDicom(bytes, '/data/a.dcm'),
-    { message: `/data/a.dcm: unsupported DICOM transfer syntax ${jpegXl}` });
+  await assert.rejects(decodeDicom(bytes, '/data/a.dcm'), {
+    message: `/data/a.dcm: unsupported DICOM transfer syntax ${jpegXl}`,
+  });
 });
 
 test('readImage dispatches on DICOM magic even without a .dcm extension', async () => {

@@ -28,7 +28,8 @@ type Kind = 'png' | 'dicom' | 'coco' | 'csv';
 function corruptBytes(bytes: Buffer, rng: Rng): { bytes: Buffer; how: string } {
   const at = rng.int(0, Math.max(0, bytes.length - 1));
   switch (rng.int(0, 5)) {
-    case 0: return { bytes: bytes.subarray(0, at), how: `cut at ${at}` };
+    case 0:
+      return { bytes: bytes.subarray(0, at), how: `cut at ${at}` };
     case 1: {
       const b = Buffer.from(bytes);
       const n = rng.int(1, 8);
@@ -43,10 +44,18 @@ function corruptBytes(bytes: Buffer, rng: Rng): { bytes: Buffer; how: string } {
     }
     case 3: {
       const junk = Buffer.from(Array.from({ length: rng.int(1, 32) }, () => rng.int(0, 255)));
-      return { bytes: Buffer.concat([bytes.subarray(0, at), junk, bytes.subarray(at)]), how: `${junk.length} byte(s) inserted at ${at}` };
+      return {
+        bytes: Buffer.concat([bytes.subarray(0, at), junk, bytes.subarray(at)]),
+        how: `${junk.length} byte(s) inserted at ${at}`,
+      };
     }
-    case 4: return { bytes: Buffer.alloc(0), how: 'emptied' };
-    default: return { bytes: Buffer.from(Array.from({ length: rng.int(1, 400) }, () => rng.int(0, 255))), how: 'replaced by noise' };
+    case 4:
+      return { bytes: Buffer.alloc(0), how: 'emptied' };
+    default:
+      return {
+        bytes: Buffer.from(Array.from({ length: rng.int(1, 400) }, () => rng.int(0, 255))),
+        how: 'replaced by noise',
+      };
   }
 }
 
@@ -59,7 +68,10 @@ function corruptText(text: string, rng: Rng): { bytes: Buffer; how: string } {
       if (nums.length === 0) break;
       const m = nums[rng.int(0, nums.length - 1)];
       const v = hostile[rng.int(0, hostile.length - 1)];
-      return { bytes: Buffer.from(text.slice(0, m.index) + v + text.slice(m.index! + m[0].length)), how: `value ${m[0]} -> ${v}` };
+      return {
+        bytes: Buffer.from(text.slice(0, m.index) + v + text.slice(m.index! + m[0].length)),
+        how: `value ${m[0]} -> ${v}`,
+      };
     }
     case 1: {
       const lines = text.split('\n');
@@ -103,18 +115,35 @@ test(`${CASES} seeded corruptions of PNG, DICOM, COCO and CSV inputs: named, ski
     await writeFile(join(await mkdirp(base), 'a.png'), await encodeGrayPng(gradient(40, 32, 3)));
     await writeFile(join(base, 'b.png'), await encodeGrayPng(gradient(36, 36, 5, 16)));
     const px = Array.from({ length: 24 * 20 }, (_, i) => (i * 37) % 4096);
-    await writeFile(join(base, 'c.dcm'), writeDicom({ rows: 20, cols: 24, bitsAllocated: 16, bitsStored: 12, pixels: px }));
-    const sizes = [{ id: 'a.png', width: 40, height: 32 }, { id: 'b.png', width: 36, height: 36 }, { id: 'c.dcm', width: 24, height: 20 }];
-    await writeBoxes(join(base, 'boxes.coco.json'), [
-      { file: 'a.png', x: 2, y: 2, w: 8, h: 6, category: 'laterality' },
-      { file: 'b.png', x: 20, y: 4, w: 10, h: 5, category: 'technologist' },
-      { file: 'c.dcm', x: 1, y: 1, w: 4, h: 4, category: 'other' },
-    ], 'coco', sizes);
+    await writeFile(
+      join(base, 'c.dcm'),
+      writeDicom({ rows: 20, cols: 24, bitsAllocated: 16, bitsStored: 12, pixels: px }),
+    );
+    const sizes = [
+      { id: 'a.png', width: 40, height: 32 },
+      { id: 'b.png', width: 36, height: 36 },
+      { id: 'c.dcm', width: 24, height: 20 },
+    ];
+    await writeBoxes(
+      join(base, 'boxes.coco.json'),
+      [
+        { file: 'a.png', x: 2, y: 2, w: 8, h: 6, category: 'laterality' },
+        { file: 'b.png', x: 20, y: 4, w: 10, h: 5, category: 'technologist' },
+        { file: 'c.dcm', x: 1, y: 1, w: 4, h: 4, category: 'other' },
+      ],
+      'coco',
+      sizes,
+    );
     await writeFile(join(base, 'manifest.csv'), 'path,label,patient\na.png,1,P1\nb.png,0,P2\nc.dcm,1,P3\n');
     const model = loadDetectorModel();
     const rng = new Rng('fuzz-20261202');
     const kinds: Kind[] = ['png', 'dicom', 'coco', 'csv'];
-    const tally: Record<Kind, { cases: number; rejected: number }> = { png: { cases: 0, rejected: 0 }, dicom: { cases: 0, rejected: 0 }, coco: { cases: 0, rejected: 0 }, csv: { cases: 0, rejected: 0 } };
+    const tally: Record<Kind, { cases: number; rejected: number }> = {
+      png: { cases: 0, rejected: 0 },
+      dicom: { cases: 0, rejected: 0 },
+      coco: { cases: 0, rejected: 0 },
+      csv: { cases: 0, rejected: 0 },
+    };
 
     for (let c = 0; c < CASES; c++) {
       const kind = kinds[c % kinds.length];
@@ -125,10 +154,14 @@ test(`${CASES} seeded corruptions of PNG, DICOM, COCO and CSV inputs: named, ski
       // the corrupted image goes in beside the good ones, under its own name
       const badName = kind === 'png' ? 'bad.png' : kind === 'dicom' ? 'bad.dcm' : target;
       const original = await readFile(join(base, target));
-      const { bytes, how } = kind === 'coco' || kind === 'csv' ? corruptText(original.toString('utf8'), crng) : corruptBytes(original, crng);
+      const { bytes, how } =
+        kind === 'coco' || kind === 'csv' ? corruptText(original.toString('utf8'), crng) : corruptBytes(original, crng);
       await writeFile(join(src, badName), bytes);
       if (kind === 'png' || kind === 'dicom') {
-        await writeFile(join(src, 'manifest.csv'), `path,label,patient\na.png,1,P1\nb.png,0,P2\nc.dcm,1,P3\n${badName},0,P4\n`);
+        await writeFile(
+          join(src, 'manifest.csv'),
+          `path,label,patient\na.png,1,P1\nb.png,0,P2\nc.dcm,1,P3\n${badName},0,P4\n`,
+        );
       }
       const what = `case ${c} (${kind}: ${how})`;
       const bad = join(src, badName);
@@ -137,7 +170,9 @@ test(`${CASES} seeded corruptions of PNG, DICOM, COCO and CSV inputs: named, ski
 
       // The study's data step: the dataset, then its labels.
       let ds: Awaited<ReturnType<typeof loadDataset>>;
-      try { ds = await loadDataset(src); } catch (err) {
+      try {
+        ds = await loadDataset(src);
+      } catch (err) {
         assert.equal(kind, 'csv', `${what}: loadDataset failed: ${(err as Error).message}`);
         assertNamed(err, bad, what);
         tally[kind].rejected++;
@@ -146,13 +181,23 @@ test(`${CASES} seeded corruptions of PNG, DICOM, COCO and CSV inputs: named, ski
       }
       const ids = ds.records.map((r) => r.id);
       if (kind !== 'csv') for (const g of GOOD) assert.ok(ids.includes(g), `${what}: good file ${g} not loaded`);
-      for (const issue of ds.issues) assert.ok(issue.message.includes(issue.file) || issue.message.includes(bad), `${what}: ${issue.message}`);
+      for (const issue of ds.issues)
+        assert.ok(issue.message.includes(issue.file) || issue.message.includes(bad), `${what}: ${issue.message}`);
       const det = await detectDataset(ds.records, model, {}, undefined, 1);
-      assert.deepEqual(det.sizes.map((s) => s.id).filter((id) => GOOD.includes(id)).sort(), ids.filter((id) => GOOD.includes(id)).sort(), `${what}: detection`);
+      assert.deepEqual(
+        det.sizes
+          .map((s) => s.id)
+          .filter((id) => GOOD.includes(id))
+          .sort(),
+        ids.filter((id) => GOOD.includes(id)).sort(),
+        `${what}: detection`,
+      );
       for (const issue of det.issues) assert.ok(issue.message.includes(issue.file), `${what}: ${issue.message}`);
 
       let boxesOk = true;
-      try { await readBoxes(join(src, 'boxes.coco.json'), { dataset: ds, warn: () => {} }); } catch (err) {
+      try {
+        await readBoxes(join(src, 'boxes.coco.json'), { dataset: ds, warn: () => {} });
+      } catch (err) {
         assert.equal(kind, 'coco', `${what}: readBoxes failed: ${(err as Error).message}`);
         assertNamed(err, join(src, 'boxes.coco.json'), what);
         tally[kind].rejected++;
@@ -160,10 +205,21 @@ test(`${CASES} seeded corruptions of PNG, DICOM, COCO and CSV inputs: named, ski
       }
       if (boxesOk) {
         const out = join(work, `out${c}`);
-        const s = await maskDataset({ data: src, boxes: join(src, 'boxes.coco.json'), out, mode: 'cover', concurrency: 1 });
-        for (const issue of s.issues) assert.ok(issue.message.includes(issue.file) || issue.message.includes(bad), `${what}: mask: ${issue.message}`);
+        const s = await maskDataset({
+          data: src,
+          boxes: join(src, 'boxes.coco.json'),
+          out,
+          mode: 'cover',
+          concurrency: 1,
+        });
+        for (const issue of s.issues)
+          assert.ok(
+            issue.message.includes(issue.file) || issue.message.includes(bad),
+            `${what}: mask: ${issue.message}`,
+          );
         const failed = new Set(s.issues.map((i) => i.file));
-        for (const id of ids) if (GOOD.includes(id)) assert.ok(!failed.has(join(src, id)), `${what}: mask failed on good file ${id}`);
+        for (const id of ids)
+          if (GOOD.includes(id)) assert.ok(!failed.has(join(src, id)), `${what}: mask failed on good file ${id}`);
         if (kind !== 'csv') assert.ok(s.written >= GOOD.length, `${what}: mask wrote ${s.written}`);
         await rm(out, { recursive: true, force: true });
       }

@@ -9,7 +9,9 @@ import { gradient, tempDir } from './helpers/fixtures.js';
 
 test('16-bit PNG round-trips every value exactly', async () => {
   const dir = await tempDir();
-  const w = 300, h = 220, n = w * h;
+  const w = 300,
+    h = 220,
+    n = w * h;
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = ((i * 7919) % 65536) / 65535;
   const p = join(dir, 'a16.png');
@@ -36,8 +38,12 @@ test('8-bit PNG round-trips and re-encoding is byte-identical', async () => {
 test('JPEG and RGB PNG read as single-channel gray through readImage', async () => {
   const dir = await tempDir();
   const rgb = Buffer.alloc(10 * 10 * 3, 128);
-  await sharp(rgb, { raw: { width: 10, height: 10, channels: 3 } }).jpeg({ quality: 95 }).toFile(join(dir, 'x.jpg'));
-  await sharp(rgb, { raw: { width: 10, height: 10, channels: 3 } }).png().toFile(join(dir, 'x.png'));
+  await sharp(rgb, { raw: { width: 10, height: 10, channels: 3 } })
+    .jpeg({ quality: 95 })
+    .toFile(join(dir, 'x.jpg'));
+  await sharp(rgb, { raw: { width: 10, height: 10, channels: 3 } })
+    .png()
+    .toFile(join(dir, 'x.png'));
   for (const f of ['x.jpg', 'x.png']) {
     const img = await readImage(join(dir, f));
     assert.equal(img.data.length, 100);

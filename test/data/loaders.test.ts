@@ -59,12 +59,19 @@ test('generic manifest: paths relative to the CSV, bad rows reported', async () 
   const dir = await tempDir();
   await writePng(join(dir, 'imgs/a.png'));
   await writePng(join(dir, 'imgs/b.png'));
-  await writeText(join(dir, 'manifest.csv'),
-    'path,label,patient,split,part\nimgs/a.png,1,P1,train,XR_HAND\nimgs/b.png,normal,P2,,\nimgs/c.png,0,P3,,\nimgs/d.png,maybe,P1,,\n');
+  await writeText(
+    join(dir, 'manifest.csv'),
+    'path,label,patient,split,part\nimgs/a.png,1,P1,train,XR_HAND\nimgs/b.png,normal,P2,,\nimgs/c.png,0,P3,,\nimgs/d.png,maybe,P1,,\n',
+  );
   const ds = await loadDataset(dir);
   assert.equal(ds.format, 'manifest');
-  assert.deepEqual(ds.records.map((r) => [r.id, r.label, r.patient, r.split ?? null]),
-    [['imgs/a.png', 1, 'P1', 'train'], ['imgs/b.png', 0, 'P2', null]]);
+  assert.deepEqual(
+    ds.records.map((r) => [r.id, r.label, r.patient, r.split ?? null]),
+    [
+      ['imgs/a.png', 1, 'P1', 'train'],
+      ['imgs/b.png', 0, 'P2', null],
+    ],
+  );
   assert.equal(ds.issues.length, 2);
   assert.ok(ds.issues.some((i) => /line 5.*maybe/.test(i.message)));
   assert.ok(ds.issues.some((i) => i.file.endsWith('imgs/c.png') && /not found/.test(i.message)));
@@ -74,7 +81,10 @@ test('a box CSV (path,x,y,w,h: one row per label) beside the images is not taken
   const dir = await tempDir();
   await writePng(join(dir, 'f/a.png'));
   await writePng(join(dir, 'f/b.png'));
-  await writeText(join(dir, 'boxes.csv'), 'path,x,y,w,h,category,text\nf/a.png,1,1,2,2,laterality,L\nf/a.png,3,3,2,2,other,AP\n');
+  await writeText(
+    join(dir, 'boxes.csv'),
+    'path,x,y,w,h,category,text\nf/a.png,1,1,2,2,laterality,L\nf/a.png,3,3,2,2,other,AP\n',
+  );
   const ds = await loadDataset(dir);
   assert.equal(ds.format, 'folder');
   assert.deepEqual(ds.records.map((r) => r.id).sort(), ['f/a.png', 'f/b.png']);
@@ -86,9 +96,11 @@ test('GRAZPEDWRI-DX: images + dataset.csv + labels folder', async () => {
   await writePng(join(dir, 'images/0001_1297860395_02_WRI-L2_M014.png'));
   await writePng(join(dir, 'images/0002_1297860500_01_WRI-R1_F010.png'));
   await writeText(join(dir, 'labels/0001_1297860395_01_WRI-L1_M014.txt'), '8 0.1 0.1 0.05 0.05\n');
-  await writeText(join(dir, 'dataset.csv'),
+  await writeText(
+    join(dir, 'dataset.csv'),
     'filestem,patient_id,timehash,fracture_visible,laterality\n' +
-    '0001_1297860395_01_WRI-L1_M014,1,1297860395,1,L\n0001_1297860395_02_WRI-L2_M014,1,1297860395,1,L\n0002_1297860500_01_WRI-R1_F010,2,1297860500,0,R\n');
+      '0001_1297860395_01_WRI-L1_M014,1,1297860395,1,L\n0001_1297860395_02_WRI-L2_M014,1,1297860395,1,L\n0002_1297860500_01_WRI-R1_F010,2,1297860500,0,R\n',
+  );
   const ds = await loadDataset(dir);
   assert.equal(ds.format, 'grazpedwri');
   assert.equal(ds.records.length, 3);
@@ -106,6 +118,9 @@ test('plain folder: recursive, no labels', async () => {
   await writeText(join(dir, 'notes.txt'), 'hi');
   const ds = await loadDataset(dir);
   assert.equal(ds.format, 'folder');
-  assert.deepEqual(ds.records.map((r) => r.id), ['x/1.png', 'x/y/2.png']);
+  assert.deepEqual(
+    ds.records.map((r) => r.id),
+    ['x/1.png', 'x/y/2.png'],
+  );
   assert.equal(ds.records[0].label, undefined);
 });

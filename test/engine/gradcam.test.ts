@@ -24,8 +24,8 @@ test('densenet121 Grad-CAM at the default layer equals the analytic CAM ReLU(sum
     for (let k = 0; k < cap.c; k++) {
       for (let p = 0; p < plane; p++) {
         const a = cap.activations[(i * cap.c + k) * plane + p];
-        analytic[p] += w[k] * a / plane;
-        logit += w[k] * a / plane;
+        analytic[p] += (w[k] * a) / plane;
+        logit += (w[k] * a) / plane;
         assert.ok(a >= 0, 'the default layer is after the final ReLU');
         assert.ok(Math.abs(cap.gradients[(i * cap.c + k) * plane + p] - w[k] / plane) < 1e-7);
       }
@@ -35,7 +35,10 @@ test('densenet121 Grad-CAM at the default layer equals the analytic CAM ReLU(sum
     const scale = Math.max(...analytic.map((v) => Math.abs(v)));
     for (let p = 0; p < plane; p++) {
       const expected = Math.max(0, analytic[p]);
-      assert.ok(Math.abs(cams.maps[i * plane + p] - expected) <= 1e-4 * scale, `map ${i},${p}: ${cams.maps[i * plane + p]} vs ${expected}`);
+      assert.ok(
+        Math.abs(cams.maps[i * plane + p] - expected) <= 1e-4 * scale,
+        `map ${i},${p}: ${cams.maps[i * plane + p]} vs ${expected}`,
+      );
     }
   }
 });
@@ -43,15 +46,32 @@ test('densenet121 Grad-CAM at the default layer equals the analytic CAM ReLU(sum
 test('capture reaches intermediate layers by torchvision name at their resolution', async () => {
   using model = await Model.create({ arch: 'densenet-tiny', seed: 2, threads: 2 });
   const { images, shape } = randomBatch('layers', 3, 32);
-  assert.deepEqual(model.layers, ['features', 'features.conv0', 'features.norm0', 'features.relu0', 'features.pool0',
-    'features.denseblock1', 'features.transition1', 'features.denseblock2', 'features.norm5']);
+  assert.deepEqual(model.layers, [
+    'features',
+    'features.conv0',
+    'features.norm0',
+    'features.relu0',
+    'features.pool0',
+    'features.denseblock1',
+    'features.transition1',
+    'features.denseblock2',
+    'features.norm5',
+  ]);
   const block = await model.capture(images, shape, 'features.denseblock1');
-  assert.deepEqual([block.n, block.c, block.h, block.w], [3, 16, 8, 8]);  // 8 + 2 layers * growth 4 at 32/4
+  assert.deepEqual([block.n, block.c, block.h, block.w], [3, 16, 8, 8]); // 8 + 2 layers * growth 4 at 32/4
   const norm5 = await model.capture(images, shape, 'features.norm5');
   const final = await model.capture(images, shape);
-  assert.ok(norm5.activations.some((v) => v < 0), 'norm5 is before the ReLU');
-  assert.deepEqual(final.activations, norm5.activations.map((v) => Math.max(0, v)));
+  assert.ok(
+    norm5.activations.some((v) => v < 0),
+    'norm5 is before the ReLU',
+  );
+  assert.deepEqual(
+    final.activations,
+    norm5.activations.map((v) => Math.max(0, v)),
+  );
   assert.deepEqual(final.logits, norm5.logits);
   // Gradients flow only where the ReLU is open.
-  norm5.gradients.forEach((g, j) => { if (norm5.activations[j] < 0) assert.equal(g, 0); });
+  norm5.gradients.forEach((g, j) => {
+    if (norm5.activations[j] < 0) assert.equal(g, 0);
+  });
 });

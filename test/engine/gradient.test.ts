@@ -18,8 +18,15 @@ test('lossAndGradients matches central finite differences of the loss', async ()
   const state = byName(await model.getState());
   const eps = 1e-3;
   const rng = new Rng('fd-directions');
-  const checked = ['features.conv0.weight', 'features.denseblock1.denselayer2.conv2.weight', 'features.transition1.conv.weight',
-    'features.norm5.weight', 'features.norm5.bias', 'classifier.weight', 'classifier.bias'];
+  const checked = [
+    'features.conv0.weight',
+    'features.denseblock1.denselayer2.conv2.weight',
+    'features.transition1.conv.weight',
+    'features.norm5.weight',
+    'features.norm5.bias',
+    'classifier.weight',
+    'classifier.bias',
+  ];
   for (const name of checked) {
     const p = state.get(name) as NamedTensor;
     const g = grads.get(name)!.data as Float32Array;
@@ -28,7 +35,9 @@ test('lossAndGradients matches central finite differences of the loss', async ()
     const rNorm = Math.hypot(...r);
     const d = Float64Array.from(g, (v, i) => v / norm + r[i] / rNorm);
     const dNorm = Math.hypot(...d);
-    d.forEach((v, i) => { d[i] = v / dNorm; });
+    d.forEach((v, i) => {
+      d[i] = v / dNorm;
+    });
     const analytic = g.reduce((s, v, i) => s + v * d[i], 0);
     const at = async (sign: number) => {
       const moved = Float32Array.from(p.data as Float32Array, (v, i) => v + sign * eps * d[i]);
@@ -38,7 +47,10 @@ test('lossAndGradients matches central finite differences of the loss', async ()
     const numeric = ((await at(1)) - (await at(-1))) / (2 * eps);
     await model.setState([p]);
     assert.ok(norm > 1e-3, `${name}: gradient too small to test (${norm})`);
-    assert.ok(Math.abs(numeric - analytic) <= 0.01 * analytic, `${name}: finite difference ${numeric} vs gradient ${analytic}`);
+    assert.ok(
+      Math.abs(numeric - analytic) <= 0.01 * analytic,
+      `${name}: finite difference ${numeric} vs gradient ${analytic}`,
+    );
   }
   assert.ok(loss > 0 && Number.isFinite(loss));
 });
@@ -63,7 +75,7 @@ test('lossAndGradients leaves parameters and BN statistics unchanged', async () 
   assert.equal(maxStateDifference(before, await model.getState()), 0);
 });
 
-test('trainStep reports the loss before the step and takes Adam\'s first step, -lr * g / (|g| + eps)', async () => {
+test("trainStep reports the loss before the step and takes Adam's first step, -lr * g / (|g| + eps)", async () => {
   const lr = 1e-3;
   using model = await Model.create({ arch: 'densenet-tiny', seed: 6, threads: 2, learningRate: lr });
   const { images, targets, shape } = randomBatch('adam', N, SIDE);
@@ -76,8 +88,11 @@ test('trainStep reports the loss before the step and takes Adam\'s first step, -
     const p1 = after.get(g.name)!.data as Float32Array;
     const gd = g.data as Float32Array;
     for (let i = 0; i < gd.length; i++) {
-      const expected = -lr * gd[i] / (Math.abs(gd[i]) + 1e-8);
-      assert.ok(Math.abs(p1[i] - p0[i] - expected) < 1e-6 + 1e-3 * lr, `${g.name}[${i}]: moved ${p1[i] - p0[i]}, expected ${expected}`);
+      const expected = (-lr * gd[i]) / (Math.abs(gd[i]) + 1e-8);
+      assert.ok(
+        Math.abs(p1[i] - p0[i] - expected) < 1e-6 + 1e-3 * lr,
+        `${g.name}[${i}]: moved ${p1[i] - p0[i]}, expected ${expected}`,
+      );
     }
   }
   assert.equal(after.get('optimizer.step')!.data[0], 1n);

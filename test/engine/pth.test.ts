@@ -13,7 +13,12 @@ const PYTHON = '/usr/bin/python3';
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 function hasTorchvision(): boolean {
-  try { execFileSync(PYTHON, ['-c', 'import torch, torchvision, numpy'], { stdio: 'ignore' }); return true; } catch { return false; }
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch, torchvision, numpy'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // Debian's torch writes torchvision's densenet121 (seeded random weights, BN statistics and affine parameters
@@ -48,12 +53,19 @@ before(async () => {
   if (skip) return;
   dir = await mkdtemp(join(tmpdir(), 'confound-pth-'));
   await writeFile(join(dir, 'x.f32'), batch.images);
-  const out = execFileSync(PYTHON, ['-c', SCRIPT, dir, join(dir, 'x.f32'), '3', '64'], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '2' } });
+  const out = execFileSync(PYTHON, ['-c', SCRIPT, dir, join(dir, 'x.f32'), '3', '64'], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '2' },
+  });
   theirs = JSON.parse(out.trim().split('\n').pop()!) as number[];
 });
-after(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
+after(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
 
-test('a torchvision densenet121 checkpoint saved by PyTorch loads (conv0 summed over RGB) and predicts as PyTorch does', { skip }, async () => {
+test('a torchvision densenet121 checkpoint saved by PyTorch loads (conv0 summed over RGB) and predicts as PyTorch does', {
+  skip,
+}, async () => {
   using model = await Model.create({ arch: 'densenet121', seed: 1, threads: 2, weights: join(dir, 'zip.pth') });
   assert.deepEqual(model.pretrainedNotes, ['features.conv0.weight: RGB filters summed into 1 channel']);
   const ours = await model.predict(batch.images, batch.shape);
@@ -68,8 +80,18 @@ test('the legacy format reads to the same tensors; weights convert writes them a
   using rgb = await Model.create({ arch: 'densenet121', channels: 3, seed: 1, threads: 2 });
   assert.deepEqual(zip.map((t) => t.name).sort(), (await rgb.getState()).map((t) => t.name).sort());
   assert.equal(maxStateDifference(zip, legacy), 0);
-  assert.deepEqual(zip.map((t) => t.name), legacy.map((t) => t.name));
-  const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'weights', 'convert', join(dir, 'legacy.pth'), join(dir, 'w.safetensors'), '--json']);
+  assert.deepEqual(
+    zip.map((t) => t.name),
+    legacy.map((t) => t.name),
+  );
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    CLI,
+    'weights',
+    'convert',
+    join(dir, 'legacy.pth'),
+    join(dir, 'w.safetensors'),
+    '--json',
+  ]);
   assert.equal(JSON.parse(stdout).tensors, zip.length);
   const converted = await readSafetensors(join(dir, 'w.safetensors'));
   assert.equal(converted.metadata.kind, 'pretrained');
@@ -80,10 +102,17 @@ test('a pickle that calls anything but tensor rebuilding is refused, naming the 
   const d = await mkdtemp(join(tmpdir(), 'confound-pth-bad-'));
   try {
     // protocol 2: GLOBAL 'os system', a string argument, TUPLE1, REDUCE, STOP (what a malicious .pth carries)
-    const bytes = Buffer.concat([Buffer.from([0x80, 0x02]), Buffer.from('cos\nsystem\n'), Buffer.from([0x58, 4, 0, 0, 0]),
-      Buffer.from('true'), Buffer.from([0x85, 0x52, 0x2e])]);
+    const bytes = Buffer.concat([
+      Buffer.from([0x80, 0x02]),
+      Buffer.from('cos\nsystem\n'),
+      Buffer.from([0x58, 4, 0, 0, 0]),
+      Buffer.from('true'),
+      Buffer.from([0x85, 0x52, 0x2e]),
+    ]);
     await writeFile(join(d, 'bad.pth'), bytes);
-    await assert.rejects(readTorchCheckpoint(join(d, 'bad.pth')), { message: `${join(d, 'bad.pth')}: the checkpoint calls os.system, which a weights file has no need of (refused)` });
+    await assert.rejects(readTorchCheckpoint(join(d, 'bad.pth')), {
+      message: `${join(d, 'bad.pth')}: the checkpoint calls os.system, which a weights file has no need of (refused)`,
+    });
   } finally {
     await rm(d, { recursive: true, force: true });
   }

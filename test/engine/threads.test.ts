@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { Model } from '../../src/engine/index.js';
 import { Rng } from '../../src/util/rng.js';
 
-const size = 128, n = 8;
+const size = 128,
+  n = 8;
 const rng = new Rng(1);
 const images = Float32Array.from({ length: n * size * size }, () => rng.normal());
 const targets = Float32Array.from({ length: n }, (_, i) => i % 2);
@@ -16,10 +17,12 @@ async function losses(seed: number): Promise<number[]> {
   return out;
 }
 
-test('models trained side by side compute with the process\'s thread count, whichever worker thread ran before', async () => {
+test("models trained side by side compute with the process's thread count, whichever worker thread ran before", async () => {
   const alone = [await losses(1), await losses(2)];
   // Worker threads that ran libtorch under two threads first (libtorch keeps OpenMP's count per thread).
-  const warm = await Promise.all([1, 2, 3, 4].map((seed) => Model.create({ arch: 'densenet-small', seed, threads: 2 })));
+  const warm = await Promise.all(
+    [1, 2, 3, 4].map((seed) => Model.create({ arch: 'densenet-small', seed, threads: 2 })),
+  );
   await Promise.all(warm.map((m) => m.predict(images, shape)));
   for (const m of warm) m.dispose();
   for (let round = 0; round < 2; round++) {

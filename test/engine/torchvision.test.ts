@@ -41,17 +41,21 @@ with torch.no_grad():
     print(json.dumps(torch.sigmoid(net(x)).flatten().tolist()))
 `;
 
-test('torchvision densenet121 loads our weights with strict load_state_dict and predicts the same', { skip: !hasTorchvision() && `${PYTHON} has no torch/torchvision` }, async () => {
+test('torchvision densenet121 loads our weights with strict load_state_dict and predicts the same', {
+  skip: !hasTorchvision() && `${PYTHON} has no torch/torchvision`,
+}, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'confound-torchvision-'));
   try {
     using model = await Model.create({ arch: 'densenet121', seed: 5, threads: 2, learningRate: 1e-3 });
     const batch = randomBatch('tv', 4, 64);
-    await model.trainStep(batch.images, batch.targets, undefined, batch.shape);  // BN running stats away from 0/1
+    await model.trainStep(batch.images, batch.targets, undefined, batch.shape); // BN running stats away from 0/1
     await model.save(join(dir, 'w.safetensors'));
     const { images, shape } = randomBatch('tv-predict', 3, 64);
     await writeFile(join(dir, 'x.f32'), images);
-    const out = execFileSync(PYTHON, ['-c', SCRIPT, join(dir, 'w.safetensors'), join(dir, 'x.f32'), '3', '64'],
-      { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '2' } });
+    const out = execFileSync(PYTHON, ['-c', SCRIPT, join(dir, 'w.safetensors'), join(dir, 'x.f32'), '3', '64'], {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '2' },
+    });
     const theirs = JSON.parse(out.trim().split('\n').pop()!) as number[];
     const ours = await model.predict(images, shape);
     assert.equal(theirs.length, 3);

@@ -4,7 +4,8 @@ import { labelAttention, upsample, boxMask } from '../../src/explain/attention.j
 import { summariseAttention } from '../../src/explain/summary.js';
 
 test('label attention is the share of positive mass inside the boxes; pointing game follows the maximum', () => {
-  const W = 10, H = 10;
+  const W = 10,
+    H = 10;
   const cam = new Float32Array(W * H).fill(1);
   cam[2 * W + 2] = 10; // inside the box below
   const r = labelAttention(cam, W, H, [{ x: 0, y: 0, w: 5, h: 5 }]);
@@ -24,7 +25,10 @@ test('an all-zero map has undefined attention and no pointing hit', () => {
 
 test('boxes are clipped to the image', () => {
   const m = boxMask([{ x: -3, y: 8, w: 5, h: 10 }], 10, 10);
-  assert.equal(m.reduce((a, b) => a + b, 0), 2 * 2);
+  assert.equal(
+    m.reduce((a, b) => a + b, 0),
+    2 * 2,
+  );
 });
 
 test('upsampling a constant map stays constant and keeps the mass proportional', () => {
@@ -36,8 +40,12 @@ test('upsampling a constant map stays constant and keeps the mass proportional',
 
 test('summary bootstraps a CI that contains the mean, and skips images without boxes', () => {
   const per = Array.from({ length: 40 }, (_, i) => ({
-    id: String(i), n_boxes: i % 4 === 0 ? 0 : 1, label_attention: (i % 7) / 10, pointing_hit: i % 2 === 0,
-    box_area_share: 0.05, by_category: { laterality: (i % 3) / 10 },
+    id: String(i),
+    n_boxes: i % 4 === 0 ? 0 : 1,
+    label_attention: (i % 7) / 10,
+    pointing_hit: i % 2 === 0,
+    box_area_share: 0.05,
+    by_category: { laterality: (i % 3) / 10 },
   }));
   const s = summariseAttention(per, 1);
   assert.equal(s.n, 30);
@@ -47,7 +55,9 @@ test('summary bootstraps a CI that contains the mean, and skips images without b
 });
 
 test('summary of images none of which can be measured is empty, not an error', () => {
-  const s = summariseAttention([{ id: 'a', n_boxes: 0, label_attention: NaN, pointing_hit: false, box_area_share: 0, by_category: {} }]);
+  const s = summariseAttention([
+    { id: 'a', n_boxes: 0, label_attention: NaN, pointing_hit: false, box_area_share: 0, by_category: {} },
+  ]);
   assert.equal(s.n, 0);
   assert.ok(Number.isNaN(s.label_attention));
 });

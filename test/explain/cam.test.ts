@@ -9,7 +9,10 @@ function randomCapture(seed: number, n = 2, c = 5, h = 3, w = 4): LayerCapture {
   return {
     activations: Float32Array.from({ length: size }, () => Math.max(0, rng.normal())),
     gradients: Float32Array.from({ length: size }, () => rng.normal()),
-    n, c, h, w,
+    n,
+    c,
+    h,
+    w,
   };
 }
 
@@ -33,7 +36,11 @@ test('Grad-CAM equals ReLU(sum_k mean(g_k) A_k), computed independently', () => 
 test('Grad-CAM++ with a constant positive gradient weights channels equally by their gradient', () => {
   // With g constant per channel, alpha = g^2 / (2 g^2 + sumA g^3) at every position and the weight is
   // plane * alpha * g; check against that closed form.
-  const n = 1, c = 3, h = 2, w = 2, plane = 4;
+  const n = 1,
+    c = 3,
+    h = 2,
+    w = 2,
+    plane = 4;
   const acts = Float32Array.from({ length: c * plane }, (_, i) => (i % 5) + 1);
   const gvals = [0.5, 1, 2];
   const grads = Float32Array.from({ length: c * plane }, (_, i) => gvals[Math.floor(i / plane)]);
@@ -43,7 +50,7 @@ test('Grad-CAM++ with a constant positive gradient weights channels equally by t
     for (let k = 0; k < c; k++) {
       const g = gvals[k];
       const sumA = acts.slice(k * plane, (k + 1) * plane).reduce((a, b) => a + b, 0);
-      s += plane * (g * g / (2 * g * g + sumA * g ** 3)) * g * acts[k * plane + p];
+      s += plane * ((g * g) / (2 * g * g + sumA * g ** 3)) * g * acts[k * plane + p];
     }
     assert.ok(Math.abs(maps[p] - s) < 1e-5, `${maps[p]} vs ${s}`);
   }
@@ -56,7 +63,7 @@ test('negative evidence is clipped: a map from negative weights is all zero', ()
   assert.ok(maps.every((v) => v === 0));
 });
 
-test('the normal class is the abnormal logit negated, and the predicted target follows each image\'s logit', () => {
+test("the normal class is the abnormal logit negated, and the predicted target follows each image's logit", () => {
   const cap = randomCapture(7, 2);
   const flipped: LayerCapture = { ...cap, gradients: cap.gradients.map((g) => -g) };
   const normal = new GradCam().compute(cap, 'normal').maps;

@@ -38,7 +38,8 @@ function scorer(read: (img: Float32Array) => number): Scorer {
   return {
     batchSize: 4,
     prepare: (img) => img.data,
-    score: async (batch, n) => Float32Array.from({ length: n }, (_, i) => 1 / (1 + Math.exp(-read(batch.subarray(i * S * S, (i + 1) * S * S))))),
+    score: async (batch, n) =>
+      Float32Array.from({ length: n }, (_, i) => 1 / (1 + Math.exp(-read(batch.subarray(i * S * S, (i + 1) * S * S))))),
   };
 }
 
@@ -46,7 +47,12 @@ test('a model that reads the label corner is flagged; one that reads the anatomy
   const dir = await mkdtemp(join(tmpdir(), 'cf-'));
   try {
     const { records, boxes } = await makeImages(dir, 20);
-    const corner = await counterfactual(scorer((x) => 12 * (meanOf(x, 2, 2, 8, 8) - 0.75)), records, boxes, { seed: 1 });
+    const corner = await counterfactual(
+      scorer((x) => 12 * (meanOf(x, 2, 2, 8, 8) - 0.75)),
+      records,
+      boxes,
+      { seed: 1 },
+    );
     assert.equal(corner.n, 20);
     assert.ok(corner.covered.mean_abs_delta > 0.3, `covered |dp| ${corner.covered.mean_abs_delta}`);
     assert.ok(corner.covered.flip_rate >= 0.4);
@@ -55,7 +61,12 @@ test('a model that reads the label corner is flagged; one that reads the anatomy
     assert.ok(corner.auc_covered! <= 0.5 + 1e-9);
     assert.ok(corner.p! < 0.001);
 
-    const anatomy = await counterfactual(scorer((x) => 5 * (meanOf(x, 12, 20, 20, 28) - 0.5)), records, boxes, { seed: 1 });
+    const anatomy = await counterfactual(
+      scorer((x) => 5 * (meanOf(x, 12, 20, 20, 28) - 0.5)),
+      records,
+      boxes,
+      { seed: 1 },
+    );
     assert.equal(anatomy.covered.mean_abs_delta, 0);
     assert.equal(anatomy.covered.flip_rate, 0);
   } finally {
@@ -68,9 +79,20 @@ test('images without label boxes are left out, and none at all is an error', asy
   try {
     const { records, boxes } = await makeImages(dir, 4);
     boxes.delete(records[0].id);
-    const r = await counterfactual(scorer(() => 0), records, boxes);
+    const r = await counterfactual(
+      scorer(() => 0),
+      records,
+      boxes,
+    );
     assert.equal(r.n, 3);
-    await assert.rejects(counterfactual(scorer(() => 0), records, new Map()), /no test image has a label box/);
+    await assert.rejects(
+      counterfactual(
+        scorer(() => 0),
+        records,
+        new Map(),
+      ),
+      /no test image has a label box/,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

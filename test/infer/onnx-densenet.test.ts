@@ -8,8 +8,12 @@ import { OnnxDenseNet } from '../../src/infer/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 let dir: string;
-before(async () => { dir = await mkdtemp(join(tmpdir(), 'confound-onnx-')); });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'confound-onnx-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length);
@@ -20,7 +24,8 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 for (const arch of ARCH_NAMES.filter((a) => a !== 'densenet121')) {
   test(`${arch} trained a few steps: onnxruntime's probabilities and final-layer capture equal the engine's to 1e-4`, async () => {
-    const size = 64, n = 6;
+    const size = 64,
+      n = 6;
     const rng = new Rng(4);
     const images = Float32Array.from({ length: n * size * size }, () => rng.normal());
     const shape = { n, height: size, width: size };
@@ -28,7 +33,13 @@ for (const arch of ARCH_NAMES.filter((a) => a !== 'densenet121')) {
     {
       // Steps in train mode move the batch norms' running statistics away from 0 and 1.
       using model = await Model.create({ arch, seed: 2, threads: 1, learningRate: 1e-3 });
-      for (let s = 0; s < 3; s++) await model.trainStep(images, Float32Array.from({ length: n }, (_, i) => i % 2), undefined, shape);
+      for (let s = 0; s < 3; s++)
+        await model.trainStep(
+          images,
+          Float32Array.from({ length: n }, (_, i) => i % 2),
+          undefined,
+          shape,
+        );
       await model.save(path);
     }
     using model = await Model.load(path, { threads: 1 });

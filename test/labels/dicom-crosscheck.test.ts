@@ -38,7 +38,10 @@ test('cross-tables of a DICOM phantom against its true boxes, counted from tags 
   assert.deepEqual(got.burned_in, want);
   assert.equal(want.YES.not_found + want.NO.not_found + want.absent.not_found, 3);
   assert.equal(got.laterality.compared, compared);
-  assert.deepEqual(got.laterality.disagreements.map((d) => d.id), disagree.sort());
+  assert.deepEqual(
+    got.laterality.disagreements.map((d) => d.id),
+    disagree.sort(),
+  );
   assert.ok(disagree.length > 0, 'the phantom has some wrong laterality tags');
   assert.equal(got.laterality.agreement, (compared - disagree.length) / compared);
   assert.equal(got.laterality.no_marker_read, 3);
@@ -47,14 +50,26 @@ test('cross-tables of a DICOM phantom against its true boxes, counted from tags 
 });
 
 test('crossCheckDicomTags: degenerate inputs', () => {
-  const r = crossCheckDicomTags([
-    { id: 'a', laterality: 'B' }, { id: 'b' }, { id: 'c', laterality: 'L', burnedIn: 'NO' },
-  ], [
-    { file: 'c', x: 0, y: 0, w: 1, h: 1, category: 'laterality', text: 'R', score: 0.4 },
-    { file: 'c', x: 0, y: 0, w: 1, h: 1, category: 'laterality', text: 'L', score: 0.9 },
-  ]);
-  assert.deepEqual(r.burned_in, { YES: { found: 0, not_found: 0 }, NO: { found: 1, not_found: 0 }, absent: { found: 0, not_found: 2 } });
-  assert.deepEqual(r.laterality, { compared: 1, agree: 1, agreement: 1, no_tag: 2, no_marker_read: 0, disagreements: [] });
+  const r = crossCheckDicomTags(
+    [{ id: 'a', laterality: 'B' }, { id: 'b' }, { id: 'c', laterality: 'L', burnedIn: 'NO' }],
+    [
+      { file: 'c', x: 0, y: 0, w: 1, h: 1, category: 'laterality', text: 'R', score: 0.4 },
+      { file: 'c', x: 0, y: 0, w: 1, h: 1, category: 'laterality', text: 'L', score: 0.9 },
+    ],
+  );
+  assert.deepEqual(r.burned_in, {
+    YES: { found: 0, not_found: 0 },
+    NO: { found: 1, not_found: 0 },
+    absent: { found: 0, not_found: 2 },
+  });
+  assert.deepEqual(r.laterality, {
+    compared: 1,
+    agree: 1,
+    agreement: 1,
+    no_tag: 2,
+    no_marker_read: 0,
+    disagreements: [],
+  });
   assert.equal(crossCheckDicomTags([], []).laterality.agreement, null);
 });
 

@@ -43,8 +43,14 @@ test('coco lists every image with its size and the three categories', async () =
   const p = join(dir, 'c.json');
   await writeBoxes(p, boxes, 'coco', images);
   const c = JSON.parse(await readFile(p, 'utf8'));
-  assert.deepEqual(c.categories.map((k: { name: string }) => k.name), ['laterality', 'technologist', 'other']);
-  assert.deepEqual(c.images.map((i: { file_name: string; width: number }) => [i.file_name, i.width]), images.map((i) => [i.id, i.width]));
+  assert.deepEqual(
+    c.categories.map((k: { name: string }) => k.name),
+    ['laterality', 'technologist', 'other'],
+  );
+  assert.deepEqual(
+    c.images.map((i: { file_name: string; width: number }) => [i.file_name, i.width]),
+    images.map((i) => [i.id, i.width]),
+  );
   assert.deepEqual(c.annotations[0].bbox, [10, 5, 20, 12]);
 });
 
@@ -55,7 +61,10 @@ test('yolo round-trips (to float precision) via sizes; one txt per image', async
   assert.equal(await detectBoxFormat(p), 'yolo');
   assert.equal(await readFile(join(p, 'c/empty.txt'), 'utf8'), '');
   const back = await readBoxes(p, { sizes: images });
-  close(back, boxes.map(({ score: _s, text: _t, ...b }) => b));
+  close(
+    back,
+    boxes.map(({ score: _s, text: _t, ...b }) => b),
+  );
   assert.equal(back[0].score, 0.9);
   await assert.rejects(readBoxes(p), /need the dataset/);
 });

@@ -4,7 +4,10 @@ import { aligned, findOverlayText, groupGlyphRects } from '../../src/labels/dete
 import type { GrayImage } from '../../src/data/image.js';
 
 /** A dark image with a soft gradient, and helpers to draw white strokes. */
-function canvas(w: number, h: number): GrayImage & { rect: (x: number, y: number, rw: number, rh: number, v?: number) => void } {
+function canvas(
+  w: number,
+  h: number,
+): GrayImage & { rect: (x: number, y: number, rw: number, rh: number, v?: number) => void } {
   const data = new Float32Array(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = 0.1 + 0.3 * (x / w);
   const rect = (x: number, y: number, rw: number, rh: number, v = 1) => {
@@ -15,7 +18,10 @@ function canvas(w: number, h: number): GrayImage & { rect: (x: number, y: number
 
 /** An "O"-like glyph: a hollow 12 x 16 box with 2-pixel strokes. */
 const glyph = (c: ReturnType<typeof canvas>, x: number, y: number) => {
-  c.rect(x, y, 12, 2); c.rect(x, y + 14, 12, 2); c.rect(x, y, 2, 16); c.rect(x + 10, y, 2, 16);
+  c.rect(x, y, 12, 2);
+  c.rect(x, y + 14, 12, 2);
+  c.rect(x, y, 2, 16);
+  c.rect(x + 10, y, 2, 16);
 };
 
 test('overlay stage: a line of white glyphs is one block; a bright blob and a wire are not type', () => {
@@ -39,7 +45,10 @@ test('overlay stage: two stacked lines of type make one block; a lone glyph stay
   for (let i = 0; i < 2; i++) glyph(c, 40 + 16 * i, 64);
   glyph(c, 200, 40);
   const blocks = findOverlayText(c).sort((a, b) => a.x - b.x);
-  assert.deepEqual(blocks.map((b) => b.glyphs), [6, 1]);
+  assert.deepEqual(
+    blocks.map((b) => b.glyphs),
+    [6, 1],
+  );
 });
 
 test('aligned: type shares a top or bottom line, specks do not; the image edge is no line', () => {
@@ -54,5 +63,8 @@ test('aligned: type shares a top or bottom line, specks do not; the image edge i
 test('groupGlyphRects regroups glyph boxes into lines and blocks', () => {
   const rs = [0, 1, 2].map((i) => ({ x: 10 + 14 * i, y: 10, w: 10, h: 14 })).concat([{ x: 200, y: 200, w: 10, h: 14 }]);
   const g = groupGlyphRects(rs).sort((a, b) => a.box.x - b.box.x);
-  assert.deepEqual(g, [{ box: { x: 10, y: 10, w: 38, h: 14 }, glyphs: 3 }, { box: { x: 200, y: 200, w: 10, h: 14 }, glyphs: 1 }]);
+  assert.deepEqual(g, [
+    { box: { x: 10, y: 10, w: 38, h: 14 }, glyphs: 3 },
+    { box: { x: 200, y: 200, w: 10, h: 14 }, glyphs: 1 },
+  ]);
 });

@@ -12,8 +12,11 @@ import { readImage } from '../../src/data/index.js';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 // beside the checkout, or beside the folder of worktrees; CONFOUND_REAL_DEV names it elsewhere
-const REAL_DEV = [process.env.CONFOUND_REAL_DEV, join(repo, '../shared/real-dev'), join(repo, '../../shared/real-dev')]
-  .find((d): d is string => Boolean(d) && existsSync(join(d!, 'boxes.csv')));
+const REAL_DEV = [
+  process.env.CONFOUND_REAL_DEV,
+  join(repo, '../shared/real-dev'),
+  join(repo, '../../shared/real-dev'),
+].find((d): d is string => Boolean(d) && existsSync(join(d!, 'boxes.csv')));
 
 /**
  * Films whose every label the detector covers, one or more of each kind: digital overlay text and a lone L
@@ -26,15 +29,23 @@ const FILMS = [
   'figure1_covid_agchung/COVID-00024.jpg',
 ];
 
-test('real films: every label of a few dev films is covered, every box found lies on a label, lead L/R read right', { skip: !REAL_DEV && 'no ../shared/real-dev' }, async () => {
+test('real films: every label of a few dev films is covered, every box found lies on a label, lead L/R read right', {
+  skip: !REAL_DEV && 'no ../shared/real-dev',
+}, async () => {
   const model = loadDetectorModel();
   const truth = (await readTruth(join(REAL_DEV!, 'boxes.csv'))).boxes.filter((b) => FILMS.includes(b.file));
   assert.ok(truth.length >= 6, 'the chosen films have their boxes in boxes.csv');
   const found = [];
   for (const f of FILMS) found.push(...detectLabels(await readImage(join(REAL_DEV!, f)), f, model));
   const c = coverage(found, truth);
-  assert.deepEqual(c.missed.map((b) => `${b.file} ${b.text}`), []);
-  assert.deepEqual(c.wrong.map((b) => `${b.file} ${b.x},${b.y}`), []);
+  assert.deepEqual(
+    c.missed.map((b) => `${b.file} ${b.text}`),
+    [],
+  );
+  assert.deepEqual(
+    c.wrong.map((b) => `${b.file} ${b.x},${b.y}`),
+    [],
+  );
   assert.deepEqual(c.lr, { markers: 3, right: 3, wrong: 0, unread: 0, accuracy: 1 });
   // the part of "AP ERECT" that the learned stages left is added by the overlay stage, as "other" text
   assert.ok(found.some((b) => b.file === FILMS[0] && b.category === 'other'));

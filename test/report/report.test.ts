@@ -4,7 +4,15 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { renderReport, rocCurve, areaUnder, simplifyRoc, conclusion, loadStudy, pickPairs } from '../../src/report/index.js';
+import {
+  renderReport,
+  rocCurve,
+  areaUnder,
+  simplifyRoc,
+  conclusion,
+  loadStudy,
+  pickPairs,
+} from '../../src/report/index.js';
 import { readResults, studyVerdict, type ArmResult } from '../../src/study/index.js';
 import { tinyStudy } from '../fixtures/study/tiny-study.js';
 import { withCi, pval } from '../../src/report/format.js';
@@ -41,21 +49,35 @@ test('a real tiny study: the report shows chance and attention/chance for every 
   try {
     const r = await readResults(dir);
     const html = await readFile(join(dir, 'report.html'), 'utf8');
-    const table = html.slice(html.indexOf('id="attention-table"'), html.indexOf('</table>', html.indexOf('id="attention-table"')));
-    const rows = [...table.matchAll(/<tr>(.*?)<\/tr>/g)].slice(1).map((m) => [...m[1].matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]));
+    const table = html.slice(
+      html.indexOf('id="attention-table"'),
+      html.indexOf('</table>', html.indexOf('id="attention-table"')),
+    );
+    const rows = [...table.matchAll(/<tr>(.*?)<\/tr>/g)]
+      .slice(1)
+      .map((m) => [...m[1].matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((c) => c[1]));
     assert.equal(rows.length, r.arms.length);
     rows.forEach((cells, i) => {
       const a = r.arms[i];
       assert.equal(cells[3], `${(100 * a.attention_chance!).toFixed(1)}%`, `${a.name}: chance`);
-      assert.equal(cells[4], `${(a.label_attention! / a.attention_chance!).toFixed(1)}×`, `${a.name}: attention / chance`);
+      assert.equal(
+        cells[4],
+        `${(a.label_attention! / a.attention_chance!).toFixed(1)}×`,
+        `${a.name}: attention / chance`,
+      );
     });
     const text = conclusion(r).join(' ');
     const o = r.arms[0];
     assert.match(text, new RegExp(`${(o.label_attention! / o.attention_chance!).toFixed(1)}× chance`));
     assert.ok(r.verdict.evidence.attention !== null, 'the stored verdict judged label attention');
-    assert.match(text, r.verdict.evidence.attention ? /That is reliance by this measure/ : /That is not reliance by this measure/);
+    assert.match(
+      text,
+      r.verdict.evidence.attention ? /That is reliance by this measure/ : /That is not reliance by this measure/,
+    );
     assert.ok(html.includes(conclusion(r)[0]));
-  } finally { await rm(dir, { recursive: true, force: true }); }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('conclusion reads the stored verdict; the study decides it from attention and the cover test', async () => {
@@ -63,8 +85,12 @@ test('conclusion reads the stored verdict; the study decides it from attention a
   try {
     const real = await readResults(dir);
     const withArms = (patch: (a: ArmResult) => Partial<ArmResult>) => real.arms.map((a) => ({ ...a, ...patch(a) }));
-    const attends = withArms((a) => (a.name === 'original' ? { label_attention: 0.42, label_attention_ci: [0.38, 0.46], attention_chance: 0.03 } : {}));
-    const ignores = withArms((a) => (a.name === 'original' ? { label_attention: 0.03, label_attention_ci: [0.02, 0.04], attention_chance: 0.035 } : {}));
+    const attends = withArms((a) =>
+      a.name === 'original' ? { label_attention: 0.42, label_attention_ci: [0.38, 0.46], attention_chance: 0.03 } : {},
+    );
+    const ignores = withArms((a) =>
+      a.name === 'original' ? { label_attention: 0.03, label_attention_ci: [0.02, 0.04], attention_chance: 0.035 } : {},
+    );
     const cases: [ArmResult[], 'none' | 'weak' | 'strong' | null, string, RegExp][] = [
       [attends, 'strong', 'yes', /relies on the burned-in labels/],
       [ignores, 'none', 'no', /no sign that the original model relies/],
@@ -76,9 +102,16 @@ test('conclusion reads the stored verdict; the study decides it from attention a
       assert.equal(verdict.label_reliance, want);
       const r = { ...real, arms, verdict };
       assert.match(conclusion(r)[0], text);
-      assert.match(conclusion(r)[1], arms === attends ? /42\.0% of the original model's saliency mass.*14\.0× chance.*That is reliance/ : /That is not reliance/);
+      assert.match(
+        conclusion(r)[1],
+        arms === attends
+          ? /42\.0% of the original model's saliency mass.*14\.0× chance.*That is reliance/
+          : /That is not reliance/,
+      );
     }
-  } finally { await rm(dir, { recursive: true, force: true }); }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('report: one self-contained file with every section; gallery sorted by attention shift; no external references', async () => {
@@ -91,7 +124,18 @@ test('report: one self-contained file with every section; gallery sorted by atte
   const path = await renderReport(s.dir);
   assert.equal(path, join(s.dir, 'report.html'));
   const html = await readFile(path, 'utf8');
-  for (const id of ['conclusion', 'results', 'roc', 'attention', 'counterfactual', 'gallery', 'categories', 'detector', 'dataset', 'settings']) {
+  for (const id of [
+    'conclusion',
+    'results',
+    'roc',
+    'attention',
+    'counterfactual',
+    'gallery',
+    'categories',
+    'detector',
+    'dataset',
+    'settings',
+  ]) {
     assert.ok(html.includes(`<section id="${id}">`), `section ${id}`);
   }
   // Nothing is loaded from elsewhere: every src is inline, no stylesheet or script links.
@@ -136,27 +180,40 @@ test('report: a default-sized study (400 test images, 24 overlays per arm at 224
   await rm(s.dir, { recursive: true, force: true });
 });
 
-test('report in chromium: no console errors; the results table and the ROC plot are shown', { skip: SKIP_BROWSER }, async () => {
+test('report in chromium: no console errors; the results table and the ROC plot are shown', {
+  skip: SKIP_BROWSER,
+}, async () => {
   const s = await makeFakeStudy({ images: 20, overlays: 4 });
   const path = await renderReport(s.dir);
   const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     page.on('pageerror', (e) => errors.push(e.message));
     const requests: string[] = [];
-    page.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url()); });
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
+    });
     await page.goto(pathToFileURL(path).href);
     assert.equal(await page.locator('#results-table tbody tr').count(), 4);
     assert.ok(await page.locator('#results-table').isVisible());
     const roc = page.locator('svg.roc');
     assert.ok(await roc.isVisible());
-    assert.deepEqual(await roc.locator('path[data-arm]').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-arm'))), ['original', 'covered', 'labels-only', 'random-cover']);
+    assert.deepEqual(
+      await roc.locator('path[data-arm]').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-arm'))),
+      ['original', 'covered', 'labels-only', 'random-cover'],
+    );
     const box = await roc.boundingBox();
     assert.ok(box && box.width > 200 && box.height > 200);
     // Every gallery image decoded.
-    assert.ok(await page.locator('.pair img').evaluateAll((imgs) => imgs.length > 0 && imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0)));
+    assert.ok(
+      await page
+        .locator('.pair img')
+        .evaluateAll((imgs) => imgs.length > 0 && imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0)),
+    );
     // The page fits the window: no horizontal scrolling of the whole page.
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
     assert.deepEqual(errors, []);

@@ -12,7 +12,13 @@ import { Rng } from '../../src/util/rng.js';
 const run = promisify(execFile);
 const MAIN = new URL('../../src/cli/main.js', import.meta.url).pathname;
 
-interface Row { id: string; study: string; label: number; a: number; b: number }
+interface Row {
+  id: string;
+  study: string;
+  label: number;
+  a: number;
+  b: number;
+}
 function makeRows(seed: number, studies = 60): Row[] {
   const rng = new Rng(seed);
   const rows: Row[] = [];
@@ -21,19 +27,30 @@ function makeRows(seed: number, studies = 60): Row[] {
     const images = rng.int(1, 3);
     for (let k = 0; k < images; k++) {
       const base = rng.normal(label, 1);
-      rows.push({ id: `p${s}/s1/img${k}.png`, study: `p${s}/s1`, label, a: 1 / (1 + Math.exp(-base)), b: 1 / (1 + Math.exp(-(base + rng.normal(0, 1.2)))) });
+      rows.push({
+        id: `p${s}/s1/img${k}.png`,
+        study: `p${s}/s1`,
+        label,
+        a: 1 / (1 + Math.exp(-base)),
+        b: 1 / (1 + Math.exp(-(base + rng.normal(0, 1.2)))),
+      });
     }
   }
   return rows;
 }
 function csv(rows: Row[], key: 'a' | 'b'): string {
-  return 'id,path,patient,study,label,score\n' + rows.map((r) => `${r.id},/data/${r.id},${r.study.split('/')[0]},${r.study},${r.label},${r[key]}`).join('\n') + '\n';
+  return (
+    'id,path,patient,study,label,score\n' +
+    rows.map((r) => `${r.id},/data/${r.id},${r.study.split('/')[0]},${r.study},${r.label},${r[key]}`).join('\n') +
+    '\n'
+  );
 }
 
 async function setup(): Promise<{ dir: string; rows: Row[]; a: string; b: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'confound-compare-'));
   const rows = makeRows(3);
-  const a = join(dir, 'a.csv'); const b = join(dir, 'b.csv');
+  const a = join(dir, 'a.csv');
+  const b = join(dir, 'b.csv');
   await writeFile(a, csv(rows, 'a'));
   // The second file lists the same images in another order: pairing is by id.
   await writeFile(b, csv([...rows].reverse(), 'b'));
@@ -45,18 +62,34 @@ test('confound compare --json matches the pure functions at image and study leve
   const { stdout } = await run(process.execPath, [MAIN, 'compare', '--scores', a, '--scores', b, '--json']);
   const out = JSON.parse(stdout);
   const y = rows.map((r) => r.label);
-  const t = delongPaired(y, rows.map((r) => r.a), rows.map((r) => r.b));
+  const t = delongPaired(
+    y,
+    rows.map((r) => r.a),
+    rows.map((r) => r.b),
+  );
   assert.equal(out.n, rows.length);
   assert.equal(out.n_pos, y.filter((v) => v === 1).length);
   assert.deepEqual(out.auc, [t.auc1, t.auc2]);
-  assert.deepEqual(out.ci[0], aucCiDelong(y, rows.map((r) => r.a)).ci);
-  assert.equal(out.z, t.z); assert.equal(out.p, t.p); assert.equal(out.diff, t.diff);
+  assert.deepEqual(
+    out.ci[0],
+    aucCiDelong(
+      y,
+      rows.map((r) => r.a),
+    ).ci,
+  );
+  assert.equal(out.z, t.z);
+  assert.equal(out.p, t.p);
+  assert.equal(out.diff, t.diff);
 
   const study = await runCompare([a, b], 'study');
   const sa = aggregateByStudy(rows.map((r) => ({ study: r.study, label: r.label, score: r.a })));
   const sb = aggregateByStudy(rows.map((r) => ({ study: r.study, label: r.label, score: r.b })));
   assert.equal(study.n, 60);
-  const ts = delongPaired(sa.map((s) => s.label), sa.map((s) => s.score), sb.map((s) => s.score));
+  const ts = delongPaired(
+    sa.map((s) => s.label),
+    sa.map((s) => s.score),
+    sb.map((s) => s.score),
+  );
   assert.equal(study.z, ts.z);
 
   const text = (await run(process.execPath, [MAIN, 'compare', '--scores', a])).stdout;
@@ -70,7 +103,13 @@ test('confound compare errors name the files and the problem', async () => {
   await writeFile(fewer, csv(rows.slice(4), 'b'));
   await assert.rejects(runCompare([a, fewer]), /4 only in .*a\.csv \("p0\/s1\/img0\.png", .*\.\.\.\)/);
   const flipped = join(dir, 'flipped.csv');
-  await writeFile(flipped, csv(rows.map((r, i) => (i === 0 ? { ...r, label: 1 - r.label } : r)), 'b'));
+  await writeFile(
+    flipped,
+    csv(
+      rows.map((r, i) => (i === 0 ? { ...r, label: 1 - r.label } : r)),
+      'b',
+    ),
+  );
   await assert.rejects(runCompare([a, flipped]), /labels disagree between .* for 1 key/);
   const bad = join(dir, 'bad.csv');
   await writeFile(bad, 'id,path,patient,study,label,score\nx,x,p,s,1,abc\n');
@@ -78,9 +117,17 @@ test('confound compare errors name the files and the problem', async () => {
   await writeFile(bad, 'id,label,score\nx,1,0.5\n');
   await assert.rejects(runCompare([bad]), /bad\.csv: missing column\(s\) path, patient, study/);
   const oneClass = join(dir, 'one.csv');
-  await writeFile(oneClass, csv(rows.filter((r) => r.label === 1), 'a'));
+  await writeFile(
+    oneClass,
+    csv(
+      rows.filter((r) => r.label === 1),
+      'a',
+    ),
+  );
   await assert.rejects(runCompare([oneClass]), /one\.csv: AUC needs both classes: got \d+ positives and 0 negatives/);
-  const res = await run(process.execPath, [MAIN, 'compare', '--scores', a, '--level', 'studdy']).catch((e: { stderr: string; code: number }) => e);
+  const res = await run(process.execPath, [MAIN, 'compare', '--scores', a, '--level', 'studdy']).catch(
+    (e: { stderr: string; code: number }) => e,
+  );
   assert.equal((res as { code: number }).code, 1);
   assert.match((res as { stderr: string }).stderr, /did you mean "study"/);
 });
@@ -95,11 +142,21 @@ test('confound screen --json on a small table', async () => {
   }
   const file = join(dir, 'meta.csv');
   await writeFile(file, lines.join('\n') + '\n');
-  const out = JSON.parse((await run(process.execPath, [MAIN, 'screen', '--table', file, '--outcome', 'label', '--json'])).stdout);
+  const out = JSON.parse(
+    (await run(process.execPath, [MAIN, 'screen', '--table', file, '--outcome', 'label', '--json'])).stdout,
+  );
   assert.equal(out.outcome, 'label');
   assert.equal(out.n, 200);
-  assert.deepEqual(out.columns.map((c: { column: string }) => c.column), ['site', 'noise', 'id']);
-  assert.deepEqual(out.columns.map((c: { kind: string }) => c.kind), ['categorical', 'numeric', 'identifier']);
-  const res = await run(process.execPath, [MAIN, 'screen', '--table', file, '--outcome', 'lable']).catch((e: { stderr: string }) => e);
+  assert.deepEqual(
+    out.columns.map((c: { column: string }) => c.column),
+    ['site', 'noise', 'id'],
+  );
+  assert.deepEqual(
+    out.columns.map((c: { kind: string }) => c.kind),
+    ['categorical', 'numeric', 'identifier'],
+  );
+  const res = await run(process.execPath, [MAIN, 'screen', '--table', file, '--outcome', 'lable']).catch(
+    (e: { stderr: string }) => e,
+  );
   assert.match((res as { stderr: string }).stderr, /meta\.csv: outcome column "lable" not found/);
 });

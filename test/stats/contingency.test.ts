@@ -3,8 +3,20 @@ import assert from 'node:assert/strict';
 import { chiSquareIndependence, chiSquareTest, mannWhitney } from '../../src/stats/index.js';
 import { decodeLabels, decodeScores, loadFixture, near, nearRel } from './fixtures.js';
 
-const dist = loadFixture<{ chisq: { name: string; table: number[][]; statistic: number; df: number; p: number }[] }>('distributions.json');
-const mw = loadFixture<{ cases: { name: string; labels: string; scale: number; scores: number[]; u: number; p_corrected: number; p_uncorrected: number }[] }>('mann-whitney.json');
+const dist = loadFixture<{ chisq: { name: string; table: number[][]; statistic: number; df: number; p: number }[] }>(
+  'distributions.json',
+);
+const mw = loadFixture<{
+  cases: {
+    name: string;
+    labels: string;
+    scale: number;
+    scores: number[];
+    u: number;
+    p_corrected: number;
+    p_uncorrected: number;
+  }[];
+}>('mann-whitney.json');
 
 for (const c of dist.chisq) {
   test(`chi-square test matches R chisq.test(correct = FALSE): ${c.name}`, () => {
@@ -19,17 +31,46 @@ for (const c of dist.chisq) {
 }
 
 test("Cramer's V is 1 for a perfect association and 0 for independence", () => {
-  near(chiSquareTest([[10, 0], [0, 7]]).cramersV, 1, 1e-12, 'perfect');
-  near(chiSquareTest([[10, 20], [5, 10]]).cramersV, 0, 1e-12, 'independent');
+  near(
+    chiSquareTest([
+      [10, 0],
+      [0, 7],
+    ]).cramersV,
+    1,
+    1e-12,
+    'perfect',
+  );
+  near(
+    chiSquareTest([
+      [10, 20],
+      [5, 10],
+    ]).cramersV,
+    0,
+    1e-12,
+    'independent',
+  );
   const a = ['x', 'y', 'x', 'z', 'y', 'z'];
   assert.deepEqual(chiSquareIndependence(a, a).df, 4);
 });
 
 test('degenerate tables: one level gives p 1; ragged or negative tables throw', () => {
   assert.deepEqual(chiSquareTest([[3, 4]]), { statistic: 0, df: 0, p: 1, cramersV: 0, n: 7, sparseShare: 0 });
-  assert.equal(chiSquareTest([[3, 4], [0, 0]]).p, 1);
+  assert.equal(
+    chiSquareTest([
+      [3, 4],
+      [0, 0],
+    ]).p,
+    1,
+  );
   assert.throws(() => chiSquareTest([[1, 2], [3]]), /row 1 has 1 cells, expected 2/);
-  assert.throws(() => chiSquareTest([[1, -2], [3, 4]]), /invalid count -2/);
+  assert.throws(
+    () =>
+      chiSquareTest([
+        [1, -2],
+        [3, 4],
+      ]),
+    /invalid count -2/,
+  );
 });
 
 for (const c of mw.cases) {
@@ -45,5 +86,7 @@ for (const c of mw.cases) {
 
 test('Mann-Whitney with every value tied: z 0, p 1', () => {
   const r = mannWhitney([0, 1, 0, 1], [2, 2, 2, 2]);
-  assert.equal(r.z, 0); assert.equal(r.p, 1); assert.equal(r.auc, 0.5);
+  assert.equal(r.z, 0);
+  assert.equal(r.p, 1);
+  assert.equal(r.auc, 0.5);
 });

@@ -4,13 +4,33 @@ import { auc, aucCiDelong, delongPaired, delongCovariance, placements } from '..
 import { Rng } from '../../src/util/rng.js';
 import { decodeLabels, decodeScores, loadFixture, near, nearRel } from './fixtures.js';
 
-interface AucCase { name: string; labels: string; scale: number; scores: number[]; auc: number; var: number; ci_lo: number; ci_hi: number }
-interface PairedCase { name: string; labels: string; scale: number; scores1: number[]; scores2: number[]; auc1: number; auc2: number; z: number; p: number }
+interface AucCase {
+  name: string;
+  labels: string;
+  scale: number;
+  scores: number[];
+  auc: number;
+  var: number;
+  ci_lo: number;
+  ci_hi: number;
+}
+interface PairedCase {
+  name: string;
+  labels: string;
+  scale: number;
+  scores1: number[];
+  scores2: number[];
+  auc1: number;
+  auc2: number;
+  z: number;
+  p: number;
+}
 const fx = loadFixture<{ auc: AucCase[]; paired: PairedCase[] }>('delong.json');
 
 /** Direct O(n^2) definition: P(pos > neg) + 1/2 P(tie). */
 function bruteAuc(y: ArrayLike<number>, s: ArrayLike<number>): number {
-  let sum = 0; let pairs = 0;
+  let sum = 0;
+  let pairs = 0;
   for (let i = 0; i < y.length; i++) {
     if (y[i] !== 1) continue;
     for (let j = 0; j < y.length; j++) {
@@ -63,29 +83,53 @@ test('AUC equals the pairwise definition on random tied data', () => {
 
 test('AUC is invariant to monotone transforms and flips with the labels', () => {
   const rng = new Rng(11);
-  const y = Array.from({ length: 200 }, (_, i) => i % 3 === 0 ? 1 : 0);
+  const y = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? 1 : 0));
   const s = y.map((v) => rng.normal(v, 1));
   const a = auc(y, s);
-  near(auc(y, s.map((v) => Math.exp(3 * v))), a, 1e-12, 'monotone transform');
-  near(auc(y.map((v) => 1 - v), s), 1 - a, 1e-12, 'label flip');
+  near(
+    auc(
+      y,
+      s.map((v) => Math.exp(3 * v)),
+    ),
+    a,
+    1e-12,
+    'monotone transform',
+  );
+  near(
+    auc(
+      y.map((v) => 1 - v),
+      s,
+    ),
+    1 - a,
+    1e-12,
+    'label flip',
+  );
 });
 
 test('paired test of a score set with itself: diff 0, z 0, p 1', () => {
   const y = [0, 1, 0, 1, 1, 0, 0, 1];
   const s = [0.1, 0.7, 0.4, 0.4, 0.9, 0.2, 0.8, 0.6];
   const r = delongPaired(y, s, s);
-  assert.equal(r.diff, 0); assert.equal(r.z, 0); assert.equal(r.p, 1);
+  assert.equal(r.diff, 0);
+  assert.equal(r.z, 0);
+  assert.equal(r.p, 1);
   const { cov } = delongCovariance(y, [s, s]);
   near(cov[0][1], cov[0][0], 1e-15, 'covariance of identical sets equals the variance');
 });
 
 test('degenerate inputs give clear errors', () => {
-  assert.throws(() => auc(new Array(12).fill(1), new Array(12).fill(0.3)), /AUC needs both classes: got 12 positives and 0 negatives/);
+  assert.throws(
+    () => auc(new Array(12).fill(1), new Array(12).fill(0.3)),
+    /AUC needs both classes: got 12 positives and 0 negatives/,
+  );
   assert.throws(() => auc([0, 1, 1], [0.1, NaN, 0.3]), /score at index 1 is NaN/);
   assert.throws(() => auc([0, 1], [0.1, Infinity], ['a', 'img-7']), /score at id "img-7" \(index 1\) is Infinity/);
   assert.throws(() => auc([0, 1, 1], [0.1, 0.2]), /lengths differ \(3 vs 2\)/);
   assert.throws(() => auc([0, 2], [0.1, 0.2]), /label at index 1 is 2/);
-  assert.throws(() => aucCiDelong([0, 1, 1], [0.1, 0.5, 0.6]), /at least 2 positives and 2 negatives: got 2 positives and 1 negatives/);
+  assert.throws(
+    () => aucCiDelong([0, 1, 1], [0.1, 0.5, 0.6]),
+    /at least 2 positives and 2 negatives: got 2 positives and 1 negatives/,
+  );
   assert.throws(() => delongPaired([0, 1, 0, 1], [0.1, 0.2, 0.3, 0.4], [0.1, 0.2]), /score set 2: lengths differ/);
   assert.throws(() => aucCiDelong([0, 1, 0, 1], [0.1, 0.2, 0.3, 0.4], 1.5), /confidence level/);
 });

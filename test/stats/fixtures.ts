@@ -22,5 +22,8 @@ export function near(actual: number, expected: number, tol: number, what: string
 /** Agreement within an absolute tolerance and a relative one, for p-values that can be tiny. */
 export function nearRel(actual: number, expected: number, abs: number, rel: number, what: string): void {
   near(actual, expected, abs, what);
-  assert.ok(Math.abs(actual - expected) <= rel * Math.abs(expected) + 1e-300, `${what}: got ${actual}, expected ${expected} (relative tolerance ${rel})`);
+  assert.ok(
+    Math.abs(actual - expected) <= rel * Math.abs(expected) + 1e-300,
+    `${what}: got ${actual}, expected ${expected} (relative tolerance ${rel})`,
+  );
 }

@@ -7,8 +7,15 @@ import { loadFixture, nearRel } from './fixtures.js';
 interface Fixture {
   v: { name: string; table: number[][]; v_bc: number }[];
   table: {
-    labels: string; age: string[]; flag: string[]; age_auc: number; age_mw_p: number; age_binned_v_bc: number;
-    age_binned_p: number; flag_v_bc: number; flag_p: number;
+    labels: string;
+    age: string[];
+    flag: string[];
+    age_auc: number;
+    age_mw_p: number;
+    age_binned_v_bc: number;
+    age_binned_p: number;
+    flag_v_bc: number;
+    flag_p: number;
   };
 }
 const fx = loadFixture<Fixture>('screen.json');
@@ -38,9 +45,15 @@ test('Poisson draws have the mean and variance lambda, below and above the metho
   const rng = new Rng(4);
   for (const lambda of [0.5, 7, 29, 31, 400, 25000]) {
     const n = 20000;
-    let s = 0, s2 = 0;
-    for (let i = 0; i < n; i++) { const k = poisson(rng, lambda); s += k; s2 += k * k; }
-    const mean = s / n, variance = s2 / n - mean * mean;
+    let s = 0,
+      s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const k = poisson(rng, lambda);
+      s += k;
+      s2 += k * k;
+    }
+    const mean = s / n,
+      variance = s2 / n - mean * mean;
     // 5 standard errors of the mean; the variance within 6 %
     assert.ok(Math.abs(mean - lambda) < 5 * Math.sqrt(lambda / n), `lambda ${lambda}: mean ${mean}`);
     assert.ok(Math.abs(variance / lambda - 1) < 0.06, `lambda ${lambda}: variance ${variance}`);
@@ -48,7 +61,10 @@ test('Poisson draws have the mean and variance lambda, below and above the metho
 });
 
 test('the CI of V covers the V of the population it was drawn from, and is seeded', () => {
-  const table = [[300, 100], [150, 450]];
+  const table = [
+    [300, 100],
+    [150, 450],
+  ];
   const [lo, hi] = cramersVCi(table, 'x');
   const v = cramersVBiasCorrected(table);
   assert.ok(lo < v && v < hi && hi - lo < 0.15, `${lo} ${v} ${hi}`);

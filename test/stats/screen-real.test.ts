@@ -30,9 +30,13 @@ test('a presence flag written "1" or blank is a two-level column whose blanks me
   const r = screenTable(rows, 'label');
   const c = byName(r.columns).portable;
   // what the blanks carry: the 2x2 table's phi, which for two levels is V before the small bias correction
-  const t = [[0, 0], [0, 0]];
+  const t = [
+    [0, 0],
+    [0, 0],
+  ];
   for (const row of rows) t[row.portable === '1' ? 1 : 0][Number(row.label)]++;
-  const n = rows.length, [[a, b], [cc, d]] = t;
+  const n = rows.length,
+    [[a, b], [cc, d]] = t;
   const phi = Math.abs(a * d - b * cc) / Math.sqrt((a + b) * (cc + d) * (a + cc) * (b + d));
   assert.equal(c.kind, 'categorical');
   assert.ok(c.flags.includes('presence') && c.flags.includes('missing_informative'), `flags ${c.flags}`);
@@ -75,7 +79,7 @@ test('a diagnosis code that encodes the outcome (blank for negatives) is leakage
   const codes = Array.from({ length: 60 }, (_, i) => `M${(10 + i).toString()}.${i % 10}`);
   const rows = patients(13, 5000).map(({ abnormal, rng }) => ({
     label: abnormal ? 'abnormal' : 'normal',
-    dx_code: abnormal ? (rng.bool(0.99) ? rng.pick(codes) : '') : (rng.bool(0.01) ? rng.pick(codes) : ''),
+    dx_code: abnormal ? (rng.bool(0.99) ? rng.pick(codes) : '') : rng.bool(0.01) ? rng.pick(codes) : '',
     // 800 codes unrelated to the outcome: plain V grows with the levels, the bias-corrected one must not
     noise_code: `Z${rng.int(0, 799)}`,
     view: rng.bool(abnormal ? 0.55 : 0.45) ? 'AP' : 'LAT',
@@ -87,7 +91,10 @@ test('a diagnosis code that encodes the outcome (blank for negatives) is leakage
   assert.ok(by.dx_code.effect! > 0.9);
   assert.ok(by.dx_code.advice.startsWith('leakage'));
   assert.ok(!by.noise_code.flags.includes('leakage'));
-  const plain = chiSquareIndependence(rows.map((x) => x.noise_code), rows.map((x) => x.label)).cramersV;
+  const plain = chiSquareIndependence(
+    rows.map((x) => x.noise_code),
+    rows.map((x) => x.label),
+  ).cramersV;
   assert.ok(plain > 0.35 && by.noise_code.effect! < 0.12, `noise_code V ${by.noise_code.effect}, plain V ${plain}`);
   assert.ok(by.noise_code.p! > 1e-3);
   assert.equal(by.noise_code.kind, 'categorical');

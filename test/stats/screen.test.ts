@@ -9,14 +9,14 @@ function plantedTable(seed: number, n = 400): Record<string, string>[] {
   return Array.from({ length: n }, (_, i) => {
     const abnormal = rng.bool(0.4);
     const site = rng.bool(abnormal ? 0.75 : 0.3) ? 'hospital_A' : 'hospital_B';
-    const code = rng.bool(0.98) ? (abnormal ? 'M84' : 'Z00') : (abnormal ? 'Z00' : 'M84');
+    const code = rng.bool(0.98) ? (abnormal ? 'M84' : 'Z00') : abnormal ? 'Z00' : 'M84';
     return {
       image_id: `img${String(i).padStart(5, '0')}`,
       label: abnormal ? '1' : '0',
       site,
       diagnosis_code: code,
       scanner: rng.pick(['GE', 'Siemens', 'Philips']),
-      age: rng.int(0, 9) === 0 ? '' : (rng.normal(abnormal ? 52 : 45, 12)).toFixed(1),
+      age: rng.int(0, 9) === 0 ? '' : rng.normal(abnormal ? 52 : 45, 12).toFixed(1),
       noise: rng.normal(0, 1).toFixed(3),
     };
   });
@@ -45,11 +45,19 @@ test('screen ranks the planted confounders, flags the leak and the identifier', 
   assert.ok(order.indexOf('diagnosis_code') > order.indexOf('noise'));
   assert.equal(order[order.length - 1], 'image_id');
   const ranked = r.columns.filter((c) => c.flags.length === 0).map((c) => c.effect!);
-  assert.deepEqual(ranked, [...ranked].sort((a, b) => b - a));
+  assert.deepEqual(
+    ranked,
+    [...ranked].sort((a, b) => b - a),
+  );
 });
 
 test('screen is deterministic and handles missing outcomes, constant and outcome-only columns', () => {
-  const rows = plantedTable(2, 60).map((row, i) => ({ ...row, label: i < 3 ? 'NA' : row.label, constant: 'x', only_pos: row.label === '1' ? 'a' : '' }));
+  const rows = plantedTable(2, 60).map((row, i) => ({
+    ...row,
+    label: i < 3 ? 'NA' : row.label,
+    constant: 'x',
+    only_pos: row.label === '1' ? 'a' : '',
+  }));
   const r = screenTable(rows, 'label');
   assert.deepEqual(screenTable(rows, 'label'), r);
   assert.equal(r.outcomeMissing, 3);
@@ -61,7 +69,10 @@ test('screen is deterministic and handles missing outcomes, constant and outcome
 });
 
 test('screen names the problem with the outcome column', () => {
-  assert.throws(() => screenTable([{ a: '1', b: '2' }], 'label'), /outcome column "label" not found; columns are: a, b/);
+  assert.throws(
+    () => screenTable([{ a: '1', b: '2' }], 'label'),
+    /outcome column "label" not found; columns are: a, b/,
+  );
   assert.throws(() => screenTable([{ y: 'a' }, { y: 'b' }, { y: 'c' }], 'y'), /has 3 distinct values .*binary outcome/);
 });
 
@@ -71,10 +82,14 @@ test('dates and times are recognised as one numeric scale; DICOM compact forms o
     const y = rng.bool(0.5);
     const day = 1 + rng.int(0, 27) + (y ? 0 : 0);
     const month = y ? rng.int(7, 12) : rng.int(1, 8);
-    const mm = String(month).padStart(2, '0'), dd = String(day).padStart(2, '0');
+    const mm = String(month).padStart(2, '0'),
+      dd = String(day).padStart(2, '0');
     return {
-      label: y ? '1' : '0', StudyDate: `2021${mm}${dd}`, acquired: `2021-${mm}-${dd}T${String(i % 24).padStart(2, '0')}:30:00`,
-      clock: `${String(rng.int(0, 23)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}`, code: `2021${mm}${dd}`,
+      label: y ? '1' : '0',
+      StudyDate: `2021${mm}${dd}`,
+      acquired: `2021-${mm}-${dd}T${String(i % 24).padStart(2, '0')}:30:00`,
+      clock: `${String(rng.int(0, 23)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}`,
+      code: `2021${mm}${dd}`,
     };
   });
   const by = Object.fromEntries(screenTable(rows, 'label').columns.map((c) => [c.column, c]));

@@ -11,7 +11,7 @@ import { DetectorSchema } from '../../src/study/index.js';
 import { detectorSection } from '../../src/report/sections.js';
 import { EXPECTED_COVERAGE } from '../../src/labels/detect/expected.js';
 
-test('when the detector finds the study\'s boxes, the summary lists the images with no label and the expected coverage, and the report shows both', async () => {
+test("when the detector finds the study's boxes, the summary lists the images with no label and the expected coverage, and the report shows both", async () => {
   const dir = await mkdtemp(join(tmpdir(), 'confound-labels-step-'));
   try {
     const data = join(dir, 'data');

@@ -7,8 +7,12 @@ import { join } from 'node:path';
 import { runStudy } from '../../src/study/study.js';
 
 let dir: string;
-before(async () => { dir = await mkdtemp(join(tmpdir(), 'confound-repro-')); });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'confound-repro-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 /** A process that keeps one core busy until killed. */
 function cpuHog() {
@@ -16,16 +20,22 @@ function cpuHog() {
 }
 
 test('two runs of a tiny study, one beside a CPU hog, give identical scores and arm figures', async () => {
-  const run = (name: string) => runStudy({
-    out: join(dir, name), seed: 5, threads: 4, parallel: 2, overlays: 0, arms: ['original', 'covered'] as const,
-    phantom: { studies: 30, size: 96 },
-    boxes: 'truth',
-    // Four threads over two arms side by side: two per arm, so reductions are split between threads.
-    train: { arch: 'densenet-tiny' as const, size: 64, epochs: 1, batch: 8 },
-  });
+  const run = (name: string) =>
+    runStudy({
+      out: join(dir, name),
+      seed: 5,
+      threads: 4,
+      parallel: 2,
+      overlays: 0,
+      arms: ['original', 'covered'] as const,
+      phantom: { studies: 30, size: 96 },
+      boxes: 'truth',
+      // Four threads over two arms side by side: two per arm, so reductions are split between threads.
+      train: { arch: 'densenet-tiny' as const, size: 64, epochs: 1, batch: 8 },
+    });
   const quiet = await run('quiet');
   const hogs = [cpuHog(), cpuHog()];
-  let busy;
+  let busy: Awaited<ReturnType<typeof run>>;
   try {
     busy = await run('busy');
   } finally {

@@ -7,14 +7,21 @@ import { runStudy, readResults, StudyResultsSchema, StepSettingsChanged } from '
 import { tinyStudy, TINY_STUDY } from '../fixtures/study/tiny-study.js';
 
 let dir: string;
-before(async () => { dir = await mkdtemp(join(tmpdir(), 'confound-study-')); });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'confound-study-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 test('a tiny study on the phantom writes a schema-valid results.json with every arm and the report', async () => {
   const out = await tinyStudy(join(dir, 's'));
   const r = await readResults(out);
   assert.ok(StudyResultsSchema.safeParse(JSON.parse(await readFile(join(out, 'results.json'), 'utf8'))).success);
-  assert.deepEqual(r.arms.map((a) => a.name), ['original', 'covered', 'labels-only', 'random-cover']);
+  assert.deepEqual(
+    r.arms.map((a) => a.name),
+    ['original', 'covered', 'labels-only', 'random-cover'],
+  );
   for (const a of r.arms) {
     assert.ok(a.auc !== null && a.auc >= 0 && a.auc <= 1, `${a.name} auc ${a.auc}`);
     assert.ok(a.ci[0]! <= a.auc && a.auc <= a.ci[1]!);
@@ -34,7 +41,10 @@ test('a rerun with the same settings skips every step; a changed setting stops a
   const steps = JSON.parse(await readFile(join(out, 'steps.json'), 'utf8'));
   const again = await runStudy({ ...TINY_STUDY, out });
   assert.deepEqual(JSON.parse(await readFile(join(out, 'steps.json'), 'utf8')), steps, 'a rerun redid finished steps');
-  assert.deepEqual(again.arms.map((a) => a.auc), before.arms.map((a) => a.auc));
+  assert.deepEqual(
+    again.arms.map((a) => a.auc),
+    before.arms.map((a) => a.auc),
+  );
 
   // One training setting changed: the first step it touches stops the run and names the setting.
   const changed = { ...TINY_STUDY, out, train: { ...TINY_STUDY.train, epochs: 2 } };
@@ -51,8 +61,10 @@ test('a rerun with the same settings skips every step; a changed setting stops a
 
   const redone = await runStudy({ ...changed, restartChanged: true });
   const after = JSON.parse(await readFile(join(out, 'steps.json'), 'utf8'));
-  for (const k of ['phantom', 'labels', 'arm:covered', 'pairing']) assert.deepEqual(after[k], steps[k], `${k} was redone`);
-  for (const k of ['train:original', 'predict:original', 'cam:original', 'counterfactual']) assert.notEqual(after[k].key, steps[k].key, `${k} was not redone`);
+  for (const k of ['phantom', 'labels', 'arm:covered', 'pairing'])
+    assert.deepEqual(after[k], steps[k], `${k} was redone`);
+  for (const k of ['train:original', 'predict:original', 'cam:original', 'counterfactual'])
+    assert.notEqual(after[k].key, steps[k].key, `${k} was not redone`);
   assert.equal((await readResults(out)).config.train.epochs, 2);
   assert.equal(redone.config.train.epochs, 2);
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { labelsOnlyAuc, resolveOptions, sampleMetadata, truthRows, CONFOUND_ON } from '../../src/synth/index.js';
 
 // Metadata only (no pixels), so large samples are cheap and the AUCs are stable.
-const rowsFor = (o: Parameters<typeof resolveOptions>[0]) => truthRows(sampleMetadata(resolveOptions({ studies: 8000, ...o })));
+const rowsFor = (o: Parameters<typeof resolveOptions>[0]) =>
+  truthRows(sampleMetadata(resolveOptions({ studies: 8000, ...o })));
 
 test('defaults: the ideal labels-only classifier reaches about the paper AUC (0.64) on test and more on train', () => {
   for (const seed of [1, 2]) {
@@ -23,8 +24,13 @@ test('--confound 0 makes labels uninformative (AUC about 0.5)', () => {
 test('--confound-on puts the signal only on the chosen category', () => {
   for (const mode of CONFOUND_ON) {
     const rows = rowsFor({ seed: 4, confoundOn: mode });
-    const only = (col: 'technologist' | 'marker_style') => labelsOnlyAuc(rows.map((r) => ({ ...r, [col === 'technologist' ? 'marker_style' : 'technologist']: '-' })), 'train');
-    const tech = only('technologist'), marker = only('marker_style');
+    const only = (col: 'technologist' | 'marker_style') =>
+      labelsOnlyAuc(
+        rows.map((r) => ({ ...r, [col === 'technologist' ? 'marker_style' : 'technologist']: '-' })),
+        'train',
+      );
+    const tech = only('technologist'),
+      marker = only('marker_style');
     if (mode !== 'laterality') assert.ok(tech > 0.6, `${mode}: technologist AUC ${tech}`);
     else assert.ok(Math.abs(tech - 0.5) < 0.05, `${mode}: technologist AUC ${tech}`);
     if (mode !== 'technologist') assert.ok(marker > 0.6, `${mode}: marker AUC ${marker}`);
@@ -39,7 +45,10 @@ test('laterality confound: framed markers (box, circle) lean normal, unframed on
     return st.filter((s) => s.abnormal).length / st.length;
   };
   const [box, circle, plain, tab] = ['box', 'circle', 'plain', 'tab'].map(rate);
-  assert.ok(box < circle && circle < 0.4 && plain > 0.4 && plain < tab, `abnormal rates box ${box} circle ${circle} plain ${plain} tab ${tab}`);
+  assert.ok(
+    box < circle && circle < 0.4 && plain > 0.4 && plain < tab,
+    `abnormal rates box ${box} circle ${circle} plain ${plain} tab ${tab}`,
+  );
 });
 
 test('splits are by patient (70/10/20) and share no patient', () => {

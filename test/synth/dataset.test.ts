@@ -17,7 +17,13 @@ async function hashTree(root: string): Promise<Map<string, string>> {
     for (const e of await readdir(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) await walk(p);
-      else out.set(relative(root, p), createHash('sha256').update(await readFile(p)).digest('hex'));
+      else
+        out.set(
+          relative(root, p),
+          createHash('sha256')
+            .update(await readFile(p))
+            .digest('hex'),
+        );
     }
   }
   await walk(root);
@@ -35,7 +41,10 @@ test('same seed gives a byte-identical dataset; another seed differs', async () 
   assert.ok(a.size > 20);
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, c);
-  assert.ok([...a.keys()].every((k) => !k.includes('.tmp')), 'temp files left behind');
+  assert.ok(
+    [...a.keys()].every((k) => !k.includes('.tmp')),
+    'temp files left behind',
+  );
 });
 
 test('MURA CSVs: paths start with the dataset folder name, exist, and labels match the study folder', async () => {
@@ -47,7 +56,10 @@ test('MURA CSVs: paths start with the dataset folder name, exist, and labels mat
   let images = 0;
   for (const split of ['train', 'valid', 'test']) {
     for (const [p] of parseCsv(await readFile(join(root, `${split}_image_paths.csv`), 'utf8'))) {
-      assert.match(p, new RegExp(`^phantom/${split}/XR_[A-Z]+/patient\\d{5}/study\\d+_(positive|negative)/image\\d+\\.png$`));
+      assert.match(
+        p,
+        new RegExp(`^phantom/${split}/XR_[A-Z]+/patient\\d{5}/study\\d+_(positive|negative)/image\\d+\\.png$`),
+      );
       await stat(join(dirname(root), p));
       images++;
     }
@@ -75,7 +87,10 @@ test('COCO boxes lie inside their images; every image has one laterality and one
   const root = join(tmp, 'coco', 'ds');
   await generateDataset(root, { ...small, seed: 3, bits: 16 });
   const coco = JSON.parse(await readFile(join(root, 'labels.coco.json'), 'utf8'));
-  assert.deepEqual(coco.categories.map((c: { name: string }) => c.name), ['laterality', 'technologist']);
+  assert.deepEqual(
+    coco.categories.map((c: { name: string }) => c.name),
+    ['laterality', 'technologist'],
+  );
   for (const im of coco.images) {
     await stat(join(root, im.file_name));
     const anns = coco.annotations.filter((a: { image_id: number }) => a.image_id === im.id);

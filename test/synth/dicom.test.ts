@@ -10,14 +10,15 @@ import { tempDir } from '../data/helpers/fixtures.js';
 
 const opts = { studies: 16, size: 64, seed: 11 };
 
-test('synth --format dicom: the PNG phantom\'s pixels, with patient, study, burned-in and laterality tags', async () => {
+test("synth --format dicom: the PNG phantom's pixels, with patient, study, burned-in and laterality tags", async () => {
   const png = await tempDir();
   const dcm = await tempDir();
   await generateDataset(png, opts);
   await generateDataset(dcm, { ...opts, format: 'dicom' });
   const truth = parseCsvObjects(await readFile(join(dcm, 'truth.csv'), 'utf8'));
   const coco = JSON.parse(await readFile(join(dcm, 'labels.coco.json'), 'utf8')) as {
-    images: { id: number; file_name: string }[]; annotations: { image_id: number; category_id: number; text: string }[];
+    images: { id: number; file_name: string }[];
+    annotations: { image_id: number; category_id: number; text: string }[];
   };
   const burned = new Map<string, number>();
   let mismatched = 0;

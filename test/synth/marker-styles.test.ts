@@ -27,19 +27,29 @@ test('the default phantom does not depend on the extended marker set (pixels, ma
 test('extended markers: bold strokes and holders change some images; labels stay exact (mask = changed pixels, inside boxes)', () => {
   let differ = 0;
   for (const spec of specs) {
-    const std = renderImage(spec), ext = renderImage({ ...spec, markerStyles: 'extended' });
+    const std = renderImage(spec),
+      ext = renderImage({ ...spec, markerStyles: 'extended' });
     if (ext.image.data.some((v, i) => v !== std.image.data[i])) differ++;
-    assert.deepEqual(ext.labels.map((l) => `${l.category}:${l.text}`), std.labels.map((l) => `${l.category}:${l.text}`));
+    assert.deepEqual(
+      ext.labels.map((l) => `${l.category}:${l.text}`),
+      std.labels.map((l) => `${l.category}:${l.text}`),
+    );
     for (let i = 0; i < ext.labelMask.length; i++) {
-      if (ext.image.data[i] !== ext.clean.data[i]) assert.notEqual(ext.labelMask[i], 0, 'a holder pixel was counted as a label');
+      if (ext.image.data[i] !== ext.clean.data[i])
+        assert.notEqual(ext.labelMask[i], 0, 'a holder pixel was counted as a label');
       if (ext.labelMask[i] === 0) continue;
-      const x = i % SIZE, y = Math.floor(i / SIZE);
-      assert.ok(ext.labels.some(({ bbox: [bx, by, bw, bh] }) => x >= bx && x < bx + bw && y >= by && y < by + bh), `label pixel (${x},${y}) outside every box`);
+      const x = i % SIZE,
+        y = Math.floor(i / SIZE);
+      assert.ok(
+        ext.labels.some(({ bbox: [bx, by, bw, bh] }) => x >= bx && x < bx + bw && y >= by && y < by + bh),
+        `label pixel (${x},${y}) outside every box`,
+      );
     }
     for (const l of ext.labels) {
       const [x, y, w, h] = l.bbox;
       let own = 0;
-      for (let yy = y; yy < y + h; yy++) for (let xx = x; xx < x + w; xx++) if (ext.labelMask[yy * SIZE + xx] === LABEL_CODES[l.category]) own++;
+      for (let yy = y; yy < y + h; yy++)
+        for (let xx = x; xx < x + w; xx++) if (ext.labelMask[yy * SIZE + xx] === LABEL_CODES[l.category]) own++;
       assert.ok(own > 0);
     }
     for (const v of ext.image.data) assert.ok(v >= 0 && v <= 1);

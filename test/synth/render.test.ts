@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { renderImage, renderSpecFor, sampleMetadata, resolveOptions, LABEL_CODES } from '../../src/synth/index.js';
 
 const meta = sampleMetadata(resolveOptions({ studies: 30, size: 96, seed: 11 }));
-const renders = meta.studies.flatMap((s) => s.images.slice(0, 1).map((im) => ({ s, r: renderImage(renderSpecFor(s, im, 96)) })));
+const renders = meta.studies.flatMap((s) =>
+  s.images.slice(0, 1).map((im) => ({ s, r: renderImage(renderSpecFor(s, im, 96)) })),
+);
 
 test('every label box lies inside its image and holds pixels of its own category', () => {
   for (const { r } of renders) {
@@ -12,7 +14,8 @@ test('every label box lies inside its image and holds pixels of its own category
       const [x, y, w, h] = l.bbox;
       assert.ok(x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= 96 && y + h <= 96, `box ${l.bbox} outside 96x96`);
       let own = 0;
-      for (let yy = y; yy < y + h; yy++) for (let xx = x; xx < x + w; xx++) if (r.labelMask[yy * 96 + xx] === LABEL_CODES[l.category]) own++;
+      for (let yy = y; yy < y + h; yy++)
+        for (let xx = x; xx < x + w; xx++) if (r.labelMask[yy * 96 + xx] === LABEL_CODES[l.category]) own++;
       assert.ok(own > 0, `box of ${l.text} holds no ${l.category} pixels`);
     }
   }
@@ -23,10 +26,17 @@ test('label pixels are exactly where labels changed the image, and all lie insid
   for (const { r } of renders) {
     for (let i = 0; i < r.labelMask.length; i++) {
       const differs = r.image.data[i] !== r.clean.data[i];
-      if (differs) { changed++; assert.notEqual(r.labelMask[i], 0, 'a pixel changed outside the label mask'); }
+      if (differs) {
+        changed++;
+        assert.notEqual(r.labelMask[i], 0, 'a pixel changed outside the label mask');
+      }
       if (r.labelMask[i] === 0) continue;
-      const x = i % 96, y = Math.floor(i / 96);
-      assert.ok(r.labels.some(({ bbox: [bx, by, bw, bh] }) => x >= bx && x < bx + bw && y >= by && y < by + bh), `label pixel (${x},${y}) outside every box`);
+      const x = i % 96,
+        y = Math.floor(i / 96);
+      assert.ok(
+        r.labels.some(({ bbox: [bx, by, bw, bh] }) => x >= bx && x < bx + bw && y >= by && y < by + bh),
+        `label pixel (${x},${y}) outside every box`,
+      );
     }
   }
   assert.ok(changed > 0);

@@ -20,7 +20,8 @@ test('identity when neither flip nor rotation is allowed', () => {
 });
 
 test('a 90 degree rotation bound keeps the centre pixel and is repeatable for a seed', () => {
-  const a = new Float32Array(S * S), b = new Float32Array(S * S);
+  const a = new Float32Array(S * S),
+    b = new Float32Array(S * S);
   augmentInto(ramp, S, new Rng(7), { flip: 0.5, maxRotation: 90 }, a);
   augmentInto(ramp, S, new Rng(7), { flip: 0.5, maxRotation: 90 }, b);
   assert.deepEqual(a, b);

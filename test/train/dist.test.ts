@@ -10,7 +10,14 @@ import { generateDataset } from '../../src/synth/index.js';
 import { loadDataset } from '../../src/data/load.js';
 import { Model, readSafetensors, distBackends, type NamedTensor } from '../../src/engine/index.js';
 import {
-  studySplits, trainingBatch, epochBatches, classWeights, cosineRate, InputCache, TrainConfigSchema, profileSettings,
+  studySplits,
+  trainingBatch,
+  epochBatches,
+  classWeights,
+  cosineRate,
+  InputCache,
+  TrainConfigSchema,
+  profileSettings,
 } from '../../src/train/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { maxStateDifference } from '../engine/helpers.js';
@@ -18,9 +25,34 @@ import { maxStateDifference } from '../engine/helpers.js';
 // Acceptance of data-parallel training (issue 21): `train --nproc 2` over libtorch's c10d/Gloo on the CPU.
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const EPOCHS = 3;
-const ARGS = ['train', '--profile', 'quick', '--arch', 'densenet-tiny', '--size', '32', '--epochs', String(EPOCHS), '--batch', '4',
-  '--lr', '1e-3', '--schedule', 'cosine', '--seed', '3', '--threads', '1'];
-const skip = (() => { try { return distBackends() ? false : 'the engine was built without c10d/Gloo'; } catch (e) { return (e as Error).message; } })();
+const ARGS = [
+  'train',
+  '--profile',
+  'quick',
+  '--arch',
+  'densenet-tiny',
+  '--size',
+  '32',
+  '--epochs',
+  String(EPOCHS),
+  '--batch',
+  '4',
+  '--lr',
+  '1e-3',
+  '--schedule',
+  'cosine',
+  '--seed',
+  '3',
+  '--threads',
+  '1',
+];
+const skip = (() => {
+  try {
+    return distBackends() ? false : 'the engine was built without c10d/Gloo';
+  } catch (e) {
+    return (e as Error).message;
+  }
+})();
 let dir: string;
 let data: string;
 
@@ -29,13 +61,19 @@ before(async () => {
   data = join(dir, 'data');
   await generateDataset(data, { studies: 10, size: 48, seed: 21 });
 });
-after(async () => { await rm(dir, { recursive: true, force: true }); });
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 function runCli(args: string[]) {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const done = new Promise<{ code: number | null; stderr: string }>((res) => child.on('exit', (code) => res({ code, stderr })));
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const done = new Promise<{ code: number | null; stderr: string }>((res) =>
+    child.on('exit', (code) => res({ code, stderr })),
+  );
   return { child, done };
 }
 
@@ -54,9 +92,18 @@ const FLOAT32 = Math.fround;
 async function reference(): Promise<NamedTensor[]> {
   const ds = await loadDataset(data);
   const splits = studySplits(ds.records, 3);
-  const cfg = TrainConfigSchema.parse(profileSettings('quick', {
-    arch: 'densenet-tiny', size: 32, epochs: EPOCHS, batch: 4, lr: 1e-3, schedule: 'cosine', seed: 3, threads: 1,
-  }));
+  const cfg = TrainConfigSchema.parse(
+    profileSettings('quick', {
+      arch: 'densenet-tiny',
+      size: 32,
+      epochs: EPOCHS,
+      batch: 4,
+      lr: 1e-3,
+      schedule: 'cosine',
+      seed: 3,
+      threads: 1,
+    }),
+  );
   const labels = splits.train.map((r) => r.label as 0 | 1);
   const w = classWeights(labels);
   using model = await Model.create({ arch: 'densenet-tiny', seed: 3, threads: 1 });
@@ -82,12 +129,13 @@ async function reference(): Promise<NamedTensor[]> {
         const shape = { n: idx.length, height: cfg.size, width: cfg.size };
         await model.setState([...params, ...rankBuffers[rank]]);
         grads.push((await model.lossAndGradients(images, targets, weights, shape)).gradients);
-        await model.trainStep(images, targets, weights, shape);  // only for this rank's running statistics
+        await model.trainStep(images, targets, weights, shape); // only for this rank's running statistics
         rankBuffers[rank] = buffersOf(await model.getState());
       }
       step++;
       params.forEach((p, k) => {
-        const g0 = grads[0][k].data as Float32Array, g1 = grads[1][k].data as Float32Array;
+        const g0 = grads[0][k].data as Float32Array,
+          g1 = grads[1][k].data as Float32Array;
         assert.equal(grads[0][k].name, p.name);
         const data = p.data as Float32Array;
         for (let i = 0; i < data.length; i++) {
@@ -99,15 +147,24 @@ async function reference(): Promise<NamedTensor[]> {
         }
       });
     }
-    rankBuffers[0] = rankBuffers[0].map((t, k) => t.dtype === 'int64' ? t : {
-      ...t, data: (t.data as Float32Array).map((x, i) => FLOAT32(FLOAT32(x + (rankBuffers[1][k].data as Float32Array)[i]) / 2)),
-    });
+    rankBuffers[0] = rankBuffers[0].map((t, k) =>
+      t.dtype === 'int64'
+        ? t
+        : {
+            ...t,
+            data: (t.data as Float32Array).map((x, i) =>
+              FLOAT32(FLOAT32(x + (rankBuffers[1][k].data as Float32Array)[i]) / 2),
+            ),
+          },
+    );
     rankBuffers[1] = rankBuffers[0];
   }
   return [...params, ...rankBuffers[0]];
 }
 
-test('train --nproc 2 ends with the weights of one process averaging the two ranks\' gradients; a killed rank stops both; --resume finishes the same', { skip }, async () => {
+test("train --nproc 2 ends with the weights of one process averaging the two ranks' gradients; a killed rank stops both; --resume finishes the same", {
+  skip,
+}, async () => {
   const whole = join(dir, 'whole');
   const r = await runCli([...ARGS, '--data', data, '--out', whole, '--nproc', '2']).done;
   assert.equal(r.code, 0, r.stderr);
@@ -115,9 +172,15 @@ test('train --nproc 2 ends with the weights of one process averaging the two ran
   assert.equal(config.world_size, 2);
   const ours = (await finalState(whole)).filter((t) => !t.name.startsWith('optimizer.'));
   const ref = await reference();
-  const diff = maxStateDifference(ours.filter((t) => t.dtype === 'float32'), ref.filter((t) => t.dtype === 'float32'));
+  const diff = maxStateDifference(
+    ours.filter((t) => t.dtype === 'float32'),
+    ref.filter((t) => t.dtype === 'float32'),
+  );
   assert.ok(diff < 1e-5, `largest difference from the reference ${diff}`);
-  assert.deepEqual(ours.filter((t) => t.dtype === 'int64').map((t) => t.data[0]), ref.filter((t) => t.dtype === 'int64').map((t) => t.data[0]));
+  assert.deepEqual(
+    ours.filter((t) => t.dtype === 'int64').map((t) => t.data[0]),
+    ref.filter((t) => t.dtype === 'int64').map((t) => t.data[0]),
+  );
 
   // Kill rank 1 once epoch 1 is checkpointed: the launcher stops rank 0 and says what happened.
   const killed = join(dir, 'killed');
@@ -131,35 +194,71 @@ test('train --nproc 2 ends with the weights of one process averaging the two ran
   }
   const stopped = await run.done;
   assert.equal(stopped.code, 1, stopped.stderr);
-  assert.match(stopped.stderr, /confound: rank 1 of 2 was killed \(SIGKILL\); the other processes were stopped\. Rerun the same command with --resume/);
+  assert.match(
+    stopped.stderr,
+    /confound: rank 1 of 2 was killed \(SIGKILL\); the other processes were stopped\. Rerun the same command with --resume/,
+  );
   const interrupted = JSON.parse(await readFile(join(killed, 'state.json'), 'utf8')) as { epochsDone: number };
   assert.ok(interrupted.epochsDone < EPOCHS, 'the kill came after the run had finished');
   const resumed = await runCli([...ARGS, '--data', data, '--out', killed, '--nproc', '2', '--resume']).done;
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.equal(maxStateDifference(await finalState(killed), await finalState(whole)), 0);
-  assert.deepEqual((await readdir(killed)).filter((f) => f.startsWith('checkpoint-')), [`checkpoint-00${EPOCHS}.safetensors`]);
+  assert.deepEqual(
+    (await readdir(killed)).filter((f) => f.startsWith('checkpoint-')),
+    [`checkpoint-00${EPOCHS}.safetensors`],
+  );
 });
 
-test('ranks started apart (--dist-url): when one is killed the other stops with a clear message within the timeout', { skip }, async () => {
+test('ranks started apart (--dist-url): when one is killed the other stops with a clear message within the timeout', {
+  skip,
+}, async () => {
   const out = join(dir, 'apart');
   const port = 20000 + (process.pid % 20000);
-  const rank = (r: number) => runCli([...ARGS, '--data', data, '--out', out, '--epochs', '50', '--dist-url', `tcp://127.0.0.1:${port}`,
-    '--world-size', '2', '--rank', String(r), '--dist-timeout', '10']);
+  const rank = (r: number) =>
+    runCli([
+      ...ARGS,
+      '--data',
+      data,
+      '--out',
+      out,
+      '--epochs',
+      '50',
+      '--dist-url',
+      `tcp://127.0.0.1:${port}`,
+      '--world-size',
+      '2',
+      '--rank',
+      String(r),
+      '--dist-timeout',
+      '10',
+    ]);
   const [zero, one] = [rank(0), rank(1)];
-  while (!existsSync(join(out, 'checkpoint-001.safetensors')) && zero.child.exitCode === null) await new Promise((res) => setTimeout(res, 5));
+  while (!existsSync(join(out, 'checkpoint-001.safetensors')) && zero.child.exitCode === null)
+    await new Promise((res) => setTimeout(res, 5));
   one.child.kill('SIGKILL');
   const started = Date.now();
   const r = await zero.done;
   assert.equal(r.code, 1);
   assert.ok(Date.now() - started < 15_000);
   const last = r.stderr.trim().split('\n').pop()!;
-  assert.match(last, /^confound: rank 0 of 2: training stopped in epoch \d+, the process group failed \(another process stopped, or the network between them failed\): .+ Restart all processes with --resume/);
+  assert.match(
+    last,
+    /^confound: rank 0 of 2: training stopped in epoch \d+, the process group failed \(another process stopped, or the network between them failed\): .+ Restart all processes with --resume/,
+  );
 });
 
 /** The pid of the child of `parent` whose environment says RANK=<rank>. */
 function rankPid(parent: number, rank: number): number | undefined {
-  const children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  const children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number);
   return children.find((pid) => {
-    try { return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`RANK=${rank}`); } catch { return false; }
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`RANK=${rank}`);
+    } catch {
+      return false;
+    }
   });
 }

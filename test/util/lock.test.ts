@@ -11,16 +11,25 @@ import { acquireLock, LOCK_FILE, type FolderLock } from '../../src/util/lock.js'
 const LOCK_MODULE = fileURLToPath(new URL('../../src/util/lock.js', import.meta.url));
 
 /** A second process that takes DIR's lock, says "locked" and waits to be signalled. */
-function holder(dir: string): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null>; stderr: () => string } {
+function holder(dir: string): {
+  child: ChildProcess;
+  ready: Promise<void>;
+  exited: Promise<number | null>;
+  stderr: () => string;
+} {
   const code = `import { acquireLock } from ${JSON.stringify(LOCK_MODULE)};
 await acquireLock(${JSON.stringify(dir)}, 'test holder');
 process.stdout.write('locked\\n');
 setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  child.stderr!.on('data', (d) => { err += d; });
+  child.stderr!.on('data', (d) => {
+    err += d;
+  });
   const ready = new Promise<void>((ok, fail) => {
-    child.stdout!.on('data', (d) => { if (String(d).includes('locked')) ok(); });
+    child.stdout!.on('data', (d) => {
+      if (String(d).includes('locked')) ok();
+    });
     child.on('exit', () => fail(new Error(`holder exited: ${err}`)));
   });
   const exited = new Promise<number | null>((ok) => child.on('exit', (c) => ok(c)));
@@ -35,7 +44,12 @@ test('a second run into a locked folder fails naming the holder; the lock is rel
     const info = JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'));
     assert.deepEqual([info.pid, info.host, info.command], [h.child.pid, hostname(), 'confound test holder']);
     assert.ok(!Number.isNaN(Date.parse(info.started)));
-    await assert.rejects(acquireLock(dir, 'second'), new RegExp(`in use by another confound run \\(pid ${h.child.pid} on ${hostname()}, started .*: confound test holder\\)`));
+    await assert.rejects(
+      acquireLock(dir, 'second'),
+      new RegExp(
+        `in use by another confound run \\(pid ${h.child.pid} on ${hostname()}, started .*: confound test holder\\)`,
+      ),
+    );
     h.child.kill(signal);
     assert.equal(await h.exited, signal === 'SIGINT' ? 130 : 143);
     assert.equal(existsSync(join(dir, LOCK_FILE)), false, `lock left after ${signal}`);
@@ -49,7 +63,12 @@ test('a second run into a locked folder fails naming the holder; the lock is rel
 test('a lock held by a live process is refused; a stale one (dead pid on this host) is taken over with a message', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'confound-lock-'));
   const sleeper = spawn('sleep', ['30']);
-  const live = { pid: sleeper.pid, host: hostname(), command: 'confound study --out x', started: new Date().toISOString() };
+  const live = {
+    pid: sleeper.pid,
+    host: hostname(),
+    command: 'confound study --out x',
+    started: new Date().toISOString(),
+  };
   await writeFile(join(dir, LOCK_FILE), JSON.stringify(live));
   await assert.rejects(acquireLock(dir), new RegExp(`pid ${sleeper.pid} on ${hostname()}.*confound study --out x`));
   sleeper.kill('SIGKILL');
@@ -57,10 +76,20 @@ test('a lock held by a live process is refused; a stale one (dead pid on this ho
 
   const messages: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((s: string) => { messages.push(String(s)); return true; }) as typeof process.stderr.write;
+  process.stderr.write = ((s: string) => {
+    messages.push(String(s));
+    return true;
+  }) as typeof process.stderr.write;
   let lock: FolderLock | undefined;
-  try { lock = await acquireLock(dir, 'taker'); } finally { process.stderr.write = write; }
-  assert.match(messages.join(''), new RegExp(`taking over a stale lock \\(pid ${sleeper.pid} on ${hostname()}.*that process is gone\\)`));
+  try {
+    lock = await acquireLock(dir, 'taker');
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.match(
+    messages.join(''),
+    new RegExp(`taking over a stale lock \\(pid ${sleeper.pid} on ${hostname()}.*that process is gone\\)`),
+  );
   assert.equal(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8')).pid, process.pid);
   // The same process may take its own lock again (the CLI and the library both lock); one release each.
   const again = await acquireLock(dir, 'taker');

@@ -5,10 +5,18 @@ import { parseCsv, toCsv } from '../../src/util/csv.js';
 import { checkChoice } from '../../src/util/options.js';
 
 test('same seed gives the same stream, different seeds differ', () => {
-  const a = new Rng(42), b = new Rng(42), c = new Rng(43);
+  const a = new Rng(42),
+    b = new Rng(42),
+    c = new Rng(43);
   const sa = Array.from({ length: 50 }, () => a.uint32());
-  assert.deepEqual(sa, Array.from({ length: 50 }, () => b.uint32()));
-  assert.notDeepEqual(sa, Array.from({ length: 50 }, () => c.uint32()));
+  assert.deepEqual(
+    sa,
+    Array.from({ length: 50 }, () => b.uint32()),
+  );
+  assert.notDeepEqual(
+    sa,
+    Array.from({ length: 50 }, () => c.uint32()),
+  );
 });
 
 test('uniform draws fill [0,1) evenly', () => {
@@ -19,7 +27,11 @@ test('uniform draws fill [0,1) evenly', () => {
 });
 
 test('csv round-trips quotes, commas and newlines', () => {
-  const rows = [['a', 'b,c'], ['"q"', 'line\nbreak'], ['', 'x']];
+  const rows = [
+    ['a', 'b,c'],
+    ['"q"', 'line\nbreak'],
+    ['', 'x'],
+  ];
   assert.deepEqual(parseCsv(toCsv(rows)), rows);
 });
 

@@ -21,11 +21,20 @@ test('mask --format dicom: dcmdump opens it, tags kept, new UIDs, covers drawn, 
   const data = join(root, 'ph');
   await generateDataset(data, { studies: 8, size: 256, seed: 31, format: 'dicom' });
   const out = join(root, 'masked');
-  const s = await maskDataset({ data, boxes: join(data, 'labels.coco.json'), out, mode: 'cover', format: 'dicom', margin: 2 });
+  const s = await maskDataset({
+    data,
+    boxes: join(data, 'labels.coco.json'),
+    out,
+    mode: 'cover',
+    format: 'dicom',
+    margin: 2,
+  });
   assert.equal(s.failed, 0);
   const ds = await loadDataset(data);
   const meta = sampleMetadata(resolveOptions({ studies: 8, size: 256, seed: 31, format: 'dicom' }));
-  const clean = new Map(meta.studies.flatMap((st) => st.images.map((im) => [im.path, () => renderImage(renderSpecFor(st, im, 256)).clean])));
+  const clean = new Map(
+    meta.studies.flatMap((st) => st.images.map((im) => [im.path, () => renderImage(renderSpecFor(st, im, 256)).clean])),
+  );
   let covers = 0;
   for (const r of ds.records) {
     const dst = join(out, r.id);
@@ -39,7 +48,10 @@ test('mask --format dicom: dcmdump opens it, tags kept, new UIDs, covers drawn, 
     assert.notEqual(b.SOPInstanceUID, a.SOPInstanceUID);
     assert.notEqual(b.SeriesInstanceUID, a.SeriesInstanceUID);
     assert.match(String(b.DeidentificationMethod), /confound mask --mode cover/);
-    const sidecar = JSON.parse(await readFile(`${dst}.json`, 'utf8')) as Record<string, { label: string; left: number; top: number; width: number; height: number }[]>;
+    const sidecar = JSON.parse(await readFile(`${dst}.json`, 'utf8')) as Record<
+      string,
+      { label: string; left: number; top: number; width: number; height: number }[]
+    >;
     const boxes = sidecar[r.id];
     const before = await readImage(r.path);
     const after = await readImage(dst);
@@ -54,10 +66,14 @@ test('mask --format dicom: dcmdump opens it, tags kept, new UIDs, covers drawn, 
     const labelFree = clean.get(r.id)!();
     let labelPixels = 0;
     for (let i = 0; i < after.data.length; i++) {
-      const x = i % after.width, y = Math.floor(i / after.width);
+      const x = i % after.width,
+        y = Math.floor(i / after.width);
       if (boxes.some((bx) => inside(x, y, bx))) continue;
       // 8-bit stored: equal to the label-free rendering within quantisation.
-      assert.ok(Math.abs(after.data[i] - labelFree.data[i]) <= 0.5 / 255 + 1e-6, `${r.id} (${x},${y}) keeps label pixels`);
+      assert.ok(
+        Math.abs(after.data[i] - labelFree.data[i]) <= 0.5 / 255 + 1e-6,
+        `${r.id} (${x},${y}) keeps label pixels`,
+      );
       if (Math.abs(before.data[i] - labelFree.data[i]) > 0.5 / 255 + 1e-6) labelPixels++;
     }
     assert.equal(labelPixels, 0, 'the truth boxes hold every label pixel');
@@ -81,7 +97,14 @@ test('mask --format dicom --deidentify, from a JPEG-LS lossless source: written 
     execFileSync('rm', [`${r.path}.ls`]);
   }
   const out = join(root, 'masked');
-  const s = await maskDataset({ data, boxes: join(data, 'labels.coco.json'), out, mode: 'cover', format: 'dicom', deidentify: true });
+  const s = await maskDataset({
+    data,
+    boxes: join(data, 'labels.coco.json'),
+    out,
+    mode: 'cover',
+    format: 'dicom',
+    deidentify: true,
+  });
   assert.equal(s.failed, 0);
   for (const r of ds.records) {
     const bytes = await readFile(join(out, r.id));

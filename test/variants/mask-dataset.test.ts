@@ -20,7 +20,14 @@ async function setup() {
   // 16-bit source for one image so bit depth preservation is checked.
   await writePng(join(root, rel[2]), gradient(8, 6, 3, 16));
   const boxesPath = join(parent, 'boxes.csv');
-  await writeBoxes(boxesPath, [{ file: rel[0], x: 1, y: 1, w: 3, h: 2, category: 'laterality' }, { file: rel[2], x: 4, y: 2, w: 2, h: 2, category: 'other' }], 'csv');
+  await writeBoxes(
+    boxesPath,
+    [
+      { file: rel[0], x: 1, y: 1, w: 3, h: 2, category: 'laterality' },
+      { file: rel[2], x: 4, y: 2, w: 2, h: 2, category: 'other' },
+    ],
+    'csv',
+  );
   return { parent, root, rel, boxesPath };
 }
 
@@ -31,15 +38,19 @@ test('mask cover: full copy with CSVs, boxes black, bit depth kept, source untou
   const s1 = await maskDataset({ data: root, boxes: boxesPath, out, mode: 'cover' });
   assert.deepEqual([s1.written, s1.skipped, s1.failed], [rel.length, 0, 0]);
   assert.equal(s1.metadataCopied, 2);
-  assert.equal(await readFile(join(out, 'train_image_paths.csv'), 'utf8'), await readFile(join(root, 'train_image_paths.csv'), 'utf8'));
+  assert.equal(
+    await readFile(join(out, 'train_image_paths.csv'), 'utf8'),
+    await readFile(join(root, 'train_image_paths.csv'), 'utf8'),
+  );
   assert.deepEqual(await readFile(join(root, rel[0])), srcBytes);
   const a = await readImage(join(out, rel[0]));
   const src = await readImage(join(root, rel[0]));
-  for (let y = 0; y < 6; y++) for (let x = 0; x < 8; x++) {
-    const i = y * 8 + x;
-    if (x >= 1 && x < 4 && y >= 1 && y < 3) assert.equal(a.data[i], 0);
-    else assert.equal(a.data[i], src.data[i]);
-  }
+  for (let y = 0; y < 6; y++)
+    for (let x = 0; x < 8; x++) {
+      const i = y * 8 + x;
+      if (x >= 1 && x < 4 && y >= 1 && y < 3) assert.equal(a.data[i], 0);
+      else assert.equal(a.data[i], src.data[i]);
+    }
   assert.equal((await readImage(join(out, rel[2]))).bits, 16);
   // An image without boxes is copied unchanged (pixel-wise).
   assert.deepEqual((await readImage(join(out, rel[4]))).data, (await readImage(join(root, rel[4]))).data);
@@ -54,7 +65,10 @@ test('mask cover: full copy with CSVs, boxes black, bit depth kept, source untou
 
 test('mask refuses to write into the dataset and reports corrupt images without stopping', async () => {
   const { parent, root, rel, boxesPath } = await setup();
-  await assert.rejects(maskDataset({ data: root, boxes: boxesPath, out: root, mode: 'cover' }), /must not be the dataset folder/);
+  await assert.rejects(
+    maskDataset({ data: root, boxes: boxesPath, out: root, mode: 'cover' }),
+    /must not be the dataset folder/,
+  );
   await assert.rejects(maskDataset({ data: root, boxes: boxesPath, out: join(root, 'x'), mode: 'cover' }), /inside it/);
   await writeFile(join(root, rel[3]), 'broken');
   const out = join(parent, 'rc');
@@ -81,15 +95,24 @@ test('mask never writes outside --out: manifest rows "../src/v.png" and absolute
   for (const allowOutside of [false, true]) {
     const s = await maskDataset({ data: manifest, boxes: boxesPath, out, mode: 'labels-only', allowOutside });
     const after = await Promise.all(['v.png', 'w.png'].map((f) => readFile(join(src, f))));
-    assert.ok(after[0].equals(before[0]) && after[1].equals(before[1]), `a source image was overwritten (allowOutside ${allowOutside})`);
+    assert.ok(
+      after[0].equals(before[0]) && after[1].equals(before[1]),
+      `a source image was overwritten (allowOutside ${allowOutside})`,
+    );
     assert.deepEqual((await readdir(parent)).sort(), ['boxes.csv', 'm', 'out', 'src']);
     assert.equal(s.written + s.skipped, 1);
-    for (const f of ['v.png', 'w.png']) assert.ok(s.issues.some((i) => i.file.endsWith(f)), `${f} not reported: ${JSON.stringify(s.issues)}`);
+    for (const f of ['v.png', 'w.png'])
+      assert.ok(
+        s.issues.some((i) => i.file.endsWith(f)),
+        `${f} not reported: ${JSON.stringify(s.issues)}`,
+      );
     if (allowOutside) assert.ok(s.issues.some((i) => /refusing to write outside/.test(i.message)));
   }
   // An output folder that is the folder those outside images live in is refused outright.
-  await assert.rejects(maskDataset({ data: manifest, boxes: boxesPath, out: src, mode: 'labels-only', allowOutside: true }),
-    /must not be the folder of images/);
+  await assert.rejects(
+    maskDataset({ data: manifest, boxes: boxesPath, out: src, mode: 'labels-only', allowOutside: true }),
+    /must not be the folder of images/,
+  );
   assert.deepEqual((await readdir(src)).sort(), ['v.png', 'w.png']);
 });
 
@@ -100,7 +123,10 @@ test('mask refuses an --out that reaches into the dataset through a symlink (not
   const listing = async () => (await readdir(root, { recursive: true })).sort();
   const before = await listing();
   for (const out of [link, join(link, 'sub')]) {
-    await assert.rejects(maskDataset({ data: root, boxes: boxesPath, out, mode: 'cover' }), /must not be the dataset folder or inside it/);
+    await assert.rejects(
+      maskDataset({ data: root, boxes: boxesPath, out, mode: 'cover' }),
+      /must not be the dataset folder or inside it/,
+    );
   }
   assert.deepEqual(await listing(), before);
 });
@@ -113,12 +139,25 @@ test('mask: the copy is marked complete last; a run stopped half-way leaves no m
   assert.equal((await loadDatasetReported(out)).records.length, rel.length);
   // A second run with another mode, stopped after its first image (as a kill would): no mark while it works.
   const marks: boolean[] = [];
-  await assert.rejects(maskDataset({
-    data: root, boxes: boxesPath, out, mode: 'labels-only', concurrency: 1,
-    onProgress: () => { marks.push(existsSync(join(out, COMPLETE_MARK))); throw new Error('stopped'); },
-  }), /stopped/);
+  await assert.rejects(
+    maskDataset({
+      data: root,
+      boxes: boxesPath,
+      out,
+      mode: 'labels-only',
+      concurrency: 1,
+      onProgress: () => {
+        marks.push(existsSync(join(out, COMPLETE_MARK)));
+        throw new Error('stopped');
+      },
+    }),
+    /stopped/,
+  );
   assert.deepEqual(marks, [false]);
-  await assert.rejects(loadDatasetReported(out), new RegExp(`${out}: this masked copy is incomplete .*rerun the same \`confound mask\` command`));
+  await assert.rejects(
+    loadDatasetReported(out),
+    new RegExp(`${out}: this masked copy is incomplete .*rerun the same \`confound mask\` command`),
+  );
   const s = await maskDataset({ data: root, boxes: boxesPath, out, mode: 'labels-only' });
   assert.equal(s.written + s.skipped, rel.length);
   assert.ok(existsSync(join(out, COMPLETE_MARK)));
@@ -131,8 +170,16 @@ test('mask into a folder another live run holds is refused, naming it', async ()
   const sleeper = spawn('sleep', ['30']);
   try {
     await mkdir(out);
-    await writeFile(join(out, LOCK_FILE), JSON.stringify({ pid: sleeper.pid, host: hostname(), command: 'confound mask --out held', started: 'now' }));
-    await assert.rejects(maskDataset({ data: root, boxes: boxesPath, out, mode: 'cover' }), new RegExp(`in use by another confound run \\(pid ${sleeper.pid}`));
+    await writeFile(
+      join(out, LOCK_FILE),
+      JSON.stringify({ pid: sleeper.pid, host: hostname(), command: 'confound mask --out held', started: 'now' }),
+    );
+    await assert.rejects(
+      maskDataset({ data: root, boxes: boxesPath, out, mode: 'cover' }),
+      new RegExp(`in use by another confound run \\(pid ${sleeper.pid}`),
+    );
     assert.deepEqual(await readdir(out), [LOCK_FILE]);
-  } finally { sleeper.kill('SIGKILL'); }
+  } finally {
+    sleeper.kill('SIGKILL');
+  }
 });

@@ -11,14 +11,24 @@ import { makeFakeStudy } from '../fixtures/study/make-study.js';
 import { SKIP_BROWSER, launch } from '../report/browser.js';
 
 /** A raw HTTP request: the path is sent exactly as given (no URL normalisation of "..", unlike fetch and browsers). */
-function raw(url: string, path: string, opts: { method?: string; host?: string; body?: string; type?: string; origin?: string } = {}): Promise<{ status: number; body: Buffer; type?: string }> {
+function raw(
+  url: string,
+  path: string,
+  opts: { method?: string; host?: string; body?: string; type?: string; origin?: string } = {},
+): Promise<{ status: number; body: Buffer; type?: string }> {
   const u = new URL(url);
-  const headers = { Host: opts.host ?? u.host, ...(opts.type ? { 'Content-Type': opts.type } : {}), ...(opts.origin ? { Origin: opts.origin } : {}) };
+  const headers = {
+    Host: opts.host ?? u.host,
+    ...(opts.type ? { 'Content-Type': opts.type } : {}),
+    ...(opts.origin ? { Origin: opts.origin } : {}),
+  };
   return new Promise((ok, fail) => {
     const req = request({ host: u.hostname, port: u.port, path, method: opts.method ?? 'GET', headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => ok({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), type: res.headers['content-type'] }));
+      res.on('end', () =>
+        ok({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), type: res.headers['content-type'] }),
+      );
     });
     req.on('error', fail);
     req.end(opts.body);
@@ -32,7 +42,20 @@ test('resolveInside: files inside are served; "..", encoded dots and slashes, ab
   const ok = await resolveInside(s.dir, 'results.json');
   assert.ok(ok.ok);
   assert.ok((await resolveInside(s.dir, 'inside-link.json')).ok);
-  for (const bad of ['../etc/passwd', 'scores/../../x', '%2e%2e/x', '%2E%2E%2Fx', 'scores%2F..%2F..%2Fx', '/etc/passwd', '%2Fetc%2Fpasswd', 'a%5C..%5Cb', 'escape/passwd', './results.json', 'x%00y', '%E0%A4%A']) {
+  for (const bad of [
+    '../etc/passwd',
+    'scores/../../x',
+    '%2e%2e/x',
+    '%2E%2E%2Fx',
+    'scores%2F..%2F..%2Fx',
+    '/etc/passwd',
+    '%2Fetc%2Fpasswd',
+    'a%5C..%5Cb',
+    'escape/passwd',
+    './results.json',
+    'x%00y',
+    '%E0%A4%A',
+  ]) {
     const r = await resolveInside(s.dir, bad);
     assert.equal(r.ok, false, bad);
     if (!r.ok) assert.equal(r.status, 403, bad);
@@ -42,11 +65,18 @@ test('resolveInside: files inside are served; "..", encoded dots and slashes, ab
   await rm(s.dir, { recursive: true, force: true });
 });
 
-test('catalog: every test image with each arm\'s score, attention and overlay, counterfactual |Δp| and disagreement', async () => {
+test("catalog: every test image with each arm's score, attention and overlay, counterfactual |Δp| and disagreement", async () => {
   const s = await makeFakeStudy({ images: 8, overlays: 3 });
   const images = buildCatalog(await loadStudy(s.dir));
-  assert.deepEqual(images.map((i) => i.id), s.ids);
-  const cf = JSON.parse(await readFile(join(s.dir, 'counterfactual.json'), 'utf8')).images as { id: string; p_original: number; p_covered: number }[];
+  assert.deepEqual(
+    images.map((i) => i.id),
+    s.ids,
+  );
+  const cf = JSON.parse(await readFile(join(s.dir, 'counterfactual.json'), 'utf8')).images as {
+    id: string;
+    p_original: number;
+    p_covered: number;
+  }[];
   for (const im of images) {
     const scores = Object.values(im.arms).map((a) => a.score!);
     assert.equal(scores.length, 4);
@@ -71,8 +101,18 @@ test('viewer HTTP: serves the app, study files and originals; refuses traversal,
     assert.equal(orig.type, 'image/png');
     assert.equal((await raw(v.url, `/files/data/${s.ids[0]}`)).status, 200);
     await writeFile(join(s.dataDir, '..', 'secret.txt'), 'secret');
-    for (const p of ['/files/study/../results.json', '/files/study/../../etc/passwd', '/files/study/%2e%2e/%2e%2e/etc/passwd', '/files/study/..%2f..%2fetc%2fpasswd',
-      '/files/data/../secret.txt', '/files/data/%2E%2E/secret.txt', '/original/../../etc/passwd', '/original/%2e%2e%2fsecret.txt', '/files/study//etc/passwd', '/files/study/%2fetc%2fpasswd']) {
+    for (const p of [
+      '/files/study/../results.json',
+      '/files/study/../../etc/passwd',
+      '/files/study/%2e%2e/%2e%2e/etc/passwd',
+      '/files/study/..%2f..%2fetc%2fpasswd',
+      '/files/data/../secret.txt',
+      '/files/data/%2E%2E/secret.txt',
+      '/original/../../etc/passwd',
+      '/original/%2e%2e%2fsecret.txt',
+      '/files/study//etc/passwd',
+      '/files/study/%2fetc%2fpasswd',
+    ]) {
       const r = await raw(v.url, p);
       assert.ok(r.status === 403 || r.status === 404, `${p}: ${r.status}`);
       assert.ok(!r.body.toString().includes('secret') && !r.body.toString().includes('root:'), p);
@@ -82,24 +122,37 @@ test('viewer HTTP: serves the app, study files and originals; refuses traversal,
     const study = JSON.parse((await raw(v.url, '/api/study')).body.toString());
     assert.equal(study.images.length, 6);
     assert.deepEqual(study.arms, ['original', 'covered', 'labels-only', 'random-cover']);
-    const post = (body: unknown, type = 'application/json') => raw(v.url, '/api/boxes', { method: 'POST', body: JSON.stringify(body), type });
+    const post = (body: unknown, type = 'application/json') =>
+      raw(v.url, '/api/boxes', { method: 'POST', body: JSON.stringify(body), type });
     assert.equal((await post({ id: '../../etc/passwd', boxes: [] })).status, 400);
     assert.equal((await post({ id: s.ids[0], boxes: [{ x: 1, y: 1, w: 5, h: 5, category: 'nonsense' }] })).status, 400);
     assert.equal((await post({ id: s.ids[0], boxes: [] }, 'text/plain')).status, 415);
     // Boxes with no area, or not wholly inside the 64 x 64 image, are refused; nothing is saved for them.
-    for (const bad of [{ x: 50, y: 60, w: 40, h: 40 }, { x: 10, y: 10, w: -5, h: 5 }, { x: 10, y: 10, w: 0, h: 5 }, { x: -1, y: 0, w: 5, h: 5 },
-      { x: 0, y: 64, w: 5, h: 1 }, { x: 60, y: 0, w: 5, h: 5 }]) {
+    for (const bad of [
+      { x: 50, y: 60, w: 40, h: 40 },
+      { x: 10, y: 10, w: -5, h: 5 },
+      { x: 10, y: 10, w: 0, h: 5 },
+      { x: -1, y: 0, w: 5, h: 5 },
+      { x: 0, y: 64, w: 5, h: 1 },
+      { x: 60, y: 0, w: 5, h: 5 },
+    ]) {
       const r = await post({ id: s.ids[1], boxes: [{ ...bad, category: 'laterality' }] });
       assert.equal(r.status, 400, JSON.stringify(bad));
       assert.match(JSON.parse(r.body.toString()).error, /box 0: /);
     }
     assert.equal(existsSync(v.boxesPath), false);
     // A box inside the image is saved with the others.
-    const r = await post({ id: s.ids[1], boxes: [{ x: 50, y: 59, w: 14, h: 5, category: 'technologist', text: 'AB' }] });
+    const r = await post({
+      id: s.ids[1],
+      boxes: [{ x: 50, y: 59, w: 14, h: 5, category: 'technologist', text: 'AB' }],
+    });
     assert.equal(r.status, 200);
     const saved = await readBoxes(v.boxesPath);
     const mine = saved.filter((b) => b.file === s.ids[1]);
-    assert.deepEqual(mine.map(({ x, y, w, h, category, text }) => ({ x, y, w, h, category, text })), [{ x: 50, y: 59, w: 14, h: 5, category: 'technologist', text: 'AB' }]);
+    assert.deepEqual(
+      mine.map(({ x, y, w, h, category, text }) => ({ x, y, w, h, category, text })),
+      [{ x: 50, y: 59, w: 14, h: 5, category: 'technologist', text: 'AB' }],
+    );
     assert.equal(saved.filter((b) => b.file !== s.ids[1]).length, s.boxes.length - 1);
   } finally {
     await v.close();
@@ -108,14 +161,18 @@ test('viewer HTTP: serves the app, study files and originals; refuses traversal,
   }
 });
 
-test('viewer in chromium: a box drawn by mouse drag is saved to the COCO file; ../ URLs are refused', { skip: SKIP_BROWSER }, async () => {
+test('viewer in chromium: a box drawn by mouse drag is saved to the COCO file; ../ URLs are refused', {
+  skip: SKIP_BROWSER,
+}, async () => {
   const s = await makeFakeStudy({ images: 6, overlays: 3 });
   const v = await startViewer(s.dir, { port: 0 });
   const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(v.url);
     await page.waitForSelector('#canvas[data-ready]');
@@ -140,7 +197,13 @@ test('viewer in chromium: a box drawn by mouse drag is saved to the COCO file; .
     assert.equal(saved.length, before + 1);
     const drawn = saved.find((b) => b.category === 'other');
     assert.ok(drawn, 'the drawn box is saved with the chosen category');
-    for (const [k, want] of [['x', 40], ['y', 20], ['w', 16], ['h', 16]] as const) assert.ok(Math.abs(drawn[k] - want) <= 1, `${k}: ${drawn[k]} vs ${want}`);
+    for (const [k, want] of [
+      ['x', 40],
+      ['y', 20],
+      ['w', 16],
+      ['h', 16],
+    ] as const)
+      assert.ok(Math.abs(drawn[k] - want) <= 1, `${k}: ${drawn[k]} vs ${want}`);
 
     // Moving the drawn box by dragging it, then deleting the first one, is saved too.
     await page.mouse.move(c.x + c.width * at(48), c.y + c.height * at(28));
@@ -153,7 +216,12 @@ test('viewer in chromium: a box drawn by mouse drag is saved to the COCO file; .
     assert.ok(Math.abs(moved.x - 44) <= 1 && Math.abs(moved.y - 22) <= 1, `moved to ${moved.x},${moved.y}`);
 
     // Browsers resolve "../" and "%2e%2e/" before sending (WHATWG URL), so only dots with encoded separators reach the server from a page.
-    for (const p of ['files/study/..%2f..%2fetc%2fpasswd', 'files/study/%2e%2e%2f%2e%2e%2fetc%2fpasswd', 'original/..%5c..%5cetc%5cpasswd', 'files/data/%2E%2E%2F%2E%2E%2Fresults.json']) {
+    for (const p of [
+      'files/study/..%2f..%2fetc%2fpasswd',
+      'files/study/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+      'original/..%5c..%5cetc%5cpasswd',
+      'files/data/%2E%2E%2F%2E%2E%2Fresults.json',
+    ]) {
       const res = await page.goto(v.url + p);
       assert.equal(res?.status(), 403, p);
     }
@@ -161,7 +229,10 @@ test('viewer in chromium: a box drawn by mouse drag is saved to the COCO file; .
       const res = await page.goto(v.url + p);
       assert.ok(res && res.status() === 404 && !(await res.text()).includes('root:'), p);
     }
-    assert.deepEqual(errors.filter((e) => !/status of 40[34]/.test(e)), []);
+    assert.deepEqual(
+      errors.filter((e) => !/status of 40[34]/.test(e)),
+      [],
+    );
   } finally {
     await browser.close();
     await v.close();
@@ -174,7 +245,11 @@ test('viewer: a missing study is a clear error; a second session starts from the
   const s = await makeFakeStudy({ images: 4, overlays: 0 });
   await mkdir(join(s.dir, 'x'), { recursive: true });
   const v1 = await startViewer(s.dir, { port: 0 });
-  const r = await raw(v1.url, '/api/boxes', { method: 'POST', type: 'application/json', body: JSON.stringify({ id: s.ids[0], boxes: [] }) });
+  const r = await raw(v1.url, '/api/boxes', {
+    method: 'POST',
+    type: 'application/json',
+    body: JSON.stringify({ id: s.ids[0], boxes: [] }),
+  });
   assert.equal(r.status, 200);
   await v1.close();
   const v2 = await startViewer(s.dir, { port: 0 });
@@ -189,19 +264,30 @@ test('viewer: a missing study is a clear error; a second session starts from the
   }
 });
 
-test('viewer writes: a foreign Origin or Host is refused with 403 and nothing is saved; the page\'s own origin may write', async () => {
+test("viewer writes: a foreign Origin or Host is refused with 403 and nothing is saved; the page's own origin may write", async () => {
   const s = await makeFakeStudy({ images: 4, overlays: 0 });
   const v = await startViewer(s.dir, { port: 0 });
   try {
     const body = JSON.stringify({ id: s.ids[0], boxes: [{ x: 1, y: 1, w: 4, h: 4, category: 'other' }] });
     const port = new URL(v.url).port;
     for (const m of ['POST', 'PUT', 'DELETE']) {
-      for (const origin of ['http://evil.example', 'null', `http://127.0.0.1:${Number(port) + 1}`, `https://127.0.0.1:${port}`]) {
+      for (const origin of [
+        'http://evil.example',
+        'null',
+        `http://127.0.0.1:${Number(port) + 1}`,
+        `https://127.0.0.1:${port}`,
+      ]) {
         const r = await raw(v.url, '/api/boxes', { method: m, type: 'application/json', body, origin });
         assert.equal(r.status, 403, `${m} from ${origin}`);
       }
       for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1:${Number(port) + 1}`]) {
-        const r = await raw(v.url, '/api/boxes', { method: m, type: 'application/json', body, host, origin: v.url.slice(0, -1) });
+        const r = await raw(v.url, '/api/boxes', {
+          method: m,
+          type: 'application/json',
+          body,
+          host,
+          origin: v.url.slice(0, -1),
+        });
         assert.equal(r.status, 403, `${m} to host ${host}`);
       }
     }
@@ -217,11 +303,14 @@ test('viewer writes: a foreign Origin or Host is refused with 403 and nothing is
   }
 });
 
-test('viewer on a study built from a CSV manifest: originals are served and boxes saved, through the study\'s loader', async () => {
+test("viewer on a study built from a CSV manifest: originals are served and boxes saved, through the study's loader", async () => {
   const s = await makeFakeStudy({ images: 4, overlays: 1, dataOutside: true });
   // The same images listed by a manifest, as `confound study --data DATA/list.csv` records them.
   const csv = join(s.dataDir, 'list.csv');
-  await writeFile(csv, 'path,label,patient\n' + s.ids.map((id, k) => `${id},${k % 2 === 0 ? 1 : 0},p${k}`).join('\n') + '\n');
+  await writeFile(
+    csv,
+    'path,label,patient\n' + s.ids.map((id, k) => `${id},${k % 2 === 0 ? 1 : 0},p${k}`).join('\n') + '\n',
+  );
   const results = JSON.parse(await readFile(join(s.dir, 'results.json'), 'utf8'));
   results.config.data = csv;
   results.dataset = { ...results.dataset, root: s.dataDir, format: 'manifest' };
@@ -234,9 +323,16 @@ test('viewer on a study built from a CSV manifest: originals are served and boxe
       assert.equal(r.type, 'image/png');
     }
     assert.equal((await raw(v.url, `/files/data/${s.ids[0]}`)).status, 200);
-    const r = await raw(v.url, '/api/boxes', { method: 'POST', type: 'application/json', body: JSON.stringify({ id: s.ids[2], boxes: [{ x: 2, y: 3, w: 8, h: 9, category: 'laterality' }] }) });
+    const r = await raw(v.url, '/api/boxes', {
+      method: 'POST',
+      type: 'application/json',
+      body: JSON.stringify({ id: s.ids[2], boxes: [{ x: 2, y: 3, w: 8, h: 9, category: 'laterality' }] }),
+    });
     assert.equal(r.status, 200, r.body.toString());
-    assert.deepEqual((await readBoxes(v.boxesPath)).filter((b) => b.file === s.ids[2]).map((b) => [b.x, b.y, b.w, b.h]), [[2, 3, 8, 9]]);
+    assert.deepEqual(
+      (await readBoxes(v.boxesPath)).filter((b) => b.file === s.ids[2]).map((b) => [b.x, b.y, b.w, b.h]),
+      [[2, 3, 8, 9]],
+    );
   } finally {
     await v.close();
     await rm(s.dir, { recursive: true, force: true });
@@ -249,8 +345,14 @@ test('viewer box store: an --out file inside the data folder (also through a sym
   const link = join(s.dir, 'to-data');
   await symlink(s.dataDir, link);
   try {
-    await assert.rejects(startViewer(s.dir, { port: 0, out: join(s.dataDir, 'edited.coco.json') }), /inside the data folder/);
-    await assert.rejects(startViewer(s.dir, { port: 0, out: join(link, 'edited.coco.json') }), /inside the data folder/);
+    await assert.rejects(
+      startViewer(s.dir, { port: 0, out: join(s.dataDir, 'edited.coco.json') }),
+      /inside the data folder/,
+    );
+    await assert.rejects(
+      startViewer(s.dir, { port: 0, out: join(link, 'edited.coco.json') }),
+      /inside the data folder/,
+    );
     assert.equal(existsSync(join(s.dataDir, 'edited.coco.json')), false);
   } finally {
     await rm(s.dir, { recursive: true, force: true });

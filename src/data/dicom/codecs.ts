@@ -27,19 +27,38 @@ export const SYNTAX = {
 } as const;
 
 export const NATIVE_SYNTAXES: ReadonlySet<string> = new Set([
-  SYNTAX.implicitLE, SYNTAX.explicitLE, SYNTAX.deflatedLE, SYNTAX.explicitBE,
+  SYNTAX.implicitLE,
+  SYNTAX.explicitLE,
+  SYNTAX.deflatedLE,
+  SYNTAX.explicitBE,
 ]);
 export const COMPRESSED_SYNTAXES: ReadonlySet<string> = new Set([
-  SYNTAX.jpegBaseline, SYNTAX.jpegExtended, SYNTAX.jpegLossless, SYNTAX.jpegLosslessSV1,
-  SYNTAX.jpegLsLossless, SYNTAX.jpegLsNear, SYNTAX.j2kLossless, SYNTAX.j2k, SYNTAX.rle,
+  SYNTAX.jpegBaseline,
+  SYNTAX.jpegExtended,
+  SYNTAX.jpegLossless,
+  SYNTAX.jpegLosslessSV1,
+  SYNTAX.jpegLsLossless,
+  SYNTAX.jpegLsNear,
+  SYNTAX.j2kLossless,
+  SYNTAX.j2k,
+  SYNTAX.rle,
 ]);
 /** Syntaxes whose decoded pixels equal the encoded ones, so a writer may keep them. */
 export const LOSSLESS_SYNTAXES: ReadonlySet<string> = new Set([
-  SYNTAX.jpegLossless, SYNTAX.jpegLosslessSV1, SYNTAX.jpegLsLossless, SYNTAX.j2kLossless, SYNTAX.rle,
+  SYNTAX.jpegLossless,
+  SYNTAX.jpegLosslessSV1,
+  SYNTAX.jpegLsLossless,
+  SYNTAX.j2kLossless,
+  SYNTAX.rle,
 ]);
 
 export interface FrameLayout {
-  rows: number; cols: number; samples: number; bitsAllocated: number; bitsStored: number; signed: boolean;
+  rows: number;
+  cols: number;
+  samples: number;
+  bitsAllocated: number;
+  bitsStored: number;
+  signed: boolean;
 }
 
 interface WasmDecoder {
@@ -66,7 +85,12 @@ function wasm(pkg: string): Promise<WasmModule> {
   return m;
 }
 
-async function decodeWasm(pkg: string, cls: string, src: Uint8Array, layout: FrameLayout): Promise<Uint8Array | Uint16Array> {
+async function decodeWasm(
+  pkg: string,
+  cls: string,
+  src: Uint8Array,
+  layout: FrameLayout,
+): Promise<Uint8Array | Uint16Array> {
   const mod = await wasm(pkg);
   const dec = new mod[cls]();
   try {
@@ -74,8 +98,10 @@ async function decodeWasm(pkg: string, cls: string, src: Uint8Array, layout: Fra
     dec.decode();
     const info = dec.getFrameInfo();
     if (info.width !== layout.cols || info.height !== layout.rows || info.componentCount !== layout.samples) {
-      throw new Error(`codestream is ${info.width}x${info.height}x${info.componentCount}, header says `
-        + `${layout.cols}x${layout.rows}x${layout.samples}`);
+      throw new Error(
+        `codestream is ${info.width}x${info.height}x${info.componentCount}, header says ` +
+          `${layout.cols}x${layout.rows}x${layout.samples}`,
+      );
     }
     const bytes = dec.getDecodedBuffer();
     if (info.bitsPerSample <= 8) return bytes.slice();
@@ -87,7 +113,9 @@ async function decodeWasm(pkg: string, cls: string, src: Uint8Array, layout: Fra
   }
 }
 
-interface LosslessLib { Decoder: new () => { decompress(b: ArrayBufferLike, off: number, len: number): ArrayBuffer } }
+interface LosslessLib {
+  Decoder: new () => { decompress(b: ArrayBufferLike, off: number, len: number): ArrayBuffer };
+}
 
 function decodeLosslessGeneral(src: Uint8Array, layout: FrameLayout): Uint8Array | Uint16Array {
   const lib = require('jpeg-lossless-decoder-js') as LosslessLib;
@@ -97,7 +125,9 @@ function decodeLosslessGeneral(src: Uint8Array, layout: FrameLayout): Uint8Array
 
 /** Decode one compressed frame to stored words; throws with what went wrong (the caller adds the file). */
 export async function decodeCompressedFrame(
-  syntax: string, src: Uint8Array, layout: FrameLayout,
+  syntax: string,
+  src: Uint8Array,
+  layout: FrameLayout,
 ): Promise<Uint8Array | Uint16Array> {
   switch (syntax) {
     case SYNTAX.jpegBaseline:
@@ -109,7 +139,9 @@ export async function decodeCompressedFrame(
       const words = fast ?? decodeLosslessGeneral(src, layout);
       const want = layout.rows * layout.cols * layout.samples;
       if (words.length !== want) {
-        throw new Error(`codestream has ${words.length} samples, header says ${layout.cols}x${layout.rows}x${layout.samples}`);
+        throw new Error(
+          `codestream has ${words.length} samples, header says ${layout.cols}x${layout.rows}x${layout.samples}`,
+        );
       }
       return words;
     }
@@ -118,7 +150,10 @@ export async function decodeCompressedFrame(
       return decodeWasm('@cornerstonejs/codec-charls/decodewasmjs', 'JpegLSDecoder', src, layout);
     case SYNTAX.j2kLossless:
     case SYNTAX.j2k:
-      return clampUnsigned(await decodeWasm('@cornerstonejs/codec-openjpeg/decodewasmjs', 'J2KDecoder', src, layout), layout);
+      return clampUnsigned(
+        await decodeWasm('@cornerstonejs/codec-openjpeg/decodewasmjs', 'J2KDecoder', src, layout),
+        layout,
+      );
     case SYNTAX.rle:
       return decodeRle(src, layout.rows * layout.cols, layout.samples, layout.bitsAllocated <= 8 ? 1 : 2);
     default:

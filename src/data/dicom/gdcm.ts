@@ -17,9 +17,10 @@ export async function decompressWithGdcm(bytes: Uint8Array, file: string): Promi
     await new Promise<void>((resolve, reject) => {
       execFile('gdcmconv', ['--raw', src, dst], { timeout: 120_000 }, (err, _out, stderr) => {
         if (!err) return resolve();
-        const why = (err as NodeJS.ErrnoException).code === 'ENOENT'
-          ? 'gdcmconv not found; install Debian\'s libgdcm-tools (scripts/setup.sh does)'
-          : (stderr.trim().split('\n').pop() || err.message);
+        const why =
+          (err as NodeJS.ErrnoException).code === 'ENOENT'
+            ? "gdcmconv not found; install Debian's libgdcm-tools (scripts/setup.sh does)"
+            : stderr.trim().split('\n').pop() || err.message;
         reject(new Error(`${file}: cannot decode 12-bit JPEG extended: ${why}`));
       });
     });

@@ -86,7 +86,9 @@ export function headerOf(ds: dicomParser.DataSet): DicomHeader {
 
 /** Read a DICOM file's header (up to the pixel data), reading only its first 256 KiB when that holds it. */
 export async function readDicomHeader(path: string): Promise<DicomHeader> {
-  const fh = await open(path, 'r').catch((err: Error) => { throw new Error(`${path}: cannot read file (${err.message})`); });
+  const fh = await open(path, 'r').catch((err: Error) => {
+    throw new Error(`${path}: cannot read file (${err.message})`);
+  });
   try {
     const size = (await fh.stat()).size;
     const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
@@ -130,7 +132,11 @@ function readField(ds: dicomParser.DataSet, [tag, kind]: readonly [string, Kind]
  * The curation fields of one DICOM file as text ('' when absent), in DICOM_HEADER_FIELDS order, then (with
  * `identifiers`) DICOM_IDENTIFIER_FIELDS. Multi-valued fields keep DICOM's backslash (PixelSpacing "0.14\0.14").
  */
-export function readDicomFields(bytes: Uint8Array, file: string, opts: DicomHeaderOptions = {}): Record<string, string> {
+export function readDicomFields(
+  bytes: Uint8Array,
+  file: string,
+  opts: DicomHeaderOptions = {},
+): Record<string, string> {
   const ds = parseDicomBytes(bytes, file, 'x7fe00010');
   const out: Record<string, string> = {};
   for (const [name, f] of Object.entries(DICOM_HEADER_FIELDS)) out[name] = readField(ds, f);

@@ -21,7 +21,8 @@ interface Huffman {
 function buildHuffman(counts: Uint8Array, symbols: Uint8Array): Huffman {
   const lookup = new Int32Array(65536);
   const whole = new Int32Array(65536);
-  let code = 0, k = 0;
+  let code = 0,
+    k = 0;
   for (let len = 1; len <= 16; len++) {
     for (let i = 0; i < counts[len - 1]; i++) {
       const sym = symbols[k++];
@@ -31,7 +32,7 @@ function buildHuffman(counts: Uint8Array, symbols: Uint8Array): Huffman {
         lookup[j] = (len << 8) | sym;
         if (sym === 16 || len + sym > 16) continue;
         const v = sym === 0 ? 0 : (j >> (16 - len - sym)) & ((1 << sym) - 1);
-        const diff = sym === 0 ? 0 : v < (1 << (sym - 1)) ? v - (1 << sym) + 1 : v;
+        const diff = sym === 0 ? 0 : v < 1 << (sym - 1) ? v - (1 << sym) + 1 : v;
         whole[j] = ((len + sym) << 17) | (diff + 32768);
       }
       code++;
@@ -41,7 +42,12 @@ function buildHuffman(counts: Uint8Array, symbols: Uint8Array): Huffman {
   return { lookup, whole };
 }
 
-interface Frame { precision: number; rows: number; cols: number; components: number }
+interface Frame {
+  precision: number;
+  rows: number;
+  cols: number;
+  components: number;
+}
 
 /** Decode one JPEG-lossless frame into stored words, or null when the stream needs the general decoder. */
 export function decodeJpegLossless(src: Uint8Array): Uint16Array | null {
@@ -52,9 +58,15 @@ export function decodeJpegLossless(src: Uint8Array): Uint16Array | null {
   if (src[0] !== 0xff || src[1] !== 0xd8) throw new Error('JPEG stream does not start with SOI');
   const u16 = (p: number): number => (src[p] << 8) | src[p + 1];
   while (pos + 4 <= src.length) {
-    if (src[pos] !== 0xff) { pos++; continue; }
+    if (src[pos] !== 0xff) {
+      pos++;
+      continue;
+    }
     const marker = src[pos + 1];
-    if (marker === 0xff) { pos++; continue; }
+    if (marker === 0xff) {
+      pos++;
+      continue;
+    }
     const len = u16(pos + 2);
     const body = pos + 4;
     if (body + len - 2 > src.length) throw new Error('JPEG segment runs past the end of the data');
@@ -83,7 +95,7 @@ export function decodeJpegLossless(src: Uint8Array): Uint16Array | null {
       const start = body + len - 2;
       if (predictor === 1 && restart === 0) return decodeScanSv1(src, start, frame, table, pt);
       return decodeScan(src, start, frame, table, predictor, pt, restart);
-    } else if ((marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)) {
+    } else if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       return null; // another process (baseline, extended, hierarchical, arithmetic)
     }
     pos = body + len - 2;
@@ -92,7 +104,13 @@ export function decodeJpegLossless(src: Uint8Array): Uint16Array | null {
 }
 
 function decodeScan(
-  src: Uint8Array, start: number, f: Frame, table: Huffman, predictor: number, pt: number, restart: number,
+  src: Uint8Array,
+  start: number,
+  f: Frame,
+  table: Huffman,
+  predictor: number,
+  pt: number,
+  restart: number,
 ): Uint16Array {
   const { rows, cols } = f;
   const out = new Uint16Array(rows * cols);
@@ -100,13 +118,15 @@ function decodeScan(
   const initial = 1 << (f.precision - pt - 1);
   const n = rows * cols;
   let pos = start;
-  let buf = 0, cnt = 0;
+  let buf = 0,
+    cnt = 0;
   let intervalLeft = restart || n;
   let lineStart = 0; // first pixel of the current restart interval's first line: predicted from the left only
   for (let i = 0; i < n; i++) {
     if (intervalLeft === 0) {
       // Restart marker: drop the bits left in the byte and skip RSTn, then predict as at the top of the image.
-      buf = 0; cnt = 0;
+      buf = 0;
+      cnt = 0;
       while (pos + 1 < src.length && !(src[pos] === 0xff && src[pos + 1] >= 0xd0 && src[pos + 1] <= 0xd7)) pos++;
       pos += 2;
       intervalLeft = restart;
@@ -137,14 +157,17 @@ function decodeScan(
         let b = 0;
         if (pos < src.length) {
           b = src[pos];
-          if (b === 0xff) { if (src[pos + 1] === 0) pos += 2; else b = 0; } else pos++;
+          if (b === 0xff) {
+            if (src[pos + 1] === 0) pos += 2;
+            else b = 0;
+          } else pos++;
         }
         buf = (buf << 8) | b;
         cnt += 8;
       }
       const v = (buf >>> (cnt - s)) & ((1 << s) - 1);
       cnt -= s;
-      diff = v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
+      diff = v < 1 << (s - 1) ? v - (1 << s) + 1 : v;
     }
     const x = i % cols;
     let pred: number;
@@ -152,16 +175,33 @@ function decodeScan(
     else if (i < lineStart + cols) pred = out[i - 1];
     else if (x === 0) pred = out[i - cols];
     else {
-      const ra = out[i - 1], rb = out[i - cols], rc = out[i - cols - 1];
+      const ra = out[i - 1],
+        rb = out[i - cols],
+        rc = out[i - cols - 1];
       switch (predictor) {
-        case 1: pred = ra; break;
-        case 2: pred = rb; break;
-        case 3: pred = rc; break;
-        case 4: pred = ra + rb - rc; break;
-        case 5: pred = ra + ((rb - rc) >> 1); break;
-        case 6: pred = rb + ((ra - rc) >> 1); break;
-        case 7: pred = (ra + rb) >> 1; break;
-        default: throw new Error(`JPEG lossless: predictor ${predictor} is not 1-7`);
+        case 1:
+          pred = ra;
+          break;
+        case 2:
+          pred = rb;
+          break;
+        case 3:
+          pred = rc;
+          break;
+        case 4:
+          pred = ra + rb - rc;
+          break;
+        case 5:
+          pred = ra + ((rb - rc) >> 1);
+          break;
+        case 6:
+          pred = rb + ((ra - rc) >> 1);
+          break;
+        case 7:
+          pred = (ra + rb) >> 1;
+          break;
+        default:
+          throw new Error(`JPEG lossless: predictor ${predictor} is not 1-7`);
       }
     }
     out[i] = (pred + diff) & 0xffff;
@@ -178,7 +218,8 @@ function decodeScanSv1(src: Uint8Array, start: number, f: Frame, table: Huffman,
   const whole = table.whole;
   const len = src.length;
   let pos = start;
-  let buf = 0, cnt = 0;
+  let buf = 0,
+    cnt = 0;
   let prev = 1 << (f.precision - pt - 1);
   for (let y = 0, i = 0; y < rows; y++) {
     if (y > 0) prev = out[i - cols];
@@ -226,7 +267,7 @@ function decodeScanSv1(src: Uint8Array, start: number, f: Frame, table: Huffman,
           }
           const v = (buf >>> (cnt - s)) & ((1 << s) - 1);
           cnt -= s;
-          diff = v < (1 << (s - 1)) ? v - (1 << s) + 1 : v;
+          diff = v < 1 << (s - 1) ? v - (1 << s) + 1 : v;
         }
       }
       prev = (prev + diff) & 0xffff;

@@ -16,7 +16,11 @@ export interface Lut {
 export type VoiFunction = 'LINEAR' | 'LINEAR_EXACT' | 'SIGMOID';
 export const VOI_FUNCTIONS: readonly VoiFunction[] = ['LINEAR', 'LINEAR_EXACT', 'SIGMOID'];
 
-export interface Window { center: number; width: number; fn: VoiFunction }
+export interface Window {
+  center: number;
+  width: number;
+  fn: VoiFunction;
+}
 
 export interface DisplayPipeline {
   bitsStored: number;
@@ -87,7 +91,8 @@ export function displayTable(words: ArrayLike<number>, p: DisplayPipeline): Floa
   const isPad = (v: number): boolean => p.padding !== undefined && v >= p.padding.lo && v <= p.padding.hi;
   const modality = (v: number): number => (p.modalityLut ? applyLut(p.modalityLut, v) : v * p.slope + p.intercept);
 
-  let min = Infinity, max = -Infinity;
+  let min = Infinity,
+    max = -Infinity;
   if (!p.voiLut && !p.window) {
     const seen = new Uint8Array(size);
     if (words instanceof Uint16Array) seen16(words, seen);
@@ -105,7 +110,10 @@ export function displayTable(words: ArrayLike<number>, p: DisplayPipeline): Floa
   const table = new Float32Array(size);
   for (let w = 0; w < size; w++) {
     const v = value(w);
-    if (isPad(v)) { table[w] = 0; continue; }
+    if (isPad(v)) {
+      table[w] = 0;
+      continue;
+    }
     const m = modality(v);
     let y: number;
     if (p.voiLut) y = applyLut(p.voiLut, m) / voiMax;

@@ -77,7 +77,9 @@ export function grayToWords(data: Float32Array, bitsStored: number): Uint8Array 
 
 /** The image pixel module (PS3.3 C.7.6.3) of a MONOCHROME2 frame, merged over the given tags. */
 export function grayDataset(
-  img: { width: number; height: number; data: Float32Array }, bitsStored: number, tags: NaturalDataset,
+  img: { width: number; height: number; data: Float32Array },
+  bitsStored: number,
+  tags: NaturalDataset,
 ): NaturalDataset {
   if (!Number.isInteger(bitsStored) || bitsStored < 1 || bitsStored > 16) {
     throw new Error(`grayDataset: bitsStored must be 1-16, got ${bitsStored}`);

@@ -46,13 +46,19 @@ export async function isInside(root: string, path: string): Promise<boolean> {
 export function outsideIssue(list: string, line: number, listed: string, root: string, path: string) {
   return {
     file: path,
-    message: `${list}: line ${line}: "${listed}" resolves outside ${root} (the folder of the list); ` +
+    message:
+      `${list}: line ${line}: "${listed}" resolves outside ${root} (the folder of the list); ` +
       'give --allow-outside to read files elsewhere',
   };
 }
 
 export async function exists(path: string): Promise<boolean> {
-  try { await stat(path); return true; } catch { return false; }
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -60,7 +66,10 @@ export async function exists(path: string): Promise<boolean> {
  * Bad ones become issues naming the file; the good ones are returned in input order.
  */
 export async function verifyRecords(
-  records: ImageRecord[], issues: LoadIssue[], verify: VerifyLevel = 'header', listedIn?: ReadonlyMap<string, string>,
+  records: ImageRecord[],
+  issues: LoadIssue[],
+  verify: VerifyLevel = 'header',
+  listedIn?: ReadonlyMap<string, string>,
 ): Promise<ImageRecord[]> {
   const ok = new Array<boolean>(records.length).fill(false);
   let next = 0;
@@ -70,7 +79,7 @@ export async function verifyRecords(
       const r = records[i];
       try {
         const st = await stat(r.path).catch(() => null);
-        if (!st || !st.isFile()) {
+        if (!st?.isFile()) {
           const src = listedIn?.get(r.path);
           throw new Error(`${r.path}: file not found${src ? ` (listed in ${src})` : ''}`);
         }

@@ -9,15 +9,17 @@ import { isDicomPath, readDicomHeader } from '../dicom/header.js';
  */
 export async function groupDicomByPatient(records: ImageRecord[]): Promise<ImageRecord[]> {
   const ids = new Map<number, { patient?: string; study?: string }>();
-  await Promise.all(records.map(async (r, i) => {
-    if (!(await isDicomPath(r.path))) return;
-    try {
-      const h = await readDicomHeader(r.path);
-      ids.set(i, { patient: h.patientId, study: h.studyUid });
-    } catch {
-      // Unreadable: the loader's verification reports it once, by name.
-    }
-  }));
+  await Promise.all(
+    records.map(async (r, i) => {
+      if (!(await isDicomPath(r.path))) return;
+      try {
+        const h = await readDicomHeader(r.path);
+        ids.set(i, { patient: h.patientId, study: h.studyUid });
+      } catch {
+        // Unreadable: the loader's verification reports it once, by name.
+      }
+    }),
+  );
   const patients = [...new Set([...ids.values()].map((v) => v.patient).filter((p): p is string => !!p))].sort();
   const patientName = new Map(patients.map((p, k) => [p, `dicom-patient-${String(k + 1).padStart(4, '0')}`]));
   const studiesOf = new Map<string, string[]>();

@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Dataset, ImageRecord, LoadIssue } from '../types.js';
-import { parseCsvObjects } from '../../util/csv.js';
+import { parseCsvObjects } from '../../util/index.js';
 import { exists, parseBinaryLabel, toId, verifyRecords, walkImages, type LoaderOptions } from './common.js';
 
 /** GRAZPEDWRI-DX: an images folder (possibly split into parts) plus dataset.csv and/or YOLO label folders. */
@@ -32,9 +32,11 @@ export async function loadGrazpedwri(dir: string, opts: LoaderOptions = {}): Pro
   const root = resolve(dir);
   const issues: LoadIssue[] = [];
   const imageDirs = (await readdir(root, { withFileTypes: true }))
-    .filter((e) => e.isDirectory() && /^images/i.test(e.name)).map((e) => join(root, e.name)).sort();
+    .filter((e) => e.isDirectory() && /^images/i.test(e.name))
+    .map((e) => join(root, e.name))
+    .sort();
   const paths: string[] = [];
-  for (const d of imageDirs) paths.push(...await walkImages(d));
+  for (const d of imageDirs) paths.push(...(await walkImages(d)));
   if (paths.length === 0) throw new Error(`no images found in ${dir}`);
 
   // dataset.csv: one row per image keyed by filestem; tolerate missing columns.
@@ -57,7 +59,11 @@ export async function loadGrazpedwri(dir: string, opts: LoaderOptions = {}): Pro
     const rec: ImageRecord = { id: toId(root, path), path, patient, study: `${patient}/${time}`, part: 'XR_WRIST' };
     if (row) {
       const lab = parseBinaryLabel(row.fracture_visible);
-      if (lab === null) issues.push({ file: csvPath, message: `${csvPath}: fracture_visible "${row.fracture_visible}" for ${stem} is not 0/1; label left unknown` });
+      if (lab === null)
+        issues.push({
+          file: csvPath,
+          message: `${csvPath}: fracture_visible "${row.fracture_visible}" for ${stem} is not 0/1; label left unknown`,
+        });
       else if (lab !== undefined) rec.label = lab;
     }
     records.push(rec);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Dataset, ImageRecord, LoadIssue, Split } from '../types.js';
 import { SPLITS } from '../types.js';
-import { parseCsv, parseCsvObjects } from '../../util/csv.js';
+import { parseCsv, parseCsvObjects } from '../../util/index.js';
 import { isInside, outsideIssue, parseBinaryLabel, toId, verifyRecords, type LoaderOptions } from './common.js';
 
 /** The columns of a box file (path,x,y,w,h[,category]): a CSV with them is never a manifest. */
@@ -31,13 +31,20 @@ export async function loadManifest(csvPath: string, opts: LoaderOptions = {}): P
   const csv = resolve(csvPath);
   const root = dirname(csv);
   let text: string;
-  try { text = await readFile(csv, 'utf8'); } catch (err) { throw new Error(`${csvPath}: cannot read manifest (${(err as Error).message})`); }
+  try {
+    text = await readFile(csv, 'utf8');
+  } catch (err) {
+    throw new Error(`${csvPath}: cannot read manifest (${(err as Error).message})`);
+  }
   const rows = parseCsvObjects(text);
   if (rows.length === 0) throw new Error(`no images found in ${csvPath} (manifest has no rows)`);
   const header = Object.keys(rows[0]);
-  if (!header.includes('path')) throw new Error(`${csvPath}: manifest needs a "path" column (found: ${header.join(', ')})`);
+  if (!header.includes('path'))
+    throw new Error(`${csvPath}: manifest needs a "path" column (found: ${header.join(', ')})`);
   if (csvKind(csv, header) === 'boxes') {
-    throw new Error(`${csvPath}: this is a box file (columns ${header.join(', ')}), not a manifest; give it as --boxes`);
+    throw new Error(
+      `${csvPath}: this is a box file (columns ${header.join(', ')}), not a manifest; give it as --boxes`,
+    );
   }
   const issues: LoadIssue[] = [];
   const records: ImageRecord[] = [];
@@ -45,16 +52,29 @@ export async function loadManifest(csvPath: string, opts: LoaderOptions = {}): P
   for (const [i, row] of rows.entries()) {
     const line = i + 2;
     const rel = row.path.trim();
-    if (!rel) { issues.push({ file: csv, message: `${csv}: line ${line} has an empty path` }); continue; }
+    if (!rel) {
+      issues.push({ file: csv, message: `${csv}: line ${line} has an empty path` });
+      continue;
+    }
     const path = resolve(root, rel);
     lines.set(path, [...(lines.get(path) ?? []), line]);
-    if (!opts.allowOutside && !(await isInside(root, path))) { issues.push(outsideIssue(csv, line, rel, root, path)); continue; }
+    if (!opts.allowOutside && !(await isInside(root, path))) {
+      issues.push(outsideIssue(csv, line, rel, root, path));
+      continue;
+    }
     const id = toId(root, path);
     const label = parseBinaryLabel(row.label);
-    if (label === null) { issues.push({ file: path, message: `${csv}: line ${line}: label "${row.label}" is not 0/1/normal/abnormal` }); continue; }
+    if (label === null) {
+      issues.push({ file: path, message: `${csv}: line ${line}: label "${row.label}" is not 0/1/normal/abnormal` });
+      continue;
+    }
     const split = (row.split ?? '').trim().toLowerCase();
     if (split && !(SPLITS as readonly string[]).includes(split)) {
-      issues.push({ file: path, message: `${csv}: line ${line}: split "${row.split}" is not one of ${SPLITS.join(', ')}` }); continue;
+      issues.push({
+        file: path,
+        message: `${csv}: line ${line}: split "${row.split}" is not one of ${SPLITS.join(', ')}`,
+      });
+      continue;
     }
     const patient = (row.patient ?? '').trim() || id;
     const rec: ImageRecord = { id, path, patient, study: (row.study ?? '').trim() || `${patient}/${id}` };
@@ -65,9 +85,14 @@ export async function loadManifest(csvPath: string, opts: LoaderOptions = {}): P
   }
   const repeated = [...lines].filter(([, at]) => at.length > 1);
   if (repeated.length) {
-    const named = repeated.slice(0, 5).map(([p, at]) => `${toId(root, p)} (lines ${at.join(', ')})`).join('; ');
-    throw new Error(`${csvPath}: ${repeated.length} path(s) listed more than once, which would let one image fall on both ` +
-      `sides of a split: ${named}${repeated.length > 5 ? '; ...' : ''}`);
+    const named = repeated
+      .slice(0, 5)
+      .map(([p, at]) => `${toId(root, p)} (lines ${at.join(', ')})`)
+      .join('; ');
+    throw new Error(
+      `${csvPath}: ${repeated.length} path(s) listed more than once, which would let one image fall on both ` +
+        `sides of a split: ${named}${repeated.length > 5 ? '; ...' : ''}`,
+    );
   }
   const listedIn = new Map(records.map((r) => [r.path, csv]));
   const ok = await verifyRecords(records, issues, opts.verify ?? 'header', listedIn);

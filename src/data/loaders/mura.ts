@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Dataset, ImageRecord, LoadIssue, Split } from '../types.js';
 import { SPLITS } from '../types.js';
-import { parseCsv } from '../../util/csv.js';
+import { parseCsv } from '../../util/index.js';
 import { exists, isInside, outsideIssue, toId, verifyRecords, walkImages, type LoaderOptions } from './common.js';
 
 const MURA_PATH = /(?:^|\/)(train|valid|test)\/(XR_[A-Z_]+)\/(patient\d+)\/(study\d+_(positive|negative))\/[^/]+$/i;
@@ -13,7 +13,9 @@ export function parseMuraPath(id: string): Pick<ImageRecord, 'split' | 'part' | 
   if (!m) return null;
   const [, split, part, patient, study, outcome] = m;
   return {
-    split: split.toLowerCase() as Split, part, patient,
+    split: split.toLowerCase() as Split,
+    part,
+    patient,
     study: `${part}/${patient}/${study}`,
     label: outcome.toLowerCase() === 'positive' ? 1 : 0,
   };
@@ -43,7 +45,8 @@ async function resolveListed(root: string, p: string): Promise<string> {
   const first = clean.split('/')[0];
   if (first === basename(root)) return resolve(dirname(root), clean);
   const stripped = clean.replace(/^[^/]+\//, '');
-  if (/^(train|valid|test)\//i.test(stripped) && await exists(resolve(root, stripped))) return resolve(root, stripped);
+  if (/^(train|valid|test)\//i.test(stripped) && (await exists(resolve(root, stripped))))
+    return resolve(root, stripped);
   return direct;
 }
 
@@ -61,11 +64,22 @@ export async function loadMura(dir: string, opts: LoaderOptions = {}): Promise<D
         const p = (row[0] ?? '').trim();
         if (!p || !/\.(png|jpe?g|dcm)$/i.test(p)) continue; // header or blank line
         const abs = await resolveListed(root, p);
-        if (!opts.allowOutside && !(await isInside(root, abs))) { issues.push(outsideIssue(csv, i + 1, p, root, abs)); continue; }
-        if (!seen.has(abs)) { seen.add(abs); paths.push(abs); listedIn.set(abs, csv); }
+        if (!opts.allowOutside && !(await isInside(root, abs))) {
+          issues.push(outsideIssue(csv, i + 1, p, root, abs));
+          continue;
+        }
+        if (!seen.has(abs)) {
+          seen.add(abs);
+          paths.push(abs);
+          listedIn.set(abs, csv);
+        }
       }
     } else if (await exists(join(root, s))) {
-      for (const abs of await walkImages(join(root, s))) if (!seen.has(abs)) { seen.add(abs); paths.push(abs); }
+      for (const abs of await walkImages(join(root, s)))
+        if (!seen.has(abs)) {
+          seen.add(abs);
+          paths.push(abs);
+        }
     }
   }
   if (paths.length === 0) throw new Error(`no images found in ${dir}`);
@@ -73,7 +87,13 @@ export async function loadMura(dir: string, opts: LoaderOptions = {}): Promise<D
   for (const path of paths) {
     const id = toId(root, path);
     const meta = parseMuraPath(id);
-    if (!meta) { issues.push({ file: path, message: `${path}: path does not follow the MURA layout {split}/XR_<PART>/patientN/studyM_{positive,negative}/imageK` }); continue; }
+    if (!meta) {
+      issues.push({
+        file: path,
+        message: `${path}: path does not follow the MURA layout {split}/XR_<PART>/patientN/studyM_{positive,negative}/imageK`,
+      });
+      continue;
+    }
     records.push({ id, path, ...meta });
   }
   const ok = await verifyRecords(records, issues, opts.verify ?? 'header', listedIn);

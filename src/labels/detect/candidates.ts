@@ -5,7 +5,17 @@
  * working.ts (the copies and components), group.ts (candidates from components), patch.ts, holder.ts and tab.ts
  * (what lies in and around a candidate).
  */
-export { WORKING_SIDE, FINE_SIDE, LEVELS, prepare, summedArea, rectSum, type Working, type Level, type Candidate } from './working.js';
+export {
+  WORKING_SIDE,
+  FINE_SIDE,
+  LEVELS,
+  prepare,
+  summedArea,
+  rectSum,
+  type Working,
+  type Level,
+  type Candidate,
+} from './working.js';
 export { boxOf, groupCandidates } from './group.js';
 export { memberMask, patchLevel } from './patch.js';
 export { floodHolder, TAB_TOLERANCE, TAB_ERODE } from './tab.js';

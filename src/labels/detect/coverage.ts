@@ -9,14 +9,26 @@ import { LABEL_CATEGORIES } from '../types.js';
 
 type Rect = Pick<LabelBox, 'x' | 'y' | 'w' | 'h'>;
 
-export interface CoverageOptions { minCovered?: number; minOnTruth?: number; grow?: number }
+export interface CoverageOptions {
+  minCovered?: number;
+  minOnTruth?: number;
+  grow?: number;
+}
 export const COVERAGE_DEFAULTS: Required<CoverageOptions> = { minCovered: 0.8, minOnTruth: 0.5, grow: 4 };
 
 /** Area of `target` covered by the union of `cover` (exact, by the grid of all the boxes' edges). */
 export function coveredArea(target: Rect, cover: readonly Rect[]): number {
-  const x0 = target.x, y0 = target.y, x1 = target.x + target.w, y1 = target.y + target.h;
+  const x0 = target.x,
+    y0 = target.y,
+    x1 = target.x + target.w,
+    y1 = target.y + target.h;
   const clipped = cover
-    .map((r) => ({ x0: Math.max(x0, r.x), y0: Math.max(y0, r.y), x1: Math.min(x1, r.x + r.w), y1: Math.min(y1, r.y + r.h) }))
+    .map((r) => ({
+      x0: Math.max(x0, r.x),
+      y0: Math.max(y0, r.y),
+      x1: Math.min(x1, r.x + r.w),
+      y1: Math.min(y1, r.y + r.h),
+    }))
     .filter((r) => r.x1 > r.x0 && r.y1 > r.y0);
   if (!clipped.length) return 0;
   const xs = [...new Set(clipped.flatMap((r) => [r.x0, r.x1]))].sort((a, b) => a - b);
@@ -26,7 +38,8 @@ export function coveredArea(target: Rect, cover: readonly Rect[]): number {
     const cx = (xs[i] + xs[i + 1]) / 2;
     for (let j = 0; j + 1 < ys.length; j++) {
       const cy = (ys[j] + ys[j + 1]) / 2;
-      if (clipped.some((r) => cx > r.x0 && cx < r.x1 && cy > r.y0 && cy < r.y1)) area += (xs[i + 1] - xs[i]) * (ys[j + 1] - ys[j]);
+      if (clipped.some((r) => cx > r.x0 && cx < r.x1 && cy > r.y0 && cy < r.y1))
+        area += (xs[i + 1] - xs[i]) * (ys[j + 1] - ys[j]);
     }
   }
   return area;
@@ -39,9 +52,13 @@ export function coveredShare(target: Rect, cover: readonly Rect[]): number {
 }
 
 export interface CoverageScore {
-  truths: number; covered: number; predictions: number; right: number;
+  truths: number;
+  covered: number;
+  predictions: number;
+  right: number;
   /** covered / truths and right / predictions (1 when there is nothing to count). */
-  recall: number; precision: number;
+  recall: number;
+  precision: number;
 }
 
 export interface Coverage extends CoverageScore {
@@ -60,7 +77,10 @@ export interface Coverage extends CoverageScore {
 }
 
 const grown = (r: Rect, g: number): Rect => ({ x: r.x - g, y: r.y - g, w: r.w + 2 * g, h: r.h + 2 * g });
-const folderOf = (file: string) => { const i = file.indexOf('/'); return i > 0 ? file.slice(0, i) : '.'; };
+const folderOf = (file: string) => {
+  const i = file.indexOf('/');
+  return i > 0 ? file.slice(0, i) : '.';
+};
 
 function byFile(boxes: readonly LabelBox[]): Map<string, LabelBox[]> {
   const m = new Map<string, LabelBox[]>();
@@ -69,39 +89,71 @@ function byFile(boxes: readonly LabelBox[]): Map<string, LabelBox[]> {
 }
 
 function score(truths: LabelBox[], covered: Set<LabelBox>, preds: LabelBox[], right: Set<LabelBox>): CoverageScore {
-  const c = truths.filter((t) => covered.has(t)).length, r = preds.filter((p) => right.has(p)).length;
+  const c = truths.filter((t) => covered.has(t)).length,
+    r = preds.filter((p) => right.has(p)).length;
   return {
-    truths: truths.length, covered: c, predictions: preds.length, right: r,
-    recall: truths.length ? c / truths.length : 1, precision: preds.length ? r / preds.length : 1,
+    truths: truths.length,
+    covered: c,
+    predictions: preds.length,
+    right: r,
+    recall: truths.length ? c / truths.length : 1,
+    precision: preds.length ? r / preds.length : 1,
   };
 }
 
 /** Coverage of `truths` by `preds` (category-agnostic: a label is covered or not, whatever it is called). */
-export function coverage(preds: readonly LabelBox[], truths: readonly LabelBox[], opts: CoverageOptions = {}): Coverage {
+export function coverage(
+  preds: readonly LabelBox[],
+  truths: readonly LabelBox[],
+  opts: CoverageOptions = {},
+): Coverage {
   const o = { ...COVERAGE_DEFAULTS, ...opts };
-  const predsOf = byFile(preds), truthsOf = byFile(truths);
-  const covered = new Set<LabelBox>(), right = new Set<LabelBox>();
+  const predsOf = byFile(preds),
+    truthsOf = byFile(truths);
+  const covered = new Set<LabelBox>(),
+    right = new Set<LabelBox>();
   for (const t of truths) if (coveredShare(t, predsOf.get(t.file) ?? []) >= o.minCovered) covered.add(t);
   for (const p of preds) {
     const grownTruths = (truthsOf.get(p.file) ?? []).map((t) => grown(t, o.grow));
     // an empty predicted box lies on a truth when it sits inside one
-    const share = p.w * p.h > 0 ? coveredShare(p, grownTruths)
-      : grownTruths.some((t) => p.x >= t.x && p.x <= t.x + t.w && p.y >= t.y && p.y <= t.y + t.h) ? 1 : 0;
+    const share =
+      p.w * p.h > 0
+        ? coveredShare(p, grownTruths)
+        : grownTruths.some((t) => p.x >= t.x && p.x <= t.x + t.w && p.y >= t.y && p.y <= t.y + t.h)
+          ? 1
+          : 0;
     if (share >= o.minOnTruth) right.add(p);
   }
   const all = score([...truths], covered, [...preds], right);
   const by_category = {} as Record<LabelCategory, CoverageScore>;
   for (const cat of LABEL_CATEGORIES) {
-    by_category[cat] = score(truths.filter((t) => t.category === cat), covered, preds.filter((p) => p.category === cat), right);
+    by_category[cat] = score(
+      truths.filter((t) => t.category === cat),
+      covered,
+      preds.filter((p) => p.category === cat),
+      right,
+    );
   }
   const folders = [...new Set([...truths, ...preds].map((b) => folderOf(b.file)))].sort();
   const by_folder: Record<string, CoverageScore> = {};
   for (const f of folders) {
-    by_folder[f] = score(truths.filter((t) => folderOf(t.file) === f), covered, preds.filter((p) => folderOf(p.file) === f), right);
+    by_folder[f] = score(
+      truths.filter((t) => folderOf(t.file) === f),
+      covered,
+      preds.filter((p) => folderOf(p.file) === f),
+      right,
+    );
   }
   return {
-    ...all, by_category, by_folder, lr: lrReading(predsOf, truths.filter((t) => covered.has(t))),
-    missed: truths.filter((t) => !covered.has(t)), wrong: preds.filter((p) => !right.has(p)),
+    ...all,
+    by_category,
+    by_folder,
+    lr: lrReading(
+      predsOf,
+      truths.filter((t) => covered.has(t)),
+    ),
+    missed: truths.filter((t) => !covered.has(t)),
+    wrong: preds.filter((p) => !right.has(p)),
   };
 }
 
@@ -110,16 +162,22 @@ export const trueSide = (t: LabelBox): 'L' | 'R' | undefined =>
   t.category === 'laterality' ? (/^([LR])\b/.exec(t.text ?? '')?.[1] as 'L' | 'R' | undefined) : undefined;
 
 function lrReading(predsOf: Map<string, LabelBox[]>, covered: LabelBox[]): Coverage['lr'] {
-  let markers = 0, right = 0, wrong = 0;
+  let markers = 0,
+    right = 0,
+    wrong = 0;
   for (const t of covered) {
     const side = trueSide(t);
     if (!side) continue;
     markers++;
-    let best: LabelBox | undefined, bestArea = 0;
+    let best: LabelBox | undefined,
+      bestArea = 0;
     for (const p of predsOf.get(t.file) ?? []) {
       if (p.category !== 'laterality') continue;
       const a = coveredArea(t, [p]);
-      if (a > bestArea) { best = p; bestArea = a; }
+      if (a > bestArea) {
+        best = p;
+        bestArea = a;
+      }
     }
     if (best?.text === side) right++;
     else if (best?.text === 'L' || best?.text === 'R') wrong++;

@@ -4,7 +4,7 @@
  * non-maximum suppression, and L/R reading.
  */
 import { readFileSync } from 'node:fs';
-import type { GrayImage } from '../../data/image.js';
+import type { GrayImage } from '../../data/index.js';
 import type { LabelBox, LabelCategory } from '../types.js';
 import { boxOf, groupCandidates, prepare, type Candidate, type Working } from './candidates.js';
 import { BOX_FEATURE_NAMES, boxFitFeatures, candidateFeatures, FEATURE_NAMES } from './features.js';
@@ -65,31 +65,53 @@ export function loadDetectorModel(path: string | URL = DEFAULT_MODEL_URL): Detec
   try {
     m = JSON.parse(readFileSync(path, 'utf8')) as DetectorModel;
   } catch (err) {
-    throw new Error(`${String(path)}: cannot read detector weights (${(err as Error).message}); run \`confound detect-train\` to make them`);
+    throw new Error(
+      `${String(path)}: cannot read detector weights (${(err as Error).message}); run \`confound detect-train\` to make them`,
+    );
   }
-  if (m.version !== 1 || m.verifier?.features?.join() !== FEATURE_NAMES.join() || m.reader?.features?.join() !== GLYPH_FEATURE_NAMES.join()
-    || m.rescorer?.features?.join() !== RESCORER_FEATURE_NAMES.join() || m.fitter?.features?.join() !== RESCORER_FEATURE_NAMES.join()) {
-    throw new Error(`${String(path)}: detector weights do not match this version's features; retrain with \`confound detect-train\``);
+  if (
+    m.version !== 1 ||
+    m.verifier?.features?.join() !== FEATURE_NAMES.join() ||
+    m.reader?.features?.join() !== GLYPH_FEATURE_NAMES.join() ||
+    m.rescorer?.features?.join() !== RESCORER_FEATURE_NAMES.join() ||
+    m.fitter?.features?.join() !== RESCORER_FEATURE_NAMES.join()
+  ) {
+    throw new Error(
+      `${String(path)}: detector weights do not match this version's features; retrain with \`confound detect-train\``,
+    );
   }
   return m;
 }
 
-export interface Rect { x: number; y: number; w: number; h: number }
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 /** Apply offsets (fractions of width/height: left, top, right, bottom) to a box (any coordinate frame). */
 export function refineBox(b: Rect, offsets: readonly number[]): Rect {
   const [l, t, r, d] = offsets;
-  const w = Math.max(1, b.w * (1 + l + r)), h = Math.max(1, b.h * (1 + t + d));
+  const w = Math.max(1, b.w * (1 + l + r)),
+    h = Math.max(1, b.h * (1 + t + d));
   return { x: b.x - l * b.w, y: b.y - t * b.h, w, h };
 }
 
 /** The refiner's offsets for a candidate's kind of box. */
-export function refinerOffsets(model: Pick<DetectorModel, 'refiner'>, c: { isHolder?: boolean; isTab?: boolean }): number[] {
+export function refinerOffsets(
+  model: Pick<DetectorModel, 'refiner'>,
+  c: { isHolder?: boolean; isTab?: boolean },
+): number[] {
   return c.isTab ? model.refiner.tabs : c.isHolder ? model.refiner.holders : model.refiner.components;
 }
 
 export interface ScoredCandidate {
-  cand: Candidate; box: Rect; probs: number[]; score: number; features: number[];
+  cand: Candidate;
+  box: Rect;
+  probs: number[];
+  score: number;
+  features: number[];
   /** Stage 2's predicted IoU of the box with its label (absent before stage 2). */
   quality?: number;
 }
@@ -108,13 +130,32 @@ export function scoreCandidates(w: Working, cands: Candidate[], model: DetectorM
 }
 
 export const CONTEXT_FEATURE_NAMES = [
-  'logit', 'lat_share', 'encl_logit', 'encl_log_area', 'encl_holder', 'inside_logit', 'inside_log_area', 'inside_count',
-  'peer_logit', 'rank', 'encl_tab_logit',
+  'logit',
+  'lat_share',
+  'encl_logit',
+  'encl_log_area',
+  'encl_holder',
+  'inside_logit',
+  'inside_log_area',
+  'inside_count',
+  'peer_logit',
+  'rank',
+  'encl_tab_logit',
 ] as const;
-export const RESCORER_FEATURE_NAMES = [...FEATURE_NAMES, ...CONTEXT_FEATURE_NAMES, ...GLYPH_FEATURE_NAMES.map((n) => `crop_${n}`), ...BOX_FEATURE_NAMES];
+export const RESCORER_FEATURE_NAMES = [
+  ...FEATURE_NAMES,
+  ...CONTEXT_FEATURE_NAMES,
+  ...GLYPH_FEATURE_NAMES.map((n) => `crop_${n}`),
+  ...BOX_FEATURE_NAMES,
+];
 
 /** What stage 2 knows of a candidate's neighbours: its refined box (any frame), stage-1 probabilities, whether it is a holder box (a flooded tab: tab too). */
-export interface Alternative { box: Rect; probs: number[]; holder: boolean; tab?: boolean }
+export interface Alternative {
+  box: Rect;
+  probs: number[];
+  holder: boolean;
+  tab?: boolean;
+}
 
 const logit = (p: number) => Math.log(Math.max(p, 1e-4) / Math.max(1 - p, 1e-4));
 
@@ -130,7 +171,12 @@ export function contextFeatures(alts: readonly Alternative[]): number[][] {
   const score = (a: Alternative) => 1 - a.probs[0];
   const area = (r: Rect) => r.w * r.h;
   return alts.map((a, i) => {
-    let encl = -1, enclTab = -1, inside = -1, peer = 0, insideCount = 0, rank = 0;
+    let encl = -1,
+      enclTab = -1,
+      inside = -1,
+      peer = 0,
+      insideCount = 0,
+      rank = 0;
     for (let j = 0; j < alts.length; j++) {
       if (j === i) continue;
       const b = alts[j];
@@ -138,33 +184,54 @@ export function contextFeatures(alts: readonly Alternative[]): number[][] {
       const iy = Math.max(0, Math.min(a.box.y + a.box.h, b.box.y + b.box.h) - Math.max(a.box.y, b.box.y));
       const inter = ix * iy;
       if (inter <= 0) continue;
-      const sa = area(a.box), sb = area(b.box);
+      const sa = area(a.box),
+        sb = area(b.box);
       if (inter / sa >= 0.7 && sb >= 1.2 * sa) {
         if (encl < 0 || score(b) > score(alts[encl])) encl = j;
         if (b.tab && (enclTab < 0 || score(b) > score(alts[enclTab]))) enclTab = j;
-      }
-      else if (inter / sb >= 0.7 && sa >= 1.2 * sb) { insideCount++; if (inside < 0 || score(b) > score(alts[inside])) inside = j; }
-      else if (inter / (sa + sb - inter) >= 0.2) peer = Math.max(peer, score(b));
+      } else if (inter / sb >= 0.7 && sa >= 1.2 * sb) {
+        insideCount++;
+        if (inside < 0 || score(b) > score(alts[inside])) inside = j;
+      } else if (inter / (sa + sb - inter) >= 0.2) peer = Math.max(peer, score(b));
       if (score(b) > score(a)) rank++;
     }
     const catTot = a.probs[1] + a.probs[2] || 1;
-    const e = encl >= 0 ? alts[encl] : null, n = inside >= 0 ? alts[inside] : null;
+    const e = encl >= 0 ? alts[encl] : null,
+      n = inside >= 0 ? alts[inside] : null;
     return [
-      logit(score(a)), a.probs[1] / catTot,
-      e ? logit(score(e)) : -10, e ? Math.log(area(e.box) / area(a.box)) : 0, e?.holder ? 1 : 0,
-      n ? logit(score(n)) : -10, n ? Math.log(area(a.box) / area(n.box)) : 0, Math.min(insideCount, 5),
-      logit(peer), Math.min(rank, 5), enclTab >= 0 ? logit(score(alts[enclTab])) : -10,
+      logit(score(a)),
+      a.probs[1] / catTot,
+      e ? logit(score(e)) : -10,
+      e ? Math.log(area(e.box) / area(a.box)) : 0,
+      e?.holder ? 1 : 0,
+      n ? logit(score(n)) : -10,
+      n ? Math.log(area(a.box) / area(n.box)) : 0,
+      Math.min(insideCount, 5),
+      logit(peer),
+      Math.min(rank, 5),
+      enclTab >= 0 ? logit(score(alts[enclTab])) : -10,
     ];
   });
 }
 
 /** Stage 2: rescore the candidates with stage-1 score >= model.rescoreFrom (the rest are dropped). */
-export function rescore(w: Working, image: GrayImage, scored: ScoredCandidate[], model: DetectorModel): ScoredCandidate[] {
+export function rescore(
+  w: Working,
+  _image: GrayImage,
+  scored: ScoredCandidate[],
+  model: DetectorModel,
+): ScoredCandidate[] {
   const likely = scored.filter((s) => s.score >= model.rescoreFrom);
-  const ctx = contextFeatures(likely.map((s) => ({ box: s.box, probs: s.probs, holder: Boolean(s.cand.isHolder), tab: Boolean(s.cand.isTab) })));
+  const ctx = contextFeatures(
+    likely.map((s) => ({ box: s.box, probs: s.probs, holder: Boolean(s.cand.isHolder), tab: Boolean(s.cand.isTab) })),
+  );
   return likely.map((s, i) => {
     const f = w.factor;
-    const crop = cropImage(w.fine, { x: s.cand.x0 * f, y: s.cand.y0 * f, w: (s.cand.x1 - s.cand.x0 + 1) * f, h: (s.cand.y1 - s.cand.y0 + 1) * f }, w.fineFactor);
+    const crop = cropImage(
+      w.fine,
+      { x: s.cand.x0 * f, y: s.cand.y0 * f, w: (s.cand.x1 - s.cand.x0 + 1) * f, h: (s.cand.y1 - s.cand.y0 + 1) * f },
+      w.fineFactor,
+    );
     const x = [...s.features, ...ctx[i], ...glyphFeatures(crop), ...boxFitFeatures(w, s.cand)];
     const probs = predict(model.rescorer, x);
     return { ...s, probs, score: 1 - probs[0], quality: predict(model.fitter, x)[1] };
@@ -189,16 +256,29 @@ export function suppress(scored: ScoredCandidate[], minScore: number): ScoredCan
   const order = scored.filter((s) => s.score >= minScore).sort((a, b) => rankOf(b) - rankOf(a));
   const kept: ScoredCandidate[] = [];
   for (const s of order) {
-    if (kept.some((k) => { const o = overlapRatio(k.box, s.box); return o.iou > 0.2 || o.inMin > 0.15; })) continue;
+    if (
+      kept.some((k) => {
+        const o = overlapRatio(k.box, s.box);
+        return o.iou > 0.2 || o.inMin > 0.15;
+      })
+    )
+      continue;
     kept.push(s);
   }
   return kept;
 }
 
-export interface DetectOptions { minScore?: number }
+export interface DetectOptions {
+  minScore?: number;
+}
 
 /** Find burned-in labels in one image; boxes are in the image's own pixel coordinates. */
-export function detectLabels(image: GrayImage, file: string, model: DetectorModel, opts: DetectOptions = {}): DetectedBox[] {
+export function detectLabels(
+  image: GrayImage,
+  file: string,
+  model: DetectorModel,
+  opts: DetectOptions = {},
+): DetectedBox[] {
   const w = prepare(image);
   const scored = rescore(w, image, scoreCandidates(w, groupCandidates(w), model), model);
   const minScore = opts.minScore ?? model.minScore;
@@ -217,8 +297,15 @@ export const overlayScore = (b: OverlayBlock) => round4(Math.min(0.99, 0.5 + 0.5
  * as "other" text or, for a lone glyph, as a laterality marker read by the L/R reader. (Replacing the learned
  * boxes a block holds instead cost the phantom: a marker and its initials make a line of type.)
  */
-export function addOverlayText(boxes: DetectedBox[], blocks: readonly OverlayBlock[], w: Working, image: GrayImage,
-  file: string, model: DetectorModel, minScore: number): DetectedBox[] {
+export function addOverlayText(
+  boxes: DetectedBox[],
+  blocks: readonly OverlayBlock[],
+  w: Working,
+  image: GrayImage,
+  file: string,
+  model: DetectorModel,
+  minScore: number,
+): DetectedBox[] {
   const out = [...boxes];
   // a lone white glyph is taken for a marker only on a film that carries overlay text the learned stages missed
   // (real-dev: the four markers only this stage finds stand beside "AP ERECT" and the like); elsewhere it was as
@@ -231,7 +318,14 @@ export function addOverlayText(boxes: DetectedBox[], blocks: readonly OverlayBlo
     const groups = free.length === b.glyphBoxes.length ? [{ box: b, glyphs: b.glyphs }] : groupGlyphRects(free);
     for (const { box: r, glyphs } of groups) {
       const box: DetectedBox = {
-        file, x: r.x, y: r.y, w: r.w, h: r.h, category: glyphs > 1 ? 'other' : 'laterality', score, categoryScore: 1,
+        file,
+        x: r.x,
+        y: r.y,
+        w: r.w,
+        h: r.h,
+        category: glyphs > 1 ? 'other' : 'laterality',
+        score,
+        categoryScore: 1,
       };
       if (box.category === 'laterality') {
         const text = readLetter(w, box, model);
@@ -255,8 +349,10 @@ const CATS: LabelCategory[] = ['laterality', 'technologist'];
 function toBox(w: Working, s: ScoredCandidate, file: string, model: DetectorModel, image: GrayImage): DetectedBox {
   const { cand, box: b } = s;
   const f = w.factor;
-  const x0 = Math.max(0, b.x * f), y0 = Math.max(0, b.y * f);
-  const x1 = Math.min(image.width, (b.x + b.w) * f), y1 = Math.min(image.height, (b.y + b.h) * f);
+  const x0 = Math.max(0, b.x * f),
+    y0 = Math.max(0, b.y * f);
+  const x1 = Math.min(image.width, (b.x + b.w) * f),
+    y1 = Math.min(image.height, (b.y + b.h) * f);
   const catProbs = s.probs.slice(1);
   const catTot = catProbs.reduce((a, b) => a + b, 0) || 1;
   const ci = catProbs[1] > catProbs[0] ? 1 : 0;
@@ -265,8 +361,14 @@ function toBox(w: Working, s: ScoredCandidate, file: string, model: DetectorMode
   const long = Math.max(b.w, b.h) / Math.min(b.w, b.h);
   if (cand.members.length >= 5 && long >= 3.5) category = 'other';
   const box: DetectedBox = {
-    file, x: round2(x0), y: round2(y0), w: round2(x1 - x0), h: round2(y1 - y0), category,
-    score: round4(s.score), categoryScore: round4(category === 'other' ? 1 - catProbs[0] / catTot : catProbs[ci] / catTot),
+    file,
+    x: round2(x0),
+    y: round2(y0),
+    w: round2(x1 - x0),
+    h: round2(y1 - y0),
+    category,
+    score: round4(s.score),
+    categoryScore: round4(category === 'other' ? 1 - catProbs[0] / catTot : catProbs[ci] / catTot),
   };
   if (category === 'laterality') {
     const text = readLetter(w, cand.isTab ? lettersBox(cand, f) : box, model);
@@ -283,7 +385,10 @@ function toBox(w: Working, s: ScoredCandidate, file: string, model: DetectorMode
  */
 function lettersBox(c: Candidate, f: number): { x: number; y: number; w: number; h: number } {
   const m = boxOf(c.members);
-  const x0 = m.x0 - 1, y0 = m.y0 - 1, x1 = m.x1 + 1, y1 = m.y1 + 1;
+  const x0 = m.x0 - 1,
+    y0 = m.y0 - 1,
+    x1 = m.x1 + 1,
+    y1 = m.y1 + 1;
   return { x: Math.max(0, x0 * f), y: Math.max(0, y0 * f), w: (x1 - x0 + 1) * f, h: (y1 - y0 + 1) * f };
 }
 

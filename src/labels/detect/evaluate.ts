@@ -12,14 +12,21 @@ export function iou(a: Rect, b: Rect): number {
   return union > 0 ? inter / union : 0;
 }
 
-export interface Match { pred: LabelBox; truth: LabelBox; iou: number }
+export interface Match {
+  pred: LabelBox;
+  truth: LabelBox;
+  iou: number;
+}
 
 /**
  * Match predictions to truths image by image: predictions in descending score order each take the unmatched
  * truth of highest IoU, if that IoU reaches `minIou` (category-agnostic, as the label is found or not).
  */
-export function matchBoxes(preds: readonly LabelBox[], truths: readonly LabelBox[], minIou = 0.5):
-  { matches: Match[]; unmatchedPreds: LabelBox[]; unmatchedTruths: LabelBox[] } {
+export function matchBoxes(
+  preds: readonly LabelBox[],
+  truths: readonly LabelBox[],
+  minIou = 0.5,
+): { matches: Match[]; unmatchedPreds: LabelBox[]; unmatchedTruths: LabelBox[] } {
   const byFile = new Map<string, LabelBox[]>();
   for (const t of truths) (byFile.get(t.file) ?? byFile.set(t.file, []).get(t.file)!).push(t);
   const used = new Set<LabelBox>();
@@ -27,18 +34,30 @@ export function matchBoxes(preds: readonly LabelBox[], truths: readonly LabelBox
   const unmatchedPreds: LabelBox[] = [];
   const order = [...preds].sort((a, b) => (b.score ?? 1) - (a.score ?? 1));
   for (const p of order) {
-    let best: LabelBox | undefined, bestIou = minIou;
+    let best: LabelBox | undefined,
+      bestIou = minIou;
     for (const t of byFile.get(p.file) ?? []) {
       if (used.has(t)) continue;
       const v = iou(p, t);
-      if (v >= bestIou) { best = t; bestIou = v; }
+      if (v >= bestIou) {
+        best = t;
+        bestIou = v;
+      }
     }
-    if (best) { used.add(best); matches.push({ pred: p, truth: best, iou: bestIou }); } else unmatchedPreds.push(p);
+    if (best) {
+      used.add(best);
+      matches.push({ pred: p, truth: best, iou: bestIou });
+    } else unmatchedPreds.push(p);
   }
   return { matches, unmatchedPreds, unmatchedTruths: truths.filter((t) => !used.has(t)) };
 }
 
-export interface CategoryScore { truths: number; predictions: number; precision: number; recall: number }
+export interface CategoryScore {
+  truths: number;
+  predictions: number;
+  precision: number;
+  recall: number;
+}
 
 export interface Evaluation {
   images: number;
@@ -62,7 +81,12 @@ export interface Evaluation {
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 1);
 
-export function evaluate(preds: readonly LabelBox[], truths: readonly LabelBox[], images: number, minIou = 0.5): Evaluation {
+export function evaluate(
+  preds: readonly LabelBox[],
+  truths: readonly LabelBox[],
+  images: number,
+  minIou = 0.5,
+): Evaluation {
   const { matches } = matchBoxes(preds, truths, minIou);
   const precision = ratio(matches.length, preds.length);
   const recall = ratio(matches.length, truths.length);
@@ -79,11 +103,17 @@ export function evaluate(preds: readonly LabelBox[], truths: readonly LabelBox[]
   const lrRight = lr.filter((m) => readLr(m) === m.truth.text).length;
   const lrRead = lr.filter((m) => readLr(m) === 'L' || readLr(m) === 'R').length;
   return {
-    images, truths: truths.length, predictions: preds.length, precision, recall,
+    images,
+    truths: truths.length,
+    predictions: preds.length,
+    precision,
+    recall,
     f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
     mean_iou: matches.length ? matches.reduce((s, m) => s + m.iou, 0) / matches.length : 0,
     by_category,
-    lr_accuracy: ratio(lrRight, lr.length), lr_total: lr.length, lr_read_rate: ratio(lrRead, lr.length),
+    lr_accuracy: ratio(lrRight, lr.length),
+    lr_total: lr.length,
+    lr_read_rate: ratio(lrRead, lr.length),
     category_accuracy: ratio(matches.filter((m) => m.pred.category === m.truth.category).length, matches.length),
   };
 }

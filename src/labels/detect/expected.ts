@@ -10,8 +10,9 @@ export const EXPECTED_COVERAGE = {
   precision: 59 / 63,
   labels: 48,
   images: 26,
-  measured_on: 'real-dev: 26 real chest films (Figure1-COVID 16, Actualmed-COVID 8, NIH ChestX-ray14 2), 48 hand-drawn '
-    + 'boxes; the development set of the overlay stage (optimistic)',
+  measured_on:
+    'real-dev: 26 real chest films (Figure1-COVID 16, Actualmed-COVID 8, NIH ChestX-ray14 2), 48 hand-drawn ' +
+    'boxes; the development set of the overlay stage (optimistic)',
   weights_sha256: 'a3fed0b0de6ebddfbf708c4b627d9f8d457843e849e48c6c9e3cfda27c9e1e5d',
 } as const;
 

@@ -15,13 +15,22 @@ const size = (c: Bounds) => Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
 const gap = (a: Bounds, b: Bounds) => Math.max(a.x0 - b.x1 - 1, b.x0 - a.x1 - 1, a.y0 - b.y1 - 1, b.y0 - a.y1 - 1, 0);
 /** Overlap of two components' boxes over the smaller one's area. */
 const overlap = (a: Component, b: Component) => {
-  const ix = Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) + 1), iy = Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 1);
+  const ix = Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) + 1),
+    iy = Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 1);
   return (ix * iy) / Math.min((a.x1 - a.x0 + 1) * (a.y1 - a.y0 + 1), (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1));
 };
 
 export function boxOf(members: Component[]): Candidate {
-  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
-  for (const m of members) { x0 = Math.min(x0, m.x0); y0 = Math.min(y0, m.y0); x1 = Math.max(x1, m.x1); y1 = Math.max(y1, m.y1); }
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -1,
+    y1 = -1;
+  for (const m of members) {
+    x0 = Math.min(x0, m.x0);
+    y0 = Math.min(y0, m.y0);
+    x1 = Math.max(x1, m.x1);
+    y1 = Math.max(y1, m.y1);
+  }
   return { members, x0, y0, x1, y1 };
 }
 
@@ -34,11 +43,15 @@ class CandidateList {
   push(c: Candidate): boolean {
     const key = `${c.x0},${c.y0},${c.x1},${c.y1}`;
     if (this.seenBoxes.has(key) || size(c) > this.maxSize) return false;
-    this.seenBoxes.add(key); this.out.push(c);
+    this.seenBoxes.add(key);
+    this.out.push(c);
     return true;
   }
   add(members: Component[]): void {
-    const key = members.map((m) => m.uid).sort((a, b) => a - b).join(',');
+    const key = members
+      .map((m) => m.uid)
+      .sort((a, b) => a - b)
+      .join(',');
     if (this.seenMembers.has(key)) return;
     this.seenMembers.add(key);
     this.push(boxOf(members));
@@ -55,13 +68,16 @@ function wordLinks(w: Working, comps: Component[]): number[][] {
   const links: number[][] = comps.map(() => []);
   for (let i = 0; i < comps.length; i++) {
     for (let j = i + 1; j < comps.length; j++) {
-      const a = comps[i], b = comps[j];
-      const sa = size(a), sb = size(b);
+      const a = comps[i],
+        b = comps[j];
+      const sa = size(a),
+        sb = size(b);
       if (Math.max(sa, sb) > 2 * Math.min(sa, sb)) continue;
       if (gap(a, b) > 0.5 * Math.max(sa, sb)) continue;
       if (Math.abs(meanVal(a) - meanVal(b)) > 0.35 * range) continue;
       if (overlap(a, b) > 0.2) continue;
-      links[i].push(j); links[j].push(i);
+      links[i].push(j);
+      links[j].push(i);
     }
   }
   return links;
@@ -72,14 +88,25 @@ function addWords(list: CandidateList, comps: Component[], links: number[][]): v
   for (let i = 0; i < comps.length; i++) {
     for (const j of links[i]) {
       if (j > i) list.add([comps[i], comps[j]]);
-      for (const k of links[j]) if (k > i && k !== j && overlap(comps[i], comps[k]) <= 0.2) list.add([comps[i], comps[j], comps[k]]);
+      for (const k of links[j])
+        if (k > i && k !== j && overlap(comps[i], comps[k]) <= 0.2) list.add([comps[i], comps[j], comps[k]]);
     }
   }
   const parent = comps.map((_, i) => i);
-  const find = (a: number): number => { while (parent[a] !== a) a = parent[a] = parent[parent[a]]; return a; };
-  links.forEach((ls, i) => ls.forEach((j) => { parent[find(i)] = find(j); }));
+  const find = (a: number): number => {
+    while (parent[a] !== a) a = parent[a] = parent[parent[a]];
+    return a;
+  };
+  links.forEach((ls, i) =>
+    ls.forEach((j) => {
+      parent[find(i)] = find(j);
+    }),
+  );
   const clusters = new Map<number, Component[]>();
-  comps.forEach((c, i) => { const r = find(i); (clusters.get(r) ?? clusters.set(r, []).get(r)!).push(c); });
+  comps.forEach((c, i) => {
+    const r = find(i);
+    (clusters.get(r) ?? clusters.set(r, []).get(r)!).push(c);
+  });
   for (const g of clusters.values()) if (g.length > 3 && g.length <= 12) list.add(g);
 }
 
@@ -89,7 +116,9 @@ function addWords(list: CandidateList, comps: Component[], links: number[][]): v
  */
 function addFrames(list: CandidateList, w: Working, comps: Component[]): void {
   for (const f of comps) {
-    const inside = comps.filter((c) => c !== f && c.labels === f.labels && c.x0 >= f.x0 && c.x1 <= f.x1 && c.y0 >= f.y0 && c.y1 <= f.y1);
+    const inside = comps.filter(
+      (c) => c !== f && c.labels === f.labels && c.x0 >= f.x0 && c.x1 <= f.x1 && c.y0 >= f.y0 && c.y1 <= f.y1,
+    );
     if (inside.length === 0 || inside.length > 6) continue;
     const fm = memberMask(boxOf([f]), w.img.width);
     if (countHoles(fm.mask, fm.bw, fm.bh) > 0) list.add([f, ...inside]);
@@ -107,16 +136,36 @@ function addHolders(list: CandidateList, w: Working, comps: Component[], links: 
     const outside = new Set<number>();
     // a neighbour counts when it is not a member's own double from another threshold level
     for (const m of c.members) {
-      for (const j of links[index.get(m)!]) if (!members.has(comps[j]) && c.members.every((o) => overlap(o, comps[j]) <= 0.2)) outside.add(j);
+      for (const j of links[index.get(m)!])
+        if (!members.has(comps[j]) && c.members.every((o) => overlap(o, comps[j]) <= 0.2)) outside.add(j);
     }
     c.linkOut = outside.size;
-    c.enclosed = comps.some((o) => !members.has(o) && o.x0 < c.x0 && o.y0 < c.y0 && o.x1 > c.x1 && o.y1 > c.y1 && size(o) < 2.5 * size(c));
+    c.enclosed = comps.some(
+      (o) => !members.has(o) && o.x0 < c.x0 && o.y0 < c.y0 && o.x1 > c.x1 && o.y1 > c.y1 && size(o) < 2.5 * size(c),
+    );
     const holder = c.x1 - c.x0 >= 2 || c.y1 - c.y0 >= 2 ? findHolder(w, c) : null;
     c.holderContrast = holder?.contrast ?? 0;
     c.holderSides = holder?.sides ?? 0;
-    if (holder) list.push({ ...holder.box, isHolder: true, holderContrast: holder.contrast, holderSides: holder.sides, linkOut: c.linkOut, enclosed: c.enclosed });
+    if (holder)
+      list.push({
+        ...holder.box,
+        isHolder: true,
+        holderContrast: holder.contrast,
+        holderSides: holder.sides,
+        linkOut: c.linkOut,
+        enclosed: c.enclosed,
+      });
     const tab = c.members.length <= 2 && size(c) >= 6 ? floodHolder(w, c) : null;
-    if (tab) list.push({ ...tab, isHolder: true, isTab: true, holderContrast: c.holderContrast, holderSides: 4, linkOut: c.linkOut, enclosed: c.enclosed });
+    if (tab)
+      list.push({
+        ...tab,
+        isHolder: true,
+        isTab: true,
+        holderContrast: c.holderContrast,
+        holderSides: 4,
+        linkOut: c.linkOut,
+        enclosed: c.enclosed,
+      });
   }
 }
 

@@ -9,7 +9,10 @@ import { patchLevel } from './patch.js';
  * behind it) takes the median distance of the sides that have one; at least two sides must.
  */
 export function findHolder(w: Working, c: Candidate): { box: Candidate; contrast: number; sides: number } | null {
-  const W = w.img.width, H = w.img.height, d = w.img.data, sat = w.sat, W1 = W + 1;
+  const W = w.img.width,
+    H = w.img.height,
+    sat = w.sat,
+    W1 = W + 1;
   const s = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
   const maxD = Math.ceil(0.8 * s) + 3;
   const range = Math.max(w.pmax - w.p01, 1e-3);
@@ -21,16 +24,25 @@ export function findHolder(w: Working, c: Candidate): { box: Candidate; contrast
   const level = patchLevel(w, c);
   if (level === null) return null;
   const thr = 0.05 * range;
-  const line = (side: number, k: number) => side === 0 ? lineMean(c.x0 - k, c.y0, c.x0 - k, c.y1) : side === 1 ? lineMean(c.x0, c.y0 - k, c.x1, c.y0 - k)
-    : side === 2 ? lineMean(c.x1 + k, c.y0, c.x1 + k, c.y1) : lineMean(c.x0, c.y1 + k, c.x1, c.y1 + k);
-  const dist: (number | null)[] = [], step: number[] = [];
+  const line = (side: number, k: number) =>
+    side === 0
+      ? lineMean(c.x0 - k, c.y0, c.x0 - k, c.y1)
+      : side === 1
+        ? lineMean(c.x0, c.y0 - k, c.x1, c.y0 - k)
+        : side === 2
+          ? lineMean(c.x1 + k, c.y0, c.x1 + k, c.y1)
+          : lineMean(c.x0, c.y1 + k, c.x1, c.y1 + k);
+  const dist: (number | null)[] = [],
+    step: number[] = [];
   for (const side of [0, 1, 2, 3]) {
     let at: number | null = null;
     for (let k = 2; k <= maxD; k++) {
-      const m = line(side, k), m2 = line(side, k + 1);
+      const m = line(side, k),
+        m2 = line(side, k + 1);
       if (!Number.isFinite(m2)) break;
       if (Math.abs(m - level) > thr && Math.abs(m2 - level) > thr && Math.sign(m - level) === Math.sign(m2 - level)) {
-        at = k; step.push(Math.abs(m2 - level) / range);
+        at = k;
+        step.push(Math.abs(m2 - level) / range);
         break;
       }
     }
@@ -40,13 +52,23 @@ export function findHolder(w: Working, c: Candidate): { box: Candidate; contrast
   // a side whose edge lies much further out than the nearest side's is the tissue's edge, not the holder's
   // (the holder matched the tissue there): it counts as a side without an edge
   const nearest = Math.min(...dist.filter((v): v is number => v !== null));
-  dist.forEach((v, i) => { if (v !== null && v > 2.5 * nearest + 3) { dist[i] = null; step[i] = 0; } });
+  dist.forEach((v, i) => {
+    if (v !== null && v > 2.5 * nearest + 3) {
+      dist[i] = null;
+      step[i] = 0;
+    }
+  });
   const found = dist.filter((v) => v !== null).length;
   if (found < 2) return null;
   const contrast = step.reduce((a, b) => a + b, 0);
   const known = dist.filter((v): v is number => v !== null).sort((a, b) => a - b);
   const fill = known[known.length >> 1];
   const [l, t, r, b] = dist.map((v) => v ?? fill);
-  const box = { x0: Math.max(0, c.x0 - l + 1), y0: Math.max(0, c.y0 - t + 1), x1: Math.min(W - 1, c.x1 + r - 1), y1: Math.min(H - 1, c.y1 + b - 1) };
+  const box = {
+    x0: Math.max(0, c.x0 - l + 1),
+    y0: Math.max(0, c.y0 - t + 1),
+    x1: Math.min(W - 1, c.x1 + r - 1),
+    y1: Math.min(H - 1, c.y1 + b - 1),
+  };
   return { box: { members: c.members, ...box }, contrast: contrast / found, sides: found };
 }

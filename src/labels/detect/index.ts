@@ -1,16 +1,49 @@
-export { detectLabels, loadDetectorModel, refineBox, suppress, scoreCandidates, DEFAULT_MODEL_URL,
-  type DetectorModel, type DetectedBox, type DetectOptions, type Rect } from './detector.js';
 export {
-  detectDataset, detectionsToCoco, detectionTable, readCocoTruth, readTruth, DETECTION_TABLE_COLUMNS, DETECTED_COLUMNS,
-  type DatasetDetection, type TableRow,
+  detectLabels,
+  loadDetectorModel,
+  refineBox,
+  suppress,
+  scoreCandidates,
+  DEFAULT_MODEL_URL,
+  type DetectorModel,
+  type DetectedBox,
+  type DetectOptions,
+  type Rect,
+} from './detector.js';
+export {
+  detectDataset,
+  detectionsToCoco,
+  detectionTable,
+  readCocoTruth,
+  readTruth,
+  DETECTION_TABLE_COLUMNS,
+  DETECTED_COLUMNS,
+  type DatasetDetection,
+  type TableRow,
 } from './run.js';
 export { readMarkerStyle, DETECTED_MARKER_STYLES, type DetectedMarkerStyle } from './marker-style.js';
 export { readInitials } from './initials.js';
 export { evaluate, matchBoxes, iou, type Evaluation, type Match, type CategoryScore } from './evaluate.js';
-export { emptyTrainingSet, addImage, addCocoDataset, fitDetector, VERIFIER_CLASSES, READER_CLASSES, type TrainingSet } from './train.js';
+export {
+  emptyTrainingSet,
+  addImage,
+  addCocoDataset,
+  fitDetector,
+  VERIFIER_CLASSES,
+  READER_CLASSES,
+  type TrainingSet,
+} from './train.js';
 export { prepare, groupCandidates, findHolder, WORKING_SIDE, type Candidate, type Working } from './candidates.js';
 export { FEATURE_NAMES } from './features.js';
 export { curationTable, type CurationOptions, type CurationTable } from './curation.js';
 export { otsu } from './glyph.js';
-export { coverage, coveredArea, coveredShare, COVERAGE_DEFAULTS, type Coverage, type CoverageScore, type CoverageOptions } from './coverage.js';
+export {
+  coverage,
+  coveredArea,
+  coveredShare,
+  COVERAGE_DEFAULTS,
+  type Coverage,
+  type CoverageScore,
+  type CoverageOptions,
+} from './coverage.js';
 export { EXPECTED_COVERAGE, type ExpectedCoverage } from './expected.js';

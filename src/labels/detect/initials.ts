@@ -4,25 +4,35 @@
  * image is a classic confounder, and the text is what a curator can group by. On real films, lettering unlike
  * those fonts reads poorly; glyphs that match no letter well read "?".
  */
-import type { GrayImage } from '../../data/image.js';
+import type { GrayImage } from '../../data/index.js';
 import { FONTS, INITIAL_LETTERS } from '../../synth/index.js';
 
-const GW = 8, GH = 12;
+const GW = 8,
+  GH = 12;
 /** Below this correlation with its best letter a glyph reads "?". */
 const MIN_MATCH = 0.4;
 
-interface Box { x: number; y: number; w: number; h: number }
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 /** Scale a 0/1 mask's rectangle to the GW x GH grid (area averages), centred to zero mean and unit length. */
 function toGrid(mask: Float32Array, mw: number, x0: number, y0: number, w: number, h: number): Float32Array {
   const g = new Float32Array(GW * GH);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const v = mask[(y0 + y) * mw + x0 + x];
-    if (v) g[Math.min(GH - 1, Math.floor((y * GH) / h)) * GW + Math.min(GW - 1, Math.floor((x * GW) / w))] += v;
-  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const v = mask[(y0 + y) * mw + x0 + x];
+      if (v) g[Math.min(GH - 1, Math.floor((y * GH) / h)) * GW + Math.min(GW - 1, Math.floor((x * GW) / w))] += v;
+    }
   const mean = g.reduce((a, b) => a + b, 0) / g.length;
   let norm = 0;
-  for (let i = 0; i < g.length; i++) { g[i] -= mean; norm += g[i] * g[i]; }
+  for (let i = 0; i < g.length; i++) {
+    g[i] -= mean;
+    norm += g[i] * g[i];
+  }
   norm = Math.sqrt(norm) || 1;
   for (let i = 0; i < g.length; i++) g[i] /= norm;
   return g;
@@ -34,27 +44,43 @@ let templates: { letter: string; grid: Float32Array }[] | null = null;
 function letterTemplates(): { letter: string; grid: Float32Array }[] {
   if (templates) return templates;
   templates = [];
-  const scale = 8, pad = 4;
+  const scale = 8,
+    pad = 4;
   for (const font of FONTS.values()) {
     for (const letter of INITIAL_LETTERS) {
       const glyph = font.glyphs.get(letter);
       if (!glyph) continue;
-      const w = Math.ceil(glyph.width * scale) + 2 * pad, h = 6 * scale + 2 * pad;
+      const w = Math.ceil(glyph.width * scale) + 2 * pad,
+        h = 6 * scale + 2 * pad;
       const half = (font.strokeRatio * 6 * scale) / 2;
       const mask = new Float32Array(w * h);
-      for (const line of glyph.strokes) for (let i = 0; i + 1 < line.length; i++) {
-        const [ax, ay] = line[i], [bx, by] = line[i + 1];
-        const x0 = ax * scale + pad, y0 = ay * scale + pad, dx = (bx - ax) * scale, dy = (by - ay) * scale;
-        const len2 = dx * dx + dy * dy || 1;
-        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-          const t = Math.max(0, Math.min(1, ((x - x0) * dx + (y - y0) * dy) / len2));
-          if (Math.hypot(x - x0 - t * dx, y - y0 - t * dy) <= half) mask[y * w + x] = 1;
+      for (const line of glyph.strokes)
+        for (let i = 0; i + 1 < line.length; i++) {
+          const [ax, ay] = line[i],
+            [bx, by] = line[i + 1];
+          const x0 = ax * scale + pad,
+            y0 = ay * scale + pad,
+            dx = (bx - ax) * scale,
+            dy = (by - ay) * scale;
+          const len2 = dx * dx + dy * dy || 1;
+          for (let y = 0; y < h; y++)
+            for (let x = 0; x < w; x++) {
+              const t = Math.max(0, Math.min(1, ((x - x0) * dx + (y - y0) * dy) / len2));
+              if (Math.hypot(x - x0 - t * dx, y - y0 - t * dy) <= half) mask[y * w + x] = 1;
+            }
         }
-      }
-      let mx0 = w, my0 = h, mx1 = -1, my1 = -1;
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (mask[y * w + x]) {
-        mx0 = Math.min(mx0, x); my0 = Math.min(my0, y); mx1 = Math.max(mx1, x); my1 = Math.max(my1, y);
-      }
+      let mx0 = w,
+        my0 = h,
+        mx1 = -1,
+        my1 = -1;
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++)
+          if (mask[y * w + x]) {
+            mx0 = Math.min(mx0, x);
+            my0 = Math.min(my0, y);
+            mx1 = Math.max(mx1, x);
+            my1 = Math.max(my1, y);
+          }
       templates.push({ letter, grid: toGrid(mask, w, mx0, my0, mx1 - mx0 + 1, my1 - my0 + 1) });
     }
   }
@@ -74,7 +100,11 @@ function splitRun(ink: Uint16Array, s: number, e: number, h: number): [number, n
   for (let k = 1; k < n; k++) {
     const expected = s + Math.round((k * width) / n);
     let cut = expected;
-    for (let x = Math.max(start + 2, expected - Math.round(0.2 * h)); x <= Math.min(e - 2, expected + Math.round(0.2 * h)); x++) {
+    for (
+      let x = Math.max(start + 2, expected - Math.round(0.2 * h));
+      x <= Math.min(e - 2, expected + Math.round(0.2 * h));
+      x++
+    ) {
       if (ink[x] < ink[cut]) cut = x;
     }
     out.push([start, cut - 1]);
@@ -86,14 +116,18 @@ function splitRun(ink: Uint16Array, s: number, e: number, h: number): [number, n
 
 /** The text of an initials box (source pixels), "?" for each glyph that matches no letter; "" when no glyph is found. */
 export function readInitials(img: GrayImage, box: Box): string {
-  const x0 = Math.max(0, Math.floor(box.x)), y0 = Math.max(0, Math.floor(box.y));
-  const x1 = Math.min(img.width, Math.ceil(box.x + box.w)), y1 = Math.min(img.height, Math.ceil(box.y + box.h));
-  const w = x1 - x0, h = y1 - y0;
+  const x0 = Math.max(0, Math.floor(box.x)),
+    y0 = Math.max(0, Math.floor(box.y));
+  const x1 = Math.min(img.width, Math.ceil(box.x + box.w)),
+    y1 = Math.min(img.height, Math.ceil(box.y + box.h));
+  const w = x1 - x0,
+    h = y1 - y0;
   if (w < 3 || h < 3) return '';
   const vals = new Float32Array(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) vals[y * w + x] = img.data[(y0 + y) * img.width + x0 + x];
   const sorted = Float32Array.from(vals).sort();
-  const lo = sorted[Math.floor(0.05 * (sorted.length - 1))], hi = sorted[sorted.length - 1];
+  const lo = sorted[Math.floor(0.05 * (sorted.length - 1))],
+    hi = sorted[sorted.length - 1];
   const cut = lo + 0.5 * (hi - lo);
   const mask = vals.map((v) => (v >= cut ? 1 : 0));
   // glyphs: columns of ink separated by empty columns (the fonts' letters do not overlap horizontally)
@@ -109,16 +143,26 @@ export function readInitials(img: GrayImage, box: Box): string {
   const tallest = h;
   const out: string[] = [];
   for (const [s, e] of runs) {
-    let gy0 = h, gy1 = -1;
-    for (let y = 0; y < h; y++) for (let x = s; x <= e; x++) if (mask[y * w + x]) { gy0 = Math.min(gy0, y); gy1 = Math.max(gy1, y); }
+    let gy0 = h,
+      gy1 = -1;
+    for (let y = 0; y < h; y++)
+      for (let x = s; x <= e; x++)
+        if (mask[y * w + x]) {
+          gy0 = Math.min(gy0, y);
+          gy1 = Math.max(gy1, y);
+        }
     // specks and slivers of a neighbour cut by the box are not glyphs
     if (gy1 - gy0 + 1 < 0.4 * tallest || e - s + 1 < 2) continue;
     const grid = toGrid(mask, w, s, gy0, e - s + 1, gy1 - gy0 + 1);
-    let best = '?', score = MIN_MATCH;
+    let best = '?',
+      score = MIN_MATCH;
     for (const t of letterTemplates()) {
       let c = 0;
       for (let i = 0; i < grid.length; i++) c += grid[i] * t.grid[i];
-      if (c > score) { score = c; best = t.letter; }
+      if (c > score) {
+        score = c;
+        best = t.letter;
+      }
     }
     out.push(best);
   }

@@ -1,5 +1,5 @@
 /** A one-hidden-layer perceptron with softmax output, trained full-batch with Adam; weights round-trip as JSON. */
-import { Rng } from '../../util/rng.js';
+import { Rng } from '../../util/index.js';
 
 export interface MlpWeights {
   classes: string[];
@@ -45,35 +45,62 @@ export interface TrainOptions {
  * (soft targets, e.g. [1 - IoU, IoU] for a box-quality head; class weights then default to 1). Deterministic for
  * a given seed. A non-finite input is an error: one would turn the standardisation, and so every weight, into NaN.
  */
-export function trainMlp(xs: number[][], ys: readonly (number | readonly number[])[], classes: string[], features: string[], opts: TrainOptions): MlpWeights {
-  const n = xs.length, d = features.length, H = opts.hidden, C = classes.length;
+export function trainMlp(
+  xs: number[][],
+  ys: readonly (number | readonly number[])[],
+  classes: string[],
+  features: string[],
+  opts: TrainOptions,
+): MlpWeights {
+  const n = xs.length,
+    d = features.length,
+    H = opts.hidden,
+    C = classes.length;
   if (n === 0) throw new Error('trainMlp: no training rows');
   if (ys.length !== n) throw new Error(`trainMlp: ${n} rows but ${ys.length} targets`);
   for (let k = 0; k < n; k++) {
     const r = xs[k];
     if (r.length !== d) throw new Error(`trainMlp: row ${k} has ${r.length} features, expected ${d}`);
-    for (let i = 0; i < d; i++) if (!Number.isFinite(r[i])) throw new Error(`trainMlp: row ${k}, feature ${features[i]} is ${r[i]}`);
+    for (let i = 0; i < d; i++)
+      if (!Number.isFinite(r[i])) throw new Error(`trainMlp: row ${k}, feature ${features[i]} is ${r[i]}`);
   }
   const soft = ys.map((y) => (typeof y === 'number' ? null : y));
   const hard = ys.map((y) => (typeof y === 'number' ? y : -1));
   const mean = Array.from({ length: d }, (_, i) => xs.reduce((s, r) => s + r[i], 0) / n);
-  const std = Array.from({ length: d }, (_, i) => Math.sqrt(xs.reduce((s, r) => s + (r[i] - mean[i]) ** 2, 0) / n) || 1);
+  const std = Array.from(
+    { length: d },
+    (_, i) => Math.sqrt(xs.reduce((s, r) => s + (r[i] - mean[i]) ** 2, 0) / n) || 1,
+  );
   const X = new Float64Array(n * d);
-  xs.forEach((r, k) => r.forEach((v, i) => { X[k * d + i] = (v - mean[i]) / std[i]; }));
+  xs.forEach((r, k) =>
+    r.forEach((v, i) => {
+      X[k * d + i] = (v - mean[i]) / std[i];
+    }),
+  );
   const counts = classes.map((_, c) => hard.filter((y) => y === c).length);
   const anySoft = soft.some((t) => t !== null);
   const cw = opts.classWeights ?? (anySoft ? classes.map(() => 1) : counts.map((k) => (k ? n / (C * k) : 0)));
   const rng = new Rng(opts.seed);
   // parameters in one flat vector: w1 (H x d), b1 (H), w2 (C x H), b2 (C)
-  const oB1 = H * d, oW2 = oB1 + H, oB2 = oW2 + C * H, P = oB2 + C;
+  const oB1 = H * d,
+    oW2 = oB1 + H,
+    oB2 = oW2 + C * H,
+    P = oB2 + C;
   const p = new Float64Array(P);
   for (let i = 0; i < H * d; i++) p[i] = rng.normal(0, 1 / Math.sqrt(d));
   for (let i = 0; i < C * H; i++) p[oW2 + i] = rng.normal(0, 1 / Math.sqrt(H));
   const decays = new Uint8Array(P);
-  decays.fill(1, 0, oB1); decays.fill(1, oW2, oB2);
-  const m1 = new Float64Array(P), v1 = new Float64Array(P), g = new Float64Array(P);
-  const beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
-  const hid = new Float64Array(H), dh = new Float64Array(H), prob = new Float64Array(C);
+  decays.fill(1, 0, oB1);
+  decays.fill(1, oW2, oB2);
+  const m1 = new Float64Array(P),
+    v1 = new Float64Array(P),
+    g = new Float64Array(P);
+  const beta1 = 0.9,
+    beta2 = 0.999,
+    eps = 1e-8;
+  const hid = new Float64Array(H),
+    dh = new Float64Array(H),
+    prob = new Float64Array(C);
   const batch = Math.min(n, opts.batchSize ?? n);
   const order = Array.from({ length: n }, (_, i) => i);
   let step = 0;
@@ -84,7 +111,11 @@ export function trainMlp(xs: number[][], ys: readonly (number | readonly number[
       g.fill(0);
       let wsum = 0;
       for (let q = start; q < end; q++) {
-        const r = order[q], xo = r * d, y = hard[r], t = soft[r], wt = t ? 1 : cw[y];
+        const r = order[q],
+          xo = r * d,
+          y = hard[r],
+          t = soft[r],
+          wt = t ? 1 : cw[y];
         wsum += wt;
         for (let j = 0; j < H; j++) {
           let s = p[oB1 + j];
@@ -96,15 +127,22 @@ export function trainMlp(xs: number[][], ys: readonly (number | readonly number[
         for (let c = 0; c < C; c++) {
           let s = p[oB2 + c];
           for (let j = 0; j < H; j++) s += p[oW2 + c * H + j] * hid[j];
-          prob[c] = s; if (s > mx) mx = s;
+          prob[c] = s;
+          if (s > mx) mx = s;
         }
         let tot = 0;
-        for (let c = 0; c < C; c++) { prob[c] = Math.exp(prob[c] - mx); tot += prob[c]; }
+        for (let c = 0; c < C; c++) {
+          prob[c] = Math.exp(prob[c] - mx);
+          tot += prob[c];
+        }
         dh.fill(0);
         for (let c = 0; c < C; c++) {
           const gc = wt * (prob[c] / tot - (t ? t[c] : c === y ? 1 : 0));
           g[oB2 + c] += gc;
-          for (let j = 0; j < H; j++) { g[oW2 + c * H + j] += gc * hid[j]; dh[j] += gc * p[oW2 + c * H + j]; }
+          for (let j = 0; j < H; j++) {
+            g[oW2 + c * H + j] += gc * hid[j];
+            dh[j] += gc * p[oW2 + c * H + j];
+          }
         }
         for (let j = 0; j < H; j++) {
           const gj = dh[j] * (1 - hid[j] * hid[j]);
@@ -114,7 +152,9 @@ export function trainMlp(xs: number[][], ys: readonly (number | readonly number[
         }
       }
       step++;
-      const lr = opts.learningRate, c1 = 1 - beta1 ** step, c2 = 1 - beta2 ** step;
+      const lr = opts.learningRate,
+        c1 = 1 - beta1 ** step,
+        c2 = 1 - beta2 ** step;
       for (let i = 0; i < P; i++) {
         const gi = g[i] / wsum + (decays[i] ? opts.l2 * p[i] : 0);
         m1[i] = beta1 * m1[i] + (1 - beta1) * gi;
@@ -124,10 +164,17 @@ export function trainMlp(xs: number[][], ys: readonly (number | readonly number[
     }
   }
   const round = (v: number) => Math.round(v * 1e6) / 1e6;
-  const rows = (off: number, r: number, c: number) => Array.from({ length: r }, (_, j) => Array.from(p.subarray(off + j * c, off + (j + 1) * c), round));
+  const rows = (off: number, r: number, c: number) =>
+    Array.from({ length: r }, (_, j) => Array.from(p.subarray(off + j * c, off + (j + 1) * c), round));
   return {
-    classes, features, mean: mean.map(round), std: std.map(round),
-    w1: rows(0, H, d), b1: Array.from(p.subarray(oB1, oW2), round), w2: rows(oW2, C, H), b2: Array.from(p.subarray(oB2, P), round),
+    classes,
+    features,
+    mean: mean.map(round),
+    std: std.map(round),
+    w1: rows(0, H, d),
+    b1: Array.from(p.subarray(oB1, oW2), round),
+    w2: rows(oW2, C, H),
+    b2: Array.from(p.subarray(oB2, P), round),
   };
 }
 
@@ -146,7 +193,8 @@ export function mergeMlps(ms: readonly MlpWeights[]): MlpWeights {
   }
   if (ms.length === 1) return first;
   const K = ms.length;
-  const w1: number[][] = [], b1: number[] = [];
+  const w1: number[][] = [],
+    b1: number[] = [];
   for (const m of ms) {
     m.w1.forEach((row, j) => {
       w1.push(row.map((w, i) => w / m.std[i]));
@@ -154,9 +202,12 @@ export function mergeMlps(ms: readonly MlpWeights[]): MlpWeights {
     });
   }
   return {
-    classes: first.classes, features: first.features,
-    mean: first.features.map(() => 0), std: first.features.map(() => 1),
-    w1, b1,
+    classes: first.classes,
+    features: first.features,
+    mean: first.features.map(() => 0),
+    std: first.features.map(() => 1),
+    w1,
+    b1,
     w2: first.classes.map((_, c) => ms.flatMap((m) => m.w2[c].map((w) => w / K))),
     b2: first.classes.map((_, c) => ms.reduce((s, m) => s + m.b2[c], 0) / K),
   };

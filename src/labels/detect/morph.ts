@@ -1,17 +1,24 @@
 /** Pixel operations of the candidate stage: box downsampling and separable grey-level morphology. */
 
 /** A single-channel float raster (working copy, not tied to a file). */
-export interface Raster { width: number; height: number; data: Float32Array }
+export interface Raster {
+  width: number;
+  height: number;
+  data: Float32Array;
+}
 
 /** Box-average downsample by an integer factor (edge pixels that do not fill a block are dropped). */
 export function downsample(src: Raster, factor: number): Raster {
   if (factor <= 1) return { width: src.width, height: src.height, data: src.data };
-  const w = Math.floor(src.width / factor), h = Math.floor(src.height / factor);
+  const w = Math.floor(src.width / factor),
+    h = Math.floor(src.height / factor);
   const out = new Float32Array(w * h);
   if (factor === 2) {
-    const sw = src.width, d = src.data;
+    const sw = src.width,
+      d = src.data;
     for (let y = 0; y < h; y++) {
-      let a = 2 * y * sw, b = a + sw;
+      let a = 2 * y * sw,
+        b = a + sw;
       for (let x = 0, o = y * w; x < w; x++, o++, a += 2, b += 2) out[o] = (d[a] + d[a + 1] + d[b] + d[b + 1]) * 0.25;
     }
     return { width: w, height: h, data: out };
@@ -37,8 +44,17 @@ export function downsample(src: Raster, factor: number): Raster {
  * three comparisons per sample whatever k). Reads n samples from `src` at `off + i*stride`.
  * Max is computed as -min(-x) so one tight loop serves both.
  */
-function runningMin(src: Float32Array, dst: Float32Array, off: number, stride: number, n: number,
-  k: number, sign: number, g: Float32Array, hb: Float32Array): void {
+function runningMin(
+  src: Float32Array,
+  dst: Float32Array,
+  off: number,
+  stride: number,
+  n: number,
+  k: number,
+  sign: number,
+  g: Float32Array,
+  hb: Float32Array,
+): void {
   const r = k >> 1;
   const pad = n + 2 * r;
   for (let i = 0, b = 0; i < pad; i++, b++) {
@@ -53,7 +69,8 @@ function runningMin(src: Float32Array, dst: Float32Array, off: number, stride: n
     hb[i] = i === pad - 1 || i % k === k - 1 || v < hb[i + 1] ? v : hb[i + 1];
   }
   for (let j = 0, o = off; j < n; j++, o += stride) {
-    const a = hb[j], b = g[j + 2 * r];
+    const a = hb[j],
+      b = g[j + 2 * r];
     dst[o] = sign * (a < b ? a : b);
   }
 }
@@ -62,10 +79,14 @@ function runningMin(src: Float32Array, dst: Float32Array, off: number, stride: n
 function columnMin(src: Float32Array, dst: Float32Array, w: number, h: number, k: number, sign: number): void {
   const r = k >> 1;
   const pad = h + 2 * r;
-  const g = new Float32Array(pad * w), hb = new Float32Array(pad * w);
+  const g = new Float32Array(pad * w),
+    hb = new Float32Array(pad * w);
   for (let i = 0; i < pad; i++) {
-    const j = i - r, o = i * w, so = j * w;
-    const start = i % k === 0, inside = j >= 0 && j < h;
+    const j = i - r,
+      o = i * w,
+      so = j * w;
+    const start = i % k === 0,
+      inside = j >= 0 && j < h;
     for (let x = 0; x < w; x++) {
       const v = inside ? sign * src[so + x] : Infinity;
       const prev = start ? Infinity : g[o - w + x];
@@ -73,8 +94,11 @@ function columnMin(src: Float32Array, dst: Float32Array, w: number, h: number, k
     }
   }
   for (let i = pad - 1; i >= 0; i--) {
-    const j = i - r, o = i * w, so = j * w;
-    const start = i === pad - 1 || i % k === k - 1, inside = j >= 0 && j < h;
+    const j = i - r,
+      o = i * w,
+      so = j * w;
+    const start = i === pad - 1 || i % k === k - 1,
+      inside = j >= 0 && j < h;
     for (let x = 0; x < w; x++) {
       const v = inside ? sign * src[so + x] : Infinity;
       const prev = start ? Infinity : hb[o + w + x];
@@ -82,9 +106,11 @@ function columnMin(src: Float32Array, dst: Float32Array, w: number, h: number, k
     }
   }
   for (let y = 0; y < h; y++) {
-    const a0 = y * w, b0 = (y + 2 * r) * w;
+    const a0 = y * w,
+      b0 = (y + 2 * r) * w;
     for (let x = 0; x < w; x++) {
-      const a = hb[a0 + x], b = g[b0 + x];
+      const a = hb[a0 + x],
+        b = g[b0 + x];
       dst[a0 + x] = sign * (a < b ? a : b);
     }
   }
@@ -95,7 +121,8 @@ export function squareFilter(src: Raster, k: number, isMax: boolean): Raster {
   const { width: w, height: h } = src;
   const tmp = new Float32Array(w * h);
   const out = new Float32Array(w * h);
-  const g = new Float32Array(w + k), hb = new Float32Array(w + k);
+  const g = new Float32Array(w + k),
+    hb = new Float32Array(w + k);
   const sign = isMax ? -1 : 1;
   for (let y = 0; y < h; y++) runningMin(src.data, tmp, y * w, 1, w, k, sign, g, hb);
   columnMin(tmp, out, w, h, k, sign);
@@ -115,17 +142,29 @@ export function whiteTopHat(src: Raster, k: number): Raster {
  * level in the first, a thin dark outline in the second (edge remainders dropped).
  */
 export function downsampleMinMax(src: Raster, factor: number): { max: Raster; min: Raster } {
-  if (factor <= 1) { const r = { width: src.width, height: src.height, data: src.data }; return { max: r, min: r }; }
-  const w = Math.floor(src.width / factor), h = Math.floor(src.height / factor);
-  const hi = new Float32Array(w * h), lo = new Float32Array(w * h);
-  const d = src.data, sw = src.width;
+  if (factor <= 1) {
+    const r = { width: src.width, height: src.height, data: src.data };
+    return { max: r, min: r };
+  }
+  const w = Math.floor(src.width / factor),
+    h = Math.floor(src.height / factor);
+  const hi = new Float32Array(w * h),
+    lo = new Float32Array(w * h);
+  const d = src.data,
+    sw = src.width;
   for (let y = 0, o = 0; y < h; y++) {
     for (let x = 0; x < w; x++, o++) {
-      let m = -Infinity, n = Infinity;
+      let m = -Infinity,
+        n = Infinity;
       for (let dy = 0, row = y * factor * sw + x * factor; dy < factor; dy++, row += sw) {
-        for (let i = row, end = row + factor; i < end; i++) { const v = d[i]; if (v > m) m = v; if (v < n) n = v; }
+        for (let i = row, end = row + factor; i < end; i++) {
+          const v = d[i];
+          if (v > m) m = v;
+          if (v < n) n = v;
+        }
       }
-      hi[o] = m; lo[o] = n;
+      hi[o] = m;
+      lo[o] = n;
     }
   }
   return { max: { width: w, height: h, data: hi }, min: { width: w, height: h, data: lo } };

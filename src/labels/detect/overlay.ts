@@ -8,13 +8,17 @@
  * into blocks, and keeps blocks whose glyphs look like type: compact, thin-stroked, similar in height, standing
  * out from what is around them. It is rule-based and adds only what the learned stages left uncovered.
  */
-import type { GrayImage } from '../../data/image.js';
+import type { GrayImage } from '../../data/index.js';
 import { labelComponents, elongation, type Component } from './components.js';
 import { downsampleMinMax, type Raster } from './morph.js';
 
 /** A block of glyphs found by the overlay stage, in source pixels. */
 export interface OverlayBlock {
-  x: number; y: number; w: number; h: number; glyphs: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  glyphs: number;
   /** The white level less the darkest level around the block, over the image's range. */
   contrast: number;
   /** Each glyph's box (source pixels, inclusive-exclusive as x, y, w, h). */
@@ -42,30 +46,51 @@ export const MAX_WHITE_AROUND = 0.2;
 /** The hysteresis' lower band: a glyph's pixels lie within it, and some within WHITE_BAND. */
 export const LOW_BAND = 0.25;
 
-interface Box { x0: number; y0: number; x1: number; y1: number }
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 const height = (b: Box) => b.y1 - b.y0 + 1;
 const width = (b: Box) => b.x1 - b.x0 + 1;
-const union = (a: Box, b: Box): Box =>
-  ({ x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) });
+const union = (a: Box, b: Box): Box => ({
+  x0: Math.min(a.x0, b.x0),
+  y0: Math.min(a.y0, b.y0),
+  x1: Math.max(a.x1, b.x1),
+  y1: Math.max(a.y1, b.y1),
+});
 
 function p01Of(data: Float32Array): number {
-  const bins = 1024, hist = new Uint32Array(bins);
-  for (let i = 0; i < data.length; i++) { const v = data[i]; hist[v <= 0 ? 0 : v >= 1 ? bins - 1 : Math.floor(v * bins)]++; }
+  const bins = 1024,
+    hist = new Uint32Array(bins);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    hist[v <= 0 ? 0 : v >= 1 ? bins - 1 : Math.floor(v * bins)]++;
+  }
   let acc = 0;
-  for (let b = 0; b < bins; b++) { acc += hist[b]; if (acc >= 0.01 * data.length) return (b + 0.5) / bins; }
+  for (let b = 0; b < bins; b++) {
+    acc += hist[b];
+    if (acc >= 0.01 * data.length) return (b + 0.5) / bins;
+  }
   return 1;
 }
 
 /** Mean of a raster in a band `pad` pixels wide around a box (outside it), or NaN when the band is off the image. */
 function bandMean(r: Raster, b: Box, pad: number): number {
-  let s = 0, n = 0;
+  let s = 0,
+    n = 0;
   for (let y = b.y0 - pad; y <= b.y1 + pad; y++) {
     if (y < 0 || y >= r.height) continue;
     const inRows = y >= b.y0 && y <= b.y1;
     for (let x = b.x0 - pad; x <= b.x1 + pad; x++) {
       if (x < 0 || x >= r.width) continue;
-      if (inRows && x === b.x0) { x = b.x1; continue; }
-      s += r.data[y * r.width + x]; n++;
+      if (inRows && x === b.x0) {
+        x = b.x1;
+        continue;
+      }
+      s += r.data[y * r.width + x];
+      n++;
     }
   }
   return n ? s / n : NaN;
@@ -73,12 +98,17 @@ function bandMean(r: Raster, b: Box, pad: number): number {
 
 /** Share of the pixels at or above `low` in a band `pad` wide around a box (outside it). */
 function whiteShare(r: Raster, b: Box, pad: number, low: number): number {
-  let white = 0, n = 0;
+  let white = 0,
+    n = 0;
   for (let y = Math.max(0, b.y0 - pad); y <= Math.min(r.height - 1, b.y1 + pad); y++) {
     const inRows = y >= b.y0 && y <= b.y1;
     for (let x = Math.max(0, b.x0 - pad); x <= Math.min(r.width - 1, b.x1 + pad); x++) {
-      if (inRows && x === b.x0) { x = b.x1; continue; }
-      n++; if (r.data[y * r.width + x] >= low) white++;
+      if (inRows && x === b.x0) {
+        x = b.x1;
+        continue;
+      }
+      n++;
+      if (r.data[y * r.width + x] >= low) white++;
     }
   }
   return n ? white / n : 0;
@@ -87,7 +117,8 @@ function whiteShare(r: Raster, b: Box, pad: number, low: number): number {
 /** Glyph-like white components: not too small to read, not larger than a line of type, not a wire. */
 function glyphs(comps: Component[], side: number): Component[] {
   return comps.filter((c) => {
-    const h = height(c), w = width(c);
+    const h = height(c),
+      w = width(c);
     // under MIN_GLYPH_PX a white speck is as likely noise over a white surround as type (phantom seed 901)
     if (h < MIN_GLYPH_PX || h > side / 8 || w > side / 6) return false;
     // a one-pixel stroke ("I", "1") is as elongated as a wire; wires are longer than type is high
@@ -105,8 +136,13 @@ function glyphs(comps: Component[], side: number): Component[] {
  */
 export function aligned(line: Box[], imageHeight = Infinity): boolean {
   if (line.length < 3) return true;
-  const med = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]; };
-  const top = med(line.map((g) => g.y0)), bottom = med(line.map((g) => g.y1)), h = med(line.map(height));
+  const med = (v: number[]) => {
+    const s = [...v].sort((a, b) => a - b);
+    return s[s.length >> 1];
+  };
+  const top = med(line.map((g) => g.y0)),
+    bottom = med(line.map((g) => g.y1)),
+    h = med(line.map(height));
   // the image's edge is no one's top or bottom line: it cuts whatever reaches it
   const off = (g: Box) =>
     Math.min(g.y0 <= 0 ? Infinity : Math.abs(g.y0 - top), g.y1 >= imageHeight - 1 ? Infinity : Math.abs(g.y1 - bottom));
@@ -116,12 +152,19 @@ export function aligned(line: Box[], imageHeight = Infinity): boolean {
 /** Union-find helper. */
 function clusters<T>(items: T[], linked: (a: T, b: T) => boolean): T[][] {
   const parent = items.map((_, i) => i);
-  const find = (a: number): number => { while (parent[a] !== a) a = parent[a] = parent[parent[a]]; return a; };
-  for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
-    if (linked(items[i], items[j])) parent[find(i)] = find(j);
-  }
+  const find = (a: number): number => {
+    while (parent[a] !== a) a = parent[a] = parent[parent[a]];
+    return a;
+  };
+  for (let i = 0; i < items.length; i++)
+    for (let j = i + 1; j < items.length; j++) {
+      if (linked(items[i], items[j])) parent[find(i)] = find(j);
+    }
   const out = new Map<number, T[]>();
-  items.forEach((it, i) => { const r = find(i); (out.get(r) ?? out.set(r, []).get(r)!).push(it); });
+  items.forEach((it, i) => {
+    const r = find(i);
+    (out.get(r) ?? out.set(r, []).get(r)!).push(it);
+  });
   return [...out.values()];
 }
 
@@ -129,7 +172,9 @@ function clusters<T>(items: T[], linked: (a: T, b: T) => boolean): T[][] {
 function sameLine(a: Box, b: Box): boolean {
   const inside = (p: Box, q: Box) => p.x0 >= q.x0 && p.x1 <= q.x1 && p.y0 >= q.y0 && p.y1 <= q.y1;
   if (inside(a, b) || inside(b, a)) return true;
-  const ha = height(a), hb = height(b), hmax = Math.max(ha, hb);
+  const ha = height(a),
+    hb = height(b),
+    hmax = Math.max(ha, hb);
   if (hmax > 1.8 * Math.min(ha, hb)) return false;
   const rows = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 1;
   if (rows < 0.5 * Math.min(ha, hb)) return false;
@@ -139,7 +184,8 @@ function sameLine(a: Box, b: Box): boolean {
 
 /** Two lines of one block: stacked close together with overlapping columns, of similar type size. */
 function sameBlock(a: Box, b: Box): boolean {
-  const ha = height(a), hb = height(b);
+  const ha = height(a),
+    hb = height(b);
   if (Math.max(ha, hb) > 2 * Math.min(ha, hb)) return false;
   const cols = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) + 1;
   if (cols < 0.3 * Math.min(width(a), width(b))) return false;
@@ -163,12 +209,16 @@ export function findOverlayText(image: GrayImage): OverlayBlock[] {
   // at the edges of thin strokes, and breaks up at the white level alone); where type lies on tissue almost as
   // white, the lower band fuses it with the tissue, so glyphs at the white level alone are added where the lower
   // band has none
-  const low = pmax - LOW_BAND * range, level = pmax - WHITE_BAND * range;
+  const low = pmax - LOW_BAND * range,
+    level = pmax - WHITE_BAND * range;
   const mside = Math.max(mx.width, mx.height);
   const at = (threshold: number) => {
     const mask = new Uint8Array(n);
     for (let i = 0; i < n; i++) mask[i] = mx.data[i] >= threshold ? 1 : 0;
-    return glyphs(labelComponents(mask, mx.width, mx.height, mx.data, mx.data).components.filter((c) => c.maxVal >= level), mside);
+    return glyphs(
+      labelComponents(mask, mx.width, mx.height, mx.data, mx.data).components.filter((c) => c.maxVal >= level),
+      mside,
+    );
   };
   const wide = at(low);
   const overlaps = (a: Box, b: Box) => a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
@@ -191,8 +241,14 @@ export function findOverlayText(image: GrayImage): OverlayBlock[] {
     if (contrast < (members.length > 1 ? MIN_LINE_CONTRAST : MIN_GLYPH_CONTRAST)) continue;
     // a copy pixel's margin around each box: the block-maximum copy rounds a stroke's edge to its block
     const toSource = (b: Box) => {
-      const x0 = Math.max(0, (b.x0 - 1) * f), y0 = Math.max(0, (b.y0 - 1) * f);
-      return { x: x0, y: y0, w: Math.min(image.width, (b.x1 + 2) * f) - x0, h: Math.min(image.height, (b.y1 + 2) * f) - y0 };
+      const x0 = Math.max(0, (b.x0 - 1) * f),
+        y0 = Math.max(0, (b.y0 - 1) * f);
+      return {
+        x: x0,
+        y: y0,
+        w: Math.min(image.width, (b.x1 + 2) * f) - x0,
+        h: Math.min(image.height, (b.y1 + 2) * f) - y0,
+      };
     };
     out.push({ ...toSource(box), glyphs: members.length, contrast, glyphBoxes: members.map(toSource) });
   }
@@ -207,10 +263,12 @@ const fromRect = (r: Rect): Box => ({ x0: r.x, y0: r.y, x1: r.x + r.w - 1, y1: r
  * (sameBlock; a lone glyph is a marker, not a line of a block). Works in any pixel frame.
  */
 export function groupGlyphs<T extends Box>(gs: T[], keepLine: (line: T[]) => boolean = () => true): T[][] {
-  const lines = clusters(gs, sameLine).filter(keepLine)
+  const lines = clusters(gs, sameLine)
+    .filter(keepLine)
     .map((members) => ({ members, box: members.reduce<Box>((u, c) => union(u, c), members[0]) }));
-  return clusters(lines, (a, b) => a.members.length > 1 && b.members.length > 1 && sameBlock(a.box, b.box))
-    .map((blk) => blk.flatMap((l) => l.members));
+  return clusters(lines, (a, b) => a.members.length > 1 && b.members.length > 1 && sameBlock(a.box, b.box)).map((blk) =>
+    blk.flatMap((l) => l.members),
+  );
 }
 
 /** groupGlyphs for x, y, w, h boxes: each group's bounding box and its glyph count. */

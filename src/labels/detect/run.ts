@@ -12,7 +12,12 @@ import type { LabelBox } from '../types.js';
 import { detectLabels, type DetectedBox, type DetectorModel, type DetectOptions } from './detector.js';
 import type { WorkerReply, WorkerTask } from './worker.js';
 
-export interface DatasetDetection { boxes: DetectedBox[]; sizes: ImageSize[]; issues: LoadIssue[]; seconds: number }
+export interface DatasetDetection {
+  boxes: DetectedBox[];
+  sizes: ImageSize[];
+  issues: LoadIssue[];
+  seconds: number;
+}
 
 /**
  * Threads detectDataset uses by default: one per core, at most 8; a single thread for fewer than 64 images (a
@@ -27,12 +32,24 @@ export function defaultDetectThreads(images: number): number {
  * that many worker threads, each with its own copy of the detector, each reading its images itself; the results
  * are put back in input order, so the output is the same as with one thread, whatever the timing.
  */
-export async function detectDataset(records: readonly ImageRecord[], model: DetectorModel, opts: DetectOptions = {},
-  onImage?: (done: number) => void, threads = defaultDetectThreads(records.length)): Promise<DatasetDetection> {
-  if (threads > 1 && records.length > 1) return detectInWorkers(records, model, opts, onImage, Math.min(threads, records.length));
+export async function detectDataset(
+  records: readonly ImageRecord[],
+  model: DetectorModel,
+  opts: DetectOptions = {},
+  onImage?: (done: number) => void,
+  threads = defaultDetectThreads(records.length),
+): Promise<DatasetDetection> {
+  if (threads > 1 && records.length > 1)
+    return detectInWorkers(records, model, opts, onImage, Math.min(threads, records.length));
   const start = performance.now();
-  const boxes: DetectedBox[] = [], sizes: ImageSize[] = [], issues: LoadIssue[] = [];
-  const load = (r: ImageRecord) => readImage(r.path).then((img) => ({ img }), (err: Error) => ({ err }));
+  const boxes: DetectedBox[] = [],
+    sizes: ImageSize[] = [],
+    issues: LoadIssue[] = [];
+  const load = (r: ImageRecord) =>
+    readImage(r.path).then(
+      (img) => ({ img }),
+      (err: Error) => ({ err }),
+    );
   const ahead = 2;
   const pending: Promise<{ img?: GrayImage; err?: Error }>[] = records.slice(0, ahead).map(load);
   for (let i = 0; i < records.length; i++) {
@@ -45,19 +62,30 @@ export async function detectDataset(records: readonly ImageRecord[], model: Dete
       try {
         boxes.push(...detectLabels(got.img, rec.id, model, opts));
         sizes.push({ id: rec.id, width: got.img.width, height: got.img.height });
-      } catch (err) { issues.push({ file: rec.path, message: (err as Error).message }); }
+      } catch (err) {
+        issues.push({ file: rec.path, message: (err as Error).message });
+      }
     }
     onImage?.(i + 1);
   }
   return { boxes, sizes, issues, seconds: (performance.now() - start) / 1000 };
 }
 
-async function detectInWorkers(records: readonly ImageRecord[], model: DetectorModel, opts: DetectOptions,
-  onImage: ((done: number) => void) | undefined, threads: number): Promise<DatasetDetection> {
+async function detectInWorkers(
+  records: readonly ImageRecord[],
+  model: DetectorModel,
+  opts: DetectOptions,
+  onImage: ((done: number) => void) | undefined,
+  threads: number,
+): Promise<DatasetDetection> {
   const start = performance.now();
   const replies = new Array<WorkerReply | undefined>(records.length);
-  let next = 0, emitted = 0;
-  const workers = Array.from({ length: threads }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: { model, opts } }));
+  let next = 0,
+    emitted = 0;
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(new URL('./worker.js', import.meta.url), { workerData: { model, opts } }),
+  );
   try {
     await new Promise<void>((resolvePromise, reject) => {
       let finished = 0;
@@ -68,26 +96,37 @@ async function detectInWorkers(records: readonly ImageRecord[], model: DetectorM
       };
       for (const w of workers) {
         w.on('error', reject);
-        w.on('exit', (code) => { if (finished < records.length) reject(new Error(`detection worker stopped (exit code ${code})`)); });
+        w.on('exit', (code) => {
+          if (finished < records.length) reject(new Error(`detection worker stopped (exit code ${code})`));
+        });
         w.on('message', (r: WorkerReply) => {
           replies[r.index] = r;
           finished++;
           // (not onImage?.(++emitted): an absent callback would skip the increment too)
-          while (emitted < records.length && replies[emitted]) { emitted++; onImage?.(emitted); }
+          while (emitted < records.length && replies[emitted]) {
+            emitted++;
+            onImage?.(emitted);
+          }
           send(w);
           if (finished === records.length) resolvePromise();
         });
         // two images in flight per worker: the next one is read while this one is detected
-        send(w); send(w);
+        send(w);
+        send(w);
       }
     });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  const boxes: DetectedBox[] = [], sizes: ImageSize[] = [], issues: LoadIssue[] = [];
+  const boxes: DetectedBox[] = [],
+    sizes: ImageSize[] = [],
+    issues: LoadIssue[] = [];
   replies.forEach((r, i) => {
     if (!r || 'error' in r) issues.push({ file: records[i].path, message: r && 'error' in r ? r.error : 'no result' });
-    else { boxes.push(...r.boxes); sizes.push({ id: records[i].id, width: r.width, height: r.height }); }
+    else {
+      boxes.push(...r.boxes);
+      sizes.push({ id: records[i].id, width: r.width, height: r.height });
+    }
   });
   return { boxes, sizes, issues, seconds: (performance.now() - start) / 1000 };
 }
@@ -95,7 +134,9 @@ async function detectInWorkers(records: readonly ImageRecord[], model: DetectorM
 /** COCO output: the shared writer plus each box's category probability. */
 export function detectionsToCoco(boxes: readonly DetectedBox[], sizes: readonly ImageSize[]): unknown {
   const coco = formatCoco(boxes, sizes) as unknown as { annotations: Record<string, unknown>[] };
-  coco.annotations.forEach((a, i) => { a.category_score = boxes[i].categoryScore; });
+  coco.annotations.forEach((a, i) => {
+    a.category_score = boxes[i].categoryScore;
+  });
   return coco;
 }
 
@@ -106,14 +147,17 @@ export function detectionsToCoco(boxes: readonly DetectedBox[], sizes: readonly 
 export async function readTruth(file: string): Promise<{ boxes: LabelBox[]; images: string[] }> {
   const format = await detectBoxFormat(file);
   if (format === 'coco') return readCocoTruth(file);
-  if (format !== 'csv') throw new Error(`${file}: true boxes must be COCO JSON or a box CSV (path,x,y,w,h,category,text), not ${format}`);
+  if (format !== 'csv')
+    throw new Error(`${file}: true boxes must be COCO JSON or a box CSV (path,x,y,w,h,category,text), not ${format}`);
   const boxes = await readBoxes(file, { format: 'csv' });
   return { boxes, images: [...new Set(boxes.map((b) => b.file))] };
 }
 
 export async function readCocoTruth(file: string): Promise<{ boxes: LabelBox[]; images: string[] }> {
   let v: { images?: { file_name: string }[] };
-  try { v = JSON.parse(await readFile(file, 'utf8')); } catch (err) {
+  try {
+    v = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
     throw new Error(`${file}: cannot read COCO truth (${(err as Error).message})`);
   }
   if (!v || !Array.isArray(v.images)) throw new Error(`${file}: not a COCO file (no "images" list)`);
@@ -122,15 +166,34 @@ export async function readCocoTruth(file: string): Promise<{ boxes: LabelBox[]; 
 
 /** The columns of the detector's table (`detect --table`, and the detector's part of `confound table`), in order. */
 export const DETECTION_TABLE_COLUMNS = [
-  'path', 'has_laterality', 'laterality_read', 'marker_style', 'has_technologist', 'initials_read', 'n_other', 'other_text',
-  'patient', 'study', 'part', 'label',
+  'path',
+  'has_laterality',
+  'laterality_read',
+  'marker_style',
+  'has_technologist',
+  'initials_read',
+  'n_other',
+  'other_text',
+  'patient',
+  'study',
+  'part',
+  'label',
 ] as const;
 /** The columns read from the pixels (what a screen should advise covering rather than stratifying). */
-export const DETECTED_COLUMNS = ['has_laterality', 'laterality_read', 'marker_style', 'has_technologist', 'initials_read',
-  'n_other', 'other_text'] as const;
+export const DETECTED_COLUMNS = [
+  'has_laterality',
+  'laterality_read',
+  'marker_style',
+  'has_technologist',
+  'initials_read',
+  'n_other',
+  'other_text',
+] as const;
 
 export interface TableRow {
-  path: string; has_laterality: 0 | 1; laterality_read: 'L' | 'R' | 'unknown';
+  path: string;
+  has_laterality: 0 | 1;
+  laterality_read: 'L' | 'R' | 'unknown';
   /** The best laterality marker's style ('' when there is none). */
   marker_style: string;
   has_technologist: 0 | 1;
@@ -139,7 +202,10 @@ export interface TableRow {
   n_other: number;
   /** The other text boxes' readings, left to right, space-separated. */
   other_text: string;
-  patient: string; study: string; part: string; label: string;
+  patient: string;
+  study: string;
+  part: string;
+  label: string;
 }
 
 /** One row per image: what the detector found, with the record's own fields. */
@@ -149,14 +215,26 @@ export function detectionTable(records: readonly ImageRecord[], boxes: readonly 
   return records.map((r) => {
     const bs = byFile.get(r.id) ?? [];
     const best = (cat: string) => bs.filter((b) => b.category === cat).sort((a, b) => b.score - a.score);
-    const lat = best('laterality'), tech = best('technologist');
+    const lat = best('laterality'),
+      tech = best('technologist');
     const other = bs.filter((b) => b.category === 'other').sort((a, b) => a.x - b.x);
     const read = lat.find((b) => b.text === 'L' || b.text === 'R')?.text as 'L' | 'R' | undefined;
     return {
-      path: r.id, has_laterality: lat.length ? 1 : 0, laterality_read: read ?? 'unknown', marker_style: lat[0]?.style ?? '',
-      has_technologist: tech.length ? 1 : 0, initials_read: tech[0]?.text ?? '',
-      n_other: other.length, other_text: other.map((b) => b.text ?? '').filter(Boolean).join(' '),
-      patient: r.patient, study: r.study, part: r.part ?? '', label: r.label === undefined ? '' : String(r.label),
+      path: r.id,
+      has_laterality: lat.length ? 1 : 0,
+      laterality_read: read ?? 'unknown',
+      marker_style: lat[0]?.style ?? '',
+      has_technologist: tech.length ? 1 : 0,
+      initials_read: tech[0]?.text ?? '',
+      n_other: other.length,
+      other_text: other
+        .map((b) => b.text ?? '')
+        .filter(Boolean)
+        .join(' '),
+      patient: r.patient,
+      study: r.study,
+      part: r.part ?? '',
+      label: r.label === undefined ? '' : String(r.label),
     };
   });
 }

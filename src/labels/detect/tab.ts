@@ -6,7 +6,15 @@ import { memberMask, patchLevel } from './patch.js';
  * floodHolder's scratch, reused across calls (a fresh window's arrays per candidate cost as much as the flood):
  * per pixel of the working image, a stamp (epoch * 2 + answer) for each memo, so nothing needs clearing.
  */
-let scratch: { n: number; epoch: number; near: Int32Array; row: Int32Array; core: Int32Array; seen: Int32Array; dev: Uint32Array } | null = null;
+let scratch: {
+  n: number;
+  epoch: number;
+  near: Int32Array;
+  row: Int32Array;
+  core: Int32Array;
+  seen: Int32Array;
+  dev: Uint32Array;
+} | null = null;
 
 /** Flood tolerance (fraction of the image's range around the patch level) and erosion radius (working pixels) of floodHolder. */
 export const TAB_TOLERANCE = 0.02;
@@ -22,7 +30,9 @@ export const TAB_ERODE = 2;
  * the old 8 % tolerance, 115 of 129 now). A flood that reaches the window's edge is not a tab (it is the background).
  */
 export function floodHolder(w: Working, c: Candidate): Candidate | null {
-  const W = w.img.width, H = w.img.height, d = w.img.data;
+  const W = w.img.width,
+    H = w.img.height,
+    d = w.img.data;
   const level = patchLevel(w, c);
   if (level === null) return null;
   const range = Math.max(w.pmax - w.p01, 1e-3);
@@ -32,29 +42,44 @@ export function floodHolder(w: Working, c: Candidate): Candidate | null {
   // level, from a 1024-bin histogram over the range)
   if (!scratch || scratch.n < W * H || scratch.epoch > 1e9) {
     const n = Math.max(W * H, scratch?.n ?? 0);
-    scratch = { n, epoch: 0, near: new Int32Array(n), row: new Int32Array(n), core: new Int32Array(n), seen: new Int32Array(n), dev: new Uint32Array(1024) };
+    scratch = {
+      n,
+      epoch: 0,
+      near: new Int32Array(n),
+      row: new Int32Array(n),
+      core: new Int32Array(n),
+      seen: new Int32Array(n),
+      dev: new Uint32Array(1024),
+    };
   }
   const sc = scratch;
-  const epoch = ++sc.epoch, yes = epoch * 2 + 1, no = epoch * 2;
+  const epoch = ++sc.epoch,
+    yes = epoch * 2 + 1,
+    no = epoch * 2;
   const { near, row, core, seen, dev } = sc;
   dev.fill(0);
   let nd = 0;
-  for (let y = c.y0; y <= c.y1; y++) for (let x = c.x0; x <= c.x1; x++) {
-    if (mask[(y - c.y0) * bw + x - c.x0]) continue;
-    const b = Math.floor((Math.abs(d[y * W + x] - level) / range) * 1024);
-    dev[b >= 1023 ? 1023 : b]++;
-    nd++;
-  }
+  for (let y = c.y0; y <= c.y1; y++)
+    for (let x = c.x0; x <= c.x1; x++) {
+      if (mask[(y - c.y0) * bw + x - c.x0]) continue;
+      const b = Math.floor((Math.abs(d[y * W + x] - level) / range) * 1024);
+      dev[b >= 1023 ? 1023 : b]++;
+      nd++;
+    }
   let bin = 0;
   for (let acc = dev[0]; acc <= nd >> 1 && bin < 1023; acc += dev[++bin]);
   const mad = ((bin + 0.5) / 1024) * range;
   const tol = Math.max(TAB_TOLERANCE * range, 3 * 1.4826 * mad);
   const s = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
   // the window, clipped to the image: the image's own edge may bound a tab
-  const wx0 = Math.max(0, c.x0 - s), wy0 = Math.max(0, c.y0 - s), wx1 = Math.min(W - 1, c.x1 + s), wy1 = Math.min(H - 1, c.y1 + s);
+  const wx0 = Math.max(0, c.x0 - s),
+    wy0 = Math.max(0, c.y0 - s),
+    wx1 = Math.min(W - 1, c.x1 + s),
+    wy1 = Math.min(H - 1, c.y1 + s);
   // near: within the tolerance (or a letter pixel); beyond the window, the window's edge pixel stands in
   const isNear = (x: number, y: number): boolean => {
-    x = x < wx0 ? wx0 : x > wx1 ? wx1 : x; y = y < wy0 ? wy0 : y > wy1 ? wy1 : y;
+    x = x < wx0 ? wx0 : x > wx1 ? wx1 : x;
+    y = y < wy0 ? wy0 : y > wy1 ? wy1 : y;
     const k = y * W + x;
     if (near[k] >> 1 !== epoch) {
       const letter = x >= c.x0 && x <= c.x1 && y >= c.y0 && y <= c.y1 && mask[(y - c.y0) * bw + x - c.x0] === 1;
@@ -86,25 +111,45 @@ export function floodHolder(w: Working, c: Candidate): Candidate | null {
   };
   // the flooded pixels' box (the eroded tab's), then grown back by the erosion radius; the flood starts from
   // each seed in the box in turn (the same pixels as from all at once), so a leak ends it before the rest are tried
-  let x0 = c.x0, y0 = c.y0, x1 = c.x1, y1 = c.y1;
+  let x0 = c.x0,
+    y0 = c.y0,
+    x1 = c.x1,
+    y1 = c.y1;
   const stack: number[] = [];
-  for (let sy = c.y0; sy <= c.y1; sy++) for (let sx = c.x0; sx <= c.x1; sx++) {
-    if (seen[sy * W + sx] === epoch || !inside(sx, sy)) continue;
-    seen[sy * W + sx] = epoch; stack.push(sx, sy);
-    while (stack.length) {
-      const y = stack.pop()!, x = stack.pop()!;
-      if ((x === wx0 && x > 0) || (y === wy0 && y > 0) || (x === wx1 && x < W - 1) || (y === wy1 && y < H - 1)) return null;
-      if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
-      // the four neighbours, without allocating (this loop runs for every flooded pixel)
-      for (let q = 0; q < 4; q++) {
-        const nx = q === 0 ? x - 1 : q === 1 ? x + 1 : x, ny = q === 2 ? y - 1 : q === 3 ? y + 1 : y;
-        if (nx < 0 || ny < 0 || nx >= W || ny >= H) continue;
-        const k = ny * W + nx;
-        if (seen[k] === epoch) continue;
-        if (inside(nx, ny)) { seen[k] = epoch; stack.push(nx, ny); }
+  for (let sy = c.y0; sy <= c.y1; sy++)
+    for (let sx = c.x0; sx <= c.x1; sx++) {
+      if (seen[sy * W + sx] === epoch || !inside(sx, sy)) continue;
+      seen[sy * W + sx] = epoch;
+      stack.push(sx, sy);
+      while (stack.length) {
+        const y = stack.pop()!,
+          x = stack.pop()!;
+        if ((x === wx0 && x > 0) || (y === wy0 && y > 0) || (x === wx1 && x < W - 1) || (y === wy1 && y < H - 1))
+          return null;
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+        // the four neighbours, without allocating (this loop runs for every flooded pixel)
+        for (let q = 0; q < 4; q++) {
+          const nx = q === 0 ? x - 1 : q === 1 ? x + 1 : x,
+            ny = q === 2 ? y - 1 : q === 3 ? y + 1 : y;
+          if (nx < 0 || ny < 0 || nx >= W || ny >= H) continue;
+          const k = ny * W + nx;
+          if (seen[k] === epoch) continue;
+          if (inside(nx, ny)) {
+            seen[k] = epoch;
+            stack.push(nx, ny);
+          }
+        }
       }
     }
-  }
   if (x0 === c.x0 && y0 === c.y0 && x1 === c.x1 && y1 === c.y1) return null;
-  return { members: c.members, x0: Math.max(0, x0 - e), y0: Math.max(0, y0 - e), x1: Math.min(W - 1, x1 + e), y1: Math.min(H - 1, y1 + e) };
+  return {
+    members: c.members,
+    x0: Math.max(0, x0 - e),
+    y0: Math.max(0, y0 - e),
+    x1: Math.min(W - 1, x1 + e),
+    y1: Math.min(H - 1, y1 + e),
+  };
 }

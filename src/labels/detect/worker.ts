@@ -6,16 +6,34 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { detectLabels, type DetectorModel, type DetectOptions } from './detector.js';
 import { readImage } from '../../data/index.js';
 
-export interface WorkerTask { index: number; path: string; id: string }
-export type WorkerReply = { index: number; boxes: ReturnType<typeof detectLabels>; width: number; height: number } | { index: number; error: string };
+export interface WorkerTask {
+  index: number;
+  path: string;
+  id: string;
+}
+export type WorkerReply =
+  | { index: number; boxes: ReturnType<typeof detectLabels>; width: number; height: number }
+  | { index: number; error: string };
 
 const { model, opts } = workerData as { model: DetectorModel; opts: DetectOptions };
 const port = parentPort!;
 port.on('message', (task: WorkerTask) => {
-  readImage(task.path).then((img) => {
-    let reply: WorkerReply;
-    try { reply = { index: task.index, boxes: detectLabels(img, task.id, model, opts), width: img.width, height: img.height }; }
-    catch (err) { reply = { index: task.index, error: (err as Error).message }; }
-    port.postMessage(reply);
-  }, (err: Error) => port.postMessage({ index: task.index, error: err.message || 'cannot read image' } satisfies WorkerReply));
+  readImage(task.path).then(
+    (img) => {
+      let reply: WorkerReply;
+      try {
+        reply = {
+          index: task.index,
+          boxes: detectLabels(img, task.id, model, opts),
+          width: img.width,
+          height: img.height,
+        };
+      } catch (err) {
+        reply = { index: task.index, error: (err as Error).message };
+      }
+      port.postMessage(reply);
+    },
+    (err: Error) =>
+      port.postMessage({ index: task.index, error: err.message || 'cannot read image' } satisfies WorkerReply),
+  );
 });

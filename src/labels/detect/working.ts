@@ -1,5 +1,5 @@
 /** The candidate stage's working copies of an image: downsampled, top-hat, thresholded at several levels, labelled. */
-import type { GrayImage } from '../../data/image.js';
+import type { GrayImage } from '../../data/index.js';
 import { downsample, whiteTopHat, type Raster } from './morph.js';
 import { labelComponents, type Component } from './components.js';
 
@@ -19,7 +19,10 @@ export interface Working {
   /** Components at each threshold level (low to high), so labels fused to neighbours at a low level separate at a higher one. */
   levels: Level[];
   /** Robust image statistics used to normalise intensities (working copy). */
-  p01: number; p50: number; p99: number; pmax: number;
+  p01: number;
+  p50: number;
+  p99: number;
+  pmax: number;
   /** Top-hat structuring element size in working pixels. */
   k: number;
   /** Summed-area tables of img and of top, (width+1) x (height+1), so any rectangle's mean costs four reads. */
@@ -27,20 +30,32 @@ export interface Working {
   satTop: Float64Array;
 }
 
-export interface Level { threshold: number; labels: Int32Array; components: Component[] }
+export interface Level {
+  threshold: number;
+  labels: Int32Array;
+  components: Component[];
+}
 
 /**
  * Threshold levels, as fractions of the image's dynamic range (p1 to max): a top-hat threshold and a floor on
  * intensity. The intensity-gated levels separate near-white letters from the bone they lie on.
  */
 export const LEVELS: readonly { top: number; peak: number; value: number }[] = [
-  { top: 0.06, peak: 0.11, value: 0 }, { top: 0.12, peak: 0.25, value: 0 }, { top: 0.25, peak: 0.4, value: 0 },
-  { top: 0.4, peak: 0.5, value: 0 }, { top: 0.08, peak: 0.2, value: 0.7 }, { top: 0.08, peak: 0.2, value: 0.85 },
+  { top: 0.06, peak: 0.11, value: 0 },
+  { top: 0.12, peak: 0.25, value: 0 },
+  { top: 0.25, peak: 0.4, value: 0 },
+  { top: 0.4, peak: 0.5, value: 0 },
+  { top: 0.08, peak: 0.2, value: 0.7 },
+  { top: 0.08, peak: 0.2, value: 0.85 },
 ];
 
 /** A candidate: a set of components (from any threshold level) and its box in working pixels (inclusive bounds). */
 export interface Candidate {
-  members: Component[]; x0: number; y0: number; x1: number; y1: number;
+  members: Component[];
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
   /** Set when the box is a holder/tab found around the members rather than the members' own box. */
   isHolder?: boolean;
   /** Set (with isHolder) when the holder was found by flooding (floodHolder) rather than by walking its sides. */
@@ -64,7 +79,10 @@ function percentiles(data: Float32Array, qs: number[]): number[] {
   return qs.map((q) => {
     const target = q * data.length;
     let acc = 0;
-    for (let b = 0; b < bins; b++) { acc += hist[b]; if (acc >= target) return (b + 0.5) / bins; }
+    for (let b = 0; b < bins; b++) {
+      acc += hist[b];
+      if (acc >= target) return (b + 0.5) / bins;
+    }
     return 1;
   });
 }
@@ -76,7 +94,10 @@ export function prepare(image: GrayImage): Working {
   const fineFactor = Math.max(1, Math.floor(side / FINE_SIDE));
   const fine = downsample({ width: image.width, height: image.height, data: image.data }, fineFactor);
   // floor(floor(n / a) / b) = floor(n / ab), and block means of block means are block means
-  const img = factor % fineFactor === 0 ? downsample(fine, factor / fineFactor) : downsample({ width: image.width, height: image.height, data: image.data }, factor);
+  const img =
+    factor % fineFactor === 0
+      ? downsample(fine, factor / fineFactor)
+      : downsample({ width: image.width, height: image.height, data: image.data }, factor);
   const wside = Math.max(img.width, img.height);
   const k = Math.max(7, Math.min(25, 2 * Math.round(wside / 48) + 1));
   const top = whiteTopHat(img, k);
@@ -89,35 +110,72 @@ export function prepare(image: GrayImage): Working {
   const levels: Level[] = [];
   const w0 = (frac: number) => (frac > 0 ? p01 + frac * range : -Infinity);
   LEVELS.forEach((lv, li) => {
-    const t = lv.top * range, v = w0(lv.value);
+    const t = lv.top * range,
+      v = w0(lv.value);
     // hysteresis: a component must reach a higher top-hat response somewhere
     const peakNeeded = lv.peak * range;
     for (let i = 0; i < n; i++) mask[i] = top.data[i] > t && img.data[i] >= v ? 1 : 0;
     const lab = labelComponents(mask, img.width, img.height, img.data, top.data);
     const peak = new Float32Array(lab.components.length + 1);
-    for (let i = 0; i < n; i++) { const l = lab.labels[i]; if (l && top.data[i] > peak[l]) peak[l] = top.data[i]; }
+    for (let i = 0; i < n; i++) {
+      const l = lab.labels[i];
+      if (l && top.data[i] > peak[l]) peak[l] = top.data[i];
+    }
     const components = lab.components.filter((c) => c.area >= 3 && peak[c.id] > peakNeeded);
     for (const c of components) c.uid = li * 1_000_000 + c.id;
     levels.push({ threshold: t, labels: lab.labels, components });
   });
-  return { factor, img, fine, fineFactor, top, levels, p01, p50, p99, pmax, k, sat: summedArea(img), satTop: summedArea(top) };
+  return {
+    factor,
+    img,
+    fine,
+    fineFactor,
+    top,
+    levels,
+    p01,
+    p50,
+    p99,
+    pmax,
+    k,
+    sat: summedArea(img),
+    satTop: summedArea(top),
+  };
 }
 
 /** Summed-area table: sat[(y+1)*(w+1) + x+1] is the sum of img over [0..x] x [0..y]. */
 export function summedArea(img: Raster): Float64Array {
-  const w = img.width, h = img.height, W1 = w + 1;
+  const w = img.width,
+    h = img.height,
+    W1 = w + 1;
   const sat = new Float64Array(W1 * (h + 1));
   for (let y = 0; y < h; y++) {
     let row = 0;
-    for (let x = 0; x < w; x++) { row += img.data[y * w + x]; sat[(y + 1) * W1 + x + 1] = sat[y * W1 + x + 1] + row; }
+    for (let x = 0; x < w; x++) {
+      row += img.data[y * w + x];
+      sat[(y + 1) * W1 + x + 1] = sat[y * W1 + x + 1] + row;
+    }
   }
   return sat;
 }
 
 /** Sum over the inclusive rectangle [x0..x1] x [y0..y1] (clipped to the image) of a summed-area table's raster. */
-export function rectSum(sat: Float64Array, width: number, height: number, x0: number, y0: number, x1: number, y1: number): { sum: number; n: number } {
-  x0 = Math.max(0, x0); y0 = Math.max(0, y0); x1 = Math.min(width - 1, x1); y1 = Math.min(height - 1, y1);
+export function rectSum(
+  sat: Float64Array,
+  width: number,
+  height: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+): { sum: number; n: number } {
+  x0 = Math.max(0, x0);
+  y0 = Math.max(0, y0);
+  x1 = Math.min(width - 1, x1);
+  y1 = Math.min(height - 1, y1);
   if (x1 < x0 || y1 < y0) return { sum: 0, n: 0 };
   const W1 = width + 1;
-  return { sum: sat[(y1 + 1) * W1 + x1 + 1] - sat[y0 * W1 + x1 + 1] - sat[(y1 + 1) * W1 + x0] + sat[y0 * W1 + x0], n: (x1 - x0 + 1) * (y1 - y0 + 1) };
+  return {
+    sum: sat[(y1 + 1) * W1 + x1 + 1] - sat[y0 * W1 + x1 + 1] - sat[(y1 + 1) * W1 + x0] + sat[y0 * W1 + x0],
+    n: (x1 - x0 + 1) * (y1 - y0 + 1),
+  };
 }

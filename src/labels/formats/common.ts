@@ -5,7 +5,11 @@ export type BoxFormat = 'coco' | 'yolo' | 'csv' | 'presidio';
 export const BOX_FORMATS: readonly BoxFormat[] = ['coco', 'yolo', 'csv', 'presidio'];
 
 /** Pixel size of an image, keyed by its dataset id: what YOLO and COCO need to (de)normalise. */
-export interface ImageSize { id: string; width: number; height: number }
+export interface ImageSize {
+  id: string;
+  width: number;
+  height: number;
+}
 
 /** Map a free-form category or class name onto ours: "text" and anything unknown become "other". */
 export function toCategory(name: string): LabelCategory {
@@ -22,7 +26,8 @@ export function checkBox(box: LabelBox, file: string, where: string): LabelBox {
     if (!Number.isFinite(box[k])) throw new Error(`${file}: ${where}: ${k} is not a number`);
   }
   if (box.w < 0 || box.h < 0) throw new Error(`${file}: ${where}: negative width or height`);
-  if (box.score !== undefined && !Number.isFinite(box.score)) throw new Error(`${file}: ${where}: score is not a number`);
+  if (box.score !== undefined && !Number.isFinite(box.score))
+    throw new Error(`${file}: ${where}: score is not a number`);
   if (!box.file) throw new Error(`${file}: ${where}: no image path`);
   return box;
 }

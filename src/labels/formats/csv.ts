@@ -1,12 +1,14 @@
 import type { LabelBox } from '../types.js';
 import { LABEL_CATEGORIES } from '../types.js';
-import { parseCsvObjects, toCsv } from '../../util/csv.js';
+import { parseCsvObjects, toCsv } from '../../util/index.js';
 import { checkBox } from './common.js';
 
 export function parseBoxCsv(text: string, file: string): LabelBox[] {
   const rows = parseCsvObjects(text);
   if (rows.length && !['path', 'x', 'y', 'w', 'h'].every((k) => k in rows[0])) {
-    throw new Error(`${file}: box CSV needs columns path,x,y,w,h[,category,score,text] (found: ${Object.keys(rows[0]).join(', ')})`);
+    throw new Error(
+      `${file}: box CSV needs columns path,x,y,w,h[,category,score,text] (found: ${Object.keys(rows[0]).join(', ')})`,
+    );
   }
   return rows.map((r, i) => {
     const where = `line ${i + 2}`;
@@ -15,7 +17,11 @@ export function parseBoxCsv(text: string, file: string): LabelBox[] {
       throw new Error(`${file}: ${where}: category "${cat}" is not one of ${LABEL_CATEGORIES.join(', ')}`);
     }
     const box: LabelBox = {
-      file: r.path.trim().replace(/\\/g, '/'), x: Number(r.x), y: Number(r.y), w: Number(r.w), h: Number(r.h),
+      file: r.path.trim().replace(/\\/g, '/'),
+      x: Number(r.x),
+      y: Number(r.y),
+      w: Number(r.w),
+      h: Number(r.h),
       category: cat as LabelBox['category'],
     };
     if ((r.score ?? '').trim() !== '') box.score = Number(r.score);

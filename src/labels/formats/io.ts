@@ -1,10 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BoxIndex, LabelBox } from '../types.js';
-import type { Dataset } from '../../data/types.js';
-import { probeImage } from '../../data/read-image.js';
-import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic.js';
-import { checkChoice } from '../../util/options.js';
+import type { Dataset } from '../../data/index.js';
+import { probeImage } from '../../data/index.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../util/index.js';
+import { checkChoice } from '../../util/index.js';
 import { BOX_FORMATS, sortBoxes, type BoxFormat, type ImageSize } from './common.js';
 import { formatCoco, isCocoJson, parseCoco } from './coco.js';
 import { formatBoxCsv, parseBoxCsv } from './csv.js';
@@ -25,7 +25,8 @@ export interface ReadBoxesOptions {
 /** Sizes known without reading any image: given ones, or the dataset loader's header sizes. */
 function knownSizes(opts: ReadBoxesOptions): Map<string, { width: number; height: number }> {
   const m = new Map<string, { width: number; height: number }>();
-  for (const r of opts.dataset?.records ?? []) if (r.width && r.height) m.set(r.id, { width: r.width, height: r.height });
+  for (const r of opts.dataset?.records ?? [])
+    if (r.width && r.height) m.set(r.id, { width: r.width, height: r.height });
   for (const s of opts.sizes ?? []) m.set(s.id, s);
   return m;
 }
@@ -42,7 +43,11 @@ export async function detectBoxFormat(path: string): Promise<BoxFormat> {
 
 async function readJson(path: string): Promise<unknown> {
   const text = await readFile(path, 'utf8');
-  try { return JSON.parse(text); } catch (err) { throw new Error(`${path}: not valid JSON (${(err as Error).message})`); }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
+  }
 }
 
 /** Image sizes for every record of a dataset: the loader's header sizes, read again only where it had none. */
@@ -57,11 +62,17 @@ export async function datasetSizes(ds: Dataset): Promise<ImageSize[]> {
 
 /** Read label boxes in any supported format (detected unless given), sorted by file then position. */
 export async function readBoxes(path: string, opts: ReadBoxesOptions = {}): Promise<LabelBox[]> {
-  const format = opts.format && opts.format !== 'auto' ? checkChoice('format', opts.format, BOX_FORMATS) : await detectBoxFormat(path);
+  const format =
+    opts.format && opts.format !== 'auto'
+      ? checkChoice('format', opts.format, BOX_FORMATS)
+      : await detectBoxFormat(path);
   switch (format) {
-    case 'csv': return sortBoxes(parseBoxCsv(await readFile(path, 'utf8'), path));
-    case 'coco': return sortBoxes(parseCoco(await readJson(path), path, { sizes: knownSizes(opts), warn: opts.warn }));
-    case 'presidio': return sortBoxes(parsePresidio(await readJson(path), path));
+    case 'csv':
+      return sortBoxes(parseBoxCsv(await readFile(path, 'utf8'), path));
+    case 'coco':
+      return sortBoxes(parseCoco(await readJson(path), path, { sizes: knownSizes(opts), warn: opts.warn }));
+    case 'presidio':
+      return sortBoxes(parsePresidio(await readJson(path), path));
     case 'yolo': {
       const sizes = opts.sizes ?? (opts.dataset ? await datasetSizes(opts.dataset) : undefined);
       if (!sizes) throw new Error(`${path}: YOLO boxes need the dataset (image sizes) to be read`);
@@ -72,13 +83,21 @@ export async function readBoxes(path: string, opts: ReadBoxesOptions = {}): Prom
 }
 
 /** Write boxes; `images` gives sizes (needed for YOLO and COCO image entries). YOLO writes a folder at path. */
-export async function writeBoxes(path: string, boxes: readonly LabelBox[], format: BoxFormat, images: readonly ImageSize[] = []): Promise<void> {
+export async function writeBoxes(
+  path: string,
+  boxes: readonly LabelBox[],
+  format: BoxFormat,
+  images: readonly ImageSize[] = [],
+): Promise<void> {
   checkChoice('format', format, BOX_FORMATS);
   const sorted = sortBoxes([...boxes]);
   switch (format) {
-    case 'csv': return writeFileAtomic(path, formatBoxCsv(sorted));
-    case 'coco': return writeJsonAtomic(path, formatCoco(sorted, images));
-    case 'presidio': return writeJsonAtomic(path, formatPresidio(sorted));
+    case 'csv':
+      return writeFileAtomic(path, formatBoxCsv(sorted));
+    case 'coco':
+      return writeJsonAtomic(path, formatCoco(sorted, images));
+    case 'presidio':
+      return writeJsonAtomic(path, formatPresidio(sorted));
     case 'yolo':
       for (const [rel, text] of formatYolo(sorted, images)) await writeFileAtomic(join(path, rel), text);
   }
@@ -89,7 +108,8 @@ export function indexBoxes(boxes: readonly LabelBox[]): BoxIndex {
   const idx: BoxIndex = new Map();
   for (const b of boxes) {
     const list = idx.get(b.file);
-    if (list) list.push(b); else idx.set(b.file, [b]);
+    if (list) list.push(b);
+    else idx.set(b.file, [b]);
   }
   return idx;
 }

@@ -6,10 +6,21 @@ import { checkBox } from './common.js';
  * ground truth names the text in "label" instead (and may have no entity_type).
  */
 interface PresidioBox {
-  entity_type: string; score?: number; left: number; top: number; width: number; height: number; text?: string; label?: string;
+  entity_type: string;
+  score?: number;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  text?: string;
+  label?: string;
 }
 
-const ENTITY: Record<LabelCategory, string> = { laterality: 'LATERALITY', technologist: 'TECHNOLOGIST', other: 'OTHER' };
+const ENTITY: Record<LabelCategory, string> = {
+  laterality: 'LATERALITY',
+  technologist: 'TECHNOLOGIST',
+  other: 'OTHER',
+};
 
 function entityToCategory(t: string): LabelCategory {
   const s = t.trim().toUpperCase();
@@ -22,11 +33,11 @@ function entityToCategory(t: string): LabelCategory {
 export function parsePresidio(v: unknown, file: string): LabelBox[] {
   const groups: [string, unknown][] = Array.isArray(v)
     ? v.map((g, i) => {
-      const o = g as Record<string, unknown>;
-      const name = o.file ?? o.image ?? o.path;
-      if (typeof name !== 'string') throw new Error(`${file}: entry ${i} has no "file"`);
-      return [name, o.bboxes ?? o.boxes];
-    })
+        const o = g as Record<string, unknown>;
+        const name = o.file ?? o.image ?? o.path;
+        if (typeof name !== 'string') throw new Error(`${file}: entry ${i} has no "file"`);
+        return [name, o.bboxes ?? o.boxes];
+      })
     : Object.entries(v as Record<string, unknown>);
   const out: LabelBox[] = [];
   for (const [name, list] of groups) {
@@ -34,12 +45,17 @@ export function parsePresidio(v: unknown, file: string): LabelBox[] {
     list.forEach((raw, i) => {
       const b = raw as PresidioBox;
       const box: LabelBox = {
-        file: name.replace(/\\/g, '/'), x: Number(b.left), y: Number(b.top), w: Number(b.width), h: Number(b.height),
+        file: name.replace(/\\/g, '/'),
+        x: Number(b.left),
+        y: Number(b.top),
+        w: Number(b.width),
+        h: Number(b.height),
         category: entityToCategory(String(b.entity_type ?? '')),
       };
       if (b.score !== undefined) box.score = Number(b.score);
       if (b.text !== undefined) box.text = String(b.text);
-      else if (typeof b.label === 'string' && b.label.toUpperCase() !== String(b.entity_type ?? '').toUpperCase()) box.text = b.label;
+      else if (typeof b.label === 'string' && b.label.toUpperCase() !== String(b.entity_type ?? '').toUpperCase())
+        box.text = b.label;
       out.push(checkBox(box, file, `${name} box ${i}`));
     });
   }

@@ -32,7 +32,10 @@ const stem = (p: string) => stripExt(p.split('/').pop()!);
 async function classesFile(dir: string): Promise<YoloClassMap | undefined> {
   const text = await readFile(join(dir, 'classes.txt'), 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
-  const names = text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   return new Map(names.map((n, i) => [i, toCategory(n)]));
 }
 
@@ -40,7 +43,11 @@ async function classesFile(dir: string): Promise<YoloClassMap | undefined> {
  * Read a folder of YOLO txt files. Each txt is matched to an image by relative path without extension,
  * then by file stem; sizes are needed to turn normalised centres into pixels.
  */
-export async function readYolo(dir: string, images: readonly ImageSize[], classMap?: YoloClassMap): Promise<LabelBox[]> {
+export async function readYolo(
+  dir: string,
+  images: readonly ImageSize[],
+  classMap?: YoloClassMap,
+): Promise<LabelBox[]> {
   const map = classMap ?? (await classesFile(dir)) ?? DEFAULT_YOLO_CLASSES;
   const byRel = new Map(images.map((im) => [stripExt(im.id), im]));
   const byStem = new Map<string, ImageSize | null>();
@@ -49,7 +56,8 @@ export async function readYolo(dir: string, images: readonly ImageSize[], classM
   for (const txt of await listTxt(dir)) {
     const rel = stripExt(relative(dir, txt).split(sep).join('/'));
     const im = byRel.get(rel) ?? byStem.get(stem(rel));
-    if (!im) throw new Error(`${txt}: no image in the dataset matches this label file (need its size to read YOLO boxes)`);
+    if (!im)
+      throw new Error(`${txt}: no image in the dataset matches this label file (need its size to read YOLO boxes)`);
     const lines = (await readFile(txt, 'utf8')).split(/\r?\n/);
     lines.forEach((line, i) => {
       const f = line.trim().split(/\s+/);
@@ -60,7 +68,12 @@ export async function readYolo(dir: string, images: readonly ImageSize[], classM
       if (category === undefined) return;
       const [cx, cy, w, h] = f.slice(1, 5).map(Number);
       const box: LabelBox = {
-        file: im.id, x: (cx - w / 2) * im.width, y: (cy - h / 2) * im.height, w: w * im.width, h: h * im.height, category,
+        file: im.id,
+        x: (cx - w / 2) * im.width,
+        y: (cy - h / 2) * im.height,
+        w: w * im.width,
+        h: h * im.height,
+        category,
       };
       if (f.length >= 6) box.score = Number(f[5]);
       out.push(checkBox(box, txt, `line ${i + 1}`));

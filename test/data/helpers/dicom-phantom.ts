@@ -13,12 +13,26 @@ export function phantomImage(size: number, seed: number): GrayImage {
 }
 
 /** An uncompressed DICOM of the image at bitsStored, written to dir/name; extra tags merged in. */
-export function writePhantomDicom(dir: string, name: string, img: GrayImage, bitsStored: number, extra: NaturalDataset = {}): string {
+export function writePhantomDicom(
+  dir: string,
+  name: string,
+  img: GrayImage,
+  bitsStored: number,
+  extra: NaturalDataset = {},
+): string {
   const path = join(dir, name);
-  writeFileSync(path, writeNaturalDataset(grayDataset(img, bitsStored, {
-    SOPInstanceUID: derivedUid('test', name), StudyInstanceUID: derivedUid('study', name),
-    SeriesInstanceUID: derivedUid('series', name), Modality: 'DX', ...extra,
-  })));
+  writeFileSync(
+    path,
+    writeNaturalDataset(
+      grayDataset(img, bitsStored, {
+        SOPInstanceUID: derivedUid('test', name),
+        StudyInstanceUID: derivedUid('study', name),
+        SeriesInstanceUID: derivedUid('series', name),
+        Modality: 'DX',
+        ...extra,
+      }),
+    ),
+  );
   return path;
 }
 
@@ -32,5 +46,9 @@ export function convert(tool: string, args: string[], src: string, dst: string):
 export function syntaxOf(bytes: Buffer): string {
   const at = bytes.indexOf(Buffer.from([0x02, 0x00, 0x10, 0x00]), 132);
   const len = bytes.readUInt16LE(at + 6);
-  return bytes.subarray(at + 8, at + 8 + len).toString('latin1').replace(/\0/g, '').trim();
+  return bytes
+    .subarray(at + 8, at + 8 + len)
+    .toString('latin1')
+    .replace(/\0/g, '')
+    .trim();
 }

@@ -29,8 +29,16 @@ function padded(s: string, pad: number): Buffer {
 
 function element(group: number, el: number, vr: string, value: Buffer, mode: 'implicit' | 'le' | 'be'): Buffer {
   const little = mode !== 'be';
-  const u16 = (v: number) => { const b = Buffer.alloc(2); little ? b.writeUInt16LE(v) : b.writeUInt16BE(v); return b; };
-  const u32 = (v: number) => { const b = Buffer.alloc(4); little ? b.writeUInt32LE(v) : b.writeUInt32BE(v); return b; };
+  const u16 = (v: number) => {
+    const b = Buffer.alloc(2);
+    little ? b.writeUInt16LE(v) : b.writeUInt16BE(v);
+    return b;
+  };
+  const u32 = (v: number) => {
+    const b = Buffer.alloc(4);
+    little ? b.writeUInt32LE(v) : b.writeUInt32BE(v);
+    return b;
+  };
   const head = [u16(group), u16(el)];
   if (mode === 'implicit') head.push(u32(value.length));
   else if (LONG_VRS.has(vr)) head.push(Buffer.from(vr, 'latin1'), Buffer.alloc(2), u32(value.length));
@@ -40,14 +48,20 @@ function element(group: number, el: number, vr: string, value: Buffer, mode: 'im
 
 export function writeDicom(spec: DicomSpec): Buffer {
   const syntaxUid = UIDS[spec.syntax ?? 'explicit-le'] ?? spec.syntax!;
-  const mode: 'implicit' | 'le' | 'be' = syntaxUid === UIDS['implicit-le'] ? 'implicit' : syntaxUid === UIDS['explicit-be'] ? 'be' : 'le';
+  const mode: 'implicit' | 'le' | 'be' =
+    syntaxUid === UIDS['implicit-le'] ? 'implicit' : syntaxUid === UIDS['explicit-be'] ? 'be' : 'le';
   const little = mode !== 'be';
-  const us = (v: number) => { const b = Buffer.alloc(2); little ? b.writeUInt16LE(v) : b.writeUInt16BE(v); return b; };
+  const us = (v: number) => {
+    const b = Buffer.alloc(2);
+    little ? b.writeUInt16LE(v) : b.writeUInt16BE(v);
+    return b;
+  };
   const metaBody = Buffer.concat([
     element(0x0002, 0x0001, 'OB', Buffer.from([0, 1]), 'le'),
     element(0x0002, 0x0010, 'UI', padded(syntaxUid, 0), 'le'),
   ]);
-  const groupLen = Buffer.alloc(4); groupLen.writeUInt32LE(metaBody.length);
+  const groupLen = Buffer.alloc(4);
+  groupLen.writeUInt32LE(metaBody.length);
   const meta = Buffer.concat([element(0x0002, 0x0000, 'UL', groupLen, 'le'), metaBody]);
 
   const n = spec.rows * spec.cols;
@@ -68,8 +82,10 @@ export function writeDicom(spec: DicomSpec): Buffer {
     element(0x0028, 0x0102, 'US', us((spec.bitsStored ?? spec.bitsAllocated) - 1), mode),
     element(0x0028, 0x0103, 'US', us(spec.signed ? 1 : 0), mode),
   ];
-  if (spec.windowCenter !== undefined) ds.push(element(0x0028, 0x1050, 'DS', padded(String(spec.windowCenter), 0x20), mode));
-  if (spec.windowWidth !== undefined) ds.push(element(0x0028, 0x1051, 'DS', padded(String(spec.windowWidth), 0x20), mode));
+  if (spec.windowCenter !== undefined)
+    ds.push(element(0x0028, 0x1050, 'DS', padded(String(spec.windowCenter), 0x20), mode));
+  if (spec.windowWidth !== undefined)
+    ds.push(element(0x0028, 0x1051, 'DS', padded(String(spec.windowWidth), 0x20), mode));
   if (spec.intercept !== undefined) ds.push(element(0x0028, 0x1052, 'DS', padded(String(spec.intercept), 0x20), mode));
   if (spec.slope !== undefined) ds.push(element(0x0028, 0x1053, 'DS', padded(String(spec.slope), 0x20), mode));
   ds.push(element(0x7fe0, 0x0010, bytesPer === 1 ? 'OB' : 'OW', px, mode));

@@ -28,15 +28,20 @@ export async function writeText(path: string, text: string): Promise<void> {
 export async function makeMura(root: string, withCsv: boolean): Promise<string[]> {
   const rel: string[] = [];
   let k = 1;
-  for (const part of ['XR_WRIST', 'XR_HAND']) for (const p of ['patient00001', 'patient00002']) {
-    const study = p.endsWith('1') ? 'study1_positive' : 'study1_negative';
-    for (const img of ['image1.png', 'image2.png']) rel.push(`train/${part}/${p}/${study}/${img}`);
-  }
+  for (const part of ['XR_WRIST', 'XR_HAND'])
+    for (const p of ['patient00001', 'patient00002']) {
+      const study = p.endsWith('1') ? 'study1_positive' : 'study1_negative';
+      for (const img of ['image1.png', 'image2.png']) rel.push(`train/${part}/${p}/${study}/${img}`);
+    }
   rel.push('valid/XR_WRIST/patient11185/study1_negative/image1.png');
   for (const r of rel) await writePng(join(root, r), gradient(8, 6, k++));
   if (withCsv) {
     const name = root.split('/').pop()!;
-    const train = rel.filter((r) => r.startsWith('train/')).map((r) => `${name}/${r}`).join('\n') + '\n';
+    const train =
+      rel
+        .filter((r) => r.startsWith('train/'))
+        .map((r) => `${name}/${r}`)
+        .join('\n') + '\n';
     // valid list uses paths relative to the dataset folder itself: both must be accepted.
     const valid = rel.filter((r) => r.startsWith('valid/')).join('\n') + '\n';
     await writeText(join(root, 'train_image_paths.csv'), train);

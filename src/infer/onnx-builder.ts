@@ -4,16 +4,42 @@ export type Dim = number | string;
 export type ElemType = keyof typeof ONNX_DTYPE;
 
 /** An attribute value, tagged by its ONNX type (a bare number would be ambiguous between int and float). */
-export type AttrValue = { i: number } | { f: number } | { ints: readonly number[] } | { floats: readonly number[] } | { s: string };
+export type AttrValue =
+  | { i: number }
+  | { f: number }
+  | { ints: readonly number[] }
+  | { floats: readonly number[] }
+  | { s: string };
 
-interface Tensor { name: string; dims: number[]; data_type: number; float_data?: number[]; int64_data?: number[]; raw_data?: Uint8Array }
-interface ValueInfo { name: string; type: { tensor_type: { elem_type: number; shape: { dim: ({ dim_value: number } | { dim_param: string })[] } } } }
-interface Node { op_type: string; input: string[]; output: string[]; name: string; attribute: Record<string, unknown>[] }
+interface Tensor {
+  name: string;
+  dims: number[];
+  data_type: number;
+  float_data?: number[];
+  int64_data?: number[];
+  raw_data?: Uint8Array;
+}
+interface ValueInfo {
+  name: string;
+  type: { tensor_type: { elem_type: number; shape: { dim: ({ dim_value: number } | { dim_param: string })[] } } };
+}
+interface Node {
+  op_type: string;
+  input: string[];
+  output: string[];
+  name: string;
+  attribute: Record<string, unknown>[];
+}
 
 function valueInfo(name: string, dims: readonly Dim[], elem: ElemType): ValueInfo {
   return {
     name,
-    type: { tensor_type: { elem_type: ONNX_DTYPE[elem], shape: { dim: dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } },
+    type: {
+      tensor_type: {
+        elem_type: ONNX_DTYPE[elem],
+        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) },
+      },
+    },
   };
 }
 
@@ -57,11 +83,15 @@ export class OnnxGraph {
     const size = dims.reduce((a, b) => a * b, 1);
     if (size !== data.length) throw new Error(`constant ${name}: ${data.length} values for shape [${dims.join(', ')}]`);
     // A Float32Array goes in as raw little-endian bytes: millions of weights encode in milliseconds.
-    const raw = data instanceof Float32Array && new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
-      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : undefined;
-    this.initializers.push(raw
-      ? { name, dims: [...dims], data_type: ONNX_DTYPE.float, raw_data: raw }
-      : { name, dims: [...dims], data_type: ONNX_DTYPE.float, float_data: Array.from(data) });
+    const raw =
+      data instanceof Float32Array && new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+        ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+        : undefined;
+    this.initializers.push(
+      raw
+        ? { name, dims: [...dims], data_type: ONNX_DTYPE.float, raw_data: raw }
+        : { name, dims: [...dims], data_type: ONNX_DTYPE.float, float_data: Array.from(data) },
+    );
     return this;
   }
 
@@ -73,7 +103,10 @@ export class OnnxGraph {
 
   node(op: string, inputs: readonly string[], outputs: readonly string[], attrs: Record<string, AttrValue> = {}): this {
     this.nodes.push({
-      op_type: op, input: [...inputs], output: [...outputs], name: `${op}_${this.nodes.length}`,
+      op_type: op,
+      input: [...inputs],
+      output: [...outputs],
+      name: `${op}_${this.nodes.length}`,
       attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
     });
     return this;
@@ -83,8 +116,11 @@ export class OnnxGraph {
   encode(name = 'confound-toy'): Uint8Array {
     const type = onnxModelType();
     const model = {
-      ir_version: 7, producer_name: 'confound', producer_version: '0.1',
-      opset_import: [{ domain: '', version: 13 }], metadata_props: this.metadata,
+      ir_version: 7,
+      producer_name: 'confound',
+      producer_version: '0.1',
+      opset_import: [{ domain: '', version: 13 }],
+      metadata_props: this.metadata,
       graph: { name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
     };
     const err = type.verify(model);
