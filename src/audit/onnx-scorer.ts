@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
-import type { GrayImage } from '../data/index.js';
 import { onnxModelType } from '../infer/index.js';
-import { checkPreprocess, normalizeInput, resizeToModel, type Preprocess, type Resized } from './preprocess.js';
+import { checkPreprocess, type Preprocess } from './preprocess.js';
 import { resolveSpec, specFromOnnxMetadata, type Activation, type PreprocessRequest } from './presets.js';
-import { ScoreReader, type AuditScorer, type ScorerInfo } from './scores.js';
+import { PreparedInput, ScoreReader, type AuditScorer, type ScorerInfo } from './scores.js';
 
 export type { Activation, ScorerInfo };
 
@@ -42,14 +41,14 @@ function outputProducers(bytes: Uint8Array): Map<string, string> {
  * A Scorer over an ONNX model run by onnxruntime-node on the CPU. Checks the model's input (one float tensor
  * [N, C, H, W], H = W) and output (a float tensor [N] or [N, K]) on load, with errors naming the file.
  */
-export class OnnxScorer implements AuditScorer {
+export class OnnxScorer extends PreparedInput implements AuditScorer {
   readonly batchSize: number;
   private readonly reader: ScoreReader;
 
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly path: string,
-    readonly preprocess: Preprocess,
+    preprocess: Preprocess,
     private readonly inputName: string,
     private readonly inputShape: (number | string)[],
     private readonly outputName: string,
@@ -60,6 +59,7 @@ export class OnnxScorer implements AuditScorer {
     producer: string | undefined,
     private readonly preprocessSource: string,
   ) {
+    super(preprocess);
     this.batchSize = fixedBatch ?? batchSize;
     this.reader = new ScoreReader(path, outputName, outputIndex, activation, preprocessSource, producer);
   }
@@ -165,16 +165,6 @@ export class OnnxScorer implements AuditScorer {
   /** Names of every model output (for CAM feature maps). */
   get outputNames(): readonly string[] {
     return this.session.outputNames;
-  }
-
-  resize(img: GrayImage): Resized {
-    return resizeToModel(img, this.preprocess);
-  }
-  normalize(gray: Float32Array): Float32Array {
-    return normalizeInput(gray, this.preprocess);
-  }
-  prepare(img: GrayImage): Float32Array {
-    return this.normalize(this.resize(img).gray);
   }
 
   /** Run n prepared inputs (concatenated) and return the requested outputs, batch padding handled. */

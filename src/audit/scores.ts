@@ -1,7 +1,7 @@
 import type { GrayImage } from '../data/index.js';
 import type { Scorer } from '../explain/index.js';
 import type { Activation } from './presets.js';
-import type { Preprocess, Resized } from './preprocess.js';
+import { normalizeInput, resizeToModel, type Preprocess, type Resized } from './preprocess.js';
 
 /** What was run and how, for the audit record. */
 export interface ScorerInfo {
@@ -99,5 +99,20 @@ export class ScoreReader {
         throw new Error(`${this.path}: output "${this.output}" gave a non-finite score (${v})`);
     }
     return out;
+  }
+}
+
+/** The input side every audit scorer shares: resize to the model's input, normalise, both from one Preprocess. */
+export abstract class PreparedInput {
+  constructor(readonly preprocess: Preprocess) {}
+
+  resize(img: GrayImage): Resized {
+    return resizeToModel(img, this.preprocess);
+  }
+  normalize(gray: Float32Array): Float32Array {
+    return normalizeInput(gray, this.preprocess);
+  }
+  prepare(img: GrayImage): Float32Array {
+    return this.normalize(this.resize(img).gray);
   }
 }

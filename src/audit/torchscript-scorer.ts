@@ -1,9 +1,8 @@
-import type { GrayImage } from '../data/index.js';
 import type { Device } from '../engine/index.js';
 import type { TorchScriptModel } from '../engine/index.js';
-import { checkPreprocess, normalizeInput, resizeToModel, type Preprocess, type Resized } from './preprocess.js';
+import { checkPreprocess, type Preprocess } from './preprocess.js';
 import { resolveSpec, type PreprocessRequest } from './presets.js';
-import { ScoreReader, type AuditScorer, type ScorerInfo } from './scores.js';
+import { PreparedInput, ScoreReader, type AuditScorer, type ScorerInfo } from './scores.js';
 
 export interface TorchScriptScorerOptions extends PreprocessRequest {
   outputIndex?: number;
@@ -21,18 +20,19 @@ export function isTorchScriptPath(path: string): boolean {
  * preprocessing and score reading as the ONNX scorer. A scripted module does not state its input size and
  * channels: they come from --input-size / --channels, a preset or a sidecar. Also gives input gradients.
  */
-export class TorchScriptScorer implements AuditScorer {
+export class TorchScriptScorer extends PreparedInput implements AuditScorer {
   readonly batchSize: number;
   private readonly reader: ScoreReader;
 
   private constructor(
     private readonly model: TorchScriptModel,
     readonly path: string,
-    readonly preprocess: Preprocess,
+    preprocess: Preprocess,
     private readonly source: string,
     opts: TorchScriptScorerOptions,
     activation: PreprocessRequest['activation'],
   ) {
+    super(preprocess);
     this.batchSize = opts.batchSize ?? 8;
     this.reader = new ScoreReader(path, 'output', opts.outputIndex, activation ?? 'auto', source);
   }
@@ -59,16 +59,6 @@ export class TorchScriptScorer implements AuditScorer {
     const { TorchScriptModel } = await import('../engine/index.js');
     const model = await TorchScriptModel.load(path, opts.device ?? 'cpu');
     return new TorchScriptScorer(model, path, preprocess, source, opts, spec.activation);
-  }
-
-  resize(img: GrayImage): Resized {
-    return resizeToModel(img, this.preprocess);
-  }
-  normalize(gray: Float32Array): Float32Array {
-    return normalizeInput(gray, this.preprocess);
-  }
-  prepare(img: GrayImage): Float32Array {
-    return this.normalize(this.resize(img).gray);
   }
 
   private batch(n: number) {

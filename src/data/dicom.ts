@@ -229,13 +229,7 @@ export async function decodeDicomFrames(
   file: string,
   opts: DicomDecodeOptions = {},
 ): Promise<GrayImage[]> {
-  const ds = parseDicomBytes(bytes, file);
-  const syntax = transferSyntaxOf(ds);
-  if (!NATIVE_SYNTAXES.has(syntax) && !COMPRESSED_SYNTAXES.has(syntax)) {
-    throw new Error(`${file}: unsupported DICOM transfer syntax ${syntax}`);
-  }
-  if (!ds.elements.x7fe00010) throw new Error(`${file}: DICOM has no Pixel Data (7FE0,0010)`);
-  const px = pixelModule(ds, file);
+  const { ds, syntax, px } = openPixelData(bytes, file);
   if (syntax === SYNTAX.jpegExtended && px.bitsStored > 8) {
     return decodeDicomFrames(await decompressWithGdcm(bytes, file), file, opts);
   }
@@ -289,15 +283,20 @@ export interface StoredFrame {
   syntax: string;
 }
 
-/** For writers that change some pixels and keep the rest bit for bit (mask --format dicom). */
-export async function decodeDicomStored(bytes: Uint8Array, file: string): Promise<StoredFrame> {
+/** Parse a file whose pixels are to be decoded: a supported transfer syntax and Pixel Data, or an error naming it. */
+function openPixelData(bytes: Uint8Array, file: string) {
   const ds = parseDicomBytes(bytes, file);
   const syntax = transferSyntaxOf(ds);
   if (!NATIVE_SYNTAXES.has(syntax) && !COMPRESSED_SYNTAXES.has(syntax)) {
     throw new Error(`${file}: unsupported DICOM transfer syntax ${syntax}`);
   }
   if (!ds.elements.x7fe00010) throw new Error(`${file}: DICOM has no Pixel Data (7FE0,0010)`);
-  const px = pixelModule(ds, file);
+  return { ds, syntax, px: pixelModule(ds, file) };
+}
+
+/** For writers that change some pixels and keep the rest bit for bit (mask --format dicom). */
+export async function decodeDicomStored(bytes: Uint8Array, file: string): Promise<StoredFrame> {
+  const { ds, syntax, px } = openPixelData(bytes, file);
   if (syntax === SYNTAX.jpegExtended && px.bitsStored > 8)
     return decodeDicomStored(await decompressWithGdcm(bytes, file), file);
   if (px.samples !== 1 || !px.photometric.startsWith('MONOCHROME')) {

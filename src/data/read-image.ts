@@ -1,8 +1,9 @@
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import sharp from 'sharp';
 import { decodeRaster, type GrayImage, type ImageHeader } from './image.js';
 import { decodeDicom, isDicomBytes } from './dicom.js';
+import { sniffDicom } from './dicom/header.js';
 import type { LoadIssue } from './types.js';
 
 /** File extensions treated as images when walking folders. */
@@ -44,18 +45,6 @@ export async function readImage(path: string): Promise<GrayImage> {
     const msg = err instanceof Error ? err.message : String(err);
     if (err instanceof Error && err.constructor === Error && msg.includes(path)) throw err;
     throw new Error(`${path}: cannot decode DICOM (${msg})`);
-  }
-}
-
-/** The first 132 bytes of a file of unknown extension: enough to see the DICOM magic. */
-async function sniffDicom(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(132);
-    const { bytesRead } = await fh.read(buf, 0, 132, 0);
-    return bytesRead === 132 && isDicomBytes(buf);
-  } finally {
-    await fh.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseScoreCsv, type ScoreRow } from '../stats/index.js';
+import { isComplete } from '../util/index.js';
 import {
   readResults,
   readJsonFile,
@@ -45,7 +46,9 @@ export async function loadStudy(dirIn: string): Promise<StudyData> {
       }
     } else warnings.push(`${sp}: missing (no ROC curve for ${arm})`);
     const ap = paths.attention(arm);
-    if (existsSync(ap)) {
+    if (existsSync(ap) && !isComplete(paths.cam(arm))) {
+      warnings.push(`${paths.cam(arm)}: unfinished (no completion mark); rerun the study to finish it`);
+    } else if (existsSync(ap)) {
       try {
         attention.set(arm, await readJsonFile(ap, AttentionFileSchema));
       } catch (err) {

@@ -3,6 +3,7 @@ import type { LabelBox } from '../labels/index.js';
 import { camRecords, STUDY_ATTENTION } from '../explain/index.js';
 import { summariseAttention, type AttentionSummary } from '../explain/index.js';
 import { openRun } from '../train/index.js';
+import { clearComplete, markComplete } from '../util/index.js';
 import { writeJsonFile, AttentionFileSchema } from './folder.js';
 import type { DeviceChoice } from '../engine/index.js';
 
@@ -24,6 +25,7 @@ export async function attentionStep(o: {
   threads?: number;
   device?: DeviceChoice;
 }): Promise<ArmAttention> {
+  await clearComplete(o.camDir);
   using run = await openRun(o.runDir, { threads: o.threads, device: o.device });
   const per = await camRecords(run.model, o.test, o.boxes, {
     ...run.input,
@@ -33,5 +35,6 @@ export async function attentionStep(o: {
   });
   await writeJsonFile(o.attentionFile, AttentionFileSchema, per);
   const gradcam = await camRecords(run.model, o.test, o.boxes, { ...run.input, method: 'gradcam', baseline: 'none' });
+  await markComplete(o.camDir, 'label attention maps', { images: per.length });
   return { ...summariseAttention(per, o.seed), gradcam_final: summariseAttention(gradcam, o.seed) };
 }

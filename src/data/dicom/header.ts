@@ -111,8 +111,12 @@ export async function isDicomPath(path: string): Promise<boolean> {
   const ext = extname(path).toLowerCase();
   if (ext === '.dcm' || ext === '.dicom') return true;
   if (ext === '.png' || ext === '.jpg' || ext === '.jpeg') return false;
-  const fh = await open(path, 'r').catch(() => null);
-  if (!fh) return false;
+  return sniffDicom(path).catch(() => false);
+}
+
+/** The first 132 bytes of a file: enough to see the DICOM part-10 magic. */
+export async function sniffDicom(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(132);
     const { bytesRead } = await fh.read(buf, 0, 132, 0);

@@ -164,21 +164,6 @@ export async function readCocoTruth(file: string): Promise<{ boxes: LabelBox[]; 
   return { boxes: parseCoco(v, file), images: v.images.map((im) => im.file_name.replace(/\\/g, '/')) };
 }
 
-/** The columns of the detector's table (`detect --table`, and the detector's part of `confound table`), in order. */
-export const DETECTION_TABLE_COLUMNS = [
-  'path',
-  'has_laterality',
-  'laterality_read',
-  'marker_style',
-  'has_technologist',
-  'initials_read',
-  'n_other',
-  'other_text',
-  'patient',
-  'study',
-  'part',
-  'label',
-] as const;
 /** The columns read from the pixels (what a screen should advise covering rather than stratifying). */
 export const DETECTED_COLUMNS = [
   'has_laterality',
@@ -189,6 +174,8 @@ export const DETECTED_COLUMNS = [
   'n_other',
   'other_text',
 ] as const;
+/** The columns of the detector's table (`detect --table`, and the detector's part of `confound table`), in order. */
+export const DETECTION_TABLE_COLUMNS = ['path', ...DETECTED_COLUMNS, 'patient', 'study', 'part', 'label'] as const;
 
 export interface TableRow {
   path: string;

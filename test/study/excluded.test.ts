@@ -1,0 +1,41 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateDataset } from '../../src/synth/index.js';
+import { renderReport } from '../../src/report/index.js';
+import { runStudy } from '../../src/study/index.js';
+import { parseCsvObjects } from '../../src/util/csv.js';
+
+const dirs: string[] = [];
+after(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+test('an image an arm cannot be made for leaves every arm, and results.json and the report say which', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'confound-excluded-'));
+  dirs.push(root);
+  const data = join(root, 'data');
+  await generateDataset(data, { studies: 60, size: 128, seed: 3 });
+  // A PNG whose header is whole and whose body is cut short: it loads (header check) but cannot be masked.
+  const truth = parseCsvObjects(await readFile(join(data, 'truth.csv'), 'utf8'));
+  const victim = truth.find((r) => r.path.startsWith('train/'))!.path;
+  const bytes = await readFile(join(data, victim));
+  await writeFile(join(data, victim), bytes.subarray(0, 120));
+  const out = join(root, 'study');
+  const r = await runStudy({
+    out,
+    data,
+    boxes: join(data, 'labels.coco.json'),
+    arms: ['original', 'covered'],
+    seed: 3,
+    threads: 2,
+    overlays: 0,
+    train: { arch: 'densenet-tiny', size: 64, epochs: 1, batch: 16 },
+  });
+  assert.equal(r.dataset.excluded_from_arms, 1);
+  assert.deepEqual(r.dataset.excluded_ids, [victim]);
+  const html = await readFile(await renderReport(out), 'utf8');
+  assert.match(html, new RegExp(`Left out of every arm[^<]*</td><td>1: ${victim.replace(/[/.]/g, '\\$&')}`));
+});
