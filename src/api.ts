@@ -3,8 +3,7 @@
  * these same functions. audit (ONNX), detect, compare and screen need no libtorch; study and TorchScript audits
  * load the engine addon on first use and say what to install when it is missing.
  */
-import type { StudyOptions } from './study/study.js';
-import type { StudyResults } from './study/folder.js';
+import type { StudyOptions, StudyResults } from './study/index.js';
 import { loadDataset, type DatasetFormat } from './data/load.js';
 import type { LoadIssue } from './data/types.js';
 import {
@@ -42,8 +41,11 @@ export async function detect(
   return { ...res, coco: detectionsToCoco(res.boxes, res.sizes), skipped: [...ds.issues, ...res.issues] };
 }
 
-/** Yi et al.'s study on a dataset or the phantom (needs the libtorch engine). */
+/** Yi et al.'s study on a dataset or the phantom (needs the libtorch engine): results.json, then report.html. */
 export async function study(opts: StudyOptions): Promise<StudyResults> {
-  const { runStudy } = await import('./study/study.js');
-  return runStudy(opts);
+  const { runStudy } = await import('./study/index.js');
+  const { renderReport } = await import('./report/index.js');
+  const results = await runStudy(opts);
+  await renderReport(opts.out);
+  return results;
 }
