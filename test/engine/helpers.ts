@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { Rng } from '../../src/util/rng.js';
 import type { NamedTensor } from '../../src/engine/index.js';
 
@@ -30,4 +31,16 @@ export function maxStateDifference(a: readonly NamedTensor[], b: readonly NamedT
     for (let i = 0; i < t.data.length; i++) max = Math.max(max, Math.abs(Number(t.data[i]) - Number(u.data[i])));
   }
   return max;
+}
+
+/** Debian's python3 with torch and torchvision, which the reference tests compare against. */
+export const PYTHON = '/usr/bin/python3';
+
+export function hasTorchvision(): boolean {
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch, torchvision, numpy'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

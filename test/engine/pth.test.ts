@@ -7,19 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Model, readTorchCheckpoint, readSafetensors } from '../../src/engine/index.js';
-import { randomBatch, maxStateDifference } from './helpers.js';
+import { randomBatch, maxStateDifference, hasTorchvision, PYTHON } from './helpers.js';
 
-const PYTHON = '/usr/bin/python3';
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-function hasTorchvision(): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', 'import torch, torchvision, numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // Debian's torch writes torchvision's densenet121 (seeded random weights, BN statistics and affine parameters
 // drawn away from their defaults) with torch.save(model.state_dict()), in the zip format and in the legacy one

@@ -5,18 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Model } from '../../src/engine/index.js';
-import { randomBatch } from './helpers.js';
-
-const PYTHON = '/usr/bin/python3';
-
-function hasTorchvision(): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', 'import torch, torchvision, numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { randomBatch, hasTorchvision, PYTHON } from './helpers.js';
 
 // Reads our safetensors with a reader written from the format description (numpy, no safetensors package),
 // loads it into torchvision's densenet121 with a 1-channel conv0 under strict load_state_dict, and predicts.

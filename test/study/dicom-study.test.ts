@@ -8,6 +8,7 @@ import { loadDataset } from '../../src/data/index.js';
 import { readNaturalDataset } from '../../src/data/dicom/write.js';
 import { readBoxes } from '../../src/labels/formats/index.js';
 import { runStudy } from '../../src/study/index.js';
+import { TINY_STUDY } from '../fixtures/study/tiny-study.js';
 
 const dirs: string[] = [];
 after(async () => {
@@ -28,7 +29,7 @@ test("a DICOM phantom through the study: patient-disjoint splits, and both DICOM
     seed: 5,
     threads: 2,
     overlays: 0,
-    train: { arch: 'densenet-tiny', size: 64, epochs: 1, batch: 16 },
+    train: TINY_STUDY.train,
   });
 
   // Splits: no patient (PatientID, pseudonymised by the loader) in two of them.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { generateDataset } from '../../src/synth/index.js';
 import { renderReport } from '../../src/report/index.js';
 import { runStudy } from '../../src/study/index.js';
+import { TINY_STUDY } from '../fixtures/study/tiny-study.js';
 import { parseCsvObjects } from '../../src/util/csv.js';
 
 const dirs: string[] = [];
@@ -32,7 +33,7 @@ test('an image an arm cannot be made for leaves every arm, and results.json and 
     seed: 3,
     threads: 2,
     overlays: 0,
-    train: { arch: 'densenet-tiny', size: 64, epochs: 1, batch: 16 },
+    train: TINY_STUDY.train,
   });
   assert.equal(r.dataset.excluded_from_arms, 1);
   assert.deepEqual(r.dataset.excluded_ids, [victim]);
