@@ -1,5 +1,5 @@
 import type { GrayImage } from '../data/index.js';
-import { letterbox, resampleAxis, toModelBox, type Rect } from '../data/index.js';
+import { letterbox, resampleAxis, resampleInto, toModelBox, type Rect } from '../data/index.js';
 import { checkChoice, checkInt, checkNumber, InvalidParameterError } from '../util/index.js';
 
 export type ResizeMode = 'stretch' | 'letterbox';
@@ -66,29 +66,8 @@ function resample(
   ox: number,
   oy: number,
 ): Float32Array {
-  const xs = resampleAxis(img.width, outW, sx, ox);
-  const ys = resampleAxis(img.height, outH, sy, oy);
-  const tmp = new Float32Array(outW * img.height);
-  for (let y = 0; y < img.height; y++) {
-    const row = y * img.width;
-    for (let x = 0; x < outW; x++) {
-      const is = xs.idx[x],
-        ws = xs.w[x];
-      let acc = 0;
-      for (let k = 0; k < is.length; k++) acc += img.data[row + is[k]] * ws[k];
-      tmp[y * outW + x] = acc;
-    }
-  }
   const out = new Float32Array(outW * outH);
-  for (let y = 0; y < outH; y++) {
-    const is = ys.idx[y],
-      ws = ys.w[y];
-    for (let x = 0; x < outW; x++) {
-      let acc = 0;
-      for (let k = 0; k < is.length; k++) acc += tmp[is[k] * outW + x] * ws[k];
-      out[y * outW + x] = acc;
-    }
-  }
+  resampleInto(img, resampleAxis(img.width, outW, sx, ox), resampleAxis(img.height, outH, sy, oy), out, outW);
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { ALLOW_OUTSIDE_HELP, intArg, numArg, printJson } from './common.js';
+import { printJson } from './common.js';
+import * as opt from './options.js';
 import { finishBatch, printSkipped } from './outcome.js';
 import { gate } from '../audit/index.js';
 
@@ -103,7 +104,11 @@ export function register(program: Command): void {
         'other',
       ]),
     )
-    .option('--input-size <px>', 'input side S (needed only when the model does not fix it)', intArg('--input-size', 1))
+    .option(
+      '--input-size <px>',
+      'input side S (needed only when the model does not fix it)',
+      opt.intArg('--input-size', 1),
+    )
     .addOption(
       new Option(
         '--channels <n>',
@@ -127,7 +132,7 @@ export function register(program: Command): void {
     .option(
       '--center-crop [fraction]',
       'crop the central square (this fraction of the shorter side, default 1) before resizing',
-      numArg('--center-crop', 0, 1),
+      opt.numArg('--center-crop', 0, 1),
     )
     .option(
       '--range <lo,hi>',
@@ -138,7 +143,7 @@ export function register(program: Command): void {
     .option(
       '--output-index <i>',
       'which element of the output vector is the score (default: the last)',
-      intArg('--output-index', 0),
+      opt.intArg('--output-index', 0),
     )
     .addOption(new Option('--sigmoid', 'outputs are logits: apply a sigmoid').conflicts(['softmax', 'probabilities']))
     .addOption(
@@ -167,25 +172,25 @@ export function register(program: Command): void {
         'exit with code 3 when the verdict reaches this level (weak: weak or strong)',
       ).choices(['weak', 'strong']),
     )
-    .option('--margin <px>', 'pixels added around each covered box', numArg('--margin', 0), 2)
-    .option('--seed <n>', 'seed for the control boxes, image sampling and bootstrap', intArg('--seed'), 0)
-    .option('--batch <n>', 'images per inference call', intArg('--batch', 1), 8)
-    .option('--threads <n>', 'onnxruntime threads (default: its choice)', intArg('--threads', 1))
+    .option('--margin <px>', 'pixels added around each covered box', opt.numArg('--margin', 0), 2)
+    .option('--seed <n>', 'seed for the control boxes, image sampling and bootstrap', opt.intArg('--seed'), 0)
+    .option('--batch <n>', 'images per inference call', opt.intArg('--batch', 1), 8)
+    .option('--threads <n>', 'onnxruntime threads (default: its choice)', opt.intArg('--threads', 1))
     .option(
       '--occlusion-images <n>',
       'images with occlusion maps (0 skips the occlusion analysis)',
-      intArg('--occlusion-images'),
+      opt.intArg('--occlusion-images'),
       16,
     )
     .option(
       '--occlusion-window <px>',
       'occlusion window side in input pixels (default S/8)',
-      intArg('--occlusion-window', 1),
+      opt.intArg('--occlusion-window', 1),
     )
-    .option('--occlusion-stride <px>', 'occlusion step (default window/2)', intArg('--occlusion-stride', 1))
+    .option('--occlusion-stride <px>', 'occlusion step (default window/2)', opt.intArg('--occlusion-stride', 1))
     .option('--cam-output <name>', 'model output holding the final feature map [N, K, h, w], for CAM')
     .option('--cam-weights <file>', 'classifier weights for CAM: JSON list ([K] or [classes][K]) or .npy')
-    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
+    .option('--allow-outside', opt.ALLOW_OUTSIDE_HELP)
     .option('--json', 'print the audit summary as one JSON object (with a "reliance" key) on stdout')
     .action(async (o: AuditCliOptions) => {
       if (!o.boxes && !o.detect) throw new Error('audit: give --boxes FILE or --detect');

@@ -7,15 +7,8 @@ import { writeJsonAtomic } from '../util/index.js';
 import { checkOutputFolder } from '../util/index.js';
 import { clearComplete, markComplete } from '../util/index.js';
 import type { LoadIssue } from '../data/index.js';
-import {
-  ALLOW_OUTSIDE_HELP,
-  intArg,
-  openRunWithData,
-  printJson,
-  deviceArg,
-  DEVICE_HELP,
-  datasetInputs,
-} from './common.js';
+import { openRunWithData, printJson, datasetInputs } from './common.js';
+import * as opt from './options.js';
 import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
@@ -44,11 +37,11 @@ export function register(program: Command): void {
       '--layer <name>',
       'layer (torchvision name, e.g. features.denseblock4); default: final features after norm5+ReLU',
     )
-    .option('--max-files <n>', 'write overlays and maps for at most this many images', intArg('--max-files'))
-    .option('--seed <n>', 'bootstrap seed', intArg('--seed'), 0)
-    .option('--threads <n>', 'compute threads', intArg('--threads', 1))
-    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
-    .option('--device <d>', `${DEVICE_HELP}; default: the run's setting`, deviceArg)
+    .option('--max-files <n>', 'write overlays and maps for at most this many images', opt.intArg('--max-files'))
+    .option('--seed <n>', 'bootstrap seed', opt.intArg('--seed'), 0)
+    .addOption(opt.threadsOption())
+    .option('--allow-outside', opt.ALLOW_OUTSIDE_HELP)
+    .addOption(opt.deviceOption('run'))
     .option('--json', 'print the summary as JSON')
     .action(async (o) => {
       const { camRecords } = await import('../explain/index.js');

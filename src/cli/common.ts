@@ -1,32 +1,9 @@
-import { InvalidArgumentError } from 'commander';
 import { loadDataset } from '../data/index.js';
 import type { Dataset } from '../data/index.js';
 import { printSkipped } from './outcome.js';
 import type { DeviceChoice } from '../engine/index.js';
 import { checkMaskedCopy } from '../variants/index.js';
 import type { InputPath } from '../util/index.js';
-
-/** Commander parsers that reject junk with the option's name in the message. */
-export function intArg(name: string, min = 0) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${v}"`);
-    return n;
-  };
-}
-
-export function numArg(name: string, min = -Infinity, max = Infinity) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min || n > max)
-      throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}], got "${v}"`);
-    return n;
-  };
-}
-
-/** The --allow-outside option of every command that reads a dataset (a manifest may name files elsewhere). */
-export const ALLOW_OUTSIDE_HELP = "read files a manifest names outside the manifest's folder (refused by default)";
 
 /**
  * Load a dataset, name its per-file problems on stderr, and fail if nothing usable is left. The command counts
@@ -38,15 +15,6 @@ export async function loadDatasetReported(dir: string, opts: { allowOutside?: bo
   printSkipped(ds.issues);
   if (ds.records.length === 0) throw new Error(`${dir}: no usable images`);
   return ds;
-}
-
-/** --device for every command that runs a model; the spelling is checked here, CUDA's presence when a model is made. */
-export const DEVICE_HELP =
-  'auto | cpu | cuda | cuda:N (auto: CUDA when the engine was built with it and a GPU is visible)';
-export function deviceArg(v: string): string {
-  if (!/^(auto|cpu|cuda|cuda:\d{1,3})$/.test(v))
-    throw new InvalidArgumentError(`--device must be ${DEVICE_HELP}, got "${v}"`);
-  return v;
 }
 
 /** The inputs a command's outputs must stay out of: the dataset as named, and the folder its images are under. */

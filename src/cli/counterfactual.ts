@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { checkChoice } from '../util/index.js';
 import type { LoadIssue } from '../data/index.js';
-import { ALLOW_OUTSIDE_HELP, intArg, openRunWithData, printJson, deviceArg, DEVICE_HELP } from './common.js';
+import { openRunWithData, printJson } from './common.js';
+import * as opt from './options.js';
 import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
@@ -15,16 +16,16 @@ export function register(program: Command): void {
     .requiredOption('--boxes <file>', 'label boxes (COCO, YOLO, CSV, Presidio)')
     .option('--split <split>', 'train | valid | test | all', 'test')
     .option('--category <c>', 'cover only this category: laterality | technologist | other')
-    .option('--margin <px>', 'pixels added around each box', intArg('--margin'), 2)
-    .option('--seed <n>', 'seed for the control boxes', intArg('--seed'), 0)
+    .option('--margin <px>', 'pixels added around each box', opt.intArg('--margin'), 2)
+    .option('--seed <n>', 'seed for the control boxes', opt.intArg('--seed'), 0)
     .option(
       '--control <mode>',
       "control covers: location (matched to each label's edge distance and anatomy share) | anywhere",
       'location',
     )
-    .option('--threads <n>', 'compute threads', intArg('--threads', 1))
-    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
-    .option('--device <d>', `${DEVICE_HELP}; default: the run's setting`, deviceArg)
+    .addOption(opt.threadsOption())
+    .option('--allow-outside', opt.ALLOW_OUTSIDE_HELP)
+    .addOption(opt.deviceOption('run'))
     .option('--out <file>', 'write the per-image results as JSON')
     .option('--json', 'print the summary as JSON')
     .action(async (o) => {

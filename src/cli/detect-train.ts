@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { writeJsonAtomic } from '../util/index.js';
 import { progress } from '../util/index.js';
 import { addCocoDataset, emptyTrainingSet, fitDetector } from '../labels/index.js';
-import { intArg, printJson } from './common.js';
+import { printJson } from './common.js';
+import * as opt from './options.js';
 
 export function register(program: Command): void {
   program
@@ -18,13 +19,13 @@ export function register(program: Command): void {
     .option(
       '--seed <n>',
       'seed for the network initialisation (ensemble members take seed, seed + 1, ...)',
-      intArg('--seed'),
+      opt.intArg('--seed'),
       1,
     )
     .option(
       '--members <k>',
       'ensemble size: networks fitted with consecutive seeds and merged into one that averages their logits',
-      intArg('--members', 1),
+      opt.intArg('--members', 1),
       5,
     )
     .option('--json', 'print the training summary as JSON')

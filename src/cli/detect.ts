@@ -17,7 +17,8 @@ import {
   type Evaluation,
 } from '../labels/index.js';
 import { checkOutputFile } from '../util/index.js';
-import { ALLOW_OUTSIDE_HELP, numArg, loadDatasetReported, datasetInputs, printJson } from './common.js';
+import { loadDatasetReported, datasetInputs, printJson } from './common.js';
+import * as opt from './options.js';
 import { finishBatch, printSkipped } from './outcome.js';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -73,9 +74,9 @@ export function register(program: Command): void {
       '--table <csv>',
       'one row per image: path, has_laterality, laterality_read, marker_style, has_technologist, initials_read, n_other, other_text, patient, study, part, label (for confound screen)',
     )
-    .option('--min-score <p>', "score threshold (default: the model's)", numArg('--min-score', 0, 1))
-    .option('--model <file>', 'detector weights (default: the shipped models/detector.json)')
-    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
+    .addOption(opt.minScoreOption())
+    .addOption(opt.detectorModelOption())
+    .option('--allow-outside', opt.ALLOW_OUTSIDE_HELP)
     .option(
       '--json',
       'print a JSON summary (with --eval: precision, recall, f1, mean_iou, images, by_category, lr_accuracy, ' +

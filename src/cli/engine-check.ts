@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
 import { checkChoice } from '../util/index.js';
-import { intArg, printJson, deviceArg, DEVICE_HELP } from './common.js';
+import { printJson } from './common.js';
+import * as opt from './options.js';
 
 export function register(program: Command): void {
   program
     .command('engine-check')
     .description('Check the libtorch engine: train a few steps on random images and print images per second')
     .option('--arch <arch>', 'densenet121 | densenet-small | densenet-tiny', 'densenet-small')
-    .option('--size <px>', 'square input side', intArg('--size', 16), 128)
-    .option('--batch <n>', 'images per step', intArg('--batch', 2), 16)
-    .option('--steps <n>', 'timed steps (after one warm-up)', intArg('--steps', 1), 5)
-    .option('--threads <n>', 'compute threads (default: all cores)', intArg('--threads', 1))
-    .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
+    .option('--size <px>', 'square input side', opt.intArg('--size', 16), 128)
+    .option('--batch <n>', 'images per step', opt.intArg('--batch', 2), 16)
+    .option('--steps <n>', 'timed steps (after one warm-up)', opt.intArg('--steps', 1), 5)
+    .option('--threads <n>', 'compute threads (default: all cores)', opt.intArg('--threads', 1))
+    .addOption(opt.deviceOption('auto'))
     .option('--json', 'print the result as JSON')
     .action(async (o) => {
       const { measureThroughput, engineInfo, ARCH_NAMES, resolveDevice } = await import('../engine/index.js');

@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { maskDataset, VARIANT_MODES, FILL_MODES, type VariantMode, type FillMode } from '../variants/index.js';
 import { BOX_FORMATS, type BoxFormat } from '../labels/index.js';
 import { DATASET_FORMATS, type DatasetFormat } from '../data/index.js';
-import { ALLOW_OUTSIDE_HELP } from './common.js';
+import * as opt from './options.js';
 import { EXIT, finishBatch, printSkipped } from './outcome.js';
 
 function nonNegative(name: string, integer: boolean) {
@@ -70,7 +70,7 @@ export function register(program: Command): void {
       '--deidentify',
       'with --format dicom: also empty the PS3.15 Basic Profile attributes (dcmjs), drop private tags, replace UIDs',
     )
-    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
+    .option('--allow-outside', opt.ALLOW_OUTSIDE_HELP)
     .option('--json', 'print the summary as one JSON object on stdout')
     .action(async (o: MaskOpts) => {
       if (o.deidentify && o.format !== 'dicom') throw new InvalidArgumentError('--deidentify needs --format dicom');

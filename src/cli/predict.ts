@@ -3,7 +3,8 @@ import { scoreRecords, writeScores, checkTrainedRun, applySplitFile } from '../t
 import { checkChoice } from '../util/index.js';
 import { checkOutputFile } from '../util/index.js';
 import type { LoadIssue } from '../data/index.js';
-import { ALLOW_OUTSIDE_HELP, loadDatasetReported, intArg, deviceArg, DEVICE_HELP, datasetInputs } from './common.js';
+import { loadDatasetReported, datasetInputs } from './common.js';
+import * as opt from './options.js';
 import { finishBatch, printSkipped } from './outcome.js';
 import { INFERENCE_BACKENDS } from '../infer/index.js';
 
@@ -17,9 +18,9 @@ export function register(program: Command): void {
     .requiredOption('--data <dir>', 'dataset folder')
     .requiredOption('--out <csv>', 'scores CSV to write')
     .option('--split <split>', "train | valid | test | all (test = the run's held-out patients)", 'test')
-    .option('--threads <n>', 'compute threads', intArg('--threads', 1))
-    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
-    .option('--device <d>', `${DEVICE_HELP}; default: the run's setting`, deviceArg)
+    .addOption(opt.threadsOption())
+    .option('--allow-outside', opt.ALLOW_OUTSIDE_HELP)
+    .addOption(opt.deviceOption('run'))
     .option(
       '--inference <backend>',
       'engine (libtorch) | onnx (onnxruntime on the model exported to ONNX; CPU)',

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { checkChoice } from '../util/index.js';
 import { ARM_NAMES, DEFAULT_ARMS, type ArmName } from '../study/index.js';
 import { CONFOUND_ON } from '../synth/index.js';
-import { SCHEDULES } from '../train/index.js';
-import { ALLOW_OUTSIDE_HELP, intArg, numArg, printJson, deviceArg, DEVICE_HELP } from './common.js';
+import { printJson } from './common.js';
+import * as opt from './options.js';
 import { finishBatch } from './outcome.js';
 import { join } from 'node:path';
 import { FAIL_ON, gate, verdictInResults } from '../audit/index.js';
@@ -30,31 +30,32 @@ export function register(program: Command): void {
     )
     .option('--arms <list>', `comma-separated arms from ${ARM_NAMES.join(', ')}`, DEFAULT_ARMS.join(','))
     .option('--out <dir>', 'study folder (rerunning skips finished steps)', 'study')
-    .option('--seed <n>', 'seed for the phantom, split, training and controls', intArg('--seed'), 0)
-    .option('--margin <px>', 'pixels added around each label box when covering', intArg('--margin'), 2)
-    .option('--epochs <n>', "override the profile's epochs", intArg('--epochs', 1))
-    .option('--size <px>', "override the profile's input size", intArg('--size', 16))
+    .option('--seed <n>', 'seed for the phantom, split, training and controls', opt.intArg('--seed'), 0)
+    .option('--margin <px>', 'pixels added around each label box when covering', opt.intArg('--margin'), 2)
+    .option('--epochs <n>', "override the profile's epochs", opt.intArg('--epochs', 1))
+    .option('--size <px>', "override the profile's input size", opt.intArg('--size', 16))
     .option('--arch <arch>', "override the profile's architecture: densenet121 | densenet-small")
     .option('--schedule <s>', "override the profile's learning-rate schedule: plateau | cosine")
     .option(
       '--weights <file>',
       "starting weights (safetensors, or a PyTorch checkpoint such as torchvision's densenet121-*.pth), or none for random; default: the quick profile's shipped phantom-pretrained densenet-small, none for paper",
     )
-    .option('--threads <n>', 'compute threads', intArg('--threads', 1))
-    .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
+    .addOption(opt.threadsOption())
+    .addOption(opt.deviceOption('auto'))
+    .addOption(opt.deterministicOption('; arms always train in processes of their own with fixed threads'))
+    .option('--studies <n>', 'phantom: number of studies', opt.intArg('--studies', 10))
     .option(
-      '--deterministic',
-      "libtorch's deterministic kernels (cuDNN without autotuning); arms always train in processes of their own with fixed threads",
+      '--confound <k>',
+      'phantom: label/outcome confounding on train and valid, 0..1',
+      opt.numArg('--confound', 0, 1),
     )
-    .option('--studies <n>', 'phantom: number of studies', intArg('--studies', 10))
-    .option('--confound <k>', 'phantom: label/outcome confounding on train and valid, 0..1', numArg('--confound', 0, 1))
-    .option('--test-confound <k>', 'phantom: confounding on test, 0..1', numArg('--test-confound', 0, 1))
+    .option('--test-confound <k>', 'phantom: confounding on test, 0..1', opt.numArg('--test-confound', 0, 1))
     .option(
       '--confound-on <which>',
       'phantom: which labels carry the confound: laterality (default) | technologist | both',
     )
-    .option('--overlays <n>', 'test images per arm given CAM overlay files', intArg('--overlays'), 24)
-    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
+    .option('--overlays <n>', 'test images per arm given CAM overlay files', opt.intArg('--overlays'), 24)
+    .option('--allow-outside', opt.ALLOW_OUTSIDE_HELP)
     .option(
       '--restart-changed',
       'redo a finished step whose settings or inputs changed, and every step after it (default: stop and name what changed)',
@@ -79,16 +80,7 @@ export function register(program: Command): void {
           confoundOn: o.confoundOn === undefined ? undefined : checkChoice('--confound-on', o.confoundOn, CONFOUND_ON),
         }).filter(([, v]) => v !== undefined),
       );
-      const train = Object.fromEntries(
-        Object.entries({
-          epochs: o.epochs,
-          size: o.size,
-          arch: o.arch,
-          weights: o.weights,
-          deterministic: o.deterministic ? true : undefined,
-          schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, SCHEDULES),
-        }).filter(([, v]) => v !== undefined),
-      );
+      const train = opt.trainOverrides(o);
       const started = Date.now();
       const r = await runStudy({
         out: o.out,

@@ -5,7 +5,8 @@ import { toCsv } from '../util/index.js';
 import { progress } from '../util/index.js';
 import { curationTable, detectDataset, loadDetectorModel } from '../labels/index.js';
 import { checkOutputFile } from '../util/index.js';
-import { ALLOW_OUTSIDE_HELP, loadDatasetReported, datasetInputs, numArg, printJson } from './common.js';
+import { loadDatasetReported, datasetInputs, printJson } from './common.js';
+import * as opt from './options.js';
 import { finishBatch, printSkipped } from './outcome.js';
 
 export function register(program: Command): void {
@@ -23,9 +24,9 @@ export function register(program: Command): void {
       '--keep-identifiers',
       'also write the DICOM fields that identify a person or an exam (PatientName, PatientID, StudyInstanceUID, ...)',
     )
-    .option('--min-score <p>', "detector score threshold (default: the model's)", numArg('--min-score', 0, 1))
-    .option('--model <file>', 'detector weights (default: the shipped models/detector.json)')
-    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
+    .addOption(opt.minScoreOption())
+    .addOption(opt.detectorModelOption())
+    .option('--allow-outside', opt.ALLOW_OUTSIDE_HELP)
     .option('--json', 'print a JSON summary {rows, columns, skipped, out}')
     .action(
       async (o: {

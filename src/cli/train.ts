@@ -8,18 +8,9 @@ import {
   writeSplitFile,
   applySplitFile,
 } from '../train/index.js';
-import { SCHEDULES } from '../train/index.js';
 import { checkChoice } from '../util/index.js';
-import {
-  ALLOW_OUTSIDE_HELP,
-  intArg,
-  numArg,
-  loadDatasetReported,
-  printJson,
-  deviceArg,
-  DEVICE_HELP,
-  datasetInputs,
-} from './common.js';
+import { loadDatasetReported, printJson, datasetInputs } from './common.js';
+import * as opt from './options.js';
 import { checkOutputFolder } from '../util/index.js';
 import { acquireLock } from '../util/index.js';
 import { finishBatch, printSkipped } from './outcome.js';
@@ -43,24 +34,25 @@ export function register(program: Command): void {
       'paper',
     )
     .option('--arch <arch>', 'densenet121 | densenet-small')
-    .option('--size <px>', 'input size', intArg('--size', 16))
-    .option('--epochs <n>', 'epochs', intArg('--epochs', 1))
-    .option('--batch <n>', 'batch size', intArg('--batch', 1))
-    .option('--lr <lr>', 'initial learning rate', numArg('--lr', 0))
+    .option('--size <px>', 'input size', opt.intArg('--size', 16))
+    .option('--epochs <n>', 'epochs', opt.intArg('--epochs', 1))
+    .option('--batch <n>', 'batch size', opt.intArg('--batch', 1))
+    .option('--lr <lr>', 'initial learning rate', opt.numArg('--lr', 0))
     .option(
       '--schedule <s>',
       "learning-rate schedule: plateau (MURA: /10 when validation loss stalls) | cosine (annealed to 0 over the epochs); default: the profile's",
     )
-    .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', intArg('--seed'), 0)
+    .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', opt.intArg('--seed'), 0)
     .option(
       '--weights <file>',
       "start from pretrained weights: safetensors or a PyTorch checkpoint such as torchvision's densenet121-*.pth (RGB conv0 summed to 1 channel), or none for random weights",
     )
-    .option('--threads <n>', 'compute threads', intArg('--threads', 1))
-    .option('--device <d>', DEVICE_HELP, deviceArg, 'auto')
-    .option(
-      '--deterministic',
-      "libtorch's deterministic kernels (cuDNN without autotuning): with the same --threads, a rerun on the same kind of CPU or GPU gives the same weights",
+    .addOption(opt.threadsOption())
+    .addOption(opt.deviceOption('auto'))
+    .addOption(
+      opt.deterministicOption(
+        ': with the same --threads, a rerun on the same kind of CPU or GPU gives the same weights',
+      ),
     )
     .addOption(
       new Option(
@@ -74,22 +66,26 @@ export function register(program: Command): void {
         'replace the run already in --out (without it, a folder holding a run is refused)',
       ).conflicts('resume'),
     )
-    .option('--allow-outside', ALLOW_OUTSIDE_HELP)
+    .option('--allow-outside', opt.ALLOW_OUTSIDE_HELP)
     .option(
       '--nproc <n>',
       'data-parallel training in N processes on this machine (gradients averaged over libtorch c10d/Gloo; NCCL on GPUs); --batch is split between them',
-      intArg('--nproc', 1),
+      opt.intArg('--nproc', 1),
     )
     .option(
       '--dist-url <url>',
       "across machines: rank 0's rendezvous tcp://HOST:PORT (or MASTER_ADDR/MASTER_PORT); the run folder must be shared",
     )
-    .option('--world-size <n>', 'across machines: processes in all (or WORLD_SIZE)', intArg('--world-size', 1))
-    .option('--rank <r>', "across machines: this process's rank, 0 writes the run folder (or RANK)", intArg('--rank'))
+    .option('--world-size <n>', 'across machines: processes in all (or WORLD_SIZE)', opt.intArg('--world-size', 1))
+    .option(
+      '--rank <r>',
+      "across machines: this process's rank, 0 writes the run folder (or RANK)",
+      opt.intArg('--rank'),
+    )
     .option(
       '--dist-timeout <s>',
       'seconds a process waits for the others before it stops',
-      numArg('--dist-timeout', 0.1),
+      opt.numArg('--dist-timeout', 0.1),
       1800,
     )
     .option('--json', 'print the result as JSON')
@@ -116,15 +112,10 @@ export function register(program: Command): void {
       const cfg = profileSettings(profile, {
         seed: o.seed,
         device: o.device,
-        arch: o.arch,
-        size: o.size,
-        epochs: o.epochs,
         batch: o.batch,
         lr: o.lr,
-        weights: o.weights,
         threads: o.threads,
-        deterministic: o.deterministic ? true : undefined,
-        schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, SCHEDULES),
+        ...opt.trainOverrides(o),
       });
       if (writer) await writeSplitFile(o.out, splits);
       const { ProcessGroup, resolveDevice } = await import('../engine/index.js');

@@ -23,13 +23,14 @@ export interface LetterboxOptions {
   normalize?: { mean: number; std: number };
 }
 
+/** Per output position along one axis: the source indices it reads and their weights. */
+export interface AxisWeights {
+  idx: Int32Array[];
+  w: Float32Array[];
+}
+
 /** Weights of a triangle (linear) filter widened by the downscale factor so shrinking averages, not aliases. */
-export function resampleAxis(
-  srcLen: number,
-  dstLen: number,
-  scale: number,
-  offset: number,
-): { idx: Int32Array[]; w: Float32Array[] } {
+export function resampleAxis(srcLen: number, dstLen: number, scale: number, offset: number): AxisWeights {
   const idx: Int32Array[] = [];
   const w: Float32Array[] = [];
   const support = Math.max(1, 1 / scale);
@@ -75,6 +76,44 @@ export function letterboxTransform(width: number, height: number, size: number):
   };
 }
 
+/**
+ * Separable resample of img (horizontal pass, then vertical) with the axes' weights, written into `out`, a buffer
+ * `stride` pixels wide, with its top-left output pixel at (dx, dy).
+ */
+export function resampleInto(
+  img: GrayImage,
+  xs: AxisWeights,
+  ys: AxisWeights,
+  out: Float32Array,
+  stride: number,
+  dx = 0,
+  dy = 0,
+): void {
+  const w = xs.idx.length;
+  const h = ys.idx.length;
+  const tmp = new Float32Array(w * img.height);
+  for (let y = 0; y < img.height; y++) {
+    const row = y * img.width;
+    for (let x = 0; x < w; x++) {
+      const is = xs.idx[x],
+        ws = xs.w[x];
+      let acc = 0;
+      for (let k = 0; k < is.length; k++) acc += img.data[row + is[k]] * ws[k];
+      tmp[y * w + x] = acc;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    const is = ys.idx[y],
+      ws = ys.w[y];
+    const dst = (y + dy) * stride + dx;
+    for (let x = 0; x < w; x++) {
+      let acc = 0;
+      for (let k = 0; k < is.length; k++) acc += tmp[is[k] * w + x] * ws[k];
+      out[dst + x] = acc;
+    }
+  }
+}
+
 /** Resize keeping aspect ratio into size x size, padding with 0; returns the pixels and the transform. */
 export function letterbox(
   img: GrayImage,
@@ -87,29 +126,8 @@ export function letterbox(
   const h = Math.max(1, Math.round(img.height * t.scale));
   const xs = resampleAxis(img.width, w, t.scale, 0);
   const ys = resampleAxis(img.height, h, t.scale, 0);
-  // Horizontal pass, then vertical.
-  const tmp = new Float32Array(w * img.height);
-  for (let y = 0; y < img.height; y++) {
-    const row = y * img.width;
-    for (let x = 0; x < w; x++) {
-      const is = xs.idx[x],
-        ws = xs.w[x];
-      let acc = 0;
-      for (let k = 0; k < is.length; k++) acc += img.data[row + is[k]] * ws[k];
-      tmp[y * w + x] = acc;
-    }
-  }
   const out = new Float32Array(size * size);
-  for (let y = 0; y < h; y++) {
-    const is = ys.idx[y],
-      ws = ys.w[y];
-    const dst = (y + t.offsetY) * size + t.offsetX;
-    for (let x = 0; x < w; x++) {
-      let acc = 0;
-      for (let k = 0; k < is.length; k++) acc += tmp[is[k] * w + x] * ws[k];
-      out[dst + x] = acc;
-    }
-  }
+  resampleInto(img, xs, ys, out, size, t.offsetX, t.offsetY);
   if (opts.normalize) {
     const { mean, std } = opts.normalize;
     for (let i = 0; i < out.length; i++) out[i] = (out[i] - mean) / std;

@@ -18,27 +18,33 @@ export type ScriptHandle = { readonly __brand: 'confound-script-handle' };
 /** Opaque process-group handle (native/dist.h). */
 export type DistHandle = { readonly __brand: 'confound-dist-handle' };
 
+/** A native call on a batch of n images (NCHW, one channel) with per-image targets and loss weights. */
+type LabelledBatchCall<R> = (
+  h: Handle,
+  images: Float32Array,
+  n: number,
+  height: number,
+  width: number,
+  targets: Float32Array,
+  weights: Float32Array,
+) => Promise<R>;
+
+/** A native call on a TorchScript module with a batch of n images (NCHW), plus any call-specific arguments. */
+type ScriptBatchCall<Extra extends unknown[], R> = (
+  h: ScriptHandle,
+  images: Float32Array,
+  n: number,
+  channels: number,
+  height: number,
+  width: number,
+  ...extra: Extra
+) => Promise<R>;
+
 /** What build/Release/confound_engine.node exports (native/addon.cc). Callers validate arguments first. */
 export interface NativeEngine {
   create(arch: string, channels: number, seed: number, device: string): Promise<Handle>;
-  trainStep(
-    h: Handle,
-    images: Float32Array,
-    n: number,
-    height: number,
-    width: number,
-    targets: Float32Array,
-    weights: Float32Array,
-  ): Promise<number>;
-  lossAndGradients(
-    h: Handle,
-    images: Float32Array,
-    n: number,
-    height: number,
-    width: number,
-    targets: Float32Array,
-    weights: Float32Array,
-  ): Promise<{ loss: number; gradients: NamedTensor[] }>;
+  trainStep: LabelledBatchCall<number>;
+  lossAndGradients: LabelledBatchCall<{ loss: number; gradients: NamedTensor[] }>;
   predict(h: Handle, images: Float32Array, n: number, height: number, width: number): Promise<Float32Array>;
   camData(
     h: Handle,
@@ -60,23 +66,9 @@ export interface NativeEngine {
   cudaDeviceCount(): number;
   version(): string;
   scriptLoad(path: string, device: string): Promise<ScriptHandle>;
-  scriptForward(
-    h: ScriptHandle,
-    images: Float32Array,
-    n: number,
-    channels: number,
-    height: number,
-    width: number,
-  ): Promise<{ shape: number[]; data: Float32Array }>;
-  scriptGradient(
-    h: ScriptHandle,
-    images: Float32Array,
-    n: number,
-    channels: number,
-    height: number,
-    width: number,
-    index: number,
-  ): Promise<{ shape: number[]; outputs: Float32Array; gradients: Float32Array }>;
+  scriptForward: ScriptBatchCall<[], { shape: number[]; data: Float32Array }>;
+  /** The gradient of output `index` of each image with respect to its input. */
+  scriptGradient: ScriptBatchCall<[index: number], { shape: number[]; outputs: Float32Array; gradients: Float32Array }>;
   scriptDispose(h: ScriptHandle): void;
   distInit(
     host: string,

@@ -7,8 +7,8 @@ export type { LayerCapture };
  * 'predicted' follows each image's decision, so an image called normal shows what made it normal (with
  * 'abnormal' such a map shows only what argued against the decision).
  */
-export type CamTarget = 'abnormal' | 'normal' | 'predicted';
-export const CAM_TARGETS: readonly CamTarget[] = ['abnormal', 'normal', 'predicted'];
+export const CAM_TARGETS = ['abnormal', 'normal', 'predicted'] as const;
+export type CamTarget = (typeof CAM_TARGETS)[number];
 
 /** One saliency map per image at the layer's resolution (n * h * w). */
 export interface CamMaps {
@@ -73,22 +73,35 @@ function forTarget(cap: LayerCapture, target: CamTarget): LayerCapture {
   return { ...cap, gradients };
 }
 
-/**
- * Grad-CAM: alpha_k = mean over positions of dy/dA_k.
- * Selvaraju et al., "Grad-CAM", ICCV 2017, eq. 1-2.
- */
-export class GradCam extends ChannelCam {
-  readonly name = 'gradcam';
+/** Channel weights read from each channel's own gradients (and activations) alone. */
+abstract class PerChannelGradientCam extends ChannelCam {
+  /** alpha_k from channel k's h*w gradients and activations. */
+  protected abstract channelWeight(gradients: Float32Array, activations: Float32Array): number;
+
   protected channelWeights(cap: LayerCapture, i: number): Float64Array {
     const plane = cap.h * cap.w;
     const alpha = new Float64Array(cap.c);
     for (let k = 0; k < cap.c; k++) {
       const base = (i * cap.c + k) * plane;
-      let s = 0;
-      for (let p = 0; p < plane; p++) s += cap.gradients[base + p];
-      alpha[k] = s / plane;
+      alpha[k] = this.channelWeight(
+        cap.gradients.subarray(base, base + plane),
+        cap.activations.subarray(base, base + plane),
+      );
     }
     return alpha;
+  }
+}
+
+/**
+ * Grad-CAM: alpha_k = mean over positions of dy/dA_k.
+ * Selvaraju et al., "Grad-CAM", ICCV 2017, eq. 1-2.
+ */
+export class GradCam extends PerChannelGradientCam {
+  readonly name = 'gradcam';
+  protected channelWeight(gradients: Float32Array): number {
+    let s = 0;
+    for (const g of gradients) s += g;
+    return s / gradients.length;
   }
 }
 
@@ -97,26 +110,19 @@ export class GradCam extends ChannelCam {
  * exponential link so higher derivatives are powers of the first.
  * Chattopadhay et al., "Grad-CAM++", WACV 2018, eq. 19.
  */
-export class GradCamPlusPlus extends ChannelCam {
+export class GradCamPlusPlus extends PerChannelGradientCam {
   readonly name = 'gradcam++';
-  protected channelWeights(cap: LayerCapture, i: number): Float64Array {
-    const plane = cap.h * cap.w;
-    const alpha = new Float64Array(cap.c);
-    for (let k = 0; k < cap.c; k++) {
-      const base = (i * cap.c + k) * plane;
-      let sumA = 0;
-      for (let p = 0; p < plane; p++) sumA += cap.activations[base + p];
-      let weight = 0;
-      for (let p = 0; p < plane; p++) {
-        const g = cap.gradients[base + p];
-        const g2 = g * g;
-        const denom = 2 * g2 + sumA * g2 * g;
-        const a = denom !== 0 ? g2 / denom : 0;
-        weight += a * Math.max(0, g);
-      }
-      alpha[k] = weight;
+  protected channelWeight(gradients: Float32Array, activations: Float32Array): number {
+    let sumA = 0;
+    for (const a of activations) sumA += a;
+    let weight = 0;
+    for (const g of gradients) {
+      const g2 = g * g;
+      const denom = 2 * g2 + sumA * g2 * g;
+      const a = denom !== 0 ? g2 / denom : 0;
+      weight += a * Math.max(0, g);
     }
-    return alpha;
+    return weight;
   }
 }
 

@@ -1,5 +1,5 @@
-export type LabelCategory = 'laterality' | 'technologist' | 'other';
-export const LABEL_CATEGORIES: readonly LabelCategory[] = ['laterality', 'technologist', 'other'];
+export const LABEL_CATEGORIES = ['laterality', 'technologist', 'other'] as const;
+export type LabelCategory = (typeof LABEL_CATEGORIES)[number];
 
 /** A burned-in label box in image pixel coordinates (top-left origin, x/y/w/h as COCO). */
 export interface LabelBox {

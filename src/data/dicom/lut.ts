@@ -13,8 +13,8 @@ export interface Lut {
   data: ArrayLike<number>;
 }
 
-export type VoiFunction = 'LINEAR' | 'LINEAR_EXACT' | 'SIGMOID';
-export const VOI_FUNCTIONS: readonly VoiFunction[] = ['LINEAR', 'LINEAR_EXACT', 'SIGMOID'];
+export const VOI_FUNCTIONS = ['LINEAR', 'LINEAR_EXACT', 'SIGMOID'] as const;
+export type VoiFunction = (typeof VOI_FUNCTIONS)[number];
 
 export interface Window {
   center: number;
