@@ -13,7 +13,8 @@ import { makeDirs } from '../util/index.js';
 import { toCsv } from '../util/index.js';
 import { sampleMetadata } from './metadata.js';
 import { resolveOptions } from './options.js';
-import { renderImage, type RenderSpec } from './render.js';
+import type { RenderSpec } from './render.js';
+import { renderInOrder } from './render-pool.js';
 import { labelsOnlyAuc, summarizeTruth, truthRows, TRUTH_COLUMNS, type SplitSummary } from './truth.js';
 import { auc } from './auc.js';
 import { encodePhantomDicom } from './dicom.js';
@@ -173,10 +174,13 @@ async function writeImages(out: string, meta: DatasetMeta, progress?: Progress):
   };
   const inFlight = new Set<Promise<void>>();
   let done = 0;
-  for (let k = 0; k < jobs.length; k++) {
+  const specs = jobs.map(({ s, im }) =>
+    renderSpecFor(s, im, size, meta.options.labels !== false, meta.options.markerStyles),
+  );
+  let k = 0;
+  for await (const r of renderInOrder(specs)) {
     const { s, im } = jobs[k];
-    const r = renderImage(renderSpecFor(s, im, size, meta.options.labels !== false, meta.options.markerStyles));
-    const id = k + 1;
+    const id = ++k;
     coco.images.push({ id, file_name: im.path, width: size, height: size });
     for (const l of r.labels) {
       coco.annotations.push({

@@ -7,7 +7,7 @@
  */
 import { Rng } from '../util/index.js';
 import { derivedUid, grayDataset, writeNaturalDataset, type NaturalDataset } from '../data/index.js';
-import type { RenderedImage } from './render.js';
+import type { RenderedPixels } from './render-pool.js';
 import type { ImageSpec, StudySpec } from './types.js';
 
 export const LATERALITY_MISMATCH_RATE = 0.1;
@@ -17,7 +17,7 @@ export function phantomDicomTags(
   seed: number,
   study: StudySpec,
   image: ImageSpec,
-  rendered: RenderedImage,
+  rendered: RenderedPixels,
 ): NaturalDataset {
   const rng = new Rng(`confound-synth-dicom:${seed}:${image.path}`);
   const u = rng.next();
@@ -56,7 +56,7 @@ export function encodePhantomDicom(
   bits: 8 | 16,
   study: StudySpec,
   image: ImageSpec,
-  rendered: RenderedImage,
+  rendered: RenderedPixels,
 ): Buffer {
   const tags = { ...phantomDicomTags(seed, study, image, rendered), ...fullRangeWindow(bits) };
   return writeNaturalDataset(grayDataset(rendered.image, bits, tags));
