@@ -22,8 +22,8 @@ struct Handle {
   std::shared_ptr<Engine> engine;
 };
 
-// Runs `run` on a libuv worker thread holding the model's lock, then resolves with `done` on the JS thread.
-// libtorch exceptions become rejections carrying their message.
+// Runs `run` on the compute thread (see runtime.h) holding the model's lock, then resolves with `done` on the
+// JS thread. A libuv worker waits meanwhile. libtorch exceptions become rejections carrying their message.
 class Worker : public Napi::AsyncWorker {
  public:
   Worker(Napi::Env env, std::shared_ptr<Engine> engine, std::function<void()> run,
@@ -43,13 +43,14 @@ class Worker : public Napi::AsyncWorker {
  protected:
   void Execute() override {
     try {
-      confound::use_threads_here();
-      if (engine_) {
-        std::lock_guard<std::mutex> lock(engine_->mutex);
-        run_();
-      } else {
-        run_();
-      }
+      confound::run_on_compute_thread([this] {
+        if (engine_) {
+          std::lock_guard<std::mutex> lock(engine_->mutex);
+          run_();
+        } else {
+          run_();
+        }
+      });
     } catch (const c10::Error& e) {
       SetError(e.what_without_backtrace());
     } catch (const std::exception& e) {

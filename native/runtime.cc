@@ -6,6 +6,12 @@
 
 #include <atomic>
 #include <cctype>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <future>
+#include <mutex>
+#include <thread>
 
 namespace confound {
 
@@ -29,6 +35,52 @@ void set_deterministic(bool on) {
   context.setDeterministicAlgorithms(on, /*warn_only=*/false);
   context.setDeterministicCuDNN(on);
   context.setBenchmarkCuDNN(false);
+}
+
+namespace {
+
+// A queue served by one thread. Created on first use and never destroyed: the thread may still wait on
+// the queue while static destructors run at exit.
+class ComputeThread {
+ public:
+  ComputeThread() { std::thread([this] { serve(); }).detach(); }
+
+  void run(const std::function<void()>& work) {
+    std::packaged_task<void()> task(work);
+    auto done = task.get_future();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      queue_.push_back(std::move(task));
+    }
+    ready_.notify_one();
+    done.get();  // rethrows what `work` threw
+  }
+
+ private:
+  [[noreturn]] void serve() {
+    for (;;) {
+      std::packaged_task<void()> task;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ready_.wait(lock, [this] { return !queue_.empty(); });
+        task = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      use_threads_here();
+      task();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::packaged_task<void()>> queue_;
+};
+
+}  // namespace
+
+void run_on_compute_thread(const std::function<void()>& work) {
+  static auto* compute = new ComputeThread();
+  compute->run(work);
 }
 
 bool deterministic() { return at::globalContext().deterministicAlgorithms(); }
