@@ -2,16 +2,22 @@
  * The engine against PyTorch: densenet121 training and inference img/s and Grad-CAM ms at 128x128x1 and
  * 224x224x1, batch 8, 2 threads. When /usr/bin/python3 has torch, ../shared/anchors/torch_densenet_bench.py
  * runs the same work in the same invocation, alternating with ours, and the ratios ours/PyTorch are reported.
- * Options: --steps N (timed steps, default 5), --rounds N (alternations, best of each kept, default 1).
+ * onnxruntime's inference (src/infer, the same weights exported to ONNX) is timed beside ours: onnx_infer_ratio.
+ * Options: --steps N (timed steps, default 5), --rounds N (alternations, best of each kept, default 1),
+ * --precision bf16 (our forward passes under bfloat16 autocast; the default fp32 is what the ratios mean).
  * The CPU, its vector extensions and the kernel levels in use are printed with the figures: ATEN_CPU_CAPABILITY
  * and ONEDNN_MAX_CPU_ISA (e.g. avx2 / AVX2, to imitate an AVX2-only CPU) reach PyTorch too, as its environment.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { engineInfo, measureThroughput } from '../src/engine/index.js';
+import { engineInfo, measureThroughput, Model, PRECISIONS, type Precision } from '../src/engine/index.js';
+import { OnnxDenseNet } from '../src/infer/index.js';
+import { checkChoice } from '../src/util/index.js';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
@@ -76,8 +82,33 @@ async function torchRates(size: number, steps: number): Promise<Rates> {
   return { train: r.train_img_s, infer: r.infer_img_s, gradcam: r.gradcam_ms };
 }
 
-async function ourRates(size: number, steps: number): Promise<Rates> {
-  const r = await measureThroughput({ arch: 'densenet121', size, batch: BATCH, steps, threads: THREADS });
+/** onnxruntime inference img/s on densenet121 (seed-0 weights saved and exported), as measureThroughput times ours. */
+async function onnxInferRate(size: number, steps: number): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'confound-bench-onnx-'));
+  try {
+    const file = join(dir, 'densenet121.safetensors');
+    {
+      using model = await Model.create({ arch: 'densenet121', seed: 0, threads: THREADS });
+      await model.save(file);
+    }
+    const onnx = await OnnxDenseNet.load(file, { threads: THREADS });
+    try {
+      const images = Float32Array.from({ length: BATCH * size * size }, (_, i) => Math.sin(i * 0.37));
+      const shape = { n: BATCH, height: size, width: size };
+      await onnx.predict(images, shape);
+      const t0 = performance.now();
+      for (let s = 0; s < steps; s++) await onnx.predict(images, shape);
+      return (BATCH * steps) / ((performance.now() - t0) / 1000);
+    } finally {
+      await onnx.dispose();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function ourRates(size: number, steps: number, precision: Precision): Promise<Rates> {
+  const r = await measureThroughput({ arch: 'densenet121', size, batch: BATCH, steps, threads: THREADS, precision });
   return { train: r.train_img_s, infer: r.infer_img_s, gradcam: r.gradcam_ms };
 }
 
@@ -110,6 +141,8 @@ function cpuDescription(): Record<string, string | number> {
 export async function bench(args: string[]): Promise<Record<string, number | string>> {
   const steps = option(args, '--steps', 5);
   const rounds = option(args, '--rounds', 1);
+  const at = args.indexOf('--precision');
+  const precision = checkChoice('--precision', at >= 0 ? (args[at + 1] ?? '') : 'fp32', PRECISIONS);
   const withTorch = await torchAvailable();
   const info = await engineInfo();
   const out: Record<string, number | string> = {
@@ -117,28 +150,34 @@ export async function bench(args: string[]): Promise<Record<string, number | str
     engine_libtorch: info.libtorch,
     engine_cpu_kernels: info.cpu_kernels,
     engine_threads: THREADS,
+    engine_precision: precision,
   };
   for (const size of SIZES) {
     let ours: Rates | undefined;
     let theirs: Rates | undefined;
+    let onnx = 0;
     for (let r = 0; r < rounds; r++) {
       // Alternate which goes first, so a neighbour's load does not always fall on the same side.
       const order = r % 2 === 0 ? ['ours', 'torch'] : ['torch', 'ours'];
       for (const who of order) {
-        if (who === 'ours') ours = best(ours, await ourRates(size, steps));
-        else if (withTorch) theirs = best(theirs, await torchRates(size, steps));
+        if (who === 'ours') {
+          ours = best(ours, await ourRates(size, steps, precision));
+          onnx = Math.max(onnx, await onnxInferRate(size, steps));
+        } else if (withTorch) theirs = best(theirs, await torchRates(size, steps));
       }
     }
     const suffix = size === 128 ? '' : `_${size}`;
     out[`train_img_s${suffix}`] = ours!.train;
     out[`infer_img_s${suffix}`] = ours!.infer;
     out[`gradcam_ms${suffix}`] = ours!.gradcam;
+    out[`onnx_infer_img_s${suffix}`] = onnx;
     if (theirs) {
       out[`torch_train_img_s${suffix}`] = theirs.train;
       out[`torch_infer_img_s${suffix}`] = theirs.infer;
       out[`torch_gradcam_ms${suffix}`] = theirs.gradcam;
       out[`train_ratio${suffix}`] = ours!.train / theirs.train;
       out[`infer_ratio${suffix}`] = ours!.infer / theirs.infer;
+      out[`onnx_infer_ratio${suffix}`] = onnx / theirs.infer;
     }
   }
   out.load_1min_after = Number(loadavg()[0].toFixed(2));

@@ -1,6 +1,7 @@
 #include "engine.h"
 
 #include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
 #include <sstream>
@@ -78,10 +79,47 @@ void check_like(const std::string& name, const torch::Tensor& given, const torch
   }
 }
 
+// Autocast to bfloat16 on the model's device for one forward pass (autocast state is per thread).
+class Bf16Autocast {
+ public:
+  explicit Bf16Autocast(const torch::Device& device) : cuda_(device.is_cuda()) {
+    was_on_ = cuda_ ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
+    was_dtype_ = cuda_ ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+    if (cuda_) {
+      at::autocast::set_enabled(true);
+      at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    } else {
+      at::autocast::set_cpu_enabled(true);
+      at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    }
+    at::autocast::increment_nesting();
+  }
+  ~Bf16Autocast() {
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    if (cuda_) {
+      at::autocast::set_enabled(was_on_);
+      at::autocast::set_autocast_gpu_dtype(was_dtype_);
+    } else {
+      at::autocast::set_cpu_enabled(was_on_);
+      at::autocast::set_autocast_cpu_dtype(was_dtype_);
+    }
+  }
+
+ private:
+  bool cuda_;
+  bool was_on_;
+  at::ScalarType was_dtype_;
+};
+
 }  // namespace
 
-Engine::Engine(const std::string& arch, int64_t in_channels, uint64_t seed, const std::string& device)
+Engine::Engine(const std::string& arch, int64_t in_channels, uint64_t seed, const std::string& device,
+               const std::string& precision)
     : device_(parse_device(device)) {
+  if (precision != "fp32" && precision != "bf16") {
+    throw std::invalid_argument("unknown precision \"" + precision + "\" (expected fp32 or bf16)");
+  }
+  bf16_ = precision == "bf16";
   const auto config = config_for_arch(arch, in_channels);
   {
     std::lock_guard<std::mutex> lock(seed_mutex);
@@ -93,9 +131,17 @@ Engine::Engine(const std::string& arch, int64_t in_channels, uint64_t seed, cons
       net_->parameters(), torch::optim::AdamOptions(1e-4).betas(std::make_tuple(0.9, 0.999)));
 }
 
+// Logits [N, 1] as float32; with bf16, the network runs under autocast and `captured` is float32 too.
+torch::Tensor Engine::forward(const torch::Tensor& images, const std::string& layer, torch::Tensor* captured) {
+  const auto on_device = images.to(device_);
+  if (!bf16_) return net_->forward(on_device, layer, captured);
+  Bf16Autocast autocast(device_);
+  return net_->forward(on_device, layer, captured).to(torch::kFloat32);
+}
+
 torch::Tensor Engine::loss_on(const torch::Tensor& images, const torch::Tensor& targets,
                               const torch::Tensor& weights) {
-  auto logits = net_->forward(images.to(device_)).squeeze(1);
+  auto logits = forward(images).squeeze(1);
   return torch::binary_cross_entropy_with_logits(logits, targets.to(device_), weights.to(device_));
 }
 
@@ -138,18 +184,18 @@ LossAndGradients Engine::loss_and_gradients(const torch::Tensor& images, const t
 torch::Tensor Engine::predict(const torch::Tensor& images) {
   c10::InferenceMode inference;
   net_->eval();
-  return to_host(torch::sigmoid(net_->forward(images.to(device_)).squeeze(1)));
+  return to_host(torch::sigmoid(forward(images).squeeze(1)));
 }
 
 CamData Engine::cam_data(const torch::Tensor& images, const std::string& layer) {
   torch::AutoGradMode grad_mode(true);
   net_->eval();
   torch::Tensor captured;
-  auto logits = net_->forward(images.to(device_), layer, &captured).squeeze(1);
+  auto logits = forward(images, layer, &captured).squeeze(1);
   if (!captured.defined()) throw std::invalid_argument("unknown layer \"" + layer + "\"");
   // In eval mode the images are independent, so d(sum of logits)/dA_i = d logit_i / dA_i.
   auto grads = torch::autograd::grad({logits.sum()}, {captured})[0];
-  return {to_host(captured), to_host(grads), to_host(logits)};
+  return {to_host(captured).to(torch::kFloat32), to_host(grads).to(torch::kFloat32), to_host(logits)};
 }
 
 void Engine::set_learning_rate(double lr) {

@@ -33,7 +33,10 @@ struct CamData {
 
 class Engine {
  public:
-  Engine(const std::string& arch, int64_t in_channels, uint64_t seed, const std::string& device);
+  // precision: "fp32", or "bf16" (forward passes under libtorch's autocast to bfloat16; weights, gradients
+  // and Adam's state stay float32).
+  Engine(const std::string& arch, int64_t in_channels, uint64_t seed, const std::string& device,
+         const std::string& precision = "fp32");
 
   // One Adam step on the mean of weights_i * BCEWithLogits(logit_i, target_i); returns that loss.
   double train_step(const torch::Tensor& images, const torch::Tensor& targets, const torch::Tensor& weights);
@@ -65,7 +68,10 @@ class Engine {
 
  private:
   torch::Tensor loss_on(const torch::Tensor& images, const torch::Tensor& targets, const torch::Tensor& weights);
+  torch::Tensor forward(const torch::Tensor& images, const std::string& layer = "",
+                        torch::Tensor* captured = nullptr);
   torch::Device device_;
+  bool bf16_ = false;
   DenseNet net_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
 };

@@ -20,6 +20,8 @@ export {
   getThreads,
   type LoadOptions,
   Model,
+  type Precision,
+  PRECISIONS,
   setDeterministic,
   setThreads,
 } from './model.js';

@@ -22,12 +22,22 @@ export interface CreateOptions {
   threads?: number;
   /** Adam learning rate (default 1e-4). */
   learningRate?: number;
+  /**
+   * 'fp32' (default), or 'bf16': forward passes under libtorch's autocast to bfloat16 (AVX512-BF16 / AMX
+   * CPUs, GPUs); weights, gradients and Adam's state stay float32. Results then differ from fp32's.
+   */
+  precision?: Precision;
   /** ImageNet-pretrained torchvision DenseNet weights (safetensors or torchvision's .pth) to start from; see loadPretrained. */
   weights?: string;
 }
 
+/** Arithmetic of the forward pass. */
+export const PRECISIONS = ['fp32', 'bf16'] as const;
+export type Precision = (typeof PRECISIONS)[number];
+
 export interface LoadOptions {
   device?: DeviceChoice;
+  precision?: Precision;
   threads?: number;
   /** Also restore Adam's state and learning rate from a checkpoint (saveCheckpoint), to resume training. */
   withOptimizer?: boolean;
@@ -107,8 +117,14 @@ export class Model implements Disposable {
     // CONFOUND_DEVICE moves callers that name no device (the engine tests, under scripts/device-check.sh) to a GPU.
     const device = resolveDevice(opts.device ?? process.env.CONFOUND_DEVICE ?? 'cpu');
     const lr = checkLearningRate(opts.learningRate ?? DEFAULT_LR);
+    const precision = checkChoice('precision', opts.precision ?? 'fp32', PRECISIONS);
     setThreads(opts.threads ?? availableParallelism());
-    const model = new Model(await nativeEngine().create(arch, channels, seed, device), arch, channels, device);
+    const model = new Model(
+      await nativeEngine().create(arch, channels, seed, device, precision),
+      arch,
+      channels,
+      device,
+    );
     if (lr !== DEFAULT_LR) await model.setLearningRate(lr);
     if (opts.weights !== undefined) model.pretrainedNotes = await model.loadPretrained(opts.weights);
     return model;
@@ -132,6 +148,7 @@ export class Model implements Disposable {
       seed: 0,
       device: opts.device,
       threads: opts.threads,
+      precision: opts.precision,
     });
     try {
       await model.applyFile(file.tensors, path, opts.withOptimizer ?? false);

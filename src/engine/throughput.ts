@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Rng } from '../util/index.js';
 import type { Arch } from './archs.js';
 import type { DeviceChoice } from './device.js';
-import { Model } from './model.js';
+import { Model, type Precision } from './model.js';
 
 export interface ThroughputOptions {
   arch: Arch;
@@ -15,6 +15,7 @@ export interface ThroughputOptions {
   device?: DeviceChoice;
   channels?: number;
   seed?: number;
+  precision?: Precision;
 }
 
 export interface Throughput {
@@ -38,6 +39,7 @@ export async function measureThroughput(opts: ThroughputOptions): Promise<Throug
     seed: opts.seed ?? 0,
     threads: opts.threads,
     device: opts.device,
+    precision: opts.precision,
   });
 
   const rate = async (fn: () => Promise<unknown>): Promise<number> => {
