@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
+import { PRECISIONS } from '../engine/index.js';
 import { SCHEDULES, type TrainConfig } from '../train/index.js';
 import { checkChoice } from '../util/index.js';
 
@@ -50,6 +51,14 @@ export function deterministicOption(effect: string): Option {
   return new Option('--deterministic', `libtorch's deterministic kernels (cuDNN without autotuning)${effect}`);
 }
 
+/** --precision for the commands that train. */
+export function precisionOption(): Option {
+  return new Option(
+    '--precision <p>',
+    "fp32 (default) | bf16: forward passes in bfloat16 (fast on AVX512-BF16/AMX CPUs and GPUs); results differ from fp32's",
+  );
+}
+
 /** The training settings that train and study take from the command line, checked; those not given are left out. */
 export function trainOverrides(o: {
   epochs?: number;
@@ -57,6 +66,7 @@ export function trainOverrides(o: {
   arch?: string;
   weights?: string;
   deterministic?: boolean;
+  precision?: string;
   schedule?: string;
 }): Partial<TrainConfig> {
   return Object.fromEntries(
@@ -66,6 +76,7 @@ export function trainOverrides(o: {
       arch: o.arch,
       weights: o.weights,
       deterministic: o.deterministic ? true : undefined,
+      precision: o.precision === undefined ? undefined : checkChoice('--precision', o.precision, PRECISIONS),
       schedule: o.schedule === undefined ? undefined : checkChoice('--schedule', o.schedule, SCHEDULES),
     }).filter(([, v]) => v !== undefined),
   );

@@ -42,6 +42,7 @@ export function register(program: Command): void {
     )
     .addOption(opt.threadsOption())
     .addOption(opt.deviceOption('auto'))
+    .addOption(opt.precisionOption())
     .addOption(opt.deterministicOption('; arms always train in processes of their own with fixed threads'))
     .option('--studies <n>', 'phantom: number of studies', opt.intArg('--studies', 10))
     .option(

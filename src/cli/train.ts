@@ -49,6 +49,7 @@ export function register(program: Command): void {
     )
     .addOption(opt.threadsOption())
     .addOption(opt.deviceOption('auto'))
+    .addOption(opt.precisionOption())
     .addOption(
       opt.deterministicOption(
         ': with the same --threads, a rerun on the same kind of CPU or GPU gives the same weights',

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { isDeviceChoice, DEVICE_CHOICES, type DeviceChoice } from '../engine/index.js';
+import { isDeviceChoice, DEVICE_CHOICES, PRECISIONS, type DeviceChoice } from '../engine/index.js';
 
 export const SCHEDULES = ['plateau', 'cosine'] as const;
 
@@ -23,6 +23,8 @@ export const TrainConfigSchema = z.object({
   threads: z.number().int().min(1).optional(),
   /** libtorch's deterministic algorithms (process-wide; cuDNN without autotuning). Absent means off. */
   deterministic: z.boolean().optional(),
+  /** Forward passes in bfloat16 (engine precision 'bf16'); absent means fp32. Changes what is computed. */
+  precision: z.enum(PRECISIONS).optional(),
   /** auto: CUDA when the engine has it and a GPU is visible. Not part of a run's identity: a run may resume elsewhere. */
   device: z.custom<DeviceChoice>(isDeviceChoice, { message: `device must be ${DEVICE_CHOICES}` }).default('auto'),
   /** Pretrained weights (safetensors) to start from. */

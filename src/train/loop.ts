@@ -172,13 +172,19 @@ export async function train(
 
   if (cfg.deterministic) setDeterministic(true);
   using model = state
-    ? await Model.load(join(runDir, state.checkpoint), { threads: cfg.threads, device, withOptimizer: true })
+    ? await Model.load(join(runDir, state.checkpoint), {
+        threads: cfg.threads,
+        device,
+        precision: cfg.precision,
+        withOptimizer: true,
+      })
     : await Model.create({
         arch: cfg.arch,
         channels: 1,
         seed: cfg.seed,
         threads: cfg.threads,
         device,
+        precision: cfg.precision,
         weights: cfg.weights,
       });
   if (group) await model.averageGradientsOver(group);
