@@ -4,7 +4,7 @@
  * runs the same work in the same invocation, alternating with ours, and the ratios ours/PyTorch are reported.
  * onnxruntime's inference (src/infer, the same weights exported to ONNX) is timed beside ours: onnx_infer_ratio.
  * Options: --steps N (timed steps, default 5), --rounds N (alternations, best of each kept, default 1),
- * --precision bf16 (our forward passes under bfloat16 autocast; the default fp32 is what the ratios mean).
+ * --precision=bf16 (our forward passes under bfloat16 autocast; the default fp32 is what the ratios mean).
  * The CPU, its vector extensions and the kernel levels in use are printed with the figures: ATEN_CPU_CAPABILITY
  * and ONEDNN_MAX_CPU_ISA (e.g. avx2 / AVX2, to imitate an AVX2-only CPU) reach PyTorch too, as its environment.
  */
@@ -141,8 +141,9 @@ function cpuDescription(): Record<string, string | number> {
 export async function bench(args: string[]): Promise<Record<string, number | string>> {
   const steps = option(args, '--steps', 5);
   const rounds = option(args, '--rounds', 1);
-  const at = args.indexOf('--precision');
-  const precision = checkChoice('--precision', at >= 0 ? (args[at + 1] ?? '') : 'fp32', PRECISIONS);
+  // --precision=bf16 in one word: run.ts takes a bare word for a benchmark's name.
+  const given = args.find((a) => a.startsWith('--precision='))?.slice('--precision='.length);
+  const precision = checkChoice('--precision', given ?? 'fp32', PRECISIONS);
   const withTorch = await torchAvailable();
   const info = await engineInfo();
   const out: Record<string, number | string> = {
