@@ -63,8 +63,14 @@ function letterTemplates(): { letter: string; grid: Float32Array }[] {
             dx = (bx - ax) * scale,
             dy = (by - ay) * scale;
           const len2 = dx * dx + dy * dy || 1;
-          for (let y = 0; y < h; y++)
-            for (let x = 0; x < w; x++) {
+          // only pixels within `half` of the segment's box can lie within `half` of the segment (the first call
+          // once took 0.3 s testing every pixel against every stroke)
+          const ys = Math.max(0, Math.floor(Math.min(y0, y0 + dy) - half)),
+            ye = Math.min(h - 1, Math.ceil(Math.max(y0, y0 + dy) + half));
+          const xs = Math.max(0, Math.floor(Math.min(x0, x0 + dx) - half)),
+            xe = Math.min(w - 1, Math.ceil(Math.max(x0, x0 + dx) + half));
+          for (let y = ys; y <= ye; y++)
+            for (let x = xs; x <= xe; x++) {
               const t = Math.max(0, Math.min(1, ((x - x0) * dx + (y - y0) * dy) / len2));
               if (Math.hypot(x - x0 - t * dx, y - y0 - t * dy) <= half) mask[y * w + x] = 1;
             }

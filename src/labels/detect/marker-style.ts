@@ -6,6 +6,7 @@
  * tab or a holder) or a flat fill that differs from its surroundings says tab.
  */
 import type { GrayImage } from '../../data/index.js';
+import { selectKth, twoOrderStats } from './select.js';
 
 export const DETECTED_MARKER_STYLES = ['plain', 'box', 'circle', 'tab'] as const;
 export type DetectedMarkerStyle = (typeof DETECTED_MARKER_STYLES)[number];
@@ -49,32 +50,34 @@ function roundness(points: readonly [number, number][]): number {
 
 /** Bright pixels of a window as 8-connected components: label per pixel (0 = dark). */
 function brightComponents(img: GrayImage, x0: number, y0: number, w: number, h: number): Int32Array {
-  const vals = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) vals[y * w + x] = img.data[(y0 + y) * img.width + x0 + x];
-  const sorted = Float32Array.from(vals).sort();
-  const lo = sorted[Math.floor(0.05 * (sorted.length - 1))],
-    hi = sorted[Math.floor(0.995 * (sorted.length - 1))];
+  const n = w * h;
+  const vals = new Float32Array(n);
+  for (let y = 0; y < h; y++) {
+    const from = (y0 + y) * img.width + x0;
+    vals.set(img.data.subarray(from, from + w), y * w);
+  }
+  const [lo, hi] = twoOrderStats(vals, Math.floor(0.05 * (n - 1)), Math.floor(0.995 * (n - 1)));
   const cut = lo + 0.6 * (hi - lo);
-  const labels = new Int32Array(w * h);
+  const labels = new Int32Array(n);
+  const stack = new Int32Array(n);
   let next = 0;
-  const stack: number[] = [];
-  for (let i = 0; i < vals.length; i++) {
+  for (let i = 0; i < n; i++) {
     if (labels[i] || vals[i] < cut) continue;
     labels[i] = ++next;
-    stack.push(i);
-    while (stack.length) {
-      const p = stack.pop()!;
+    let top = 0;
+    stack[top++] = i;
+    while (top) {
+      const p = stack[--top];
       const px = p % w,
         py = (p - px) / w;
-      for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) {
-          const qx = px + dx,
-            qy = py + dy;
-          if (qx < 0 || qy < 0 || qx >= w || qy >= h) continue;
-          const q = qy * w + qx;
+      const qx0 = px > 0 ? px - 1 : 0,
+        qx1 = px < w - 1 ? px + 1 : px,
+        qy1 = py < h - 1 ? py + 1 : py;
+      for (let qy = py > 0 ? py - 1 : 0; qy <= qy1; qy++)
+        for (let q = qy * w + qx0, end = qy * w + qx1; q <= end; q++) {
           if (!labels[q] && vals[q] >= cut) {
             labels[q] = next;
-            stack.push(q);
+            stack[top++] = q;
           }
         }
     }
@@ -82,20 +85,20 @@ function brightComponents(img: GrayImage, x0: number, y0: number, w: number, h: 
   return labels;
 }
 
-/** Median of the window's values where keep(x, y) holds (NaN when none). */
+/** Median of the window's dark (unlabelled) values at offsets (dx, dy) from the box's centre that keep passes. */
 function medianWhere(
   img: GrayImage,
-  x0: number,
-  y0: number,
-  w: number,
-  h: number,
-  keep: (x: number, y: number) => boolean,
+  labels: Int32Array,
+  win: { x0: number; y0: number; w: number; h: number; cx: number; cy: number },
+  keep: (dx: number, dy: number) => boolean,
 ): number {
-  const v: number[] = [];
+  const { x0, y0, w, h, cx, cy } = win;
+  const v = new Float32Array(w * h);
+  let n = 0;
   for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) if (keep(x, y)) v.push(img.data[(y0 + y) * img.width + x0 + x]);
-  v.sort((a, b) => a - b);
-  return v.length ? v[v.length >> 1] : NaN;
+    for (let x = 0; x < w; x++)
+      if (!labels[y * w + x] && keep(x + x0 - cx, y + y0 - cy)) v[n++] = img.data[(y0 + y) * img.width + x0 + x];
+  return n ? selectKth(v.subarray(0, n), n >> 1) : NaN;
 }
 
 /** The style of the marker in `box` (source pixels); `kind` is the candidate's own finding (flooded tab, holder). */
@@ -143,22 +146,10 @@ export function readMarkerStyle(
     return rr > ROUND ? 'circle' : 'box';
   }
   if (kind.isTab) return 'tab';
-  // a flat fill behind the letter that differs from the surroundings
-  const inner = medianWhere(
-    img,
-    x0,
-    y0,
-    w,
-    h,
-    (x, y) => !labels[y * w + x] && Math.abs(x + x0 - cx) < 0.55 * box.w && Math.abs(y + y0 - cy) < 0.55 * box.h,
-  );
-  const outer = medianWhere(
-    img,
-    x0,
-    y0,
-    w,
-    h,
-    (x, y) => !labels[y * w + x] && Math.max(Math.abs(x + x0 - cx) / box.w, Math.abs(y + y0 - cy) / box.h) > 0.85,
-  );
-  return kind.isHolder && Math.abs(inner - outer) > 0.08 ? 'tab' : 'plain';
+  // a holder whose fill behind the letter differs from the surroundings is a tab; anything else unframed is plain
+  if (!kind.isHolder) return 'plain';
+  const win = { x0, y0, w, h, cx, cy };
+  const inner = medianWhere(img, labels, win, (dx, dy) => Math.abs(dx) < 0.55 * box.w && Math.abs(dy) < 0.55 * box.h);
+  const outer = medianWhere(img, labels, win, (dx, dy) => Math.max(Math.abs(dx) / box.w, Math.abs(dy) / box.h) > 0.85);
+  return Math.abs(inner - outer) > 0.08 ? 'tab' : 'plain';
 }

@@ -13,14 +13,58 @@ export interface MlpWeights {
   b2: number[];
 }
 
+/** The weights as flat typed arrays (the same doubles), made once per weights object. */
+interface Packed {
+  mean: Float64Array;
+  std: Float64Array;
+  w1: Float64Array;
+  b1: Float64Array;
+  w2: Float64Array;
+  b2: Float64Array;
+  x: Float64Array;
+  h: Float64Array;
+}
+const packed = new WeakMap<MlpWeights, Packed>();
+function pack(m: MlpWeights): Packed {
+  let p = packed.get(m);
+  if (!p) {
+    const flat = (rows: number[][]) => Float64Array.from(rows.flat());
+    p = {
+      mean: Float64Array.from(m.mean),
+      std: Float64Array.from(m.std),
+      w1: flat(m.w1),
+      b1: Float64Array.from(m.b1),
+      w2: flat(m.w2),
+      b2: Float64Array.from(m.b2),
+      x: new Float64Array(m.mean.length),
+      h: new Float64Array(m.b1.length),
+    };
+    packed.set(m, p);
+  }
+  return p;
+}
+
 export function predict(m: MlpWeights, x: readonly number[]): number[] {
-  const h = m.b1.map((b, j) => {
-    let s = b;
-    const row = m.w1[j];
-    for (let i = 0; i < x.length; i++) s += row[i] * ((x[i] - m.mean[i]) / m.std[i]);
-    return Math.tanh(s);
-  });
-  const z = m.b2.map((b, c) => b + m.w2[c].reduce((s, w, j) => s + w * h[j], 0));
+  const p = pack(m);
+  const d = p.mean.length,
+    H = p.b1.length,
+    C = p.b2.length;
+  if (x.length !== d) throw new Error(`predict: ${x.length} features, the weights take ${d}`);
+  // standardise once, not once per hidden unit (the same values in the same order, so the same outputs)
+  const z0 = p.x,
+    h = p.h;
+  for (let i = 0; i < d; i++) z0[i] = (x[i] - p.mean[i]) / p.std[i];
+  for (let j = 0, o = 0; j < H; j++, o += d) {
+    let s = p.b1[j];
+    for (let i = 0; i < d; i++) s += p.w1[o + i] * z0[i];
+    h[j] = Math.tanh(s);
+  }
+  const z = new Array<number>(C);
+  for (let c = 0, o = 0; c < C; c++, o += H) {
+    let s = 0;
+    for (let j = 0; j < H; j++) s += p.w2[o + j] * h[j];
+    z[c] = p.b2[c] + s;
+  }
   const mx = Math.max(...z);
   const e = z.map((v) => Math.exp(v - mx));
   const tot = e.reduce((a, b) => a + b, 0);
