@@ -138,18 +138,13 @@ export function whiteTopHat(src: Raster, k: number): Raster {
 }
 
 /**
- * Block-maximum and block-minimum downsamples by an integer factor, in one pass: a thin bright stroke keeps its
- * level in the first, a thin dark outline in the second (edge remainders dropped).
+ * Block-maximum downsample by an integer factor (edge remainders dropped): a thin bright stroke keeps its level.
  */
-export function downsampleMinMax(src: Raster, factor: number): { max: Raster; min: Raster } {
-  if (factor <= 1) {
-    const r = { width: src.width, height: src.height, data: src.data };
-    return { max: r, min: r };
-  }
+export function downsampleMax(src: Raster, factor: number): Raster {
+  if (factor <= 1) return { width: src.width, height: src.height, data: src.data };
   const w = Math.floor(src.width / factor),
     h = Math.floor(src.height / factor);
-  const hi = new Float32Array(w * h),
-    lo = new Float32Array(w * h);
+  const hi = new Float32Array(w * h);
   const d = src.data,
     sw = src.width;
   if (factor === 2) {
@@ -161,29 +156,41 @@ export function downsampleMinMax(src: Raster, factor: number): { max: Raster; mi
           r = d[b],
           t = d[b + 1];
         const m1 = p > q ? p : q,
-          m2 = r > t ? r : t,
-          n1 = p < q ? p : q,
-          n2 = r < t ? r : t;
+          m2 = r > t ? r : t;
         hi[o] = m1 > m2 ? m1 : m2;
-        lo[o] = n1 < n2 ? n1 : n2;
       }
     }
-    return { max: { width: w, height: h, data: hi }, min: { width: w, height: h, data: lo } };
+    return { width: w, height: h, data: hi };
   }
-  for (let y = 0, o = 0; y < h; y++) {
-    for (let x = 0; x < w; x++, o++) {
-      let m = -Infinity,
-        n = Infinity;
-      for (let dy = 0, row = y * factor * sw + x * factor; dy < factor; dy++, row += sw) {
-        for (let i = row, end = row + factor; i < end; i++) {
+  // row by row of the source, reading it in order
+  hi.fill(-Infinity);
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    for (let dy = 0; dy < factor; dy++) {
+      for (let x = 0, i = (y * factor + dy) * sw; x < w; x++) {
+        let m = hi[o + x];
+        for (const end = i + factor; i < end; i++) {
           const v = d[i];
-          if (v > m) m = v;
-          if (v < n) n = v;
+          m = v > m ? v : m;
         }
+        hi[o + x] = m;
       }
-      hi[o] = m;
-      lo[o] = n;
     }
   }
-  return { max: { width: w, height: h, data: hi }, min: { width: w, height: h, data: lo } };
+  return { width: w, height: h, data: hi };
+}
+
+/**
+ * One pixel of the block-minimum downsample by `factor` (a thin dark outline keeps its level): computed where it
+ * is asked for, as few pixels are.
+ */
+export function blockMin(src: Raster, factor: number, x: number, y: number): number {
+  let n = Infinity;
+  for (let dy = 0, row = y * factor * src.width + x * factor; dy < factor; dy++, row += src.width) {
+    for (let i = row, end = row + factor; i < end; i++) {
+      const v = src.data[i];
+      if (v < n) n = v;
+    }
+  }
+  return n;
 }

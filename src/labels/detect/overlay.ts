@@ -10,7 +10,7 @@
  */
 import type { GrayImage } from '../../data/index.js';
 import { labelComponents, elongation, type Component } from './components.js';
-import { downsampleMinMax, type Raster } from './morph.js';
+import { blockMin, downsampleMax, type Raster } from './morph.js';
 
 /** A block of glyphs found by the overlay stage, in source pixels. */
 export interface OverlayBlock {
@@ -76,20 +76,23 @@ function p01Of(data: Float32Array): number {
   return 1;
 }
 
-/** Mean of a raster in a band `pad` pixels wide around a box (outside it), or NaN when the band is off the image. */
-function bandMean(r: Raster, b: Box, pad: number): number {
+/**
+ * Mean of the block-minimum copy (blockMin of `src` by `f`, `width` x `height`) in a band `pad` pixels wide around
+ * a box (outside it), or NaN when the band is off the image.
+ */
+function bandMinMean(src: Raster, f: number, width: number, height: number, b: Box, pad: number): number {
   let s = 0,
     n = 0;
   for (let y = b.y0 - pad; y <= b.y1 + pad; y++) {
-    if (y < 0 || y >= r.height) continue;
+    if (y < 0 || y >= height) continue;
     const inRows = y >= b.y0 && y <= b.y1;
     for (let x = b.x0 - pad; x <= b.x1 + pad; x++) {
-      if (x < 0 || x >= r.width) continue;
+      if (x < 0 || x >= width) continue;
       if (inRows && x === b.x0) {
         x = b.x1;
         continue;
       }
-      s += r.data[y * r.width + x];
+      s += blockMin(src, f, x, y);
       n++;
     }
   }
@@ -198,7 +201,7 @@ export function findOverlayText(image: GrayImage): OverlayBlock[] {
   const side = Math.max(image.width, image.height);
   const f = Math.max(1, Math.ceil(side / OVERLAY_SIDE));
   const src: Raster = { width: image.width, height: image.height, data: image.data };
-  const { max: mx, min: mn } = downsampleMinMax(src, f);
+  const mx = downsampleMax(src, f);
   const n = mx.width * mx.height;
   let pmax = 0;
   for (let i = 0; i < n; i++) if (mx.data[i] > pmax) pmax = mx.data[i];
@@ -227,7 +230,7 @@ export function findOverlayText(image: GrayImage): OverlayBlock[] {
   for (const members of groupGlyphs(gs, (line) => aligned(line, mx.height))) {
     const box = members.reduce<Box>((u, c) => union(u, c), members[0]);
     // type stands out from what is around it: the band around the block is well below the white level
-    const around = bandMean(mn, box, 2);
+    const around = bandMinMean(src, f, mx.width, mx.height, box, 2);
     const contrast = Number.isFinite(around) ? (pmax - around) / range : 1;
     // type stands on a ground below the white level; specks of noise over a white surround (the phantom's
     // bed) stand among others like them
