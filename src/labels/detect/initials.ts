@@ -6,6 +6,7 @@
  */
 import type { GrayImage } from '../../data/index.js';
 import { FONTS, INITIAL_LETTERS } from '../../synth/index.js';
+import { twoOrderStats } from './select.js';
 
 const GW = 8,
   GH = 12;
@@ -131,9 +132,7 @@ export function readInitials(img: GrayImage, box: Box): string {
   if (w < 3 || h < 3) return '';
   const vals = new Float32Array(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) vals[y * w + x] = img.data[(y0 + y) * img.width + x0 + x];
-  const sorted = Float32Array.from(vals).sort();
-  const lo = sorted[Math.floor(0.05 * (sorted.length - 1))],
-    hi = sorted[sorted.length - 1];
+  const [lo, hi] = twoOrderStats(vals, Math.floor(0.05 * (vals.length - 1)), vals.length - 1);
   const cut = lo + 0.5 * (hi - lo);
   const mask = vals.map((v) => (v >= cut ? 1 : 0));
   // glyphs: columns of ink separated by empty columns (the fonts' letters do not overlap horizontally)

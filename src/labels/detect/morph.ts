@@ -24,18 +24,22 @@ export function downsample(src: Raster, factor: number): Raster {
     return { width: w, height: h, data: out };
   }
   const inv = 1 / (factor * factor);
+  const d = src.data,
+    sw = src.width;
+  // each block's rows summed in order into a float32 total, as a float32 raster accumulating them would hold it
+  // (so the values are those of adding row by row into the output), without writing the output in between
   for (let y = 0; y < h; y++) {
-    for (let dy = 0; dy < factor; dy++) {
-      const row = (y * factor + dy) * src.width;
-      for (let x = 0; x < w; x++) {
+    const r0 = y * factor * sw;
+    for (let x = 0; x < w; x++) {
+      let acc = 0;
+      for (let dy = 0, base = r0 + x * factor; dy < factor; dy++, base += sw) {
         let s = 0;
-        const base = row + x * factor;
-        for (let dx = 0; dx < factor; dx++) s += src.data[base + dx];
-        out[y * w + x] += s;
+        for (let dx = 0; dx < factor; dx++) s += d[base + dx];
+        acc = Math.fround(acc + s);
       }
+      out[y * w + x] = acc * inv;
     }
   }
-  for (let i = 0; i < out.length; i++) out[i] *= inv;
   return { width: w, height: h, data: out };
 }
 

@@ -14,6 +14,8 @@ let scratch: {
   core: Int32Array;
   seen: Int32Array;
   dev: Uint32Array;
+  /** The flood's stack of pixel indices (each pixel is pushed at most once). */
+  stack: Int32Array;
 } | null = null;
 
 /** Flood tolerance (fraction of the image's range around the patch level) and erosion radius (working pixels) of floodHolder. */
@@ -50,13 +52,14 @@ export function floodHolder(w: Working, c: Candidate): Candidate | null {
       core: new Int32Array(n),
       seen: new Int32Array(n),
       dev: new Uint32Array(1024),
+      stack: new Int32Array(n),
     };
   }
   const sc = scratch;
   const epoch = ++sc.epoch,
     yes = epoch * 2 + 1,
     no = epoch * 2;
-  const { near, row, core, seen, dev } = sc;
+  const { near, row, core, seen, dev, stack } = sc;
   dev.fill(0);
   let nd = 0;
   for (let y = c.y0; y <= c.y1; y++)
@@ -115,15 +118,16 @@ export function floodHolder(w: Working, c: Candidate): Candidate | null {
     y0 = c.y0,
     x1 = c.x1,
     y1 = c.y1;
-  const stack: number[] = [];
+  let top = 0;
   for (let sy = c.y0; sy <= c.y1; sy++)
     for (let sx = c.x0; sx <= c.x1; sx++) {
       if (seen[sy * W + sx] === epoch || !inside(sx, sy)) continue;
       seen[sy * W + sx] = epoch;
-      stack.push(sx, sy);
-      while (stack.length) {
-        const y = stack.pop()!,
-          x = stack.pop()!;
+      stack[top++] = sy * W + sx;
+      while (top) {
+        const k0 = stack[--top];
+        const x = k0 % W,
+          y = (k0 - x) / W;
         if ((x === wx0 && x > 0) || (y === wy0 && y > 0) || (x === wx1 && x < W - 1) || (y === wy1 && y < H - 1))
           return null;
         if (x < x0) x0 = x;
@@ -139,7 +143,7 @@ export function floodHolder(w: Working, c: Candidate): Candidate | null {
           if (seen[k] === epoch) continue;
           if (inside(nx, ny)) {
             seen[k] = epoch;
-            stack.push(nx, ny);
+            stack[top++] = k;
           }
         }
       }
