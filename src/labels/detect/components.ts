@@ -79,66 +79,73 @@ export function labelComponents(
     }
   }
   const remap = new Int32Array(parent.length);
-  const components: Component[] = [];
+  let count = 0;
   for (let l = 1; l < parent.length; l++) {
     const r = find(l);
-    if (r === l) {
-      components.push({
-        id: components.length + 1,
-        x0: Infinity,
-        y0: Infinity,
-        x1: -1,
-        y1: -1,
-        area: 0,
-        perimeter: 0,
-        sumX: 0,
-        sumY: 0,
-        sumXX: 0,
-        sumYY: 0,
-        sumXY: 0,
-        sumVal: 0,
-        maxVal: 0,
-        sumTop: 0,
-        labels,
-        uid: components.length + 1,
-      });
-      remap[l] = components.length;
-    } else remap[l] = remap[r];
+    remap[l] = r === l ? ++count : remap[r];
   }
+  // the sums per component in typed arrays (the same doubles, added in the same raster order), objects made after
+  const bx0 = new Int32Array(count + 1).fill(0x7fffffff),
+    by0 = new Int32Array(count + 1).fill(0x7fffffff),
+    bx1 = new Int32Array(count + 1).fill(-1),
+    by1 = new Int32Array(count + 1).fill(-1),
+    area = new Int32Array(count + 1),
+    perim = new Int32Array(count + 1);
+  const sx = new Float64Array(count + 1),
+    sy = new Float64Array(count + 1),
+    sxx = new Float64Array(count + 1),
+    syy = new Float64Array(count + 1),
+    sxy = new Float64Array(count + 1),
+    sv = new Float64Array(count + 1),
+    mv = new Float64Array(count + 1),
+    st = new Float64Array(count + 1);
   for (let y = 0; y < height; y++) {
     const row = y * width;
+    const edgeRow = y === 0 || y === height - 1;
     for (let x = 0; x < width; x++) {
       const i = row + x;
       if (!labels[i]) continue;
       const id = remap[labels[i]];
       labels[i] = id;
-      const c = components[id - 1];
-      if (x < c.x0) c.x0 = x;
-      if (x > c.x1) c.x1 = x;
-      if (y < c.y0) c.y0 = y;
-      if (y > c.y1) c.y1 = y;
-      c.area++;
-      c.sumX += x;
-      c.sumY += y;
-      c.sumXX += x * x;
-      c.sumYY += y * y;
-      c.sumXY += x * y;
+      if (x < bx0[id]) bx0[id] = x;
+      if (x > bx1[id]) bx1[id] = x;
+      if (y < by0[id]) by0[id] = y;
+      if (y > by1[id]) by1[id] = y;
+      area[id]++;
+      sx[id] += x;
+      sy[id] += y;
+      sxx[id] += x * x;
+      syy[id] += y * y;
+      sxy[id] += x * y;
       const v = value[i];
-      c.sumVal += v;
-      if (v > c.maxVal) c.maxVal = v;
-      c.sumTop += tophat[i];
-      if (
-        x === 0 ||
-        y === 0 ||
-        x === width - 1 ||
-        y === height - 1 ||
-        !mask[i - 1] ||
-        !mask[i + 1] ||
-        !mask[i - width] ||
-        !mask[i + width]
-      )
-        c.perimeter++;
+      sv[id] += v;
+      if (v > mv[id]) mv[id] = v;
+      st[id] += tophat[i];
+      if (edgeRow || x === 0 || x === width - 1 || !mask[i - 1] || !mask[i + 1] || !mask[i - width] || !mask[i + width])
+        perim[id]++;
     }
+  }
+  const components: Component[] = [];
+  for (let id = 1; id <= count; id++) {
+    components.push({
+      id,
+      x0: bx0[id],
+      y0: by0[id],
+      x1: bx1[id],
+      y1: by1[id],
+      area: area[id],
+      perimeter: perim[id],
+      sumX: sx[id],
+      sumY: sy[id],
+      sumXX: sxx[id],
+      sumYY: syy[id],
+      sumXY: sxy[id],
+      sumVal: sv[id],
+      maxVal: mv[id],
+      sumTop: st[id],
+      labels,
+      uid: id,
+    });
   }
   return { labels, components };
 }

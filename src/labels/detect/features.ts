@@ -35,51 +35,68 @@ export const FEATURE_NAMES = [
 ] as const;
 export const N_FEATURES = FEATURE_NAMES.length;
 
-/** Holes: background regions (4-connected) inside the candidate box that do not reach the box edge. */
-let seenBuf = new Uint8Array(0),
+/**
+ * Holes: background regions (4-connected) inside the candidate box that do not reach the box edge. Counted on a
+ * copy inside a one-pixel frame marked done: the regions at the box's edge are flooded first, uncounted, and every
+ * background region left is a hole (the frame keeps every flood inside the copy, with no bounds checks).
+ */
+let padBuf = new Uint8Array(0),
   stackBuf = new Int32Array(0);
 export function countHoles(inBox: Uint8Array, w: number, h: number): number {
   // scratch buffers reused across calls (this runs for every candidate)
-  if (seenBuf.length < w * h) {
-    seenBuf = new Uint8Array(2 * w * h);
-    stackBuf = new Int32Array(2 * w * h);
+  const W = w + 2,
+    n = W * (h + 2);
+  if (padBuf.length < n) {
+    padBuf = new Uint8Array(2 * n);
+    stackBuf = new Int32Array(2 * n);
   }
-  const seen = seenBuf,
+  // 1: the frame, a letter pixel or a flooded one; 0: background not yet flooded
+  const pad = padBuf,
     stack = stackBuf;
-  seen.fill(0, 0, w * h);
-  let holes = 0;
-  for (let s = 0; s < w * h; s++) {
-    if (inBox[s] || seen[s]) continue;
-    let touches = false,
-      area = 0,
-      top = 0;
+  pad.fill(1, 0, n);
+  for (let y = 0; y < h; y++) {
+    const o = (y + 1) * W + 1;
+    for (let x = 0; x < w; x++) pad[o + x] = inBox[y * w + x] ? 1 : 0;
+  }
+  const flood = (s: number): void => {
+    let top = 0;
     stack[top++] = s;
-    seen[s] = 1;
+    pad[s] = 1;
     while (top) {
       const i = stack[--top];
-      area++;
-      const x = i % w,
-        y = (i - x) / w;
-      if (x === 0 || y === 0 || x === w - 1 || y === h - 1) touches = true;
-      if (x > 0 && !inBox[i - 1] && !seen[i - 1]) {
-        seen[i - 1] = 1;
+      if (!pad[i - 1]) {
+        pad[i - 1] = 1;
         stack[top++] = i - 1;
       }
-      if (x < w - 1 && !inBox[i + 1] && !seen[i + 1]) {
-        seen[i + 1] = 1;
+      if (!pad[i + 1]) {
+        pad[i + 1] = 1;
         stack[top++] = i + 1;
       }
-      if (y > 0 && !inBox[i - w] && !seen[i - w]) {
-        seen[i - w] = 1;
-        stack[top++] = i - w;
+      if (!pad[i - W]) {
+        pad[i - W] = 1;
+        stack[top++] = i - W;
       }
-      if (y < h - 1 && !inBox[i + w] && !seen[i + w]) {
-        seen[i + w] = 1;
-        stack[top++] = i + w;
+      if (!pad[i + W]) {
+        pad[i + W] = 1;
+        stack[top++] = i + W;
       }
     }
-    if (!touches && area >= 1) holes++;
+  };
+  for (let x = 1; x <= w; x++) {
+    if (!pad[W + x]) flood(W + x);
+    if (!pad[h * W + x]) flood(h * W + x);
   }
+  for (let y = 1; y <= h; y++) {
+    if (!pad[y * W + 1]) flood(y * W + 1);
+    if (!pad[y * W + w]) flood(y * W + w);
+  }
+  let holes = 0;
+  for (let y = 2; y < h; y++)
+    for (let i = y * W + 2, end = y * W + w - 1; i <= end; i++) {
+      if (pad[i]) continue;
+      holes++;
+      flood(i);
+    }
   return holes;
 }
 
