@@ -21,13 +21,13 @@ export interface DatasetDetection {
 }
 
 /**
- * Threads detectDataset uses by default: one per core, at most 8; a single thread for fewer than 16 images. The
- * calling thread detects too, so a worker (about 0.5 s to start on an idle core, loading sharp and the detector;
- * 2 s under load) need only start before the calling thread has finished the rest: the time of some 5 images of
- * 1024 x 1024.
+ * Threads detectDataset uses by default: one per core, at most 8; a single thread for fewer than 64 images. The
+ * calling thread detects too, so a worker's start (its imports, then its first images while the JIT warms) overlaps
+ * the caller's work; on a loaded machine that start still cost more than it gave on real-dev's 26 films (end to
+ * end 0.61x of one thread at load 17), so small sets keep to one thread.
  */
 export function defaultDetectThreads(images: number): number {
-  return images < 16 ? 1 : Math.max(1, Math.min(8, availableParallelism()));
+  return images < 64 ? 1 : Math.max(1, Math.min(8, availableParallelism()));
 }
 
 /**
