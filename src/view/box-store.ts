@@ -72,6 +72,9 @@ export class BoxStore {
   }
 }
 
+/** Longest box text kept (the client's text field stops at the same length). */
+const TEXT_MAX = 120;
+
 function checkEditedBox(raw: unknown, i: number, id: string, width: number, height: number): LabelBox {
   const b = raw as Record<string, unknown>;
   const where = `box ${i}`;
@@ -93,6 +96,9 @@ function checkEditedBox(raw: unknown, i: number, id: string, width: number, heig
     throw new Error(`${where}: [${x}, ${y}, ${w}, ${h}] is not inside the ${width} x ${height} image`);
   }
   const box: LabelBox = { file: id, x, y, w, h, category: category as LabelCategory };
-  if (typeof b.text === 'string' && b.text.trim()) box.text = b.text.trim().slice(0, 32);
+  if (b.text != null && typeof b.text !== 'string') throw new Error(`${where}: text is not a string`);
+  const text = (b.text ?? '').trim();
+  if (text.length > TEXT_MAX) throw new Error(`${where}: text is ${text.length} characters, more than ${TEXT_MAX}`);
+  if (text) box.text = text;
   return box;
 }
