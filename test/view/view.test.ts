@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { encodeGrayPng } from '../../src/data/index.js';
+import { readTruth } from '../../src/labels/index.js';
 import { startViewer, resolveInside, buildCatalog } from '../../src/view/index.js';
 import { loadStudy } from '../../src/report/index.js';
 import { readBoxes } from '../../src/labels/formats/index.js';
@@ -414,5 +417,57 @@ test('viewer box store: an --out file inside the data folder (also through a sym
   } finally {
     await rm(s.dir, { recursive: true, force: true });
     await rm(s.dataDir, { recursive: true, force: true });
+  }
+});
+
+test('viewer with no study: every image of a data folder is listed for boxing, saved to CSV the --eval reader takes', {
+  skip: SKIP_BROWSER,
+}, async () => {
+  const root = await mkdtemp(join(tmpdir(), 'confound-box-'));
+  const data = join(root, 'films');
+  const ids = ['a/one.png', 'a/two.png', 'b/three.png'];
+  for (const [k, id] of ids.entries()) {
+    await mkdir(join(data, id, '..'), { recursive: true });
+    const px = new Float32Array(40 * 30).map((_, i) => ((i + k) % 7) / 7);
+    await writeFile(join(data, id), await encodeGrayPng({ width: 40, height: 30, data: px, bits: 8 }));
+  }
+  const out = join(root, 'boxes.csv');
+  await assert.rejects(startViewer(undefined, { data }), /without a study folder, give --data .* and --out/);
+  await assert.rejects(startViewer(undefined, { data, out: join(data, 'boxes.csv') }), /data folder/);
+  const v = await startViewer(undefined, { port: 0, data, out });
+  const browser = await launch();
+  try {
+    const st = JSON.parse((await raw(v.url, '/api/study')).body.toString());
+    assert.equal(st.study, false);
+    assert.deepEqual(st.arms, []);
+    assert.deepEqual(st.images.map((i: { id: string }) => i.id).sort(), [...ids].sort());
+    assert.equal((await raw(v.url, '/files/study/boxes.csv')).status, 404);
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(v.url);
+    await page.waitForSelector('#canvas[data-ready]');
+    // Sorted by image id, and no link to a report that does not exist.
+    assert.equal(await page.locator('#title').textContent(), 'a/one.png');
+    assert.equal(await page.locator('#reportlink').isHidden(), true);
+    await page.locator('#zoom').selectOption('8');
+    const c = (await page.locator('#canvas').boundingBox())!;
+    await page.mouse.move(c.x + 5 * 8 + 2, c.y + 6 * 8 + 2);
+    await page.mouse.down();
+    await page.mouse.move(c.x + 17 * 8 + 2, c.y + 14 * 8 + 2, { steps: 4 });
+    await page.mouse.up();
+    await page.locator('#boxtable tbody tr.textrow').last().locator('input.text').fill('R');
+    await page.click('#save');
+    await page.waitForSelector('#status[data-saved]');
+    const truth = await readTruth(out);
+    assert.deepEqual(
+      truth.boxes.map(({ file, x, y, w, h, category, text }) => ({ file, x, y, w, h, category, text })),
+      [{ file: 'a/one.png', x: 5, y: 6, w: 12, h: 8, category: 'laterality', text: 'R' }],
+    );
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await v.close();
+    await rm(root, { recursive: true, force: true });
   }
 });

@@ -29,6 +29,8 @@ interface EditBox {
 }
 interface StudyView {
   dir: string;
+  /** False when boxing a plain data folder (no study: no arms, scores or report). */
+  study: boolean;
   boxesPath: string;
   boxesSource: string;
   arms: string[];
@@ -146,7 +148,9 @@ function buildSorts(): void {
   SORTS.forEach((s) => {
     sel.appendChild(el('option', { value: s.key }, s.name));
   });
-  sel.value = 'att:original';
+  sel.value = st.arms.length ? 'att:original' : 'id';
+  // Boxing a folder: its images in name order.
+  if (!st.arms.length) input('asc').checked = true;
   if (!sel.value) sel.value = SORTS[0].key;
 }
 
@@ -579,6 +583,7 @@ function init(): void {
       S.study = st;
       S.saved = st.boxes || {};
       $('studydir').textContent = st.dir;
+      $('reportlink').hidden = !st.study;
       $('banner').textContent = 'boxes from ' + (st.boxesSource || 'nothing yet') + ' · saving to ' + st.boxesPath;
       st.categories.forEach((c) => {
         $('cat').appendChild(el('option', { value: c }, c));
