@@ -27,6 +27,7 @@ export const APP_HTML = `<!doctype html>
     <div class="toolbar">
       <label>New box <select id="cat"></select></label>
       <label class="inline"><input type="checkbox" id="showBoxes" checked> show boxes</label>
+      <label class="inline">zoom <select id="zoom"><option value="0">fit</option><option value="1">1:1</option><option value="2">2×</option><option value="4">4×</option><option value="8">8×</option></select></label>
       <button id="del" disabled>Delete box</button>
       <button id="revert">Revert image</button>
       <button id="save" class="primary">Save boxes</button>
@@ -34,9 +35,9 @@ export const APP_HTML = `<!doctype html>
     </div>
     <div id="title"></div>
     <div class="editrow">
-      <svg id="canvas" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><image id="orig" x="0" y="0" width="1" height="1"/><g id="boxes"></g></svg>
+      <div id="stage"><svg id="canvas" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><image id="orig" x="0" y="0" width="1" height="1"/><g id="boxes"></g></svg></div>
       <div class="side2">
-        <p class="muted help">Drag on the image to draw a box; drag a box to move it, its corner to resize; Delete removes the selected box. Boxes are in original image pixels.</p>
+        <p class="muted help">Drag on the image to draw a box; drag a box to move it, its corner to resize; Delete removes the selected box. Boxes are in original image pixels: type exact values in the table, or zoom in (1:1 and more) to draw tight boxes.</p>
         <table id="boxtable"><thead><tr><th>#</th><th>category</th><th>x</th><th>y</th><th>w</th><th>h</th><th></th></tr></thead><tbody></tbody></table>
         <div id="scores"></div>
       </div>
@@ -73,13 +74,15 @@ button{font:inherit;padding:5px 12px;border:1px solid #cfd4dc;background:#fff;bo
 select{font:inherit;padding:3px 4px}
 #title{font-weight:600;margin:4px 0 8px;word-break:break-all}
 .editrow{display:flex;gap:18px;align-items:flex-start;flex-wrap:wrap}
-#canvas{width:min(560px,100%);height:auto;background:#111;border-radius:4px;touch-action:none;user-select:none;cursor:crosshair}
+#stage{flex:0 1 auto;min-width:0;max-width:100%;max-height:80vh;overflow:auto;border-radius:4px}
+#boxtable input.num{width:56px}#boxtable input.text{width:100%}#boxtable tr.textrow td{padding-top:0}
+#canvas{display:block;width:560px;max-width:100%;height:auto;background:#111;border-radius:4px;touch-action:none;user-select:none;cursor:crosshair}
 #canvas rect.box{fill:rgba(0,220,255,.12);stroke:#00dcff;stroke-width:2;vector-effect:non-scaling-stroke;cursor:move}
 #canvas rect.box.technologist{stroke:#ffb000;fill:rgba(255,176,0,.12)}#canvas rect.box.other{stroke:#c084fc;fill:rgba(192,132,252,.12)}
 #canvas rect.box.sel{stroke-width:3;stroke-dasharray:6 3}
 #canvas rect.handle{fill:#fff;stroke:#111;vector-effect:non-scaling-stroke;cursor:nwse-resize}
 #canvas text{fill:#00dcff;paint-order:stroke;stroke:#000;pointer-events:none}
-.side2{flex:1;min-width:280px}
+.side2{flex:1;min-width:420px}
 #boxtable{border-collapse:collapse;font-size:12.5px}#boxtable td,#boxtable th{padding:3px 8px;border-bottom:1px solid var(--line);text-align:right;font-variant-numeric:tabular-nums}#boxtable tr.sel{background:#eef6ff}
 #scores table{border-collapse:collapse;margin-top:12px;font-size:12.5px}#scores td,#scores th{padding:3px 10px;border-bottom:1px solid var(--line);text-align:right}#scores td:first-child,#scores th:first-child{text-align:left}
 #arms{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:12px;margin-top:18px}

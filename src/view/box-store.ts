@@ -6,7 +6,7 @@ import { probeImage } from '../data/index.js';
 
 /**
  * The label boxes being edited: starts from the edited file when one exists (so a second session goes on where the
- * first stopped), else the study's boxes.coco.json. Saving writes every image's boxes to one COCO file.
+ * first stopped), else the study's boxes.coco.json. Saving writes every image's boxes to one file (COCO, or CSV).
  */
 export class BoxStore {
   private boxes = new Map<string, LabelBox[]>();
@@ -19,12 +19,13 @@ export class BoxStore {
     readonly outPath: string,
   ) {}
 
-  async load(studyDir: string): Promise<void> {
-    const candidates = [this.outPath, join(studyDir, 'boxes.coco.json')];
+  /** studyDir: where the study's boxes.coco.json is; none when boxing a plain folder (start from the out file only). */
+  async load(studyDir?: string): Promise<void> {
+    const candidates = [this.outPath, ...(studyDir ? [join(studyDir, 'boxes.coco.json')] : [])];
     const from = candidates.find((p) => existsSync(p));
     if (!from) return;
     this.source = from;
-    for (const b of await readBoxes(from, { format: 'coco' })) {
+    for (const b of await readBoxes(from, { format: formatOf(from) })) {
       const list = this.boxes.get(b.file);
       if (list) list.push(b);
       else this.boxes.set(b.file, [b]);
@@ -66,11 +67,17 @@ export class BoxStore {
     await writeBoxes(
       this.outPath,
       all,
-      'coco',
+      formatOf(this.outPath),
       sizes.filter((s) => s.width > 0),
     );
   }
 }
+
+/** Edited boxes are COCO, or the dev set's CSV (path,x,y,w,h,category,score,text) when the file name ends in .csv. */
+const formatOf = (file: string) => (file.toLowerCase().endsWith('.csv') ? 'csv' : 'coco');
+
+/** Longest box text kept (the client's text field stops at the same length). */
+const TEXT_MAX = 120;
 
 function checkEditedBox(raw: unknown, i: number, id: string, width: number, height: number): LabelBox {
   const b = raw as Record<string, unknown>;
@@ -93,6 +100,9 @@ function checkEditedBox(raw: unknown, i: number, id: string, width: number, heig
     throw new Error(`${where}: [${x}, ${y}, ${w}, ${h}] is not inside the ${width} x ${height} image`);
   }
   const box: LabelBox = { file: id, x, y, w, h, category: category as LabelCategory };
-  if (typeof b.text === 'string' && b.text.trim()) box.text = b.text.trim().slice(0, 32);
+  if (b.text != null && typeof b.text !== 'string') throw new Error(`${where}: text is not a string`);
+  const text = (b.text ?? '').trim();
+  if (text.length > TEXT_MAX) throw new Error(`${where}: text is ${text.length} characters, more than ${TEXT_MAX}`);
+  if (text) box.text = text;
   return box;
 }

@@ -27,7 +27,12 @@ export async function openDataSource(data: StudyData, given?: string): Promise<V
     throw new Error(
       `${candidates[0]}: data ${given ? 'folder' : 'source named by the study'} not found; give it with --data`,
     );
+  return openDataFolder(source);
+}
+
+/** Any folder of images (or manifest) the study's loader accepts, read without a study: for boxing its images. */
+export async function openDataFolder(source: string): Promise<ViewerDataSource & { ids: string[] }> {
   const ds = await loadDataset(source, { verify: 'none' });
   const byId = new Map(ds.records.map((r) => [r.id, r.path]));
-  return { source, root: ds.root, pathOf: (id) => byId.get(id) };
+  return { source, root: ds.root, pathOf: (id) => byId.get(id), ids: ds.records.map((r) => r.id) };
 }

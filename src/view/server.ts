@@ -11,7 +11,7 @@ import { resolveInside } from './safe-path.js';
 import { buildCatalog, type ViewerImage } from './catalog.js';
 import { BoxStore } from './box-store.js';
 import { APP_HTML, APP_CSS } from './app.js';
-import { openDataSource } from './data-source.js';
+import { openDataFolder, openDataSource } from './data-source.js';
 import { checkOutputFile } from '../util/index.js';
 
 /** The browser code: client/app.ts, compiled by tsc next to this file. */
@@ -74,24 +74,28 @@ async function body(req: IncomingMessage): Promise<unknown> {
 }
 
 /**
- * A local web app over a study folder: test images with every arm's Grad-CAM overlay, sorting and filtering by
+ * A local web app over a study folder (or, with no study, over a data folder's images for boxing them): test images with every arm's Grad-CAM overlay, sorting and filtering by
  * attention, counterfactual |Δp| and disagreement, and a box editor that saves COCO. Binds to 127.0.0.1 only and
  * serves files only from the study folder and its data folder.
  */
-export async function startViewer(dir: string, opts: ViewerOptions = {}): Promise<Viewer> {
-  const data = await loadStudy(dir);
+export async function startViewer(dir: string | undefined, opts: ViewerOptions = {}): Promise<Viewer> {
   if (opts.data && !existsSync(resolve(opts.data))) throw new Error(`${resolve(opts.data)}: data folder not found`);
-  const source = await openDataSource(data, opts.data);
+  const data = dir ? await loadStudy(dir) : undefined;
+  if (!data && !(opts.data && opts.out))
+    throw new Error('without a study folder, give --data (the images to box) and --out (the file the boxes go to)');
+  const folder = data ? undefined : await openDataFolder(resolve(opts.data!));
+  const source = data ? await openDataSource(data, opts.data) : folder!;
   const dataDir = source.root;
-  const boxesPath = resolve(opts.out ?? join(data.dir, 'boxes.edited.coco.json'));
+  const boxesPath = resolve(opts.out ?? join(data!.dir, 'boxes.edited.coco.json'));
   // Edited boxes are an output: never written into the data the study read.
   await checkOutputFile(boxesPath, [
     { what: 'data folder', path: dataDir },
     { what: 'data source', path: source.source },
   ]);
   const store = new BoxStore(source.pathOf, boxesPath);
-  await store.load(data.dir);
-  const images: ViewerImage[] = buildCatalog(data);
+  await store.load(data?.dir);
+  // Without a study, every image of the folder is listed, in its order, with no arms.
+  const images: ViewerImage[] = data ? buildCatalog(data) : folder!.ids.map((id) => ({ id, arms: {} }));
   const known = new Set([...images.map((i) => i.id), ...Object.keys(store.all())]);
   const appJs = await clientScript();
   let port = 0;
@@ -157,16 +161,17 @@ export async function startViewer(dir: string, opts: ViewerOptions = {}): Promis
     if (path === '/app.js') return send(res, 200, appJs, 'text/javascript; charset=utf-8');
     if (path === '/api/study') {
       return json(res, 200, {
-        dir: data.dir,
+        dir: data?.dir ?? dataDir,
+        study: Boolean(data),
         dataDir,
         dataSource: source.source,
         boxesPath,
         boxesSource: store.source,
-        arms: data.arms,
+        arms: data?.arms ?? [],
         categories: LABEL_CATEGORIES,
         images,
         boxes: store.all(),
-        warnings: data.warnings,
+        warnings: data?.warnings ?? [],
       });
     }
     if (path.startsWith('/original/')) {
@@ -184,7 +189,10 @@ export async function startViewer(dir: string, opts: ViewerOptions = {}): Promis
       // Rendered to 8-bit PNG so DICOM and 16-bit sources show in any browser.
       return send(res, 200, await encodeGrayPng(await readImage(file), 8), 'image/png');
     }
-    if (path.startsWith('/files/study/')) return serveFile(res, data.dir, path.slice('/files/study/'.length));
+    if (path.startsWith('/files/study/')) {
+      if (!data) return send(res, 404, 'not found');
+      return serveFile(res, data.dir, path.slice('/files/study/'.length));
+    }
     if (path.startsWith('/files/data/')) return serveFile(res, dataDir, path.slice('/files/data/'.length));
     return send(res, 404, 'not found');
   }

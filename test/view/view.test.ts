@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { encodeGrayPng } from '../../src/data/index.js';
+import { readTruth } from '../../src/labels/index.js';
 import { startViewer, resolveInside, buildCatalog } from '../../src/view/index.js';
 import { loadStudy } from '../../src/report/index.js';
 import { readBoxes } from '../../src/labels/formats/index.js';
@@ -140,6 +143,15 @@ test('viewer HTTP: serves the app, study files and originals; refuses traversal,
       assert.equal(r.status, 400, JSON.stringify(bad));
       assert.match(JSON.parse(r.body.toString()).error, /box 0: /);
     }
+    // Text longer than the limit, or not a string, is refused with a reason rather than cut short or dropped.
+    for (const [text, why] of [
+      ['x'.repeat(121), /box 0: text is 121 characters, more than 120/],
+      [12, /box 0: text is not a string/],
+    ] as const) {
+      const r = await post({ id: s.ids[1], boxes: [{ x: 1, y: 1, w: 5, h: 5, category: 'other', text }] });
+      assert.equal(r.status, 400);
+      assert.match(JSON.parse(r.body.toString()).error, why);
+    }
     assert.equal(existsSync(v.boxesPath), false);
     // A box inside the image is saved with the others.
     const r = await post({
@@ -190,7 +202,7 @@ test('viewer in chromium: a box drawn by mouse drag is saved to the COCO file; .
     await page.mouse.move(c.x + c.width * at(56), c.y + c.height * at(36), { steps: 4 });
     await page.mouse.up();
     assert.equal(await page.locator('#boxes rect.box').count(), before + 1);
-    await page.locator('#boxtable tbody tr').last().locator('select').selectOption('other');
+    await page.locator('#boxtable tbody tr.boxrow').last().locator('select').selectOption('other');
     await page.click('#save');
     await page.waitForSelector('#status[data-saved]');
     const saved = (await readBoxes(v.boxesPath)).filter((b) => b.file === id);
@@ -233,6 +245,54 @@ test('viewer in chromium: a box drawn by mouse drag is saved to the COCO file; .
       errors.filter((e) => !/status of 40[34]/.test(e)),
       [],
     );
+  } finally {
+    await browser.close();
+    await v.close();
+    await rm(s.dir, { recursive: true, force: true });
+  }
+});
+
+test('viewer in chromium: zoom shows image pixels 1:1 for drawing; coordinates and text typed in the box table are saved', {
+  skip: SKIP_BROWSER,
+}, async () => {
+  const s = await makeFakeStudy({ images: 4, overlays: 0 });
+  const v = await startViewer(s.dir, { port: 0 });
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(v.url);
+    await page.waitForSelector('#canvas[data-ready]');
+    const id = (await page.locator('#title').textContent())!;
+    // At 4x the 64 px image is 256 screen px wide, so one screen pixel is a quarter of an image pixel.
+    await page.locator('#zoom').selectOption('4');
+    const c = (await page.locator('#canvas').boundingBox())!;
+    assert.equal(Math.round(c.width), 256);
+    await page.mouse.move(c.x + 30 * 4 + 1, c.y + 40 * 4 + 1);
+    await page.mouse.down();
+    await page.mouse.move(c.x + 41 * 4 + 1, c.y + 47 * 4 + 1, { steps: 4 });
+    await page.mouse.up();
+    const row = page.locator('#boxtable tbody tr.boxrow').last();
+    await row.locator('select').selectOption('technologist');
+    await page.locator('#boxtable tbody tr.textrow').last().locator('input.text').fill('JK (initials)');
+    // A typed coordinate replaces the drawn one; a width past the image edge stops at the edge.
+    await row.locator('input[data-k="y"]').fill('41');
+    await row.locator('input[data-k="y"]').press('Tab');
+    await page.locator('#boxtable tbody tr.boxrow').last().locator('input[data-k="w"]').fill('99');
+    await page.locator('#boxtable tbody tr.boxrow').last().locator('input[data-k="w"]').press('Tab');
+    await page.click('#save');
+    await page.waitForSelector('#status[data-saved]');
+    const drawn = (await readBoxes(v.boxesPath)).find((b) => b.file === id && b.category === 'technologist');
+    assert.ok(drawn, 'the drawn box is saved');
+    assert.deepEqual(
+      { x: drawn.x, y: drawn.y, w: drawn.w, h: drawn.h, text: drawn.text },
+      { x: 30, y: 41, w: 34, h: 7, text: 'JK (initials)' },
+    );
+    // Back to fit: the canvas is its panel's 560 px again (not the 300 px an svg falls back to in a shrinking box).
+    await page.locator('#zoom').selectOption('0');
+    assert.equal(Math.round((await page.locator('#canvas').boundingBox())!.width), 560);
+    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
     await v.close();
@@ -357,5 +417,57 @@ test('viewer box store: an --out file inside the data folder (also through a sym
   } finally {
     await rm(s.dir, { recursive: true, force: true });
     await rm(s.dataDir, { recursive: true, force: true });
+  }
+});
+
+test('viewer with no study: every image of a data folder is listed for boxing, saved to CSV the --eval reader takes', {
+  skip: SKIP_BROWSER,
+}, async () => {
+  const root = await mkdtemp(join(tmpdir(), 'confound-box-'));
+  const data = join(root, 'films');
+  const ids = ['a/one.png', 'a/two.png', 'b/three.png'];
+  for (const [k, id] of ids.entries()) {
+    await mkdir(join(data, id, '..'), { recursive: true });
+    const px = new Float32Array(40 * 30).map((_, i) => ((i + k) % 7) / 7);
+    await writeFile(join(data, id), await encodeGrayPng({ width: 40, height: 30, data: px, bits: 8 }));
+  }
+  const out = join(root, 'boxes.csv');
+  await assert.rejects(startViewer(undefined, { data }), /without a study folder, give --data .* and --out/);
+  await assert.rejects(startViewer(undefined, { data, out: join(data, 'boxes.csv') }), /data folder/);
+  const v = await startViewer(undefined, { port: 0, data, out });
+  const browser = await launch();
+  try {
+    const st = JSON.parse((await raw(v.url, '/api/study')).body.toString());
+    assert.equal(st.study, false);
+    assert.deepEqual(st.arms, []);
+    assert.deepEqual(st.images.map((i: { id: string }) => i.id).sort(), [...ids].sort());
+    assert.equal((await raw(v.url, '/files/study/boxes.csv')).status, 404);
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(v.url);
+    await page.waitForSelector('#canvas[data-ready]');
+    // Sorted by image id, and no link to a report that does not exist.
+    assert.equal(await page.locator('#title').textContent(), 'a/one.png');
+    assert.equal(await page.locator('#reportlink').isHidden(), true);
+    await page.locator('#zoom').selectOption('8');
+    const c = (await page.locator('#canvas').boundingBox())!;
+    await page.mouse.move(c.x + 5 * 8 + 2, c.y + 6 * 8 + 2);
+    await page.mouse.down();
+    await page.mouse.move(c.x + 17 * 8 + 2, c.y + 14 * 8 + 2, { steps: 4 });
+    await page.mouse.up();
+    await page.locator('#boxtable tbody tr.textrow').last().locator('input.text').fill('R');
+    await page.click('#save');
+    await page.waitForSelector('#status[data-saved]');
+    const truth = await readTruth(out);
+    assert.deepEqual(
+      truth.boxes.map(({ file, x, y, w, h, category, text }) => ({ file, x, y, w, h, category, text })),
+      [{ file: 'a/one.png', x: 5, y: 6, w: 12, h: 8, category: 'laterality', text: 'R' }],
+    );
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await v.close();
+    await rm(root, { recursive: true, force: true });
   }
 });

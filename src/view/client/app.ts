@@ -29,6 +29,8 @@ interface EditBox {
 }
 interface StudyView {
   dir: string;
+  /** False when boxing a plain data folder (no study: no arms, scores or report). */
+  study: boolean;
   boxesPath: string;
   boxesSource: string;
   arms: string[];
@@ -146,7 +148,9 @@ function buildSorts(): void {
   SORTS.forEach((s) => {
     sel.appendChild(el('option', { value: s.key }, s.name));
   });
-  sel.value = 'att:original';
+  sel.value = st.arms.length ? 'att:original' : 'id';
+  // Boxing a folder: its images in name order.
+  if (!st.arms.length) input('asc').checked = true;
   if (!sel.value) sel.value = SORTS[0].key;
 }
 
@@ -243,7 +247,7 @@ function select(id: string): void {
     img.setAttribute('width', String(S.size.w));
     img.setAttribute('height', String(S.size.h));
     img.setAttribute('href', probe.src);
-    drawBoxes();
+    applyZoom();
     $('canvas').setAttribute('data-ready', id);
   };
   probe.onerror = () => {
@@ -300,11 +304,14 @@ function renderArms(): void {
 }
 
 function drawBoxes(): void {
-  const g = $<SVGGElement>('boxes'),
-    tb = document.querySelector('#boxtable tbody');
-  if (!tb) return;
+  drawOnImage();
+  drawTable();
+}
+
+/** The boxes on the image, with captions and the selected box's resize handle. */
+function drawOnImage(): void {
+  const g = $<SVGGElement>('boxes');
   g.textContent = '';
-  tb.textContent = '';
   const list = (S.id && S.boxes[S.id]) || [];
   g.style.display = input('showBoxes').checked ? '' : 'none';
   // Image units per screen pixel, so handles and captions keep a readable on-screen size at any zoom.
@@ -337,7 +344,17 @@ function drawBoxes(): void {
       h.setAttribute('data-i', String(i));
       g.appendChild(h);
     }
-    const tr = el('tr', { class: i === S.sel ? 'sel' : '' });
+  });
+}
+
+/** The box table. Its fields redraw only the image, so moving between them keeps the focus. */
+function drawTable(): void {
+  const tb = document.querySelector('#boxtable tbody');
+  if (!tb) return;
+  tb.textContent = '';
+  const list = (S.id && S.boxes[S.id]) || [];
+  list.forEach((b, i) => {
+    const tr = el('tr', { class: 'boxrow' + (i === S.sel ? ' sel' : '') });
     tr.appendChild(el('td', {}, String(i + 1)));
     const td = el('td'),
       sel = el('select', { 'data-i': i }) as HTMLSelectElement;
@@ -354,8 +371,26 @@ function drawBoxes(): void {
     td.appendChild(sel);
     tr.appendChild(td);
     (['x', 'y', 'w', 'h'] as const).forEach((k) => {
-      tr.appendChild(el('td', {}, String(Math.round(b[k]))));
+      const num = el('input', { type: 'number', class: 'num', 'data-k': k, min: 0, step: 1 }) as HTMLInputElement;
+      num.value = String(Math.round(b[k]));
+      num.addEventListener('change', () => setCoord(i, k, num));
+      const tdn = el('td');
+      tdn.appendChild(num);
+      tr.appendChild(tdn);
     });
+    // The text on a line of its own under the numbers, so the table stays narrow enough to sit beside the image.
+    const txt = el('input', { type: 'text', class: 'text', maxlength: TEXT_MAX, placeholder: 'text (what it reads)' });
+    (txt as HTMLInputElement).value = b.text ?? '';
+    txt.addEventListener('input', () => {
+      list[i].text = (txt as HTMLInputElement).value;
+      markDirty();
+      drawOnImage();
+    });
+    const textRow = el('tr', { class: 'textrow' + (i === S.sel ? ' sel' : '') }),
+      tdt = el('td', { colspan: 6 });
+    textRow.appendChild(el('td'));
+    tdt.appendChild(txt);
+    textRow.appendChild(tdt);
     const del = el('button', { title: 'delete box' }, '×');
     del.addEventListener('click', () => {
       list.splice(i, 1);
@@ -368,14 +403,45 @@ function drawBoxes(): void {
     tr.appendChild(td2);
     tr.addEventListener('click', (ev) => {
       const tag = (ev.target as Element).tagName;
-      if (tag !== 'SELECT' && tag !== 'BUTTON') {
+      if (tag !== 'SELECT' && tag !== 'BUTTON' && tag !== 'INPUT') {
         S.sel = i;
         drawBoxes();
       }
     });
     tb.appendChild(tr);
+    tb.appendChild(textRow);
   });
   $<HTMLButtonElement>('del').disabled = S.sel < 0;
+}
+
+/** The server's limit on a box's text (box-store.ts); longer text is refused there, so the field stops at it. */
+const TEXT_MAX = 120;
+
+/** A coordinate typed into the box table: whole image pixels, kept inside the image and at least 1 px wide. */
+function setCoord(i: number, k: 'x' | 'y' | 'w' | 'h', field: HTMLInputElement): void {
+  if (!S.id) return;
+  const b = S.boxes[S.id][i],
+    v = Math.round(Number(field.value));
+  if (!Number.isFinite(v)) {
+    field.value = String(b[k]);
+    return;
+  }
+  if (k === 'x') b.x = Math.min(S.size.w - b.w, Math.max(0, v));
+  else if (k === 'y') b.y = Math.min(S.size.h - b.h, Math.max(0, v));
+  else if (k === 'w') b.w = Math.min(S.size.w - b.x, Math.max(1, v));
+  else b.h = Math.min(S.size.h - b.y, Math.max(1, v));
+  field.value = String(b[k]);
+  markDirty();
+  drawOnImage();
+}
+
+/** Show the image to fit the panel, or at a fixed number of screen pixels per image pixel (scrolling inside #stage). */
+function applyZoom(): void {
+  const z = Number(select_('zoom').value),
+    c = $<SVGSVGElement>('canvas');
+  c.style.width = z > 0 ? S.size.w * z + 'px' : '';
+  c.style.maxWidth = z > 0 ? 'none' : '';
+  drawBoxes();
 }
 
 function markDirty(): void {
@@ -517,6 +583,7 @@ function init(): void {
       S.study = st;
       S.saved = st.boxes || {};
       $('studydir').textContent = st.dir;
+      $('reportlink').hidden = !st.study;
       $('banner').textContent = 'boxes from ' + (st.boxesSource || 'nothing yet') + ' · saving to ' + st.boxesPath;
       st.categories.forEach((c) => {
         $('cat').appendChild(el('option', { value: c }, c));
@@ -530,6 +597,7 @@ function init(): void {
         $(k).addEventListener('input', applyFilters);
       });
       $('showBoxes').addEventListener('change', drawBoxes);
+      $('zoom').addEventListener('input', applyZoom);
       $('save').addEventListener('click', save);
       $('revert').addEventListener('click', () => {
         if (!S.id) return;
