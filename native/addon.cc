@@ -326,7 +326,7 @@ Napi::Value Version(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), confound::libtorch_version());
 }
 
-// ---- TorchScript models (a user's model, audited): load, forward, input gradient.
+// ---- TorchScript models (a user's model, audited): load, forward, input gradient, a layer's output and gradient.
 
 struct ScriptHandle {
   std::shared_ptr<confound::ScriptedModel> model;
@@ -393,6 +393,38 @@ Napi::Value ScriptGradient(const Napi::CallbackInfo& info) {
         obj.Set("gradients", to_js(env, out->gradients));
         return obj;
       });
+}
+
+// (handle, images, n, c, h, w, index, layer) -> { shape, outputs, activationShape, activations, gradients }
+Napi::Value ScriptCapture(const Napi::CallbackInfo& info) {
+  auto model = script_of(info[0]);
+  auto images = script_images(info, 1);
+  const auto index = int_arg(info, 6, "index");
+  if (!info[7].IsString()) type_error(info.Env(), "expected a layer name");
+  const auto layer = info[7].As<Napi::String>().Utf8Value();
+  auto out = std::make_shared<confound::ScriptCapture>();
+  return start(
+      info.Env(), nullptr,
+      [=] { std::lock_guard<std::mutex> lock(model->mutex); *out = model->capture(images, index, layer); },
+      [out](Napi::Env env) -> Napi::Value {
+        auto obj = Napi::Object::New(env);
+        obj.Set("shape", shape_js(env, out->outputs));
+        obj.Set("outputs", to_js(env, out->outputs));
+        obj.Set("activationShape", shape_js(env, out->activations));
+        obj.Set("activations", to_js(env, out->activations));
+        obj.Set("gradients", to_js(env, out->gradients));
+        return obj;
+      });
+}
+
+// (handle) -> dotted names of the model's submodules
+Napi::Value ScriptLayers(const Napi::CallbackInfo& info) {
+  auto model = script_of(info[0]);
+  std::lock_guard<std::mutex> lock(model->mutex);
+  const auto names = model->layers();
+  auto arr = Napi::Array::New(info.Env(), names.size());
+  for (size_t i = 0; i < names.size(); i++) arr.Set(static_cast<uint32_t>(i), Napi::String::New(info.Env(), names[i]));
+  return arr;
 }
 
 Napi::Value ScriptDispose(const Napi::CallbackInfo& info) {
@@ -516,6 +548,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("scriptLoad", Napi::Function::New(env, ScriptLoad));
   exports.Set("scriptForward", Napi::Function::New(env, ScriptForward));
   exports.Set("scriptGradient", Napi::Function::New(env, ScriptGradient));
+  exports.Set("scriptCapture", Napi::Function::New(env, ScriptCapture));
+  exports.Set("scriptLayers", Napi::Function::New(env, ScriptLayers));
   exports.Set("scriptDispose", Napi::Function::New(env, ScriptDispose));
   exports.Set("distInit", Napi::Function::New(env, DistInit));
   exports.Set("distAttach", Napi::Function::New(env, DistAttach));

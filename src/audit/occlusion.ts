@@ -27,6 +27,34 @@ function starts(size: number, window: number, stride: number): number[] {
   return out;
 }
 
+/** Top-left corners [x, y] of the square windows that tile a size x size input, row by row. */
+export function windowPositions(size: number, window: number, stride: number): (readonly [number, number])[] {
+  const xs = starts(size, window, stride);
+  return xs.flatMap((y) => xs.map((x) => [x, y] as const));
+}
+
+/** A map whose pixels hold the mean of values[j] over the windows j covering them (0 where none does). */
+export function spreadOverWindows(
+  size: number,
+  window: number,
+  positions: readonly (readonly [number, number])[],
+  values: ArrayLike<number>,
+): Float32Array {
+  const sum = new Float64Array(size * size),
+    count = new Uint32Array(size * size);
+  positions.forEach(([x0, y0], j) => {
+    for (let y = y0; y < y0 + window; y++) {
+      for (let x = x0; x < x0 + window; x++) {
+        sum[y * size + x] += values[j];
+        count[y * size + x]++;
+      }
+    }
+  });
+  const map = new Float32Array(size * size);
+  for (let i = 0; i < map.length; i++) map[i] = count[i] ? sum[i] / count[i] : 0;
+  return map;
+}
+
 export function resolveOcclusion(size: number, opts: OcclusionOptions): { window: number; stride: number } {
   const window = checkInt('occlusion window', opts.window ?? Math.max(4, Math.round(size / 8)), 1, size);
   const stride = checkInt('occlusion stride', opts.stride ?? Math.max(1, Math.round(window / 2)), 1, size);
@@ -53,12 +81,10 @@ export async function occlusionMap(
 ): Promise<OcclusionMap> {
   const S = scorer.preprocess.size;
   const { window, stride } = resolveOcclusion(S, opts);
-  const xs = starts(S, window, stride);
-  const positions = xs.flatMap((y) => xs.map((x) => [x, y] as const));
+  const positions = windowPositions(S, window, stride);
   const p0 = (await scorer.score(scorer.normalize(gray), 1))[0];
   const z0 = logit(p0);
-  const sum = new Float64Array(S * S),
-    count = new Uint32Array(S * S);
+  const drops = new Float64Array(positions.length);
   const per = scorer.preprocess.channels * S * S;
   for (let start = 0; start < positions.length; start += scorer.batchSize) {
     const chunk = positions.slice(start, start + scorer.batchSize);
@@ -69,18 +95,9 @@ export async function occlusionMap(
       batch.set(scorer.normalize(occluded), k * per);
     });
     const ps = await scorer.score(batch, chunk.length);
-    chunk.forEach(([x0, y0], k) => {
-      const drop = Math.abs(z0 - logit(ps[k]));
-      for (let y = y0; y < y0 + window; y++) {
-        for (let x = x0; x < x0 + window; x++) {
-          sum[y * S + x] += drop;
-          count[y * S + x]++;
-        }
-      }
-    });
+    for (let k = 0; k < chunk.length; k++) drops[start + k] = Math.abs(z0 - logit(ps[k]));
   }
-  const map = new Float32Array(S * S);
-  for (let i = 0; i < map.length; i++) map[i] = count[i] ? sum[i] / count[i] : 0;
+  const map = spreadOverWindows(S, window, positions, drops);
   return { map, size: S, p: p0, windows: positions.length };
 }
 

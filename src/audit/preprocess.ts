@@ -1,5 +1,7 @@
 import type { GrayImage } from '../data/index.js';
-import { letterbox, resampleAxis, resampleInto, toModelBox, type Rect } from '../data/index.js';
+import { letterbox, resampleAxis, resampleChanged, resampleInto, toModelBox, type Rect } from '../data/index.js';
+import type { AxisWeights } from '../data/index.js';
+import type { ImageVariant } from '../engine/index.js';
 import { checkChoice, checkInt, checkNumber, InvalidParameterError } from '../util/index.js';
 
 export type ResizeMode = 'stretch' | 'letterbox';
@@ -56,19 +58,22 @@ export function checkPreprocess(p: Preprocess): Preprocess {
   return p;
 }
 
-/** Resample both axes with the antialiased triangle filter: output pixel (x, y) centred at ((x + 0.5 - ox) / sx - 0.5, ...). */
-function resample(
-  img: GrayImage,
-  outW: number,
-  outH: number,
-  sx: number,
-  sy: number,
-  ox: number,
-  oy: number,
-): Float32Array {
-  const out = new Float32Array(outW * outH);
-  resampleInto(img, resampleAxis(img.width, outW, sx, ox), resampleAxis(img.height, outH, sy, oy), out, outW);
-  return out;
+/** The two axes of an antialiased resample: output pixel (x, y) centred at ((x + 0.5 - ox) / sx - 0.5, ...). */
+interface Resampling {
+  xs: AxisWeights;
+  ys: AxisWeights;
+  outW: number;
+  outH: number;
+}
+
+function resampling(img: GrayImage, outW: number, outH: number, sx: number, sy: number, ox: number, oy: number) {
+  return { xs: resampleAxis(img.width, outW, sx, ox), ys: resampleAxis(img.height, outH, sy, oy), outW, outH };
+}
+
+/** The whole resample, with its horizontal pass kept for copies of the image changed in places. */
+function resampleAll(img: GrayImage, r: Resampling): { out: Float32Array; tmp: Float32Array } {
+  const out = new Float32Array(r.outW * r.outH);
+  return { out, tmp: resampleInto(img, r.xs, r.ys, out, r.outW) };
 }
 
 /**
@@ -76,7 +81,7 @@ function resample(
  * bilinear with antialias), each axis scaled on its own.
  */
 export function stretch(img: GrayImage, size: number): Float32Array {
-  return resample(img, size, size, size / img.width, size / img.height, 0, 0);
+  return resampleAll(img, resampling(img, size, size, size / img.width, size / img.height, 0, 0)).out;
 }
 
 /** Python's round(): halves to even (torchvision's CenterCrop offset uses it). */
@@ -89,11 +94,7 @@ function roundHalfEven(x: number): number {
  * torchvision Resize(R) (shorter side to R = round(S / fraction), the longer to int(R * long / short)) then
  * CenterCrop(S), computed in one pass: only the kept pixels are resampled.
  */
-function resizeCrop(
-  img: GrayImage,
-  size: number,
-  fraction: number,
-): { gray: Float32Array; sx: number; sy: number; cx: number; cy: number } {
+function cropFrame(img: GrayImage, size: number, fraction: number): ResampledFrame {
   const R = Math.max(size, Math.round(size / fraction));
   const { width: w, height: h } = img;
   const [lw, lh] = w <= h ? [R, Math.floor((R * h) / w)] : [Math.floor((R * w) / h), R];
@@ -101,24 +102,54 @@ function resizeCrop(
     cy = roundHalfEven((lh - size) / 2);
   const sx = lw / w,
     sy = lh / h;
-  return { gray: resample(img, size, size, sx, sy, -cx, -cy), sx, sy, cx, cy };
+  return {
+    resampling: resampling(img, size, size, sx, sy, -cx, -cy),
+    toModel: (b) => ({ ...b, x: b.x * sx - cx, y: b.y * sy - cy, w: b.w * sx, h: b.h * sy }),
+  };
+}
+
+/** A stretch or a centre crop: one resampling of the image, and how boxes map into its frame. */
+interface ResampledFrame {
+  resampling: Resampling;
+  toModel<B extends Rect>(box: B): B;
+}
+
+/** The resampled frame of img under p, or null for a letterbox (data's letterbox() makes it). */
+function resampledFrame(img: GrayImage, p: Preprocess): ResampledFrame | null {
+  if (p.centerCrop !== undefined) return cropFrame(img, p.size, p.centerCrop);
+  if (p.resize === 'letterbox') return null;
+  const sx = p.size / img.width,
+    sy = p.size / img.height;
+  return {
+    resampling: resampling(img, p.size, p.size, sx, sy, 0, 0),
+    toModel: (b) => ({ ...b, x: b.x * sx, y: b.y * sy, w: b.w * sx, h: b.h * sy }),
+  };
 }
 
 export function resizeToModel(img: GrayImage, p: Preprocess): Resized {
-  if (p.centerCrop !== undefined) {
-    const r = resizeCrop(img, p.size, p.centerCrop);
-    return {
-      gray: r.gray,
-      toModel: (b) => ({ ...b, x: b.x * r.sx - r.cx, y: b.y * r.sy - r.cy, w: b.w * r.sx, h: b.h * r.sy }),
-    };
+  const f = resampledFrame(img, p);
+  if (f) return { gray: resampleAll(img, f.resampling).out, toModel: f.toModel };
+  const lb = letterbox(img, p.size);
+  return { gray: lb.image.data, toModel: (b) => toModelBox(b, lb.transform) };
+}
+
+/**
+ * resizeToModel's gray for img and for each variant of it (same size), identical to resizing each on its own: a
+ * stretch or crop resamples img once and, per variant, redoes only the output pixels that the changed rects reach.
+ */
+export function resizeVariants(img: GrayImage, variants: readonly ImageVariant[], p: Preprocess): Float32Array[] {
+  const f = resampledFrame(img, p);
+  if (!f) return [img, ...variants.map((v) => v.image)].map((im) => resizeToModel(im, p).gray);
+  const base = resampleAll(img, f.resampling);
+  const out = [base.out];
+  for (const v of variants) {
+    if (v.image.width !== img.width || v.image.height !== img.height)
+      throw new Error(
+        `resizeVariants: a ${v.image.width}x${v.image.height} variant of a ${img.width}x${img.height} image`,
+      );
+    out.push(resampleChanged(v.image, v.changed, f.resampling.xs, f.resampling.ys, base));
   }
-  if (p.resize === 'letterbox') {
-    const lb = letterbox(img, p.size);
-    return { gray: lb.image.data, toModel: (b) => toModelBox(b, lb.transform) };
-  }
-  const sx = p.size / img.width,
-    sy = p.size / img.height;
-  return { gray: stretch(img, p.size), toModel: (b) => ({ ...b, x: b.x * sx, y: b.y * sy, w: b.w * sx, h: b.h * sy }) };
+  return out;
 }
 
 /** Normalise a resized image into the model's CHW input. */

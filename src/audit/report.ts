@@ -89,7 +89,7 @@ export function auditReportHtml(s: AuditSummary, images: ReadonlyMap<string, str
     ]);
   if (s.gradient)
     att.push([
-      'input × gradient',
+      `input × gradient, windowed (window ${s.gradient.window}, stride ${s.gradient.stride})`,
       String(s.gradient.n),
       num(s.gradient.label_attention),
       `${num(s.gradient.ci[0])}–${num(s.gradient.ci[1])}`,
@@ -97,6 +97,17 @@ export function auditReportHtml(s: AuditSummary, images: ReadonlyMap<string, str
       num(s.gradient.ratio, 1),
       pv(s.gradient.p),
       num(s.gradient.pointing_game, 2),
+    ]);
+  if (s.gradcam)
+    att.push([
+      `Grad-CAM (<code>${esc(s.gradcam.layer)}</code>, predicted class)`,
+      String(s.gradcam.n),
+      num(s.gradcam.label_attention),
+      `${num(s.gradcam.ci[0])}–${num(s.gradcam.ci[1])}`,
+      num(s.gradcam.chance),
+      num(s.gradcam.ratio, 1),
+      pv(s.gradcam.p),
+      num(s.gradcam.pointing_game, 2),
     ]);
   if (s.cam)
     att.push([
@@ -127,7 +138,7 @@ export function auditReportHtml(s: AuditSummary, images: ReadonlyMap<string, str
       ),
     );
     parts.push(
-      '<p class="note">Share of the saliency mass inside the label boxes (occlusion: |Δ logit| per window; input × gradient: its magnitude; CAM: its positive part), against the share of the input the boxes cover.</p>',
+      '<p class="note">Share of the saliency mass inside the label boxes (occlusion: |Δ logit| per window; input × gradient: |Σ (x − black) · ∂logit/∂x| per window, the occlusion map to first order; CAM and Grad-CAM: their positive part), against the share of the input the boxes cover.</p>',
     );
   }
   const figs = s.overlays.filter((o) => images.has(o.file));

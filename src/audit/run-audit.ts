@@ -12,12 +12,14 @@ import { Rng } from '../util/index.js';
 import { progress } from '../util/index.js';
 import { auditBoxes, type BoxSource } from './boxes.js';
 import { camAttention, type CamAttentionResult } from './cam.js';
+import { checkChoice } from '../util/index.js';
 import { readCamWeights, weightRow } from './cam-weights.js';
 import { occlusionAttention, resolveOcclusion, type OcclusionImageResult, type OcclusionOptions } from './occlusion.js';
 import { OnnxScorer, type OnnxScorerOptions } from './onnx-scorer.js';
 import type { AuditScorer, ScorerInfo } from './scores.js';
 import { isTorchScriptPath, TorchScriptScorer } from './torchscript-scorer.js';
 import { gradientAttention, type GradientImageResult } from './gradient-map.js';
+import { gradCamAttention } from './grad-cam.js';
 import type { Device } from '../engine/index.js';
 import { summariseShares, type AttentionShareSummary } from './attention-summary.js';
 import { verdictOf, DEFAULT_RULE, type Verdict, type VerdictRule } from './verdict.js';
@@ -45,6 +47,8 @@ export interface AuditOptions {
   occlusionImages?: number;
   occlusion?: OcclusionOptions;
   cam?: { output: string; weights: string };
+  /** TorchScript models: Grad-CAM at this submodule (dotted name, e.g. "features"). */
+  camLayer?: string;
   rule?: Partial<Omit<VerdictRule, 'name'>>;
   /** Where the control covers go (default 'location'). */
   control?: ControlMode;
@@ -68,11 +72,22 @@ export interface AuditSummary {
   counterfactual: Omit<CounterfactualResult, 'images'>;
   occlusion: (AttentionShareSummary & { window: number; stride: number; images: OcclusionImageResult[] }) | null;
   cam: (AttentionShareSummary & { output: string; weights: string; images: CamAttentionResult[] }) | null;
-  /** Input x gradient label attention (TorchScript models: libtorch gives the gradient). */
-  gradient: (AttentionShareSummary & { method: 'input-x-gradient'; images: GradientImageResult[] }) | null;
-  overlays: { id: string; file: string; kind: 'occlusion' | 'cam' | 'gradient' }[];
+  /** Windowed input x gradient label attention (TorchScript models: libtorch gives the gradient). */
+  gradient:
+    | (AttentionShareSummary & {
+        method: 'windowed-input-x-gradient';
+        window: number;
+        stride: number;
+        images: GradientImageResult[];
+      })
+    | null;
+  /** Grad-CAM at a named submodule of a TorchScript model, for each image's predicted class. */
+  gradcam: (AttentionShareSummary & { layer: string; target: 'predicted'; images: CamAttentionResult[] }) | null;
+  overlays: { id: string; file: string; kind: OverlayKind }[];
   settings: { margin: number; seed: number; categories: readonly string[] | null; control: ControlMode };
 }
+
+type OverlayKind = 'occlusion' | 'cam' | 'gradient' | 'gradcam';
 
 export const AUDIT_JSON = 'audit.json';
 export const AUDIT_HTML = 'report.html';
@@ -96,10 +111,25 @@ function sample<T>(items: readonly T[], k: number, seed: number): T[] {
     .map((i) => items[i]);
 }
 
+/** A --cam-layer that names no submodule: the error names the model, the closest name and the top-level parts. */
+function checkLayer(scorer: TorchScriptScorer, layer: string): void {
+  const layers = scorer.layers();
+  try {
+    checkChoice('cam layer', layer, layers);
+  } catch (err) {
+    const hint = /\(did you mean "[^"]*"\?\)/.exec((err as Error).message)?.[0] ?? '';
+    const top = layers.filter((l) => !l.includes('.'));
+    throw new Error(
+      `${scorer.path}: --cam-layer "${layer}" is no submodule of the model ${hint}; ` +
+        `top-level submodules: ${top.join(', ') || 'none'}`,
+    );
+  }
+}
+
 /**
  * Audit a user's classifier (ONNX, or TorchScript through libtorch) for label reliance: the counterfactual cover
  * test against its control covers, occlusion label attention, CAM attention when an ONNX model exposes its feature
- * map, input x gradient attention for TorchScript, and the verdict (verdict.ts).
+ * map, windowed input x gradient and Grad-CAM (--cam-layer) attention for TorchScript, and the verdict (verdict.ts).
  * Writes out/audit.json and out/report.html (overlays under out/overlays/).
  */
 export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
@@ -117,12 +147,18 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
   const torchscript = isTorchScriptPath(opts.model);
   if (torchscript && opts.cam)
     throw new Error(
-      `${opts.model}: --cam-output/--cam-weights read an ONNX output; a TorchScript model gets the input x gradient map instead`,
+      `${opts.model}: --cam-output/--cam-weights read an ONNX output; ` +
+        'for a TorchScript model name a submodule with --cam-layer',
+    );
+  if (!torchscript && opts.camLayer)
+    throw new Error(
+      `${opts.model}: --cam-layer names a TorchScript submodule; for an ONNX model give --cam-output and --cam-weights`,
     );
   const scorer: AuditScorer = torchscript
     ? await TorchScriptScorer.load(opts.model, { ...opts.scorer, device: opts.device })
     : await OnnxScorer.load(opts.model, opts.scorer);
   try {
+    if (opts.camLayer && scorer instanceof TorchScriptScorer) checkLayer(scorer, opts.camLayer);
     const found = await auditBoxes(ds, records, opts.boxes);
     const pick = (id: string): LabelBox[] =>
       (found.boxes.get(id) ?? []).filter((b) => !opts.categories || opts.categories.includes(b.category));
@@ -146,7 +182,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
     const S = scorer.preprocess.size;
     const writeOverlay = async (
       id: string,
-      kind: 'occlusion' | 'cam' | 'gradient',
+      kind: OverlayKind,
       gray: Float32Array,
       map: Float32Array,
       boxes: readonly LabelBox[],
@@ -159,10 +195,23 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
       overlays.push({ id, file, kind });
     };
 
+    /** Images resized to the model's input, with their boxes in model pixels. */
+    const resizedItems = async (chosen: readonly ImageRecord[]) =>
+      (
+        await Promise.all(
+          chosen.map(async (r) => {
+            const img = await readImageOrSkip(r.path);
+            if (!img) return [];
+            const resized = scorer.resize(img);
+            return [{ id: r.id, gray: resized.gray, boxes: pick(r.id).map((b) => resized.toModel(b)) }];
+          }),
+        )
+      ).flat();
+
     let occlusion: AuditSummary['occlusion'] = null;
     const nOcc = opts.occlusionImages ?? 16;
+    const { window, stride } = resolveOcclusion(S, opts.occlusion ?? {});
     if (nOcc > 0) {
-      const { window, stride } = resolveOcclusion(S, opts.occlusion ?? {});
       const chosen = sample(withBoxes, nOcc, seed);
       const rows: OcclusionImageResult[] = [];
       const bar = progress('occlusion', chosen.length);
@@ -184,21 +233,22 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
 
     let gradient: AuditSummary['gradient'] = null;
     if (scorer instanceof TorchScriptScorer && nOcc > 0) {
-      const items = (
-        await Promise.all(
-          sample(withBoxes, nOcc, seed).map(async (r) => {
-            const img = await readImageOrSkip(r.path);
-            if (!img) return [];
-            const resized = scorer.resize(img);
-            return [{ id: r.id, gray: resized.gray, boxes: pick(r.id).map((b) => resized.toModel(b)) }];
-          }),
-        )
-      ).flat();
-      const { results, maps } = await gradientAttention(scorer, items);
+      const items = await resizedItems(sample(withBoxes, nOcc, seed));
+      const { results, maps } = await gradientAttention(scorer, items, { window, stride });
       for (let i = 0; i < items.length; i++)
         await writeOverlay(items[i].id, 'gradient', items[i].gray, maps[i], items[i].boxes);
       const s = summariseShares(results, `${seed}:gradient`);
-      gradient = s ? { ...s, method: 'input-x-gradient', images: results } : null;
+      gradient = s ? { ...s, method: 'windowed-input-x-gradient', window, stride, images: results } : null;
+    }
+
+    let gradcam: AuditSummary['gradcam'] = null;
+    if (scorer instanceof TorchScriptScorer && opts.camLayer) {
+      const items = await resizedItems(withBoxes);
+      const { results, maps } = await gradCamAttention(scorer, opts.camLayer, items);
+      for (let i = 0; i < items.length; i++)
+        await writeOverlay(items[i].id, 'gradcam', items[i].gray, maps[i], items[i].boxes);
+      const s = summariseShares(results, `${seed}:gradcam`);
+      gradcam = s ? { ...s, layer: opts.camLayer, target: 'predicted', images: results } : null;
     }
 
     let cam: AuditSummary['cam'] = null;
@@ -209,16 +259,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
         );
       const w = await readCamWeights(opts.cam.weights);
       const row = weightRow(w, scorer.info().output_index, opts.cam.weights);
-      const items = (
-        await Promise.all(
-          withBoxes.map(async (r) => {
-            const img = await readImageOrSkip(r.path);
-            if (!img) return [];
-            const resized = scorer.resize(img);
-            return [{ id: r.id, gray: resized.gray, boxes: pick(r.id).map((b) => resized.toModel(b)) }];
-          }),
-        )
-      ).flat();
+      const items = await resizedItems(withBoxes);
       const { results, maps } = await camAttention(scorer, opts.cam.output, row, items);
       for (let i = 0; i < items.length; i++)
         await writeOverlay(items[i].id, 'cam', items[i].gray, maps[i], items[i].boxes);
@@ -228,7 +269,8 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
     for (const [name, s] of [
       ['occlusion', occlusion],
       ['CAM', cam],
-      ['input x gradient', gradient],
+      ['windowed input x gradient', gradient],
+      [`Grad-CAM (${opts.camLayer})`, gradcam],
     ] as const) {
       if (s)
         verdict.evidence.push(
@@ -254,6 +296,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
       occlusion,
       cam,
       gradient,
+      gradcam,
       overlays,
       settings: { margin, seed, categories: opts.categories ?? null, control },
     };

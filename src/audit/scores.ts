@@ -1,7 +1,8 @@
 import type { GrayImage } from '../data/index.js';
 import type { Scorer } from '../explain/index.js';
+import type { ImageVariant } from '../engine/index.js';
 import type { Activation } from './presets.js';
-import { normalizeInput, resizeToModel, type Preprocess, type Resized } from './preprocess.js';
+import { normalizeInput, resizeToModel, resizeVariants, type Preprocess, type Resized } from './preprocess.js';
 
 /** What was run and how, for the audit record. */
 export interface ScorerInfo {
@@ -114,5 +115,8 @@ export abstract class PreparedInput {
   }
   prepare(img: GrayImage): Float32Array {
     return this.normalize(this.resize(img).gray);
+  }
+  prepareVariants(img: GrayImage, variants: readonly ImageVariant[]): Float32Array[] {
+    return resizeVariants(img, variants, this.preprocess).map((gray) => this.normalize(gray));
   }
 }

@@ -1,5 +1,5 @@
 import type { Device } from '../engine/index.js';
-import type { TorchScriptModel } from '../engine/index.js';
+import type { LayerCapture, TorchScriptModel } from '../engine/index.js';
 import { checkPreprocess, type Preprocess } from './preprocess.js';
 import { resolveSpec, type PreprocessRequest } from './presets.js';
 import { PreparedInput, ScoreReader, type AuditScorer, type ScorerInfo } from './scores.js';
@@ -79,6 +79,23 @@ export class TorchScriptScorer extends PreparedInput implements AuditScorer {
     if (this.reader.index === undefined) await this.score(batch.subarray(0, batch.length / n), 1);
     const r = await this.model.gradient(batch, this.batch(n), this.reader.index!);
     return { p: this.reader.read(r.outputs, n, r.k), gradients: r.gradients };
+  }
+
+  /** Dotted names of the model's submodules (what --cam-layer can name). */
+  layers(): string[] {
+    return this.model.layers();
+  }
+
+  /**
+   * Submodule `layer`'s output and d (score element) / d that output, for n prepared inputs. The capture's logits
+   * are logit(p) of the read probabilities, so a 'predicted' CAM target follows p >= 0.5 whatever the activation.
+   */
+  async capture(batch: Float32Array, n: number, layer: string): Promise<{ p: Float32Array; capture: LayerCapture }> {
+    if (this.reader.index === undefined) await this.score(batch.subarray(0, batch.length / n), 1);
+    const r = await this.model.capture(batch, this.batch(n), this.reader.index!, layer);
+    const p = this.reader.read(r.outputs, n, r.k);
+    const logits = Float32Array.from(p, (q) => Math.log(q / (1 - q)));
+    return { p, capture: { ...r.capture, logits } };
   }
 
   info(): ScorerInfo {

@@ -53,6 +53,7 @@ interface AuditCliOptions {
   occlusionStride?: number;
   camOutput?: string;
   camWeights?: string;
+  camLayer?: string;
   json?: boolean;
   allowOutside?: boolean;
   device: 'cpu' | 'cuda';
@@ -190,6 +191,7 @@ export function register(program: Command): void {
     .option('--occlusion-stride <px>', 'occlusion step (default window/2)', opt.intArg('--occlusion-stride', 1))
     .option('--cam-output <name>', 'model output holding the final feature map [N, K, h, w], for CAM')
     .option('--cam-weights <file>', 'classifier weights for CAM: JSON list ([K] or [classes][K]) or .npy')
+    .option('--cam-layer <name>', 'TorchScript models: Grad-CAM at this submodule (dotted name, e.g. features)')
     .option('--allow-outside', opt.ALLOW_OUTSIDE_HELP)
     .option('--json', 'print the audit summary as one JSON object (with a "reliance" key) on stdout')
     .action(async (o: AuditCliOptions) => {
@@ -228,6 +230,7 @@ export function register(program: Command): void {
         occlusionImages: o.occlusionImages,
         occlusion: { window: o.occlusionWindow, stride: o.occlusionStride },
         cam: o.camOutput && o.camWeights ? { output: o.camOutput, weights: o.camWeights } : undefined,
+        camLayer: o.camLayer,
       });
       printSkipped(s.data.skipped);
       for (const k of s.counterfactual.no_room) process.stderr.write(`skipped ${k.path}: ${k.message}\n`);
@@ -235,7 +238,7 @@ export function register(program: Command): void {
       const verdict = gate(s.verdict, o.failOn);
       if (verdict.code !== 0) process.exitCode = verdict.code;
       if (o.json) {
-        const { occlusion, cam, gradient, data, ...rest } = s;
+        const { occlusion, cam, gradient, gradcam, data, ...rest } = s;
         const strip = <T extends { images: unknown }>(x: T | null) => (x ? { ...x, images: undefined } : null);
         printJson({
           ...rest,
@@ -243,6 +246,7 @@ export function register(program: Command): void {
           occlusion: strip(occlusion),
           cam: strip(cam),
           gradient: strip(gradient),
+          gradcam: strip(gradcam),
           out: o.out,
           fail_on: o.failOn ?? null,
           exit_code: verdict.code,
@@ -265,7 +269,10 @@ export function register(program: Command): void {
             ? `  CAM: ${(100 * s.cam.label_attention).toFixed(1)}% on labels vs ${(100 * s.cam.chance).toFixed(1)}% chance\n`
             : '') +
           (s.gradient
-            ? `  input x gradient: ${(100 * s.gradient.label_attention).toFixed(1)}% on labels vs ${(100 * s.gradient.chance).toFixed(1)}% chance\n`
+            ? `  input x gradient (windowed): ${(100 * s.gradient.label_attention).toFixed(1)}% on labels vs ${(100 * s.gradient.chance).toFixed(1)}% chance\n`
+            : '') +
+          (s.gradcam
+            ? `  Grad-CAM (${s.gradcam.layer}): ${(100 * s.gradcam.label_attention).toFixed(1)}% on labels vs ${(100 * s.gradcam.chance).toFixed(1)}% chance\n`
             : '') +
           `  report: ${o.out}/report.html\n`,
       );

@@ -46,6 +46,14 @@ export async function decodeRaster(bytes: Buffer, path: string): Promise<GrayIma
   return rawToGray(data, info.width, info.height, sixteen);
 }
 
+/** Every 8-bit (or 16-bit) level divided by 255 (or 65535), as float32: a lookup is faster than a division. */
+const levels = { 8: undefined as Float32Array | undefined, 16: undefined as Float32Array | undefined };
+function levelTable(bits: 8 | 16): Float32Array {
+  const max = bits === 16 ? 65535 : 255;
+  levels[bits] ??= Float32Array.from({ length: max + 1 }, (_, v) => v / max);
+  return levels[bits];
+}
+
 /** One-channel raw sharp output (8-bit, or native-endian 16-bit) as a grayscale image in [0, 1]. */
 export function rawToGray(data: Buffer, width: number, height: number, sixteen: boolean): GrayImage {
   const n = width * height;
@@ -54,9 +62,11 @@ export function rawToGray(data: Buffer, width: number, height: number, sixteen: 
     // Copy when the buffer is not 2-byte aligned so the view is valid.
     const src = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
     const u16 = new Uint16Array(src.buffer, src.byteOffset, n);
-    for (let i = 0; i < n; i++) out[i] = u16[i] / 65535;
+    const table = levelTable(16);
+    for (let i = 0; i < n; i++) out[i] = table[u16[i]];
   } else {
-    for (let i = 0; i < n; i++) out[i] = data[i] / 255;
+    const table = levelTable(8);
+    for (let i = 0; i < n; i++) out[i] = table[data[i]];
   }
   return { width, height, data: out, bits: sixteen ? 16 : 8 };
 }

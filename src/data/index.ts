@@ -40,7 +40,8 @@ export {
 } from './dicom/write.js';
 export { decodeRaster, encodeGrayPng, type GrayImage, type ImageHeader, writeGrayPng } from './image.js';
 export { printSkipped, skipSummary } from './issues.js';
-export { type Rect, type AxisWeights, resampleAxis, resampleInto } from './letterbox.js';
+export type { Rect } from './letterbox.js';
+export { type AxisWeights, resampleAxis, resampleChanged, resampleInto } from './resample.js';
 export { DATASET_FORMATS, type DatasetFormat, detectFormat, loadDataset, type LoadOptions } from './load.js';
 export { loadFolder } from './loaders/folder.js';
 export { findYoloLabelDirs, loadGrazpedwri } from './loaders/grazpedwri.js';

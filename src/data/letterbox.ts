@@ -1,5 +1,6 @@
 import type { GrayImage } from './image.js';
 import { checkInt } from '../util/index.js';
+import { resampleAxis, resampleInto } from './resample.js';
 
 /** How an original image maps into the S x S model input: model = original * scale + offset. */
 export interface LetterboxTransform {
@@ -23,44 +24,6 @@ export interface LetterboxOptions {
   normalize?: { mean: number; std: number };
 }
 
-/** Per output position along one axis: the source indices it reads and their weights. */
-export interface AxisWeights {
-  idx: Int32Array[];
-  w: Float32Array[];
-}
-
-/** Weights of a triangle (linear) filter widened by the downscale factor so shrinking averages, not aliases. */
-export function resampleAxis(srcLen: number, dstLen: number, scale: number, offset: number): AxisWeights {
-  const idx: Int32Array[] = [];
-  const w: Float32Array[] = [];
-  const support = Math.max(1, 1 / scale);
-  for (let d = 0; d < dstLen; d++) {
-    const centre = (d + 0.5 - offset) / scale - 0.5;
-    const lo = Math.max(0, Math.floor(centre - support) + 1);
-    const hi = Math.min(srcLen - 1, Math.ceil(centre + support) - 1);
-    const is: number[] = [];
-    const ws: number[] = [];
-    let sum = 0;
-    for (let s = lo; s <= hi; s++) {
-      const k = Math.max(0, 1 - Math.abs(s - centre) / support);
-      if (k > 0) {
-        is.push(s);
-        ws.push(k);
-        sum += k;
-      }
-    }
-    if (sum === 0) {
-      const s = Math.min(srcLen - 1, Math.max(0, Math.round(centre)));
-      is.push(s);
-      ws.push(1);
-      sum = 1;
-    }
-    idx.push(Int32Array.from(is));
-    w.push(Float32Array.from(ws.map((v) => v / sum)));
-  }
-  return { idx, w };
-}
-
 /** The transform that fits width x height into size x size, aspect kept, centred. */
 export function letterboxTransform(width: number, height: number, size: number): LetterboxTransform {
   const scale = Math.min(size / width, size / height);
@@ -74,44 +37,6 @@ export function letterboxTransform(width: number, height: number, size: number):
     srcWidth: width,
     srcHeight: height,
   };
-}
-
-/**
- * Separable resample of img (horizontal pass, then vertical) with the axes' weights, written into `out`, a buffer
- * `stride` pixels wide, with its top-left output pixel at (dx, dy).
- */
-export function resampleInto(
-  img: GrayImage,
-  xs: AxisWeights,
-  ys: AxisWeights,
-  out: Float32Array,
-  stride: number,
-  dx = 0,
-  dy = 0,
-): void {
-  const w = xs.idx.length;
-  const h = ys.idx.length;
-  const tmp = new Float32Array(w * img.height);
-  for (let y = 0; y < img.height; y++) {
-    const row = y * img.width;
-    for (let x = 0; x < w; x++) {
-      const is = xs.idx[x],
-        ws = xs.w[x];
-      let acc = 0;
-      for (let k = 0; k < is.length; k++) acc += img.data[row + is[k]] * ws[k];
-      tmp[y * w + x] = acc;
-    }
-  }
-  for (let y = 0; y < h; y++) {
-    const is = ys.idx[y],
-      ws = ys.w[y];
-    const dst = (y + dy) * stride + dx;
-    for (let x = 0; x < w; x++) {
-      let acc = 0;
-      for (let k = 0; k < is.length; k++) acc += tmp[is[k] * w + x] * ws[k];
-      out[dst + x] = acc;
-    }
-  }
 }
 
 /** Resize keeping aspect ratio into size x size, padding with 0; returns the pixels and the transform. */

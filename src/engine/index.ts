@@ -1,6 +1,6 @@
 export type { BatchShape } from './validate.js';
 export type { NamedTensor } from './native.js';
-export type { Scorer } from './scorer.js';
+export type { ImageVariant, Scorer } from './scorer.js';
 export type { LayerCapture } from './capture.js';
 export { type Arch, ARCH_NAMES, ARCHS, featureSize, minimumSide } from './archs.js';
 export {

@@ -69,6 +69,18 @@ export interface NativeEngine {
   scriptForward: ScriptBatchCall<[], { shape: number[]; data: Float32Array }>;
   /** The gradient of output `index` of each image with respect to its input. */
   scriptGradient: ScriptBatchCall<[index: number], { shape: number[]; outputs: Float32Array; gradients: Float32Array }>;
+  /** Submodule `layer`'s output and the gradient of output `index` with respect to it. */
+  scriptCapture: ScriptBatchCall<
+    [index: number, layer: string],
+    {
+      shape: number[];
+      outputs: Float32Array;
+      activationShape: number[];
+      activations: Float32Array;
+      gradients: Float32Array;
+    }
+  >;
+  scriptLayers(h: ScriptHandle): string[];
   scriptDispose(h: ScriptHandle): void;
   distInit(
     host: string,

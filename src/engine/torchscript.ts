@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
-import { InvalidParameterError, checkInt } from '../util/index.js';
+import { InvalidParameterError, checkChoice, checkInt } from '../util/index.js';
+import type { LayerCapture } from './capture.js';
 import { resolveDevice, type Device } from './device.js';
 import { nativeEngine, type ScriptHandle } from './native.js';
 
@@ -100,6 +101,41 @@ export class TorchScriptModel implements Disposable {
         nativeEngine()
           .scriptGradient(h, images, b.n, b.channels, b.height, b.width, index)
           .then((r) => ({ k: r.shape[1], outputs: r.outputs, gradients: r.gradients })),
+      ),
+    );
+  }
+
+  /** Dotted names of the model's submodules ("features", "features.0", ...), the layers capture() can read. */
+  layers(): string[] {
+    return nativeEngine().scriptLayers(this.live());
+  }
+
+  /**
+   * Submodule `layer`'s output (a feature map [n, c, h, w]) and d output[:, index] / d that output, with the model's
+   * outputs [n, k]: what Grad-CAM needs. The capture's `logits` are output[:, index]. TorchScript takes no hooks;
+   * the addon runs a copy of the model whose layer keeps its output (native/scripted.cc).
+   */
+  capture(
+    images: Float32Array,
+    b: ScriptBatch,
+    index: number,
+    layer: string,
+  ): Promise<{ k: number; outputs: Float32Array; capture: LayerCapture }> {
+    checkBatch(images, b);
+    checkInt('output index', index, 0);
+    const h = this.live();
+    checkChoice('layer', layer, this.layers());
+    return this.serial(() =>
+      this.wrap(
+        nativeEngine()
+          .scriptCapture(h, images, b.n, b.channels, b.height, b.width, index, layer)
+          .then((r) => {
+            const [n, c, hh, w] = r.activationShape;
+            const k = r.shape[1];
+            const logits = Float32Array.from({ length: n }, (_, i) => r.outputs[i * k + index]);
+            const capture = { activations: r.activations, gradients: r.gradients, logits, n, c, h: hh, w };
+            return { k, outputs: r.outputs, capture };
+          }),
       ),
     );
   }

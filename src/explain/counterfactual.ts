@@ -2,7 +2,7 @@ import type { Scorer } from '../engine/index.js';
 import { readImageOrSkip } from '../data/index.js';
 import type { ImageRecord, LoadIssue } from '../data/index.js';
 import type { LabelBox } from '../labels/index.js';
-import { applyVariant, controlBoxes, NoRoomError, type ControlMode } from '../variants/index.js';
+import { applyVariant, controlBoxes, coverRects, NoRoomError, type ControlMode } from '../variants/index.js';
 import { delongPaired } from '../stats/index.js';
 import { Rng } from '../util/index.js';
 import { progress } from '../util/index.js';
@@ -85,27 +85,41 @@ export async function counterfactual(
   const control = opts.control ?? 'location';
   const noRoom: CounterfactualResult['no_room'] = [];
   const bar = progress('counterfactual', candidates.length);
-  for (let start = 0; start < candidates.length; start += scorer.batchSize) {
-    const read = await Promise.all(
+  const readBatch = (start: number) => {
+    const batch = Promise.all(
       candidates
         .slice(start, start + scorer.batchSize)
         .map(async (r) => ({ r, img: await readImageOrSkip(r.path, opts.skipped) })),
     );
+    batch.catch(() => undefined); // rethrown where it is awaited; not unhandled if an earlier batch fails first
+    return batch;
+  };
+  let next = readBatch(0);
+  for (let start = 0; start < candidates.length; start += scorer.batchSize) {
+    const read = await next;
+    // The next batch decodes (sharp, off the main thread) while this one is prepared and scored.
+    if (start + scorer.batchSize < candidates.length) next = readBatch(start + scorer.batchSize);
     const chunk = read.filter((x): x is { r: ImageRecord; img: NonNullable<typeof x.img> } => x.img !== null);
     bar.tick(read.length);
     if (chunk.length === 0) continue;
     const prepared = chunk.map(({ r, img }) => {
       const bs = pick(r.id);
       try {
-        const ctrl = controlBoxes(img, bs, control, rng.fork(r.id), opts.margin ?? 0);
-        return {
-          r,
-          inputs: [
-            scorer.prepare(img),
-            scorer.prepare(applyVariant(img, bs, 'cover', { margin: opts.margin })),
-            scorer.prepare(applyVariant(img, ctrl, 'cover', { margin: opts.margin })),
-          ],
-        };
+        const margin = opts.margin ?? 0;
+        const ctrl = controlBoxes(img, bs, control, rng.fork(r.id), margin);
+        const variants = [bs, ctrl].map((b) => ({
+          image: applyVariant(img, b, 'cover', { margin }),
+          changed: coverRects(b, margin, img.width, img.height).map((c) => ({
+            x: c.x0,
+            y: c.y0,
+            w: c.x1 - c.x0,
+            h: c.y1 - c.y0,
+          })),
+        }));
+        const inputs = scorer.prepareVariants
+          ? scorer.prepareVariants(img, variants)
+          : [img, ...variants.map((v) => v.image)].map((im) => scorer.prepare(im));
+        return { r, inputs };
       } catch (err) {
         if (!(err instanceof NoRoomError)) throw err;
         noRoom.push({ id: r.id, path: r.path, message: err.message });

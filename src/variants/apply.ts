@@ -40,13 +40,18 @@ function ringMedian(img: GrayImage, r: PixelRect, ring: number, covered: Uint8Ar
 }
 
 function fillRects(img: GrayImage, rects: PixelRect[], fill: FillMode, ring: number): GrayImage {
-  const data = Float32Array.from(img.data);
-  const covered = rectMask(rects, img.width, img.height);
+  const data = img.data.slice();
+  const covered = fill === 'mean' ? rectMask(rects, img.width, img.height) : null;
   for (const r of rects) {
-    const v = fill === 'mean' ? ringMedian(img, r, ring, covered) : 0;
+    const v = covered ? ringMedian(img, r, ring, covered) : 0;
     for (let y = r.y0; y < r.y1; y++) data.fill(v, y * img.width + r.x0, y * img.width + r.x1);
   }
   return { ...img, data };
+}
+
+/** The pixels covering these boxes changes: each box grown by margin, clipped to the image; empty ones dropped. */
+export function coverRects(boxes: readonly LabelBox[], margin: number, width: number, height: number): PixelRect[] {
+  return boxes.map((b) => pixelRect(b, margin, width, height)).filter((r) => r.x1 > r.x0 && r.y1 > r.y0);
 }
 
 /**
@@ -64,8 +69,7 @@ export function applyVariant(
   const margin = checkNumber('margin', opts.margin ?? 0, 0);
   const fill = checkChoice('fill', opts.fill ?? 'black', FILL_MODES);
   const ring = checkNumber('ring', opts.ring ?? Math.max(4, margin), 1);
-  const rectsOf = (bs: readonly LabelBox[]) =>
-    bs.map((b) => pixelRect(b, margin, img.width, img.height)).filter((r) => r.x1 > r.x0 && r.y1 > r.y0);
+  const rectsOf = (bs: readonly LabelBox[]) => coverRects(bs, margin, img.width, img.height);
   if (mode === 'cover') return fillRects(img, rectsOf(boxes), fill, ring);
   if (mode === 'random-cover') {
     if (!opts.rng) throw new Error('applyVariant: random-cover needs opts.rng');

@@ -1,5 +1,6 @@
 export {
   applyVariant,
+  coverRects,
   FILL_MODES,
   type FillMode,
   VARIANT_MODES,

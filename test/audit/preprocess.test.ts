@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { prepareInput, resizeToModel, checkPreprocess, stretch, type Preprocess } from '../../src/audit/preprocess.js';
+import {
+  prepareInput,
+  resizeToModel,
+  resizeVariants,
+  checkPreprocess,
+  stretch,
+  type Preprocess,
+} from '../../src/audit/preprocess.js';
 import type { GrayImage } from '../../src/data/image.js';
 
 function image(width: number, height: number, f: (x: number, y: number) => number): GrayImage {
@@ -49,4 +56,37 @@ test('bad preprocessing settings are rejected by name', () => {
   assert.throws(() => checkPreprocess({ ...base, std: [0] }), /std/);
   assert.throws(() => checkPreprocess({ ...base, channels: 2 as 1 }), /channels/);
   assert.throws(() => checkPreprocess({ ...base, resize: 'crop' as 'stretch' }), /did you mean/);
+});
+
+test('resizeVariants gives exactly what resizing each covered copy gives (stretch, centre crop, letterbox)', () => {
+  const img = image(211, 157, (x, y) => ((x * 7 + y * 13) % 29) / 29);
+  const cover = (rects: { x: number; y: number; w: number; h: number }[]) => {
+    const data = img.data.slice();
+    for (const r of rects)
+      for (let y = Math.max(0, Math.floor(r.y)); y < Math.min(img.height, Math.ceil(r.y + r.h)); y++)
+        for (let x = Math.max(0, Math.floor(r.x)); x < Math.min(img.width, Math.ceil(r.x + r.w)); x++)
+          data[y * img.width + x] = 0;
+    return { image: { ...img, data }, changed: rects };
+  };
+  const variants = [
+    cover([{ x: 3, y: 4, w: 20, h: 11 }]),
+    // two far apart, one over the edge, one with fractional sides
+    cover([
+      { x: 190, y: 140, w: 40, h: 40 },
+      { x: 60.5, y: 70.25, w: 9.5, h: 3.5 },
+    ]),
+    cover([]),
+  ];
+  for (const p of [
+    { ...base, size: 64 },
+    { ...base, size: 300 },
+    { ...base, size: 48, centerCrop: 0.875 },
+    { ...base, size: 48, resize: 'letterbox' as const },
+  ]) {
+    const got = resizeVariants(img, variants, p);
+    const want = [img, ...variants.map((v) => v.image)].map((im) => resizeToModel(im, p).gray);
+    assert.equal(got.length, want.length);
+    got.forEach((g, i) => assert.deepEqual(g, want[i], `${JSON.stringify(p)}, image ${i}`));
+    assert.notDeepEqual(got[2], got[0], 'the covers changed the input');
+  }
 });

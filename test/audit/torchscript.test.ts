@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -48,6 +48,20 @@ async function variantSet(
   return [`${out}-x.npy`, `${out}-y.npy`];
 }
 
+/** A little-endian float32, C-order .npy file as numpy writes it (format 1.0). */
+function readNpyF32(buf: Buffer): { shape: number[]; data: Float32Array } {
+  const headerLen = buf.readUInt16LE(8);
+  const header = buf.toString('latin1', 10, 10 + headerLen);
+  assert.match(header, /'descr': '<f4', 'fortran_order': False/);
+  const shape = /'shape': \(([^)]*)\)/
+    .exec(header)![1]
+    .split(',')
+    .filter((d) => d.trim())
+    .map(Number);
+  const body = buf.subarray(10 + headerLen);
+  return { shape, data: new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)) };
+}
+
 async function train(name: string, files: [string, string], steps: number, lr: number): Promise<void> {
   const prefix = join(dir, name);
   const { stdout } = await run(PYTHON, [
@@ -85,6 +99,7 @@ async function auditOf(model: string, out: string, occlusionImages: number): Pro
     occlusionImages,
     occlusion: { window: 8, stride: 4 },
     scorer: { preset: 'none', inputSize: 64, channels: 1 },
+    ...(model.endsWith('.pt') ? { camLayer: 'features' } : {}),
   });
 }
 
@@ -121,12 +136,20 @@ test('a CNN trained on labels-only images is strong as TorchScript and as ONNX, 
       'TorchScript gets a gradient map',
     );
     assert.equal(onnx.gradient, null);
+    assert.equal(onnx.gradcam, null);
+    assert.ok(
+      pt.gradcam && pt.gradcam.n === pt.counterfactual.n,
+      'TorchScript gets Grad-CAM at --cam-layer for every image',
+    );
     if (name === 'labels') {
-      for (const s of [pt, onnx]) {
-        assert.ok(
-          s.occlusion!.label_attention >= 3 * s.occlusion!.chance,
-          `${s.model.format}: occlusion ${s.occlusion!.label_attention} on the labels, chance ${s.occlusion!.chance}`,
-        );
+      const maps = [
+        ['TorchScript occlusion', pt.occlusion!],
+        ['ONNX occlusion', onnx.occlusion!],
+        ['TorchScript windowed input x gradient', pt.gradient!],
+        ['TorchScript Grad-CAM at features', pt.gradcam!],
+      ] as const;
+      for (const [what, m] of maps) {
+        assert.ok(m.label_attention >= 3 * m.chance, `${what}: ${m.label_attention} on the labels, chance ${m.chance}`);
       }
     }
   }
@@ -156,4 +179,47 @@ test('the TorchScript input gradient agrees with finite differences of its forwa
     /labels-only-x\.npy: not a loadable TorchScript model/,
   );
   await assert.rejects(m.gradient(x, b, 3), /output index 3 but the model gives 1 values per image/);
+});
+
+test('the addon gives the output of a named submodule and its gradient as PyTorch does', { skip }, async () => {
+  const { TorchScriptModel } = await import('../../src/engine/torchscript.js');
+  using m = await TorchScriptModel.load(models.labels.pt);
+  const npy = async (f: string) => readNpyF32(await readFile(f));
+  const x = await npy(join(dir, 'labels-only-x.npy'));
+  const b = { n: 4, channels: 1, height: 64, width: 64 };
+  const a = await npy(join(dir, 'labels-features.npy'));
+  const g = await npy(join(dir, 'labels-features-grad.npy'));
+  // Twice: the second call runs the model's cached, already-used copy.
+  for (let t = 0; t < 2; t++) {
+    const { capture } = await m.capture(Float32Array.from(x.data.subarray(0, 4 * 64 * 64)), b, 0, 'features');
+    assert.deepEqual([capture.n, capture.c, capture.h, capture.w], a.shape);
+    for (const [what, got, want] of [
+      ['activation', capture.activations, a.data],
+      ['gradient', capture.gradients, g.data],
+    ] as const) {
+      let worst = 0,
+        scale = 0;
+      for (let i = 0; i < want.length; i++) {
+        worst = Math.max(worst, Math.abs(got[i] - want[i]));
+        scale = Math.max(scale, Math.abs(want[i]));
+      }
+      assert.ok(scale > 0 && worst <= 1e-5 * scale, `call ${t + 1}, ${what}: max difference ${worst} (scale ${scale})`);
+    }
+  }
+  assert.ok(m.layers().includes('features.2'), m.layers().join(', '));
+  assert.throws(() => m.capture(x.data.subarray(0, 4 * 64 * 64), b, 0, 'feature'), /did you mean "features"\?/);
+  const bad = (model: string, camLayer: string) =>
+    runAudit({
+      model,
+      data: audit.manifest,
+      boxes: { file: audit.boxes },
+      out: join(dir, 'bad-layer'),
+      scorer: { preset: 'none', inputSize: 64, channels: 1 },
+      camLayer,
+    });
+  await assert.rejects(
+    bad(models.labels.pt, 'featurs'),
+    /labels\.pt: --cam-layer "featurs" is no submodule of the model \(did you mean "features"\?\); top-level submodules: features, head$/,
+  );
+  await assert.rejects(bad(models.labels.onnx, 'features'), /labels\.onnx: --cam-layer names a TorchScript submodule/);
 });
