@@ -1,4 +1,4 @@
-import { ChannelCam, type LayerCapture } from '../explain/index.js';
+import { ChannelCam, type CamMaps, type LayerCapture } from '../explain/index.js';
 import { labelAttention, upsample } from '../explain/index.js';
 import type { LabelBox } from '../labels/index.js';
 import type { OnnxScorer } from './onnx-scorer.js';
@@ -21,15 +21,24 @@ export interface CamAttentionResult {
   pointing_hit: boolean;
 }
 
+/** An image prepared for the model (gray, model pixels) with its label boxes in model pixels. */
+export type CamItem = { id: string; gray: Float32Array; boxes: readonly LabelBox[] };
+
+/** What the CAM attention needs of a scorer: its batch size, input size and normalisation. */
+interface BatchingScorer {
+  batchSize: number;
+  preprocess: { size: number; channels: number };
+  normalize(gray: Float32Array): Float32Array;
+}
+
 /**
- * CAM label attention for a batch of resized images: run the model up to its feature-map output, weight the
- * channels, upsample to the input and measure the share on the boxes (already in model pixels).
+ * Items in the scorer's batches through `mapsOf` (maps at a layer's resolution); each map upsampled bilinearly to
+ * the input and its share on the boxes measured.
  */
-export async function camAttention(
-  scorer: OnnxScorer,
-  featureOutput: string,
-  weights: Float64Array,
-  items: readonly { id: string; gray: Float32Array; boxes: readonly LabelBox[] }[],
+export async function attentionByBatch(
+  scorer: BatchingScorer,
+  items: readonly CamItem[],
+  mapsOf: (batch: Float32Array, n: number) => Promise<CamMaps>,
 ): Promise<{ results: CamAttentionResult[]; maps: Float32Array[] }> {
   const S = scorer.preprocess.size;
   const per = scorer.preprocess.channels * S * S;
@@ -39,7 +48,35 @@ export async function camAttention(
     const chunk = items.slice(start, start + scorer.batchSize);
     const batch = new Float32Array(chunk.length * per);
     chunk.forEach((it, k) => batch.set(scorer.normalize(it.gray), k * per));
-    const t = (await scorer.run(batch, chunk.length, [featureOutput]))[featureOutput];
+    const cams = await mapsOf(batch, chunk.length);
+    const { h, w } = cams;
+    chunk.forEach((it, k) => {
+      const map = upsample(cams.maps.subarray(k * h * w, (k + 1) * h * w), h, w, S, S);
+      const a = labelAttention(map, S, S, it.boxes);
+      results.push({
+        id: it.id,
+        label_attention: a.labelAttention,
+        chance: a.boxAreaShare,
+        pointing_hit: a.pointingHit,
+      });
+      maps.push(map);
+    });
+  }
+  return { results, maps };
+}
+
+/**
+ * CAM label attention for a batch of resized images: run the model up to its feature-map output, weight the
+ * channels, upsample to the input and measure the share on the boxes (already in model pixels).
+ */
+export async function camAttention(
+  scorer: OnnxScorer,
+  featureOutput: string,
+  weights: Float64Array,
+  items: readonly CamItem[],
+): Promise<{ results: CamAttentionResult[]; maps: Float32Array[] }> {
+  return attentionByBatch(scorer, items, async (batch, n) => {
+    const t = (await scorer.run(batch, n, [featureOutput]))[featureOutput];
     if (t.dims.length !== 4 || (t.type !== 'float32' && t.type !== 'float64'))
       throw new Error(
         `${scorer.path}: CAM output "${featureOutput}" has shape [${t.dims.join(', ')}] (${t.type}); a float feature map [N, K, h, w] is needed`,
@@ -57,18 +94,6 @@ export async function camAttention(
       h,
       w,
     };
-    const cams = new ClassifierCam(weights).compute(cap);
-    chunk.forEach((it, k) => {
-      const map = upsample(cams.maps.subarray(k * h * w, (k + 1) * h * w), h, w, S, S);
-      const a = labelAttention(map, S, S, it.boxes);
-      results.push({
-        id: it.id,
-        label_attention: a.labelAttention,
-        chance: a.boxAreaShare,
-        pointing_hit: a.pointingHit,
-      });
-      maps.push(map);
-    });
-  }
-  return { results, maps };
+    return new ClassifierCam(weights).compute(cap);
+  });
 }

@@ -1,6 +1,5 @@
-import { CAM_METHODS, labelAttention, upsample } from '../explain/index.js';
-import type { LabelBox } from '../labels/index.js';
-import type { CamAttentionResult } from './cam.js';
+import { CAM_METHODS } from '../explain/index.js';
+import { attentionByBatch, type CamAttentionResult, type CamItem } from './cam.js';
 import type { TorchScriptScorer } from './torchscript-scorer.js';
 
 /**
@@ -12,30 +11,10 @@ import type { TorchScriptScorer } from './torchscript-scorer.js';
 export async function gradCamAttention(
   scorer: TorchScriptScorer,
   layer: string,
-  items: readonly { id: string; gray: Float32Array; boxes: readonly LabelBox[] }[],
+  items: readonly CamItem[],
 ): Promise<{ results: CamAttentionResult[]; maps: Float32Array[] }> {
-  const S = scorer.preprocess.size;
-  const per = scorer.preprocess.channels * S * S;
-  const results: CamAttentionResult[] = [];
-  const maps: Float32Array[] = [];
-  for (let start = 0; start < items.length; start += scorer.batchSize) {
-    const chunk = items.slice(start, start + scorer.batchSize);
-    const batch = new Float32Array(chunk.length * per);
-    chunk.forEach((it, k) => batch.set(scorer.normalize(it.gray), k * per));
-    const { capture } = await scorer.capture(batch, chunk.length, layer);
-    const { h, w } = capture;
-    const cams = new CAM_METHODS.gradcam().compute(capture, 'predicted');
-    chunk.forEach((it, k) => {
-      const map = upsample(cams.maps.subarray(k * h * w, (k + 1) * h * w), h, w, S, S);
-      const a = labelAttention(map, S, S, it.boxes);
-      results.push({
-        id: it.id,
-        label_attention: a.labelAttention,
-        chance: a.boxAreaShare,
-        pointing_hit: a.pointingHit,
-      });
-      maps.push(map);
-    });
-  }
-  return { results, maps };
+  return attentionByBatch(scorer, items, async (batch, n) => {
+    const { capture } = await scorer.capture(batch, n, layer);
+    return new CAM_METHODS.gradcam().compute(capture, 'predicted');
+  });
 }
