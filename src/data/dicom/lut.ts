@@ -1,3 +1,5 @@
+import { unfilledFloat32 } from '../../util/index.js';
+
 /**
  * The grayscale display pipeline of PS3.3 C.11 for one frame, stored value -> [0, 1]:
  * Modality LUT (rescale, or a LUT) -> VOI LUT (a LUT, or a window: LINEAR, LINEAR_EXACT, SIGMOID; with neither,
@@ -64,7 +66,7 @@ export function applyWindow(w: Window, x: number): number {
 /** Stored words (any bits above bitsStored ignored) to display values in [0, 1]. */
 export function toDisplay(words: ArrayLike<number>, p: DisplayPipeline): Float32Array {
   const table = displayTable(words, p);
-  const out = new Float32Array(words.length);
+  const out = unfilledFloat32(words.length);
   if (words instanceof Uint16Array) lookUp16(words, table, out);
   else for (let i = 0; i < words.length; i++) out[i] = table[words[i] & (table.length - 1)];
   return out;
