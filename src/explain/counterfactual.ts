@@ -89,7 +89,7 @@ export async function counterfactual(
     const read = await Promise.all(
       candidates
         .slice(start, start + scorer.batchSize)
-        .map(async (r) => ({ r, img: await readImageOrSkip(r.path, opts.skipped) })),
+        .map(async (r) => ({ r, img: await readImageOrSkip(r, opts.skipped) })),
     );
     const chunk = read.filter((x): x is { r: ImageRecord; img: NonNullable<typeof x.img> } => x.img !== null);
     bar.tick(read.length);

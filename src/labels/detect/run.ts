@@ -46,7 +46,7 @@ export async function detectDataset(
     sizes: ImageSize[] = [],
     issues: LoadIssue[] = [];
   const load = (r: ImageRecord) =>
-    readImage(r.path).then(
+    readImage(r.path, { frame: r.frame }).then(
       (img) => ({ img }),
       (err: Error) => ({ err }),
     );
@@ -92,7 +92,12 @@ async function detectInWorkers(
       const send = (w: Worker) => {
         if (next >= records.length) return;
         const i = next++;
-        w.postMessage({ index: i, path: records[i].path, id: records[i].id } satisfies WorkerTask);
+        w.postMessage({
+          index: i,
+          path: records[i].path,
+          id: records[i].id,
+          frame: records[i].frame,
+        } satisfies WorkerTask);
       };
       for (const w of workers) {
         w.on('error', reject);

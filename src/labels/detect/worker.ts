@@ -10,6 +10,8 @@ export interface WorkerTask {
   index: number;
   path: string;
   id: string;
+  /** The record's frame of a multi-frame DICOM. */
+  frame?: number;
 }
 export type WorkerReply =
   | { index: number; boxes: ReturnType<typeof detectLabels>; width: number; height: number }
@@ -18,7 +20,7 @@ export type WorkerReply =
 const { model, opts } = workerData as { model: DetectorModel; opts: DetectOptions };
 const port = parentPort!;
 port.on('message', (task: WorkerTask) => {
-  readImage(task.path).then(
+  readImage(task.path, { frame: task.frame }).then(
     (img) => {
       let reply: WorkerReply;
       try {
