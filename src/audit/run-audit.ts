@@ -200,7 +200,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
       (
         await Promise.all(
           chosen.map(async (r) => {
-            const img = await readImageOrSkip(r.path);
+            const img = await readImageOrSkip(r);
             if (!img) return [];
             const resized = scorer.resize(img);
             return [{ id: r.id, gray: resized.gray, boxes: pick(r.id).map((b) => resized.toModel(b)) }];
@@ -216,7 +216,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditSummary> {
       const rows: OcclusionImageResult[] = [];
       const bar = progress('occlusion', chosen.length);
       for (const r of chosen) {
-        const img = await readImageOrSkip(r.path);
+        const img = await readImageOrSkip(r);
         if (!img) {
           bar.tick();
           continue;

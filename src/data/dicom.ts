@@ -23,6 +23,8 @@ export const FRAME_MODES: readonly FrameMode[] = ['first', 'all', 'error'];
 
 export interface DicomDecodeOptions {
   frames?: FrameMode;
+  /** Decode this frame (0-based) alone, whatever the frame mode: a record made by --frames all names it. */
+  frame?: number;
 }
 
 let defaultFrames: FrameMode = 'error';
@@ -30,6 +32,11 @@ let defaultFrames: FrameMode = 'error';
 export function setDefaultFrameMode(mode: FrameMode): void {
   if (!FRAME_MODES.includes(mode)) throw new Error(`--frames must be one of ${FRAME_MODES.join(', ')}, got "${mode}"`);
   defaultFrames = mode;
+}
+
+/** The frame mode in force (the CLI's --frames, else 'error'). */
+export function defaultFrameMode(): FrameMode {
+  return defaultFrames;
 }
 
 /** True when the bytes carry the DICOM part-10 magic ("DICM" after the 128-byte preamble). */
@@ -234,10 +241,14 @@ export async function decodeDicomFrames(
     return decodeDicomFrames(await decompressWithGdcm(bytes, file), file, opts);
   }
   const mode = opts.frames ?? defaultFrames;
-  if (px.frames > 1 && mode === 'error') {
+  if (opts.frame !== undefined && !(Number.isInteger(opts.frame) && opts.frame >= 0 && opts.frame < px.frames)) {
+    throw new Error(`${file}: DICOM has ${px.frames} frame(s), no frame ${opts.frame + 1}`);
+  }
+  if (px.frames > 1 && mode === 'error' && opts.frame === undefined) {
     throw new Error(`${file}: DICOM has ${px.frames} frames; choose --frames first or --frames all`);
   }
-  const count = mode === 'all' ? px.frames : 1;
+  const first = opts.frame ?? 0;
+  const count = opts.frame !== undefined ? 1 : mode === 'all' ? px.frames : 1;
   const mono = px.samples === 1;
   if (mono && !px.photometric.startsWith('MONOCHROME')) {
     throw new Error(`${file}: DICOM photometric interpretation ${px.photometric} is not read (MONOCHROME1/2, RGB)`);
@@ -254,7 +265,7 @@ export async function decodeDicomFrames(
   const pipeline = mono ? displayPipeline(ds, px, file) : undefined;
   const pxForWords = NATIVE_SYNTAXES.has(syntax) ? px : { ...px, planar: false };
   const images: GrayImage[] = [];
-  for (let k = 0; k < count; k++) {
+  for (let k = first; k < first + count; k++) {
     const words = await frameWords(ds, px, syntax, k, file);
     const data = pipeline ? toDisplay(words, pipeline) : colourToGray(words, pxForWords, space);
     images.push({ width: px.cols, height: px.rows, data, bits: px.bitsStored > 8 ? 16 : 8 });
@@ -263,15 +274,15 @@ export async function decodeDicomFrames(
 }
 
 /**
- * Decode one image: a single-frame file, or frame 1 with frames 'first'. Where one path must give one image
- * (readImage), 'all' reads frame 1 too; decodeDicomFrames gives every frame.
+ * Decode one image: a single-frame file, frame 1 with frames 'first' (and 'all': one path gives one image here;
+ * loaders turn a file into one record per frame, each naming its `frame`), or the frame opts.frame names.
  */
 export async function decodeDicom(bytes: Uint8Array, file: string, opts: DicomDecodeOptions = {}): Promise<GrayImage> {
   const mode = opts.frames ?? defaultFrames;
-  return (await decodeDicomFrames(bytes, file, { frames: mode === 'all' ? 'first' : mode }))[0];
+  return (await decodeDicomFrames(bytes, file, { ...opts, frames: mode === 'all' ? 'first' : mode }))[0];
 }
 
-/** Frame 1 of a grayscale DICOM as stored words, with the display value of every possible word. */
+/** One frame of a grayscale DICOM as stored words, with the display value of every possible word. */
 export interface StoredFrame {
   words: Uint8Array | Uint16Array;
   /** display[w & (display.length - 1)] is word w's value in [0, 1]. */
@@ -294,15 +305,18 @@ function openPixelData(bytes: Uint8Array, file: string) {
   return { ds, syntax, px: pixelModule(ds, file) };
 }
 
-/** For writers that change some pixels and keep the rest bit for bit (mask --format dicom). */
-export async function decodeDicomStored(bytes: Uint8Array, file: string): Promise<StoredFrame> {
+/** For writers that change some pixels and keep the rest bit for bit (mask --format dicom); frame from 0. */
+export async function decodeDicomStored(bytes: Uint8Array, file: string, frame = 0): Promise<StoredFrame> {
   const { ds, syntax, px } = openPixelData(bytes, file);
   if (syntax === SYNTAX.jpegExtended && px.bitsStored > 8)
-    return decodeDicomStored(await decompressWithGdcm(bytes, file), file);
+    return decodeDicomStored(await decompressWithGdcm(bytes, file), file, frame);
+  if (!(Number.isInteger(frame) && frame >= 0 && frame < px.frames)) {
+    throw new Error(`${file}: DICOM has ${px.frames} frame(s), no frame ${frame + 1}`);
+  }
   if (px.samples !== 1 || !px.photometric.startsWith('MONOCHROME')) {
     throw new Error(`${file}: DICOM ${px.photometric} is not grayscale; only grayscale DICOM is written back`);
   }
-  const words = await frameWords(ds, px, syntax, 0, file);
+  const words = await frameWords(ds, px, syntax, frame, file);
   const own = words.slice(0, px.rows * px.cols);
   const display = displayTable(own, displayPipeline(ds, px, file));
   const mask = display.length - 1;

@@ -32,13 +32,14 @@ async function readBytes(path: string): Promise<Buffer> {
 
 /**
  * Read any supported image (PNG 8/16-bit, JPEG, uncompressed DICOM) as grayscale in [0, 1]: the one decoder
- * every stage uses. The file is opened once; the header and the pixels come from the same bytes.
+ * every stage uses. The file is opened once; the header and the pixels come from the same bytes. opts.frame: one
+ * frame of a multi-frame DICOM (a record's `frame`); without it, the --frames mode decides.
  */
-export async function readImage(path: string): Promise<GrayImage> {
+export async function readImage(path: string, opts: { frame?: number } = {}): Promise<GrayImage> {
   const bytes = await readBytes(path);
   if (!isDicom(path, bytes)) return decodeRaster(bytes, path);
   try {
-    return await decodeDicom(bytes, path);
+    return await decodeDicom(bytes, path, { frame: opts.frame });
   } catch (err) {
     // The decoder names the file in its own errors; anything else (a malformed file tripping the parser) is
     // wrapped so the user still learns which file and why.
@@ -70,11 +71,15 @@ export async function probeImage(path: string): Promise<ImageHeader> {
 
 /**
  * readImage for batch jobs that skip and count: a file that does not decode is added to `skipped` (or, with no
- * list, named on stderr) and null comes back, so the batch goes on without it.
+ * list, named on stderr) and null comes back, so the batch goes on without it. A record reads its own frame.
  */
-export async function readImageOrSkip(path: string, skipped?: LoadIssue[]): Promise<GrayImage | null> {
+export async function readImageOrSkip(
+  src: string | { path: string; frame?: number },
+  skipped?: LoadIssue[],
+): Promise<GrayImage | null> {
+  const { path, frame } = typeof src === 'string' ? { path: src, frame: undefined } : src;
   try {
-    return await readImage(path);
+    return await readImage(path, { frame });
   } catch (err) {
     const issue = { file: path, message: (err as Error).message };
     if (skipped) skipped.push(issue);

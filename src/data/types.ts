@@ -18,6 +18,8 @@ export interface ImageRecord {
   width?: number;
   height?: number;
   bits?: 8 | 16;
+  /** The frame (0-based) of a multi-frame DICOM this record reads; with --frames all, id then ends in #frame-N. */
+  frame?: number;
 }
 
 /** A problem with one file: the batch goes on without it. */

@@ -89,7 +89,7 @@ export async function counterfactual(
     const batch = Promise.all(
       candidates
         .slice(start, start + scorer.batchSize)
-        .map(async (r) => ({ r, img: await readImageOrSkip(r.path, opts.skipped) })),
+        .map(async (r) => ({ r, img: await readImageOrSkip(r, opts.skipped) })),
     );
     batch.catch(() => undefined); // rethrown where it is awaited; not unhandled if an earlier batch fails first
     return batch;

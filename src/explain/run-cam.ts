@@ -90,7 +90,7 @@ export async function camRecords(
   const bar = progress('grad-cam', records.length);
   for (let start = 0; start < records.length; start += batch) {
     const read = await Promise.all(
-      records.slice(start, start + batch).map(async (r) => ({ r, img: await readImageOrSkip(r.path, opts.skipped) })),
+      records.slice(start, start + batch).map(async (r) => ({ r, img: await readImageOrSkip(r, opts.skipped) })),
     );
     // Each image is decoded and letterboxed once: the normalised input for the model, the pixels for overlays.
     const prepared = read.flatMap(({ r, img }) => {

@@ -8,7 +8,7 @@ export const DEFAULT_INPUT: Omit<InputSpec, 'size'> = { mean: 0.5, std: 0.25 };
 
 /** Read one image as a normalised size x size model input. */
 export async function loadInput(record: ImageRecord, spec: InputSpec): Promise<Float32Array> {
-  return modelInput(await readImage(record.path), spec);
+  return modelInput(await readImage(record.path, { frame: record.frame }), spec);
 }
 
 /**

@@ -7,3 +7,4 @@ export { checkChoice, checkInt, checkNumber, InvalidParameterError } from './opt
 export { progress } from './progress.js';
 export { Rng } from './rng.js';
 export { checkOutputFile, checkOutputFolder, type InputPath, isInside, makeDirs, outputPath } from './safe-path.js';
+export { unfilledFloat32, unfilledUint16 } from './unfilled.js';

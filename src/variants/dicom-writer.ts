@@ -20,6 +20,8 @@ export interface MaskedDicomOptions {
   /** The settings that made this variant (mode, margin, fill, seed, boxes): part of the new UIDs. */
   key: string;
   deidentify?: boolean;
+  /** The frame (0-based) of a multi-frame source that variant is (a --frames all record); default 0. */
+  frame?: number;
 }
 
 /** One covered box in Presidio's evaluation format (left/top/width/height, label = the text where known). */
@@ -113,7 +115,7 @@ function deidentify(ds: NaturalDataset, key: string): NaturalDataset {
   return out;
 }
 
-/** Re-encode a masked DICOM; bytes is the source file, variant the masked frame (same size as frame 1). */
+/** Re-encode a masked DICOM; bytes is the source file, variant the masked frame opts.frame (or 1) as one frame. */
 export async function encodeMaskedDicom(
   bytes: Uint8Array,
   file: string,
@@ -121,7 +123,7 @@ export async function encodeMaskedDicom(
   boxes: readonly LabelBox[],
   opts: MaskedDicomOptions,
 ): Promise<Buffer> {
-  const stored = await decodeDicomStored(bytes, file);
+  const stored = await decodeDicomStored(bytes, file, opts.frame ?? 0);
   if (variant.width !== stored.image.width || variant.height !== stored.image.height) {
     throw new Error(
       `${file}: the masked image is ${variant.width}x${variant.height}, the DICOM frame ${stored.image.width}x${stored.image.height}`,
@@ -158,7 +160,7 @@ export async function encodeMaskedDicom(
   even.set(plane);
   const out: NaturalDataset = {
     ...ds,
-    SOPInstanceUID: derivedUid('confound-mask', opts.key, oldSop),
+    SOPInstanceUID: derivedUid('confound-mask', opts.key, oldSop, ...(opts.frame ? [String(opts.frame)] : [])),
     SeriesInstanceUID: derivedUid('confound-mask-series', opts.mode, oldSeries),
     DerivationDescription: methods[0],
     DeidentificationMethod: methods.join('; '),

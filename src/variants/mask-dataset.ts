@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import sharp from 'sharp';
-import { loadDataset, type DatasetFormat } from '../data/index.js';
+import { loadDataset, type DatasetFormat, type ImageRecord } from '../data/index.js';
 import { readImage } from '../data/index.js';
 import { encodeGrayPng, type GrayImage } from '../data/index.js';
 import { isImagePath } from '../data/index.js';
@@ -175,15 +175,16 @@ export async function maskDataset(opts: MaskDatasetOptions): Promise<MaskSummary
       return;
     }
     try {
-      const img = await readImage(r.path);
+      const img = await readImage(r.path, { frame: r.frame });
       const variant = applyVariant(img, mine, opts.mode, { margin, fill, rng: new Rng(seed).fork(r.id) });
       const { rel, bytes } = asDicom
         ? {
-            rel: r.id,
+            rel: dicomName(r),
             bytes: await encodeMaskedDicom(await readFile(r.path), r.path, variant, mine, {
               mode: opts.mode,
               key,
               deidentify: opts.deidentify,
+              frame: r.frame,
             }),
           }
         : await encodeLike(r.id, variant);
@@ -225,4 +226,10 @@ export async function maskDataset(opts: MaskDatasetOptions): Promise<MaskSummary
 export function checkMaskedCopy(dir: string): void {
   if (!existsSync(join(dir, MASK_MANIFEST))) return;
   requireComplete(dir, 'this masked copy', 'rerun the same `confound mask` command to finish it');
+}
+
+/** A DICOM copy's name: the record's id, with a frame record's #frame-N before the extension (a/b#frame-2.dcm). */
+function dicomName(r: ImageRecord): string {
+  const m = /^(.*?)(\.[^./]*)?(#frame-\d+)$/.exec(r.id);
+  return m ? `${m[1]}${m[3]}${m[2] ?? '.dcm'}` : r.id;
 }

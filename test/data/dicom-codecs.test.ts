@@ -134,3 +134,50 @@ test('a header that disagrees with the codestream is one clear error naming the 
     });
   }
 });
+
+// Our JPEG lossless decoder picks its look-up width from the Huffman table: a noisy 16-bit image has codes and
+// extra bits too long for the narrow table (the slow path), a smooth one fits (the fast path).
+test('JPEG lossless SV1 of a noisy 16-bit image (codes longer than the fast table): exactly the source', async () => {
+  const dir = await tempDir();
+  const noisy = { ...img, data: new Float32Array(img.data.length) };
+  let s = 11;
+  for (let i = 0; i < noisy.data.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    noisy.data[i] = Math.min(1, Math.max(0, img.data[i] + ((s >>> 8) / 2 ** 24 - 0.5) * 0.2));
+  }
+  const src = writePhantomDicom(dir, 'src.dcm', noisy, 16);
+  const bytes = convert('gdcmconv', ['--jpeg'], src, join(dir, 'out.dcm'));
+  const want = await decodeDicom(readFileSync(src), src);
+  assert.deepEqual((await decodeDicom(bytes, 'out.dcm')).data, want.data);
+});
+
+test("JPEG lossless with a point transform (dcmcjpeg +pt 3, predictors 1 and 7): gdcm's stored values", async () => {
+  const dir = await tempDir();
+  const window = { WindowCenter: '2047.5', WindowWidth: '4096' };
+  const src = writePhantomDicom(dir, 'src.dcm', img, 12, window);
+  for (const sv of ['1', '7']) {
+    const out = join(dir, `pt${sv}.dcm`);
+    const bytes = convert('dcmcjpeg', ['+el', '--selection-value', sv, '--point-transform', '3'], src, out);
+    const gdcm = await decodeDicom(convert('gdcmconv', ['--raw'], out, join(dir, 'ref.dcm')), 'ref.dcm');
+    const got = await decodeDicom(bytes, out);
+    assert.deepEqual(got.data, gdcm.data, `predictor ${sv}`);
+    assert.ok(
+      maxAbsDiff(got.data, (await decodeDicom(readFileSync(src), src)).data) > 0,
+      'the transform dropped nothing',
+    );
+  }
+});
+
+test('a JPEG lossless scan cut short is one clear error naming the file and the pixel', async () => {
+  const dir = await tempDir();
+  const src = writePhantomDicom(dir, 'src.dcm', img, 16);
+  const bytes = convert('gdcmconv', ['--jpeg'], src, join(dir, 'out.dcm'));
+  // End the image (FF D9) 1,000 bytes into the scan; the fragment keeps its length.
+  const sos = bytes.indexOf(Buffer.from([0xff, 0xda]));
+  const scanStart = sos + 2 + bytes.readUInt16BE(sos + 2);
+  bytes.set([0xff, 0xd9], scanStart + 1000);
+  await assert.rejects(decodeDicom(bytes, '/d/cut.dcm'), {
+    message:
+      /^\/d\/cut\.dcm: cannot decode frame 1 \(1\.2\.840\.10008\.1\.2\.4\.70\): JPEG lossless: the scan's data ends before pixel \d+ of 36864$/,
+  });
+});

@@ -4,42 +4,61 @@
  * caller then uses jpeg-lossless-decoder-js.
  *
  * Why our own: jpeg-lossless-decoder-js took about 110 ms of CPU per 2,048 x 2,500 16-bit image here, too slow
- * for the 30 images/s on 2 cores that the project asks; this decoder reads a whole code with one look-up in a
- * 16-bit table and runs the predictor inline.
+ * for the 30 images/s on 2 cores that the project asks. Here the scan is unstuffed once, a 32-bit buffer takes
+ * 16 bits at a time, most codes come with their difference from one look-up in a table small enough for the L1
+ * cache, and predictor 1 is applied in the same loop.
  */
+
+import { unfilledUint16 } from '../../util/index.js';
 
 interface Huffman {
   /** Indexed by the next 16 bits: (code length << 8) | symbol; 0 = no code. */
   lookup: Int32Array;
+  /** How many bits `fast` looks up at once (12-16). */
+  fastBits: number;
   /**
-   * Indexed the same way, where the code and its extra bits fit in 16: (bits used << 17) | (difference + 32768);
-   * 0 where they do not (then use lookup).
+   * Indexed by the next fastBits bits, where a code and its extra bits fit in them:
+   * (bits used << 16) | (difference mod 2^16); 0 where they do not (then use lookup).
    */
-  whole: Int32Array;
+  fast: Int32Array;
+}
+
+/**
+ * The fewest bits (12-16) whose table holds the codes and extra bits of about 98% of the pixels, judging each
+ * category's share by its code length (an optimal code of length L is used about 2^-L of the time). Smaller
+ * tables stay in the L1 cache (12 bits: 16 KiB); a noisy 16-bit image needs more bits per pixel.
+ */
+function chooseFastBits(codes: { len: number; sym: number }[]): number {
+  for (let bits = 12; bits < 16; bits++) {
+    let missed = 0;
+    for (const { len, sym } of codes) if (sym !== 16 && len + sym > bits) missed += 2 ** -len;
+    if (missed < 0.02) return bits;
+  }
+  return 16;
 }
 
 function buildHuffman(counts: Uint8Array, symbols: Uint8Array): Huffman {
-  const lookup = new Int32Array(65536);
-  const whole = new Int32Array(65536);
+  const codes: { len: number; sym: number; code: number }[] = [];
   let code = 0,
     k = 0;
   for (let len = 1; len <= 16; len++) {
-    for (let i = 0; i < counts[len - 1]; i++) {
-      const sym = symbols[k++];
-      const start = code << (16 - len);
-      const end = Math.min(65536, start + (1 << (16 - len)));
-      for (let j = start; j < end; j++) {
-        lookup[j] = (len << 8) | sym;
-        if (sym === 16 || len + sym > 16) continue;
-        const v = sym === 0 ? 0 : (j >> (16 - len - sym)) & ((1 << sym) - 1);
-        const diff = sym === 0 ? 0 : v < 1 << (sym - 1) ? v - (1 << sym) + 1 : v;
-        whole[j] = ((len + sym) << 17) | (diff + 32768);
-      }
-      code++;
-    }
+    for (let i = 0; i < counts[len - 1]; i++) codes.push({ len, sym: symbols[k++], code: code++ });
     code <<= 1;
   }
-  return { lookup, whole };
+  const lookup = new Int32Array(1 << 16);
+  const fastBits = chooseFastBits(codes);
+  const fast = new Int32Array(1 << fastBits);
+  for (const { len, sym, code } of codes) {
+    lookup.fill((len << 8) | sym, code << (16 - len), (code + 1) << (16 - len));
+    if (sym === 16 || len + sym > fastBits) continue;
+    const free = fastBits - len - sym; // bits of the look-up past the extra bits
+    for (let j = code << (fastBits - len); j < (code + 1) << (fastBits - len); j++) {
+      const v = (j >> free) & ((1 << sym) - 1);
+      const diff = sym === 0 ? 0 : v < 1 << (sym - 1) ? v - (1 << sym) + 1 : v;
+      fast[j] = ((len + sym) << 16) | (diff & 0xffff);
+    }
+  }
+  return { lookup, fastBits, fast };
 }
 
 interface Frame {
@@ -93,7 +112,6 @@ export function decodeJpegLossless(src: Uint8Array): Uint16Array | null {
       const predictor = src[body + 1 + 2];
       const pt = src[body + 1 + 4] & 0x0f;
       const start = body + len - 2;
-      if (predictor === 1 && restart === 0) return decodeScanSv1(src, start, frame, table, pt);
       return decodeScan(src, start, frame, table, predictor, pt, restart);
     } else if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       return null; // another process (baseline, extended, hierarchical, arithmetic)
@@ -103,6 +121,116 @@ export function decodeJpegLossless(src: Uint8Array): Uint16Array | null {
   throw new Error('JPEG stream has no scan');
 }
 
+/**
+ * A scan's entropy-coded bytes with the stuffed zeros (FF 00 -> FF) and restart markers taken out, followed by
+ * zeros, so the decoder reads any 32 bits at a byte offset without checks.
+ */
+interface CleanScan {
+  bytes: Uint8Array;
+  view: DataView;
+  /** Bits of coded data, not counting the zeros after. */
+  bits: number;
+  /** The bit offset at which each restart interval begins; [0] without restarts. */
+  intervals: number[];
+}
+
+// Reused from scan to scan: a fresh buffer of several MB costs more in page faults than copying into it.
+let scratch = new Uint8Array(0);
+
+function unstuffScan(src: Uint8Array, start: number, pad: number): CleanScan {
+  if (scratch.length < src.length - start + pad) scratch = new Uint8Array(src.length - start + pad);
+  const bytes = scratch;
+  const intervals = [0];
+  let n = 0;
+  let p = start;
+  while (p < src.length) {
+    const ff = src.indexOf(0xff, p);
+    const stop = ff < 0 ? src.length : ff;
+    bytes.set(src.subarray(p, stop), n);
+    n += stop - p;
+    if (ff < 0 || ff + 1 >= src.length) break;
+    const next = src[ff + 1];
+    if (next === 0x00) {
+      bytes[n++] = 0xff;
+      p = ff + 2;
+    } else if (next === 0xff) {
+      p = ff + 1; // a fill byte before a marker
+    } else if (next >= 0xd0 && next <= 0xd7) {
+      intervals.push(n * 8); // RSTn: the bits left in the byte before it are padding
+      p = ff + 2;
+    } else break; // EOI, DNL or another marker: the scan ends
+  }
+  bytes.fill(0, n, n + pad);
+  return { bytes, view: new DataView(bytes.buffer), bits: n * 8, intervals };
+}
+
+/**
+ * Huffman-decode pixels [from, to) into out, starting at bit bp; returns the bit after the last. Each value is
+ * (prev & keep) + difference, mod 2^16, prev being the value before: keep 0xffff decodes left-predicted pixels
+ * (prev starts as the first pixel's prediction), keep 0 leaves the bare differences.
+ * The bit buffer holds its cnt valid bits at the top and takes 16 bits at a time; one look-up of its top
+ * fastBits bits gives most codes with their extra bits, and the rest are read from the bit position.
+ */
+function decodeRun(
+  scan: CleanScan,
+  table: Huffman,
+  out: Uint16Array,
+  from: number,
+  to: number,
+  bp: number,
+  prev: number,
+  keep: number,
+): number {
+  const { bytes, view } = scan;
+  const { fast, lookup } = table;
+  const shift = 32 - table.fastBits;
+  let p = (bp >>> 3) + 4;
+  let buf = view.getUint32(p - 4) << (bp & 7);
+  let cnt = 32 - (bp & 7);
+  for (let i = from; i < to; i++) {
+    if (cnt <= 16) {
+      buf |= ((bytes[p] << 8) | bytes[p + 1]) << (16 - cnt);
+      p += 2;
+      cnt += 16;
+    }
+    let code = fast[buf >>> shift];
+    if (code !== 0) {
+      const used = code >>> 16;
+      buf <<= used;
+      cnt -= used;
+    } else {
+      // Rare: a code and its extra bits longer than fastBits; read at the bit position, then refill.
+      const at = p * 8 - cnt;
+      code = readLongCode(view, lookup, at, i);
+      const next = at + (code >>> 16);
+      p = (next >>> 3) + 4;
+      buf = view.getUint32(p - 4) << (next & 7);
+      cnt = 32 - (next & 7);
+    }
+    prev = ((prev & keep) + code) & 0xffff;
+    out[i] = prev;
+  }
+  bp = p * 8 - cnt;
+  if (bp > scan.bits) throw new Error(`JPEG lossless: the scan's data ends before pixel ${to} of ${out.length}`);
+  return bp;
+}
+
+/** The code and extra bits at bit `at`, as a `fast` entry: (bits used << 16) | (difference mod 2^16). */
+function readLongCode(view: DataView, lookup: Int32Array, at: number, pixel: number): number {
+  const entry = lookup[(view.getUint32(at >>> 3) << (at & 7)) >>> 16];
+  if (entry === 0) throw new Error(`JPEG lossless: bad Huffman code at pixel ${pixel}`);
+  const len = entry >> 8;
+  const s = entry & 0xff;
+  if (s === 0) return len << 16;
+  if (s === 16) return (len << 16) | 32768; // T.81 H.1.2.2: no extra bits, the difference is 32768
+  const v = (view.getUint32((at + len) >>> 3) << ((at + len) & 7)) >>> (32 - s);
+  return ((len + s) << 16) | ((v < 1 << (s - 1) ? v - (1 << s) + 1 : v) & 0xffff);
+}
+
+/**
+ * Decode a scan in runs that stay within one line and one restart interval. After a restart, and on the first
+ * line, pixels are predicted from the left (the first of a line from above); elsewhere by the scan's predictor.
+ */
 function decodeScan(
   src: Uint8Array,
   start: number,
@@ -113,167 +241,69 @@ function decodeScan(
   restart: number,
 ): Uint16Array {
   const { rows, cols } = f;
-  const out = new Uint16Array(rows * cols);
-  const lookup = table.lookup;
-  const initial = 1 << (f.precision - pt - 1);
+  if (predictor < 1 || predictor > 7) throw new Error(`JPEG lossless: predictor ${predictor} is not 1-7`);
   const n = rows * cols;
-  let pos = start;
-  let buf = 0,
-    cnt = 0;
-  let intervalLeft = restart || n;
-  let lineStart = 0; // first pixel of the current restart interval's first line: predicted from the left only
-  for (let i = 0; i < n; i++) {
-    if (intervalLeft === 0) {
-      // Restart marker: drop the bits left in the byte and skip RSTn, then predict as at the top of the image.
-      buf = 0;
-      cnt = 0;
-      while (pos + 1 < src.length && !(src[pos] === 0xff && src[pos + 1] >= 0xd0 && src[pos + 1] <= 0xd7)) pos++;
-      pos += 2;
-      intervalLeft = restart;
+  const out = unfilledUint16(n); // every pixel is written, in order
+  // A run can take up to 32 bits a pixel: enough zeros after the data that a corrupt one reads none past.
+  const scan = unstuffScan(src, start, 4 * cols + 8);
+  const initial = 1 << (f.precision - pt - 1);
+  const interval = restart || n;
+  let bp = 0;
+  let lineStart = 0; // the first pixel of the current interval
+  for (let i = 0; i < n; ) {
+    if (i > 0 && i % interval === 0) {
+      const k = i / interval;
+      if (k >= scan.intervals.length) throw new Error(`JPEG lossless: restart marker ${k} is missing`);
+      bp = scan.intervals[k];
       lineStart = i;
     }
-    intervalLeft--;
-    while (cnt <= 24) {
-      let b = 0;
-      if (pos < src.length) {
-        b = src[pos];
-        if (b === 0xff) {
-          const next = src[pos + 1];
-          if (next === 0) pos += 2;
-          else b = 0; // a marker: feed zeros, do not pass it
-        } else pos++;
-      }
-      buf = (buf << 8) | b;
-      cnt += 8;
+    const firstLine = i < lineStart + cols;
+    const end = Math.min(n, i - (i % cols) + cols, lineStart + interval, firstLine ? lineStart + cols : n);
+    if (predictor === 1 || firstLine) {
+      const above = i % cols === 0 && !firstLine;
+      const pred = i === lineStart ? initial : above ? out[i - cols] : out[i - 1];
+      bp = decodeRun(scan, table, out, i, end, bp, pred, 0xffff);
+    } else {
+      bp = decodeRun(scan, table, out, i, end, bp, 0, 0);
+      predict2d(out, i, end, cols, predictor);
     }
-    const entry = lookup[(buf >>> (cnt - 16)) & 0xffff];
-    if (entry === 0) throw new Error(`JPEG lossless: bad Huffman code at pixel ${i}`);
-    cnt -= entry >> 8;
-    const s = entry & 0xff;
-    let diff = 0;
-    if (s === 16) diff = 32768;
-    else if (s > 0) {
-      if (cnt < s) {
-        let b = 0;
-        if (pos < src.length) {
-          b = src[pos];
-          if (b === 0xff) {
-            if (src[pos + 1] === 0) pos += 2;
-            else b = 0;
-          } else pos++;
-        }
-        buf = (buf << 8) | b;
-        cnt += 8;
-      }
-      const v = (buf >>> (cnt - s)) & ((1 << s) - 1);
-      cnt -= s;
-      diff = v < 1 << (s - 1) ? v - (1 << s) + 1 : v;
-    }
-    const x = i % cols;
-    let pred: number;
-    if (i === lineStart) pred = initial;
-    else if (i < lineStart + cols) pred = out[i - 1];
-    else if (x === 0) pred = out[i - cols];
-    else {
-      const ra = out[i - 1],
-        rb = out[i - cols],
-        rc = out[i - cols - 1];
-      switch (predictor) {
-        case 1:
-          pred = ra;
-          break;
-        case 2:
-          pred = rb;
-          break;
-        case 3:
-          pred = rc;
-          break;
-        case 4:
-          pred = ra + rb - rc;
-          break;
-        case 5:
-          pred = ra + ((rb - rc) >> 1);
-          break;
-        case 6:
-          pred = rb + ((ra - rc) >> 1);
-          break;
-        case 7:
-          pred = (ra + rb) >> 1;
-          break;
-        default:
-          throw new Error(`JPEG lossless: predictor ${predictor} is not 1-7`);
-      }
-    }
-    out[i] = (pred + diff) & 0xffff;
+    i = end;
   }
   if (pt > 0) for (let i = 0; i < n; i++) out[i] = (out[i] << pt) & 0xffff;
   return out;
 }
 
-/** The common case (DICOM 1.2.840.10008.1.2.4.70, no restarts) as one tight loop: predictor 1 (left; above in column 0). */
-function decodeScanSv1(src: Uint8Array, start: number, f: Frame, table: Huffman, pt: number): Uint16Array {
-  const { rows, cols } = f;
-  const out = new Uint16Array(rows * cols);
-  const lookup = table.lookup;
-  const whole = table.whole;
-  const len = src.length;
-  let pos = start;
-  let buf = 0,
-    cnt = 0;
-  let prev = 1 << (f.precision - pt - 1);
-  for (let y = 0, i = 0; y < rows; y++) {
-    if (y > 0) prev = out[i - cols];
-    for (let x = 0; x < cols; x++, i++) {
-      if (cnt < 32 - 8) {
-        // Top up to at least 25 bits: enough for a code (16) or, after the code, its extra bits (s <= 16).
-        do {
-          let b = 0;
-          if (pos < len) {
-            b = src[pos];
-            if (b !== 0xff) pos++;
-            else if (src[pos + 1] === 0) pos += 2;
-            else b = 0;
-          }
-          buf = (buf << 8) | b;
-          cnt += 8;
-        } while (cnt <= 24);
-      }
-      const peek = (buf >>> (cnt - 16)) & 0xffff;
-      const both = whole[peek];
-      if (both !== 0) {
-        cnt -= both >>> 17;
-        prev = (prev + (both & 0x1ffff) - 32768) & 0xffff;
-        out[i] = prev;
-        continue;
-      }
-      const entry = lookup[peek];
-      if (entry === 0) throw new Error(`JPEG lossless: bad Huffman code at pixel ${i}`);
-      cnt -= entry >> 8;
-      const s = entry & 0xff;
-      let diff = 0;
-      if (s !== 0) {
-        if (s === 16) diff = 32768;
-        else {
-          if (cnt < s) {
-            let b = 0;
-            if (pos < len) {
-              b = src[pos];
-              if (b !== 0xff) pos++;
-              else if (src[pos + 1] === 0) pos += 2;
-              else b = 0;
-            }
-            buf = (buf << 8) | b;
-            cnt += 8;
-          }
-          const v = (buf >>> (cnt - s)) & ((1 << s) - 1);
-          cnt -= s;
-          diff = v < 1 << (s - 1) ? v - (1 << s) + 1 : v;
-        }
-      }
-      prev = (prev + diff) & 0xffff;
-      out[i] = prev;
-    }
+/** Add each pixel's prediction by predictor 2-7 (T.81 Table H.1) to its difference in out[from, to), one line. */
+function predict2d(out: Uint16Array, from: number, to: number, cols: number, predictor: number): void {
+  let i = from;
+  if (i % cols === 0) {
+    out[i] = (out[i] + out[i - cols]) & 0xffff; // first in its line: from above
+    i++;
   }
-  if (pt > 0) for (let i = 0; i < out.length; i++) out[i] = (out[i] << pt) & 0xffff;
-  return out;
+  for (; i < to; i++) {
+    const ra = out[i - 1],
+      rb = out[i - cols],
+      rc = out[i - cols - 1];
+    let pred: number;
+    switch (predictor) {
+      case 2:
+        pred = rb;
+        break;
+      case 3:
+        pred = rc;
+        break;
+      case 4:
+        pred = ra + rb - rc;
+        break;
+      case 5:
+        pred = ra + ((rb - rc) >> 1);
+        break;
+      case 6:
+        pred = rb + ((ra - rc) >> 1);
+        break;
+      default:
+        pred = (ra + rb) >> 1;
+    }
+    out[i] = (pred + out[i]) & 0xffff;
+  }
 }

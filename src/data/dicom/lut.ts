@@ -1,3 +1,5 @@
+import { unfilledFloat32 } from '../../util/index.js';
+
 /**
  * The grayscale display pipeline of PS3.3 C.11 for one frame, stored value -> [0, 1]:
  * Modality LUT (rescale, or a LUT) -> VOI LUT (a LUT, or a window: LINEAR, LINEAR_EXACT, SIGMOID; with neither,
@@ -64,21 +66,47 @@ export function applyWindow(w: Window, x: number): number {
 /** Stored words (any bits above bitsStored ignored) to display values in [0, 1]. */
 export function toDisplay(words: ArrayLike<number>, p: DisplayPipeline): Float32Array {
   const table = displayTable(words, p);
-  const out = new Float32Array(words.length);
+  const out = unfilledFloat32(words.length);
   if (words instanceof Uint16Array) lookUp16(words, table, out);
   else for (let i = 0; i < words.length; i++) out[i] = table[words[i] & (table.length - 1)];
   return out;
 }
 
-// Monomorphic loops for the common 16-bit words: V8 keeps them tight (the generic loop ran at half their speed).
+// Monomorphic loops for the common 16-bit words: V8 keeps them tight (the generic loop ran at half their speed),
+// and, read as 32-bit pairs where the words are aligned, they take half the loads (about 15% faster here).
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+function pairsOf(words: Uint16Array): Uint32Array | undefined {
+  if (!LITTLE_ENDIAN || words.byteOffset % 4 !== 0) return undefined;
+  return new Uint32Array(words.buffer, words.byteOffset, words.length >> 1);
+}
+
 function lookUp16(words: Uint16Array, table: Float32Array, out: Float32Array): void {
   const mask = table.length - 1;
-  for (let i = 0; i < words.length; i++) out[i] = table[words[i] & mask];
+  const pairs = pairsOf(words);
+  let i = 0;
+  if (pairs) {
+    // The low half of a (little-endian) pair is the earlier word.
+    for (let k = 0; k < pairs.length; k++, i += 2) {
+      const two = pairs[k];
+      out[i] = table[two & mask];
+      out[i + 1] = table[(two >>> 16) & mask];
+    }
+  }
+  for (; i < words.length; i++) out[i] = table[words[i] & mask];
 }
 
 function seen16(words: Uint16Array, seen: Uint8Array): void {
   const mask = seen.length - 1;
-  for (let i = 0; i < words.length; i++) seen[words[i] & mask] = 1;
+  const pairs = pairsOf(words);
+  let i = 0;
+  if (pairs) {
+    for (let k = 0; k < pairs.length; k++, i += 2) {
+      const two = pairs[k];
+      seen[two & mask] = 1;
+      seen[(two >>> 16) & mask] = 1;
+    }
+  }
+  for (; i < words.length; i++) seen[words[i] & mask] = 1;
 }
 
 /** The display value of every possible stored word (2^bitsStored entries), for this frame's words. */

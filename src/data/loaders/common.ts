@@ -2,6 +2,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { ImageRecord, LoadIssue } from '../types.js';
 import { isImagePath, probeImage } from '../read-image.js';
+import { expandFrames } from './frames.js';
 
 /** How hard a loader checks each image: not at all, header only (default), or full decode. */
 export type VerifyLevel = 'none' | 'header';
@@ -92,7 +93,7 @@ export async function verifyRecords(
   }
   await Promise.all(Array.from({ length: 8 }, worker));
   issues.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return records.filter((_, i) => ok[i]);
+  return expandFrames(records.filter((_, i) => ok[i]));
 }
 
 /** Parse 0/1, normal/abnormal, negative/positive, false/true; undefined for empty; null when unrecognised. */

@@ -15,6 +15,7 @@ import { readMarkerStyle, type DetectedMarkerStyle } from './marker-style.js';
 import { readInitials } from './initials.js';
 import { coveredArea, coveredShare } from './coverage.js';
 import { findOverlayText, groupGlyphRects, type OverlayBlock } from './overlay.js';
+import { dropFlatCovers } from './flat-cover.js';
 
 /** Principal-axis ratio above which a component is a wire or an edge, never a glyph (an "I" is about 5). */
 export const MAX_ELONGATION = 10;
@@ -285,7 +286,7 @@ export function detectLabels(
   // the ranking by box quality also settles what rules once did (a word's part against the whole word, two
   // labels side by side): those rules now cost recall (validation seeds 701-703), so there are none
   const boxes = suppress(scored, minScore).map((s) => toBox(w, s, file, model, image));
-  return addOverlayText(boxes, findOverlayText(image), w, image, file, model, minScore);
+  return dropFlatCovers(addOverlayText(boxes, findOverlayText(image), w, image, file, model, minScore), image);
 }
 
 /** Overlay boxes' score: the rule's, from the block's contrast (the learned stages never see these boxes). */

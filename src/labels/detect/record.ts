@@ -6,6 +6,8 @@ export interface WorkerTask {
   index: number;
   path: string;
   id: string;
+  /** The record's frame of a multi-frame DICOM. */
+  frame?: number;
 }
 export type WorkerReply =
   | { index: number; boxes: DetectedBox[]; width: number; height: number }
@@ -15,7 +17,7 @@ export type WorkerReply =
 export async function detectRecord(task: WorkerTask, model: DetectorModel, opts: DetectOptions): Promise<WorkerReply> {
   let img: GrayImage;
   try {
-    img = await readImage(task.path);
+    img = await readImage(task.path, { frame: task.frame });
   } catch (err) {
     return { index: task.index, error: (err as Error).message || 'cannot read image' };
   }

@@ -50,7 +50,7 @@ export async function detectDataset(
   const claim = (): WorkerTask | undefined => {
     if (next >= records.length) return undefined;
     const i = next++;
-    return { index: i, path: records[i].path, id: records[i].id };
+    return { index: i, path: records[i].path, id: records[i].id, frame: records[i].frame };
   };
   const done = (r: WorkerReply) => {
     replies[r.index] = r;
