@@ -68,22 +68,23 @@ export class TorchScriptModel implements Disposable {
     return next;
   }
 
-  private wrap<T>(p: Promise<T>): Promise<T> {
-    return p.catch((err: Error) => {
-      throw new Error(`${this.path}: ${err.message.split('\n')[0]}`);
-    });
+  /** A checked batch through one native call, after the calls before it; its error names the model file. */
+  private call<T>(images: Float32Array, b: ScriptBatch, native: (h: ScriptHandle) => Promise<T>): Promise<T> {
+    checkBatch(images, b);
+    const h = this.live();
+    return this.serial(() =>
+      native(h).catch((err: Error) => {
+        throw new Error(`${this.path}: ${err.message.split('\n')[0]}`);
+      }),
+    );
   }
 
   /** The model's first tensor output as [n, k] rows. */
   forward(images: Float32Array, b: ScriptBatch): Promise<{ k: number; data: Float32Array }> {
-    checkBatch(images, b);
-    const h = this.live();
-    return this.serial(() =>
-      this.wrap(
-        nativeEngine()
-          .scriptForward(h, images, b.n, b.channels, b.height, b.width)
-          .then((r) => ({ k: r.shape[1], data: r.data })),
-      ),
+    return this.call(images, b, (h) =>
+      nativeEngine()
+        .scriptForward(h, images, b.n, b.channels, b.height, b.width)
+        .then((r) => ({ k: r.shape[1], data: r.data })),
     );
   }
 
@@ -93,15 +94,11 @@ export class TorchScriptModel implements Disposable {
     b: ScriptBatch,
     index: number,
   ): Promise<{ k: number; outputs: Float32Array; gradients: Float32Array }> {
-    checkBatch(images, b);
     checkInt('output index', index, 0);
-    const h = this.live();
-    return this.serial(() =>
-      this.wrap(
-        nativeEngine()
-          .scriptGradient(h, images, b.n, b.channels, b.height, b.width, index)
-          .then((r) => ({ k: r.shape[1], outputs: r.outputs, gradients: r.gradients })),
-      ),
+    return this.call(images, b, (h) =>
+      nativeEngine()
+        .scriptGradient(h, images, b.n, b.channels, b.height, b.width, index)
+        .then((r) => ({ k: r.shape[1], outputs: r.outputs, gradients: r.gradients })),
     );
   }
 
@@ -121,22 +118,18 @@ export class TorchScriptModel implements Disposable {
     index: number,
     layer: string,
   ): Promise<{ k: number; outputs: Float32Array; capture: LayerCapture }> {
-    checkBatch(images, b);
     checkInt('output index', index, 0);
-    const h = this.live();
     checkChoice('layer', layer, this.layers());
-    return this.serial(() =>
-      this.wrap(
-        nativeEngine()
-          .scriptCapture(h, images, b.n, b.channels, b.height, b.width, index, layer)
-          .then((r) => {
-            const [n, c, hh, w] = r.activationShape;
-            const k = r.shape[1];
-            const logits = Float32Array.from({ length: n }, (_, i) => r.outputs[i * k + index]);
-            const capture = { activations: r.activations, gradients: r.gradients, logits, n, c, h: hh, w };
-            return { k, outputs: r.outputs, capture };
-          }),
-      ),
+    return this.call(images, b, (h) =>
+      nativeEngine()
+        .scriptCapture(h, images, b.n, b.channels, b.height, b.width, index, layer)
+        .then((r) => {
+          const [n, c, hh, w] = r.activationShape;
+          const k = r.shape[1];
+          const logits = Float32Array.from({ length: n }, (_, i) => r.outputs[i * k + index]);
+          const capture = { activations: r.activations, gradients: r.gradients, logits, n, c, h: hh, w };
+          return { k, outputs: r.outputs, capture };
+        }),
     );
   }
 
