@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The project's CSV code, as built by `npm ci` (tsc into dist/).
+import { parseCsvTable, toCsv } from '../dist/src/util/index.js';
 
 const here = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'real');
 
@@ -16,45 +18,11 @@ function fail(message) {
   process.exit(1);
 }
 
-/** RFC 4180 rows (quoted fields may hold commas and doubled quotes); the first row is the header. */
+/** A box file's rows as objects (the project's CSV reader: rectangular, errors name the file and line). */
 function readCsv(file) {
-  const text = readFileSync(file, 'utf8');
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  const [head, ...body] = rows.filter((r) => r.length > 1 || r[0] !== '');
-  return body.map((r, n) => {
-    if (r.length !== head.length) fail(`${file}: line ${n + 2} has ${r.length} fields, the header ${head.length}`);
-    return Object.fromEntries(head.map((k, j) => [k, r[j]]));
-  });
+  const { header, rows } = parseCsvTable(readFileSync(file, 'utf8'), file);
+  return rows.map((r) => Object.fromEntries(header.map((k, j) => [k, r[j]])));
 }
-
-const csvField = (v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 function parseArgs(argv) {
   const repos = new Map();
@@ -116,7 +84,7 @@ for (const [path, r] of films) {
   }
 }
 const cols = ['path', 'x', 'y', 'w', 'h', 'category', 'text'];
-const truth = [cols.join(','), ...boxes.map((b) => cols.map((c) => csvField(b[c])).join(','))].join('\n') + '\n';
+const truth = toCsv([cols, ...boxes.map((b) => cols.map((c) => b[c]))]);
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'boxes.csv.part'), truth);
 renameSync(join(out, 'boxes.csv.part'), join(out, 'boxes.csv'));
