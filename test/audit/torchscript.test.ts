@@ -108,7 +108,7 @@ async function auditOf(model: string, out: string, occlusionImages: number): Pro
 // images can read nothing but the strokes; trained on covered images, nothing but the disc.
 test('a CNN trained on labels-only images is strong as TorchScript and as ONNX, also barely trained; trained on covered images, none', {
   skip,
-}, async () => {
+}, async (t) => {
   assert.ok(
     models['labels-little'].pMin > 0.45 && models['labels-little'].pMax < 0.55,
     `barely trained: outputs ${models['labels-little'].pMin}..${models['labels-little'].pMax}`,
@@ -149,6 +149,7 @@ test('a CNN trained on labels-only images is strong as TorchScript and as ONNX, 
         ['TorchScript Grad-CAM at features', pt.gradcam!],
       ] as const;
       for (const [what, m] of maps) {
+        t.diagnostic(`${what}: ${(m.label_attention / m.chance).toFixed(2)}x chance on the labels`);
         assert.ok(m.label_attention >= 3 * m.chance, `${what}: ${m.label_attention} on the labels, chance ${m.chance}`);
       }
     }
