@@ -19,7 +19,17 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   dist: () => import('./dist.js'),
 };
 
+const USAGE = `usage: npm run bench -- [NAME...] [--json] [options of the named benchmarks]
+Runs the named benchmarks (all when none are named) and prints their figures, or one JSON object with --json.
+Benchmarks: ${Object.keys(BENCHES).join(', ')}. Each one's options are in the comment at the top of bench/NAME.ts
+(e.g. engine: --steps N --rounds N --precision=bf16).
+`;
+
 async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const json = argv.includes('--json');
   const names = argv.filter((a) => !a.startsWith('--') && !/^\d/.test(a));
   const selected = names.length

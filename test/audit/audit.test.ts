@@ -132,25 +132,7 @@ test('the ONNX path and an equivalent in-process scorer give the same cover-test
 test('confound audit --json prints the verdict; bad invocations fail with a message', async () => {
   const cli = join(process.cwd(), 'dist/src/cli/main.js');
   const out = join(dir, 'audit-cli');
-  const { stdout } = await run(process.execPath, [
-    cli,
-    'audit',
-    '--model',
-    cornerModel,
-    '--data',
-    data.manifest,
-    '--boxes',
-    data.boxes,
-    '--out',
-    out,
-    '--occlusion-images',
-    '2',
-    '--json',
-  ]);
-  const j = JSON.parse(stdout);
-  assert.equal(j.reliance, 'strong');
-  assert.equal(j.model.preprocess.size, 64);
-  const args = (model: string) => [
+  const args = (model: string, occlusionImages = 0) => [
     cli,
     'audit',
     '--model',
@@ -162,8 +144,12 @@ test('confound audit --json prints the verdict; bad invocations fail with a mess
     '--out',
     out,
     '--occlusion-images',
-    '0',
+    String(occlusionImages),
   ];
+  const { stdout } = await run(process.execPath, [...args(cornerModel, 2), '--json']);
+  const j = JSON.parse(stdout);
+  assert.equal(j.reliance, 'strong');
+  assert.equal(j.model.preprocess.size, 64);
   await assert.rejects(
     run(process.execPath, [...args(cornerModel), '--fail-on', 'strong']),
     (e: { code: number; stdout: string }) =>

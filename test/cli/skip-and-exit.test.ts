@@ -9,6 +9,7 @@ import { generateDataset } from '../../src/synth/index.js';
 import { loadDataset } from '../../src/data/load.js';
 import { studySplits } from '../../src/train/index.js';
 import { EXIT, skipSummary } from '../../src/cli/outcome.js';
+import { tinyTrainArgs } from '../fixtures/train-args.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -45,23 +46,7 @@ after(async () => {
 
 test('one truncated PNG does not stop train, predict or cam: it is named, counted, and the exit code is 2 (defect 4)', async () => {
   const run = join(dir, 'run');
-  const t = await cli([
-    'train',
-    '--data',
-    data,
-    '--profile',
-    'quick',
-    '--arch',
-    'densenet-tiny',
-    '--size',
-    '32',
-    '--epochs',
-    '1',
-    '--threads',
-    '1',
-    '--out',
-    run,
-  ]);
+  const t = await cli([...tinyTrainArgs({ data, size: 32, epochs: 1 }), '--out', run]);
   assert.equal(t.code, EXIT.skipped, t.stderr);
   assert.ok(t.stderr.includes(`skipped ${inTrain}: ${inTrain}: cannot decode image`), t.stderr);
   assert.ok(!t.stderr.includes(inTest), 'train read a test image');

@@ -1,7 +1,6 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateDataset } from '../../src/synth/index.js';
 import { loadDataset } from '../../src/data/index.js';
@@ -9,15 +8,10 @@ import { readNaturalDataset } from '../../src/data/dicom/write.js';
 import { readBoxes } from '../../src/labels/formats/index.js';
 import { runStudy } from '../../src/study/index.js';
 import { TINY_STUDY } from '../fixtures/study/tiny-study.js';
-
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+import { tempDir } from '../fixtures/temp-dirs.js';
 
 test("a DICOM phantom through the study: patient-disjoint splits, and both DICOM cross-tables against the files' own tags", async () => {
-  const root = await mkdtemp(join(tmpdir(), 'confound-dicom-study-'));
-  dirs.push(root);
+  const root = await tempDir('confound-dicom-study-');
   const data = join(root, 'data');
   await generateDataset(data, { studies: 80, size: 96, seed: 5, format: 'dicom' });
   const out = join(root, 'study');

@@ -1,22 +1,16 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateDataset } from '../../src/synth/index.js';
 import { renderReport } from '../../src/report/index.js';
 import { runStudy } from '../../src/study/index.js';
 import { TINY_STUDY } from '../fixtures/study/tiny-study.js';
+import { tempDir } from '../fixtures/temp-dirs.js';
 import { parseCsvObjects } from '../../src/util/csv.js';
 
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
 test('an image an arm cannot be made for leaves every arm, and results.json and the report say which', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'confound-excluded-'));
-  dirs.push(root);
+  const root = await tempDir('confound-excluded-');
   const data = join(root, 'data');
   await generateDataset(data, { studies: 60, size: 128, seed: 3 });
   // A PNG whose header is whole and whose body is cut short: it loads (header check) but cannot be masked.

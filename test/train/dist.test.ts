@@ -21,31 +21,18 @@ import {
 } from '../../src/train/index.js';
 import { Rng } from '../../src/util/rng.js';
 import { maxStateDifference } from '../engine/helpers.js';
+import { tinyTrainArgs } from '../fixtures/train-args.js';
 
 // Acceptance of data-parallel training (issue 21): `train --nproc 2` over libtorch's c10d/Gloo on the CPU.
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const EPOCHS = 3;
-const ARGS = [
-  'train',
-  '--profile',
-  'quick',
-  '--arch',
-  'densenet-tiny',
-  '--size',
-  '32',
-  '--epochs',
-  String(EPOCHS),
-  '--batch',
-  '4',
-  '--lr',
-  '1e-3',
-  '--schedule',
-  'cosine',
-  '--seed',
-  '3',
-  '--threads',
-  '1',
-];
+const ARGS = tinyTrainArgs({
+  size: 32,
+  epochs: EPOCHS,
+  batch: 4,
+  seed: 3,
+  extra: ['--lr', '1e-3', '--schedule', 'cosine'],
+});
 const skip = (() => {
   try {
     return distBackends() ? false : 'the engine was built without c10d/Gloo';

@@ -10,6 +10,7 @@ import { generateDataset } from '../../src/synth/index.js';
 import { loadDataset } from '../../src/data/load.js';
 import { train, studySplits, scoreRecords } from '../../src/train/index.js';
 import { auc } from '../../src/stats/auc.js';
+import { tinyTrainArgs } from '../fixtures/train-args.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 let dir: string;
@@ -95,25 +96,7 @@ async function failing(args: string[]): Promise<{ code: number; stderr: string }
 }
 
 test('a run killed after its first epoch resumes to the same weights as an uninterrupted run', async () => {
-  const common = [
-    'train',
-    '--data',
-    data,
-    '--profile',
-    'quick',
-    '--arch',
-    'densenet-tiny',
-    '--size',
-    '64',
-    '--epochs',
-    '3',
-    '--batch',
-    '16',
-    '--seed',
-    '3',
-    '--threads',
-    '1',
-  ];
+  const common = tinyTrainArgs({ data, size: 64, epochs: 3, batch: 16, seed: 3 });
   const whole = join(dir, 'whole');
   assert.equal(await runCli([...common, '--out', whole]).done, 0);
 
@@ -229,21 +212,7 @@ test('predict, cam and counterfactual run on a trained run and write what they p
 });
 
 test('train --out onto a finished run is refused without --resume or --overwrite; writers refuse outputs inside the data', async () => {
-  const common = [
-    'train',
-    '--data',
-    data,
-    '--profile',
-    'quick',
-    '--arch',
-    'densenet-tiny',
-    '--size',
-    '64',
-    '--batch',
-    '16',
-    '--threads',
-    '1',
-  ];
+  const common = tinyTrainArgs({ data, size: 64, batch: 16 });
   // The 3-epoch run the tests above finished.
   const run = join(dir, 'whole');
   if (!existsSync(join(run, '.complete')))
