@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   screen: () => import('./screen.js'),
   dicom: () => import('./dicom.js'),
   dist: () => import('./dist.js'),
+  layout: () => import('./layout.js'),
 };
 
 const USAGE = `usage: npm run bench -- [NAME...] [--json] [options of the named benchmarks]

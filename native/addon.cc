@@ -184,16 +184,17 @@ std::vector<NamedTensor> named_from_js(const Napi::Value& value) {
 Napi::Value Create(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   if (!info[0].IsString() || !info[3].IsString() || !info[4].IsString()) {
-    type_error(env, "create(arch, channels, seed, device, precision)");
+    type_error(env, "create(arch, channels, seed, device, precision, channelsLast)");
   }
   auto arch = info[0].As<Napi::String>().Utf8Value();
   auto channels = int_arg(info, 1, "channels");
   auto seed = static_cast<uint64_t>(int_arg(info, 2, "seed"));
   auto device = info[3].As<Napi::String>().Utf8Value();
   auto precision = info[4].As<Napi::String>().Utf8Value();
+  const bool channels_last = info[5].IsBoolean() && info[5].As<Napi::Boolean>().Value();
   auto result = std::make_shared<std::shared_ptr<Engine>>();
   return start(
-      env, nullptr, [=] { *result = std::make_shared<Engine>(arch, channels, seed, device, precision); },
+      env, nullptr, [=] { *result = std::make_shared<Engine>(arch, channels, seed, device, precision, channels_last); },
       [result](Napi::Env env) -> Napi::Value {
         return Napi::External<Handle>::New(env, new Handle{*result}, [](Napi::Env, Handle* h) { delete h; });
       });

@@ -39,6 +39,13 @@ torch::Device parse_device(const std::string& device) {
   throw std::invalid_argument("unknown device \"" + device + "\" (expected cpu, cuda or cuda:N)");
 }
 
+// `t` laid out in `format`, as Tensor.to(memory_format=...) in Python: a copy unless its strides already say so.
+// (contiguous(format) would keep NCHW strides where they are ambiguous, one input channel or a 1x1 kernel, and
+// oneDNN would then treat the tensor as NCHW and reorder it in every convolution.)
+torch::Tensor laid_out(const torch::Tensor& t, torch::MemoryFormat format) {
+  return t.to(t.options(), /*non_blocking=*/false, /*copy=*/false, format);
+}
+
 // A snapshot on the CPU, independent of the live tensor.
 torch::Tensor to_host(const torch::Tensor& t) {
   return t.detach().to(torch::kCPU, t.scalar_type(), /*non_blocking=*/false, /*copy=*/true).contiguous();
@@ -114,7 +121,7 @@ class Bf16Autocast {
 }  // namespace
 
 Engine::Engine(const std::string& arch, int64_t in_channels, uint64_t seed, const std::string& device,
-               const std::string& precision)
+               const std::string& precision, bool channels_last)
     : device_(parse_device(device)) {
   if (precision != "fp32" && precision != "bf16") {
     throw std::invalid_argument("unknown precision \"" + precision + "\" (expected fp32 or bf16)");
@@ -127,13 +134,20 @@ Engine::Engine(const std::string& arch, int64_t in_channels, uint64_t seed, cons
     net_ = DenseNet(config);
   }
   net_->to(device_);
+  if (channels_last) {
+    memory_format_ = torch::MemoryFormat::ChannelsLast;
+    torch::NoGradGuard no_grad;
+    for (auto& p : net_->parameters()) {
+      if (p.dim() == 4) p.set_data(laid_out(p.data(), memory_format_));
+    }
+  }
   optimizer_ = std::make_unique<torch::optim::Adam>(
       net_->parameters(), torch::optim::AdamOptions(1e-4).betas(std::make_tuple(0.9, 0.999)));
 }
 
 // Logits [N, 1] as float32; with bf16, the network runs under autocast and `captured` is float32 too.
 torch::Tensor Engine::forward(const torch::Tensor& images, const std::string& layer, torch::Tensor* captured) {
-  const auto on_device = images.to(device_);
+  const auto on_device = laid_out(images.to(device_), memory_format_);
   if (!bf16_) return net_->forward(on_device, layer, captured);
   Bf16Autocast autocast(device_);
   return net_->forward(on_device, layer, captured).to(torch::kFloat32);
@@ -270,8 +284,9 @@ void Engine::set_state(const std::vector<NamedTensor>& tensors, bool replace_opt
     for (auto& p : params) {
       auto s = std::make_unique<torch::optim::AdamParamState>();
       s->step(step);
-      s->exp_avg(exp_avg[p.key()].to(device_).clone());
-      s->exp_avg_sq(exp_avg_sq[p.key()].to(device_).clone());
+      // Laid out as the parameter (NHWC under channels_last), as Adam's own zeros_like would be.
+      s->exp_avg(torch::empty_like(p.value()).copy_(exp_avg[p.key()]));
+      s->exp_avg_sq(torch::empty_like(p.value()).copy_(exp_avg_sq[p.key()]));
       state[adam_key(p.value())] = std::move(s);
     }
   }

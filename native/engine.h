@@ -34,9 +34,11 @@ struct CamData {
 class Engine {
  public:
   // precision: "fp32", or "bf16" (forward passes under libtorch's autocast to bfloat16; weights, gradients
-  // and Adam's state stay float32).
+  // and Adam's state stay float32). channels_last: convolution weights, inputs and so every activation are
+  // kept NHWC in memory, which oneDNN's CPU kernels take without reordering; what crosses the boundary
+  // (images, state, captures) stays NCHW.
   Engine(const std::string& arch, int64_t in_channels, uint64_t seed, const std::string& device,
-         const std::string& precision = "fp32");
+         const std::string& precision = "fp32", bool channels_last = false);
 
   // One Adam step on the mean of weights_i * BCEWithLogits(logit_i, target_i); returns that loss.
   double train_step(const torch::Tensor& images, const torch::Tensor& targets, const torch::Tensor& weights);
@@ -72,6 +74,7 @@ class Engine {
                         torch::Tensor* captured = nullptr);
   torch::Device device_;
   bool bf16_ = false;
+  torch::MemoryFormat memory_format_ = torch::MemoryFormat::Contiguous;
   DenseNet net_{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer_;
 };

@@ -13,10 +13,14 @@ export function register(program: Command): void {
     .option('--steps <n>', 'timed steps (after one warm-up)', opt.intArg('--steps', 1), 5)
     .option('--threads <n>', 'compute threads (default: all cores)', opt.intArg('--threads', 1))
     .addOption(opt.deviceOption('auto'))
+    .option('--memory-format <f>', 'auto (channels_last on the CPU) | nchw | channels_last', 'auto')
     .option('--json', 'print the result as JSON')
     .action(async (o) => {
-      const { measureThroughput, engineInfo, ARCH_NAMES, resolveDevice } = await import('../engine/index.js');
+      const { measureThroughput, engineInfo, ARCH_NAMES, MEMORY_FORMATS, resolveDevice } = await import(
+        '../engine/index.js'
+      );
       const arch = checkChoice('--arch', o.arch, ARCH_NAMES);
+      const memoryFormat = checkChoice('--memory-format', o.memoryFormat, MEMORY_FORMATS);
       const device = resolveDevice(o.device);
       const r = await measureThroughput({
         arch,
@@ -25,9 +29,10 @@ export function register(program: Command): void {
         steps: o.steps,
         threads: o.threads,
         device,
+        memoryFormat,
       });
       const info = await engineInfo();
-      const result = { arch, size: o.size, batch: o.batch, steps: o.steps, device, ...info, ...r };
+      const result = { arch, size: o.size, batch: o.batch, steps: o.steps, device, memoryFormat, ...info, ...r };
       if (o.json) {
         printJson(result);
         return;

@@ -19,6 +19,8 @@ export {
   engineInfo,
   getThreads,
   type LoadOptions,
+  MEMORY_FORMATS,
+  type MemoryFormat,
   Model,
   type Precision,
   PRECISIONS,

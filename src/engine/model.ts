@@ -27,6 +27,12 @@ export interface CreateOptions {
    * CPUs, GPUs); weights, gradients and Adam's state stay float32. Results then differ from fp32's.
    */
   precision?: Precision;
+  /**
+   * How activations lie in memory inside libtorch: 'channels_last' (NHWC: oneDNN's CPU convolutions take it
+   * without reordering, about 1.5x faster training on the CPU), 'nchw', or 'auto' (default: channels_last on
+   * the CPU, NCHW on CUDA). Inputs, outputs, state and files are NCHW either way; results agree to ~1e-5.
+   */
+  memoryFormat?: MemoryFormat;
   /** ImageNet-pretrained torchvision DenseNet weights (safetensors or torchvision's .pth) to start from; see loadPretrained. */
   weights?: string;
 }
@@ -35,9 +41,14 @@ export interface CreateOptions {
 export const PRECISIONS = ['fp32', 'bf16'] as const;
 export type Precision = (typeof PRECISIONS)[number];
 
+/** Layout of activations inside the engine (see CreateOptions.memoryFormat). */
+export const MEMORY_FORMATS = ['auto', 'nchw', 'channels_last'] as const;
+export type MemoryFormat = (typeof MEMORY_FORMATS)[number];
+
 export interface LoadOptions {
   device?: DeviceChoice;
   precision?: Precision;
+  memoryFormat?: MemoryFormat;
   threads?: number;
   /** Also restore Adam's state and learning rate from a checkpoint (saveCheckpoint), to resume training. */
   withOptimizer?: boolean;
@@ -118,9 +129,11 @@ export class Model implements Disposable {
     const device = resolveDevice(opts.device ?? process.env.CONFOUND_DEVICE ?? 'cpu');
     const lr = checkLearningRate(opts.learningRate ?? DEFAULT_LR);
     const precision = checkChoice('precision', opts.precision ?? 'fp32', PRECISIONS);
+    const format = checkChoice('memoryFormat', opts.memoryFormat ?? 'auto', MEMORY_FORMATS);
+    const channelsLast = format === 'channels_last' || (format === 'auto' && device === 'cpu');
     setThreads(opts.threads ?? availableParallelism());
     const model = new Model(
-      await nativeEngine().create(arch, channels, seed, device, precision),
+      await nativeEngine().create(arch, channels, seed, device, precision, channelsLast),
       arch,
       channels,
       device,
@@ -149,6 +162,7 @@ export class Model implements Disposable {
       device: opts.device,
       threads: opts.threads,
       precision: opts.precision,
+      memoryFormat: opts.memoryFormat,
     });
     try {
       await model.applyFile(file.tensors, path, opts.withOptimizer ?? false);

@@ -42,7 +42,14 @@ type ScriptBatchCall<Extra extends unknown[], R> = (
 
 /** What build/Release/confound_engine.node exports (native/addon.cc). Callers validate arguments first. */
 export interface NativeEngine {
-  create(arch: string, channels: number, seed: number, device: string, precision: string): Promise<Handle>;
+  create(
+    arch: string,
+    channels: number,
+    seed: number,
+    device: string,
+    precision: string,
+    channelsLast: boolean,
+  ): Promise<Handle>;
   trainStep: LabelledBatchCall<number>;
   lossAndGradients: LabelledBatchCall<{ loss: number; gradients: NamedTensor[] }>;
   predict(h: Handle, images: Float32Array, n: number, height: number, width: number): Promise<Float32Array>;

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Rng } from '../util/index.js';
 import type { Arch } from './archs.js';
 import type { DeviceChoice } from './device.js';
-import { Model, type Precision } from './model.js';
+import { type MemoryFormat, Model, type Precision } from './model.js';
 
 export interface ThroughputOptions {
   arch: Arch;
@@ -16,6 +16,7 @@ export interface ThroughputOptions {
   channels?: number;
   seed?: number;
   precision?: Precision;
+  memoryFormat?: MemoryFormat;
 }
 
 export interface Throughput {
@@ -40,6 +41,7 @@ export async function measureThroughput(opts: ThroughputOptions): Promise<Throug
     threads: opts.threads,
     device: opts.device,
     precision: opts.precision,
+    memoryFormat: opts.memoryFormat,
   });
 
   const rate = async (fn: () => Promise<unknown>): Promise<number> => {
