@@ -16,6 +16,7 @@ import { readInitials } from './initials.js';
 import { coveredArea, coveredShare } from './coverage.js';
 import { findOverlayText, groupGlyphRects, type OverlayBlock } from './overlay.js';
 import { dropFlatCovers } from './flat-cover.js';
+import { findEdgedText } from './edged.js';
 
 /** Principal-axis ratio above which a component is a wire or an edge, never a glyph (an "I" is about 5). */
 export const MAX_ELONGATION = 10;
@@ -286,7 +287,8 @@ export function detectLabels(
   // the ranking by box quality also settles what rules once did (a word's part against the whole word, two
   // labels side by side): those rules now cost recall (validation seeds 701-703), so there are none
   const boxes = suppress(scored, minScore).map((s) => toBox(w, s, file, model, image));
-  return dropFlatCovers(addOverlayText(boxes, findOverlayText(image), w, image, file, model, minScore), image);
+  const withOverlay = addOverlayText(boxes, findOverlayText(image), w, image, file, model, minScore);
+  return dropFlatCovers(addOverlayText(withOverlay, findEdgedText(image), w, image, file, model, minScore), image);
 }
 
 /** Overlay boxes' score: the rule's, from the block's contrast (the learned stages never see these boxes). */
@@ -300,7 +302,7 @@ export const overlayScore = (b: OverlayBlock) => round4(Math.min(0.99, 0.5 + 0.5
  */
 export function addOverlayText(
   boxes: DetectedBox[],
-  blocks: readonly OverlayBlock[],
+  blocks: readonly (OverlayBlock & { ring?: boolean })[],
   w: Working,
   image: GrayImage,
   file: string,
@@ -314,9 +316,11 @@ export function addOverlayText(
   const hasText = blocks.some((b) => b.glyphs > 1 && overlayScore(b) >= minScore && coveredShare(b, boxes) < 0.8);
   for (const b of blocks) {
     const score = overlayScore(b);
-    if (score < minScore || (b.glyphs === 1 && !hasText) || coveredShare(b, boxes) >= 0.8) continue;
+    if (score < minScore || (b.glyphs === 1 && !b.ring && !hasText) || coveredShare(b, boxes) >= 0.8) continue;
     const free = b.glyphBoxes.filter((g) => !boxes.some((k) => coveredArea(g, [k]) > 0));
-    const groups = free.length === b.glyphBoxes.length ? [{ box: b, glyphs: b.glyphs }] : groupGlyphRects(free);
+    // a letter in a ring is one marker, boxed whole
+    const whole = b.ring || free.length === b.glyphBoxes.length;
+    const groups = whole ? [{ box: b, glyphs: b.ring ? 1 : b.glyphs }] : groupGlyphRects(free);
     for (const { box: r, glyphs } of groups) {
       const box: DetectedBox = {
         file,

@@ -184,6 +184,30 @@ export function downsampleMax(src: Raster, factor: number): Raster {
   return { width: w, height: h, data: hi };
 }
 
+/** Block-minimum downsample by an integer factor (edge remainders dropped): a thin dark stroke keeps its level. */
+export function downsampleMin(src: Raster, factor: number): Raster {
+  if (factor <= 1) return { width: src.width, height: src.height, data: src.data };
+  const w = Math.floor(src.width / factor),
+    h = Math.floor(src.height / factor);
+  const lo = new Float32Array(w * h).fill(Infinity);
+  const d = src.data,
+    sw = src.width;
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    for (let dy = 0; dy < factor; dy++) {
+      for (let x = 0, i = (y * factor + dy) * sw; x < w; x++) {
+        let m = lo[o + x];
+        for (const end = i + factor; i < end; i++) {
+          const v = d[i];
+          m = v < m ? v : m;
+        }
+        lo[o + x] = m;
+      }
+    }
+  }
+  return { width: w, height: h, data: lo };
+}
+
 /**
  * One pixel of the block-minimum downsample by `factor` (a thin dark outline keeps its level): computed where it
  * is asked for, as few pixels are.

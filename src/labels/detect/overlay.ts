@@ -118,7 +118,7 @@ function whiteShare(r: Raster, b: Box, pad: number, low: number): number {
 }
 
 /** Glyph-like white components: not too small to read, not larger than a line of type, not a wire. */
-function glyphs(comps: Component[], side: number): Component[] {
+export function glyphs(comps: Component[], side: number): Component[] {
   return comps.filter((c) => {
     const h = height(c),
       w = width(c);
