@@ -291,6 +291,13 @@ export function detectLabels(
   return dropFlatCovers(addOverlayText(withOverlay, findEdgedText(image), w, image, file, model, minScore), image);
 }
 
+/**
+ * Least contrast of a lone overlay glyph taken for a marker on a film without overlay text: white letters on a dark
+ * ground (real-extra, figure1: lone L/R at 0.89 and 0.94); at 0.7 bright specks pass on the phantom (seeds 902 and
+ * 903 lose 0.003 and 0.006 precision), at 0.85 none do.
+ */
+export const MIN_LONE_CONTRAST = 0.85;
+
 /** Overlay boxes' score: the rule's, from the block's contrast (the learned stages never see these boxes). */
 export const overlayScore = (b: OverlayBlock) => round4(Math.min(0.99, 0.5 + 0.5 * b.contrast));
 
@@ -311,12 +318,14 @@ export function addOverlayText(
 ): DetectedBox[] {
   const out = [...boxes];
   // a lone white glyph is taken for a marker only on a film that carries overlay text the learned stages missed
-  // (real-dev: the four markers only this stage finds stand beside "AP ERECT" and the like); elsewhere it was as
-  // often metal or a letter on a tab that the learned stages had boxed otherwise (phantom seed 902)
+  // (real-dev: the four markers only this stage finds stand beside "AP ERECT" and the like), or where it stands out
+  // strongly (MIN_LONE_CONTRAST; the edged stage's glyphs, full white on full black, always do); elsewhere it was
+  // as often metal or a letter on a tab that the learned stages had boxed otherwise (phantom seed 902)
   const hasText = blocks.some((b) => b.glyphs > 1 && overlayScore(b) >= minScore && coveredShare(b, boxes) < 0.8);
   for (const b of blocks) {
     const score = overlayScore(b);
-    if (score < minScore || (b.glyphs === 1 && !b.ring && !hasText) || coveredShare(b, boxes) >= 0.8) continue;
+    const lone = b.glyphs === 1 && !b.ring && !hasText && b.contrast < MIN_LONE_CONTRAST;
+    if (score < minScore || lone || coveredShare(b, boxes) >= 0.8) continue;
     const free = b.glyphBoxes.filter((g) => !boxes.some((k) => coveredArea(g, [k]) > 0));
     // a letter in a ring is one marker, boxed whole
     const whole = b.ring || free.length === b.glyphBoxes.length;
