@@ -14,7 +14,7 @@ import { elongation } from './components.js';
 import { readMarkerStyle, type DetectedMarkerStyle } from './marker-style.js';
 import { readInitials } from './initials.js';
 import { coveredArea, coveredShare } from './coverage.js';
-import { findOverlayText, groupGlyphRects, type OverlayBlock } from './overlay.js';
+import { findOverlayText, groupGlyphRects, overlayCopies, type OverlayBlock } from './overlay.js';
 import { dropFlatCovers } from './flat-cover.js';
 import { findEdgedText } from './edged.js';
 
@@ -287,8 +287,12 @@ export function detectLabels(
   // the ranking by box quality also settles what rules once did (a word's part against the whole word, two
   // labels side by side): those rules now cost recall (validation seeds 701-703), so there are none
   const boxes = suppress(scored, minScore).map((s) => toBox(w, s, file, model, image));
-  const withOverlay = addOverlayText(boxes, findOverlayText(image), w, image, file, model, minScore);
-  return dropFlatCovers(addOverlayText(withOverlay, findEdgedText(image), w, image, file, model, minScore), image);
+  const copies = overlayCopies(image);
+  const withOverlay = addOverlayText(boxes, findOverlayText(image, copies), w, image, file, model, minScore);
+  return dropFlatCovers(
+    addOverlayText(withOverlay, findEdgedText(image, copies), w, image, file, model, minScore),
+    image,
+  );
 }
 
 /**

@@ -10,9 +10,9 @@
  */
 import type { GrayImage } from '../../data/index.js';
 import { labelComponents, type Component } from './components.js';
+import type { Raster } from './morph.js';
 import { isRingMarker } from './ring.js';
-import { downsampleMax, downsampleMin, type Raster } from './morph.js';
-import { aligned, glyphs, groupGlyphs, OVERLAY_SIDE, type OverlayBlock } from './overlay.js';
+import { aligned, glyphs, groupGlyphs, overlayCopies, type OverlayBlock, type OverlayCopies } from './overlay.js';
 
 /**
  * Share of the image's full range (minimum to maximum of the copies) at each end that counts as full white or full
@@ -50,75 +50,90 @@ function extremes(r: Raster): [number, number] {
   return [lo, hi];
 }
 
-/** Pixels with a pixel that `at` holds in their 3 x 3 neighbourhood. */
-function near(W: number, H: number, at: (i: number) => boolean): Uint8Array {
-  const out = new Uint8Array(W * H);
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) {
-      if (!at(y * W + x)) continue;
-      for (let yy = Math.max(0, y - 1); yy <= Math.min(H - 1, y + 1); yy++)
-        for (let xx = Math.max(0, x - 1); xx <= Math.min(W - 1, x + 1); xx++) out[yy * W + xx] = 1;
+/** A mask's 3 x 3 dilation (rows, then columns). */
+function dilate3(mask: Uint8Array, W: number, H: number): Uint8Array {
+  const rows = new Uint8Array(W * H),
+    out = new Uint8Array(W * H);
+  for (let o = 0; o < W * H; o += W) {
+    rows[o] = mask[o] | mask[o + 1];
+    for (let i = o + 1, end = o + W - 1; i < end; i++) rows[i] = mask[i - 1] | mask[i] | mask[i + 1];
+    rows[o + W - 1] = mask[o + W - 2] | mask[o + W - 1];
+  }
+  for (let i = 0; i < W; i++) out[i] = rows[i] | rows[i + W];
+  for (let i = W, end = W * (H - 1); i < end; i++) out[i] = rows[i - W] | rows[i] | rows[i + W];
+  for (let i = W * (H - 1); i < W * H; i++) out[i] = rows[i - W] | rows[i];
+  return out;
+}
+
+/** Pixels of component `c` (in `labels`) with a pixel of the other extreme (`other`) in their 3 x 3 neighbourhood. */
+function touching(c: Component, labels: Int32Array, W: number, H: number, other: (i: number) => boolean): number {
+  let n = 0;
+  for (let y = c.y0; y <= c.y1; y++)
+    for (let x = c.x0; x <= c.x1; x++) {
+      if (labels[y * W + x] !== c.id) continue;
+      search: for (let yy = Math.max(0, y - 1); yy <= Math.min(H - 1, y + 1); yy++)
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(W - 1, x + 1); xx++)
+          if (other(yy * W + xx)) {
+            n++;
+            break search;
+          }
     }
+  return n;
+}
+
+/** Pixels of `r` at or above `t` (or, with `below`, at or under it). */
+function threshold(r: Raster, t: number, below: boolean): Uint8Array {
+  const d = r.data,
+    out = new Uint8Array(d.length);
+  if (below) for (let i = 0; i < d.length; i++) out[i] = d[i] <= t ? 1 : 0;
+  else for (let i = 0; i < d.length; i++) out[i] = d[i] >= t ? 1 : 0;
   return out;
 }
 
 /**
- * Glyph-like components of the pixels `at` holds, kept where MIN_EDGED_SHARE of their pixels lie in `edge` (near the
- * other extreme); `seen` is shown each glyph-like component.
+ * Glyph-like components of `mask`, kept where MIN_EDGED_SHARE of their pixels touch `other` (the other extreme);
+ * `seen` is shown each glyph-like component.
  */
 function strokes(
   W: number,
   H: number,
-  at: (i: number) => boolean,
+  mask: Uint8Array,
   values: Float32Array,
-  edge: Uint8Array,
+  other: (i: number) => boolean,
   side: number,
   seen: (c: Component, labels: Int32Array) => void,
-  dilate = false,
 ): Component[] {
-  const n = W * H;
-  let mask: Uint8Array = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (at(i)) mask[i] = 1;
-  if (dilate) mask = near(W, H, (i) => mask[i] === 1);
   const { labels, components } = labelComponents(mask, W, H, values, values);
-  const edged = new Uint32Array(components.length + 1);
-  for (let i = 0; i < n; i++) if (labels[i] && edge[i]) edged[labels[i]]++;
   return glyphs(components, side).filter((c) => {
     seen(c, labels);
-    return edged[c.id] >= MIN_EDGED_SHARE * c.area;
+    return touching(c, labels, W, H, other) >= MIN_EDGED_SHARE * c.area;
   });
 }
 
 /** Find full-white type edged by full black. */
-export function findEdgedText(image: GrayImage): EdgedBlock[] {
-  const side = Math.max(image.width, image.height);
-  const f = Math.max(1, Math.ceil(side / OVERLAY_SIDE));
-  const src: Raster = { width: image.width, height: image.height, data: image.data };
-  const mx = downsampleMax(src, f),
-    mn = downsampleMin(src, f);
+export function findEdgedText(image: GrayImage, copies: OverlayCopies = overlayCopies(image)): EdgedBlock[] {
+  const { f, max: mx, min: mn } = copies;
   const W = mx.width,
     H = mx.height;
   const [lo] = extremes(mn),
     [, hi] = extremes(mx);
   const range = hi - lo;
   if (range < MIN_RANGE) return [];
-  const white = hi - CORE_BAND * range,
-    black = lo + EDGE_BAND * range;
-  const whiteAt = (i: number) => mx.data[i] >= white;
-  const whiteLoose = (i: number) => mx.data[i] >= hi - EDGE_BAND * range;
-  const blackAt = (i: number) => mn.data[i] <= lo + CORE_BAND * range;
-  const blackLoose = (i: number) => mn.data[i] <= black;
-  const white3 = near(W, H, whiteLoose),
-    black3 = near(W, H, blackLoose);
+  const whiteCore = threshold(mx, hi - CORE_BAND * range, false),
+    blackCore = threshold(mn, lo + CORE_BAND * range, true);
+  const whiteEdge = hi - EDGE_BAND * range,
+    blackEdge = lo + EDGE_BAND * range;
+  const white = (i: number) => mx.data[i] >= whiteEdge,
+    black = (i: number) => mn.data[i] <= blackEdge;
   const copySide = Math.max(W, H);
   const rings = new Set<Component>();
   // full-white strokes edged by full black (a shadow, an outline, a disc), and white rings around a letter
-  const light = strokes(W, H, whiteAt, mx.data, black3, copySide, (c, labels) => {
-    if (isRingMarker(c, labels, W, whiteAt)) rings.add(c);
+  const light = strokes(W, H, whiteCore, mx.data, black, copySide, (c, labels) => {
+    if (isRingMarker(c, labels, W, (i) => whiteCore[i] === 1)) rings.add(c);
   });
-  // full-black strokes edged by full white: a shadow on a white ground, dark type
-  // a shadow is a stroke or two wide and breaks up on the copy: its pieces are joined (a 3 x 3 dilation)
-  const dark = strokes(W, H, blackAt, mn.data, white3, copySide, () => {}, true);
+  // full-black strokes edged by full white: a shadow on a white ground, dark type; a shadow is a stroke or two wide
+  // and breaks up on the copy: its pieces are joined (a 3 x 3 dilation)
+  const dark = strokes(W, H, dilate3(blackCore, W, H), mn.data, white, copySide, () => {});
   const kept = [...light, ...rings, ...dark].filter((c, i, a) => a.indexOf(c) === i);
   const out: EdgedBlock[] = [];
   const toSource = (b: Box) => {
