@@ -81,6 +81,33 @@ function touching(c: Component, labels: Int32Array, W: number, H: number, other:
   return n;
 }
 
+/** Side of the tiles in which meet looks for the two extremes. */
+const TILE = 4;
+
+/**
+ * Whether a pixel of `mask` lies within two pixels of one that `other` holds, or could (tiles of TILE pixels that
+ * hold one and the other, side by side): a dilated stroke of `mask` touches `other` only then, and labelling all
+ * of a film's black air, far from anything white, is most of this stage's time.
+ */
+function meet(mask: Uint8Array, other: (i: number) => boolean, W: number, H: number): boolean {
+  const tw = Math.ceil(W / TILE),
+    th = Math.ceil(H / TILE);
+  const inMask = new Uint8Array(tw * th),
+    inOther = new Uint8Array(tw * th);
+  for (let y = 0; y < H; y++)
+    for (let x = 0, i = y * W, t = Math.floor(y / TILE) * tw; x < W; x++, i++) {
+      if (mask[i]) inMask[t + Math.floor(x / TILE)] = 1;
+      if (other(i)) inOther[t + Math.floor(x / TILE)] = 1;
+    }
+  for (let ty = 0; ty < th; ty++)
+    for (let tx = 0; tx < tw; tx++) {
+      if (!inMask[ty * tw + tx]) continue;
+      for (let v = Math.max(0, ty - 1); v <= Math.min(th - 1, ty + 1); v++)
+        for (let u = Math.max(0, tx - 1); u <= Math.min(tw - 1, tx + 1); u++) if (inOther[v * tw + u]) return true;
+    }
+  return false;
+}
+
 /** Pixels of `r` at or above `t` (or, with `below`, at or under it). */
 function threshold(r: Raster, t: number, below: boolean): Uint8Array {
   const d = r.data,
@@ -133,7 +160,9 @@ export function findEdgedText(image: GrayImage, copies: OverlayCopies = overlayC
   });
   // full-black strokes edged by full white: a shadow on a white ground, dark type; a shadow is a stroke or two wide
   // and breaks up on the copy: its pieces are joined (a 3 x 3 dilation)
-  const dark = strokes(W, H, dilate3(blackCore, W, H), mn.data, white, copySide, () => {});
+  const dark = meet(blackCore, white, W, H)
+    ? strokes(W, H, dilate3(blackCore, W, H), mn.data, white, copySide, () => {})
+    : [];
   const kept = [...light, ...rings, ...dark].filter((c, i, a) => a.indexOf(c) === i);
   const out: EdgedBlock[] = [];
   const toSource = (b: Box) => {
