@@ -16,7 +16,7 @@ import { readInitials } from './initials.js';
 import { coveredArea, coveredShare } from './coverage.js';
 import { findOverlayText, groupGlyphRects, overlayCopies, type OverlayBlock } from './overlay.js';
 import { dropFlatCovers } from './flat-cover.js';
-import { findEdgedText } from './edged.js';
+import { findEdgedText, type EdgedBlock } from './edged.js';
 
 /** Principal-axis ratio above which a component is a wire or an edge, never a glyph (an "I" is about 5). */
 export const MAX_ELONGATION = 10;
@@ -288,9 +288,20 @@ export function detectLabels(
   // labels side by side): those rules now cost recall (validation seeds 701-703), so there are none
   const boxes = suppress(scored, minScore).map((s) => toBox(w, s, file, model, image));
   const copies = overlayCopies(image);
-  const withOverlay = addOverlayText(boxes, findOverlayText(image, copies), w, image, file, model, minScore);
+  const edged = findEdgedText(image, copies);
+  const add = (into: DetectedBox[], blocks: readonly EdgedBlock[] | readonly OverlayBlock[]) =>
+    addOverlayText(into, blocks, w, image, file, model, minScore);
+  // rings first: the overlay stage takes a ring and its letter for two glyphs of text
+  const withRings = add(
+    boxes,
+    edged.filter((b) => b.ring),
+  );
+  const withOverlay = add(withRings, findOverlayText(image, copies));
   return dropFlatCovers(
-    addOverlayText(withOverlay, findEdgedText(image, copies), w, image, file, model, minScore),
+    add(
+      withOverlay,
+      edged.filter((b) => !b.ring),
+    ),
     image,
   );
 }
