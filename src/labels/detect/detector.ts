@@ -14,8 +14,9 @@ import { elongation } from './components.js';
 import { readMarkerStyle, type DetectedMarkerStyle } from './marker-style.js';
 import { readInitials } from './initials.js';
 import { coveredArea, coveredShare } from './coverage.js';
-import { findOverlayText, groupGlyphRects, type OverlayBlock } from './overlay.js';
+import { findOverlayText, groupGlyphRects, overlayCopies, type OverlayBlock } from './overlay.js';
 import { dropFlatCovers } from './flat-cover.js';
+import { findEdgedText, type EdgedBlock } from './edged.js';
 
 /** Principal-axis ratio above which a component is a wire or an edge, never a glyph (an "I" is about 5). */
 export const MAX_ELONGATION = 10;
@@ -286,8 +287,31 @@ export function detectLabels(
   // the ranking by box quality also settles what rules once did (a word's part against the whole word, two
   // labels side by side): those rules now cost recall (validation seeds 701-703), so there are none
   const boxes = suppress(scored, minScore).map((s) => toBox(w, s, file, model, image));
-  return dropFlatCovers(addOverlayText(boxes, findOverlayText(image), w, image, file, model, minScore), image);
+  const copies = overlayCopies(image);
+  const edged = findEdgedText(image, copies);
+  const add = (into: DetectedBox[], blocks: readonly EdgedBlock[] | readonly OverlayBlock[]) =>
+    addOverlayText(into, blocks, w, image, file, model, minScore);
+  // rings first: the overlay stage takes a ring and its letter for two glyphs of text
+  const withRings = add(
+    boxes,
+    edged.filter((b) => b.ring),
+  );
+  const withOverlay = add(withRings, findOverlayText(image, copies));
+  return dropFlatCovers(
+    add(
+      withOverlay,
+      edged.filter((b) => !b.ring),
+    ),
+    image,
+  );
 }
+
+/**
+ * Least contrast of a lone overlay glyph taken for a marker on a film without overlay text: white letters on a dark
+ * ground (real-extra, figure1: lone L/R at 0.89 and 0.94); at 0.7 bright specks pass on the phantom (seeds 902 and
+ * 903 lose 0.003 and 0.006 precision), at 0.85 none do.
+ */
+export const MIN_LONE_CONTRAST = 0.85;
 
 /** Overlay boxes' score: the rule's, from the block's contrast (the learned stages never see these boxes). */
 export const overlayScore = (b: OverlayBlock) => round4(Math.min(0.99, 0.5 + 0.5 * b.contrast));
@@ -300,7 +324,7 @@ export const overlayScore = (b: OverlayBlock) => round4(Math.min(0.99, 0.5 + 0.5
  */
 export function addOverlayText(
   boxes: DetectedBox[],
-  blocks: readonly OverlayBlock[],
+  blocks: readonly (OverlayBlock & { ring?: boolean })[],
   w: Working,
   image: GrayImage,
   file: string,
@@ -309,14 +333,18 @@ export function addOverlayText(
 ): DetectedBox[] {
   const out = [...boxes];
   // a lone white glyph is taken for a marker only on a film that carries overlay text the learned stages missed
-  // (real-dev: the four markers only this stage finds stand beside "AP ERECT" and the like); elsewhere it was as
-  // often metal or a letter on a tab that the learned stages had boxed otherwise (phantom seed 902)
+  // (real-dev: the four markers only this stage finds stand beside "AP ERECT" and the like), or where it stands out
+  // strongly (MIN_LONE_CONTRAST; the edged stage's glyphs, full white on full black, always do); elsewhere it was
+  // as often metal or a letter on a tab that the learned stages had boxed otherwise (phantom seed 902)
   const hasText = blocks.some((b) => b.glyphs > 1 && overlayScore(b) >= minScore && coveredShare(b, boxes) < 0.8);
   for (const b of blocks) {
     const score = overlayScore(b);
-    if (score < minScore || (b.glyphs === 1 && !hasText) || coveredShare(b, boxes) >= 0.8) continue;
+    const lone = b.glyphs === 1 && !b.ring && !hasText && b.contrast < MIN_LONE_CONTRAST;
+    if (score < minScore || lone || coveredShare(b, boxes) >= 0.8) continue;
     const free = b.glyphBoxes.filter((g) => !boxes.some((k) => coveredArea(g, [k]) > 0));
-    const groups = free.length === b.glyphBoxes.length ? [{ box: b, glyphs: b.glyphs }] : groupGlyphRects(free);
+    // a letter in a ring is one marker, boxed whole
+    const whole = b.ring || free.length === b.glyphBoxes.length;
+    const groups = whole ? [{ box: b, glyphs: b.ring ? 1 : b.glyphs }] : groupGlyphRects(free);
     for (const { box: r, glyphs } of groups) {
       const box: DetectedBox = {
         file,

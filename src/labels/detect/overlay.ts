@@ -10,7 +10,7 @@
  */
 import type { GrayImage } from '../../data/index.js';
 import { labelComponents, elongation, type Component } from './components.js';
-import { blockMin, downsampleMax, type Raster } from './morph.js';
+import { blockMin, downsampleMinMax, type Raster } from './morph.js';
 
 /** A block of glyphs found by the overlay stage, in source pixels. */
 export interface OverlayBlock {
@@ -118,7 +118,7 @@ function whiteShare(r: Raster, b: Box, pad: number, low: number): number {
 }
 
 /** Glyph-like white components: not too small to read, not larger than a line of type, not a wire. */
-function glyphs(comps: Component[], side: number): Component[] {
+export function glyphs(comps: Component[], side: number): Component[] {
   return comps.filter((c) => {
     const h = height(c),
       w = width(c);
@@ -196,12 +196,24 @@ function sameBlock(a: Box, b: Box): boolean {
   return gap <= 1.5 * Math.max(ha, hb);
 }
 
+/** The block-maximum and block-minimum copies of an image that the overlay stages read, and their factor. */
+export interface OverlayCopies {
+  f: number;
+  max: Raster;
+  min: Raster;
+}
+
+/** The copies, at the factor that brings the longest side to OVERLAY_SIDE or under. */
+export function overlayCopies(image: GrayImage): OverlayCopies {
+  const f = Math.max(1, Math.ceil(Math.max(image.width, image.height) / OVERLAY_SIDE));
+  const { max, min } = downsampleMinMax({ width: image.width, height: image.height, data: image.data }, f);
+  return { f, max, min };
+}
+
 /** Find blocks of white type in an image. */
-export function findOverlayText(image: GrayImage): OverlayBlock[] {
-  const side = Math.max(image.width, image.height);
-  const f = Math.max(1, Math.ceil(side / OVERLAY_SIDE));
+export function findOverlayText(image: GrayImage, copies: OverlayCopies = overlayCopies(image)): OverlayBlock[] {
+  const { f, max: mx } = copies;
   const src: Raster = { width: image.width, height: image.height, data: image.data };
-  const mx = downsampleMax(src, f);
   const n = mx.width * mx.height;
   let pmax = 0;
   for (let i = 0; i < n; i++) if (mx.data[i] > pmax) pmax = mx.data[i];
