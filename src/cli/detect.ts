@@ -31,7 +31,9 @@ function describeEval(e: Evaluation): string {
   return (
     `precision ${pct(e.precision)}, recall ${pct(e.recall)}, F1 ${e.f1.toFixed(3)}, mean IoU ${e.mean_iou.toFixed(3)} ` +
     `(${e.truths} true, ${e.predictions} found, ${e.images} images)\n${cats}\ncategory accuracy ${pct(e.category_accuracy)}, ` +
-    `L/R reading accuracy ${pct(e.lr_accuracy)} of ${e.lr_total} markers (read ${pct(e.lr_read_rate)})\n`
+    `L/R reading accuracy ${pct(e.lr_accuracy)} of ${e.lr_total} markers (read ${pct(e.lr_read_rate)}); ` +
+    `side reading accuracy ${pct(e.side_accuracy)} of ${e.side_total} markers with a readable side, D/I/S included ` +
+    `(read ${pct(e.side_read_rate)})\n`
   );
 }
 
@@ -47,7 +49,9 @@ function describeCoverage(c: Coverage): string {
     `coverage (true box >= 80% covered; found box >= 50% on a true box grown by 4 px): ${frac(c)}\n` +
     [...cats, ...(folders.length > 1 || !c.by_folder['.'] ? folders : [])].join('\n') +
     '\n' +
-    `L/R read right on ${c.lr.right} of ${c.lr.markers} covered L/R markers (${c.lr.wrong} wrong, ${c.lr.unread} unread)\n`
+    `L/R read right on ${c.lr.right} of ${c.lr.markers} covered L/R markers (${c.lr.wrong} wrong, ${c.lr.unread} unread); ` +
+    `side read right on ${c.sides.right} of ${c.sides.markers} covered markers with a readable side, D/I/S included ` +
+    `(${c.sides.wrong} wrong, ${c.sides.unread} unread)\n`
   );
 }
 
