@@ -12,9 +12,11 @@ import {
   DETECTION_TABLE_COLUMNS,
   loadDetectorModel,
   readTruth,
+  readTrueMarkers,
   type Coverage,
   type CoverageScore,
   type Evaluation,
+  type TrueBoxReading,
 } from '../labels/index.js';
 import { checkOutputFile } from '../util/index.js';
 import { loadDatasetReported, datasetInputs, printJson } from './common.js';
@@ -53,6 +55,11 @@ function describeCoverage(c: Coverage): string {
     `side read right on ${c.sides.right} of ${c.sides.markers} covered markers with a readable side, D/I/S included ` +
     `(${c.sides.wrong} wrong, ${c.sides.unread} unread)\n`
   );
+}
+
+function describeTrueRead(t: TrueBoxReading): string {
+  const f = (s: TrueBoxReading['sides']) => `${s.right} of ${s.markers} (${s.wrong} wrong, ${s.unread} unread)`;
+  return `read on true boxes (the reader alone, found or not): side right on ${f(t.sides)} markers with a readable side; L/R-texted ${f(t.lr)}\n`;
 }
 
 export function register(program: Command): void {
@@ -114,7 +121,7 @@ export function register(program: Command): void {
         const cols = DETECTION_TABLE_COLUMNS;
         await writeFileAtomic(o.table, toCsv([[...cols], ...rows.map((r) => cols.map((c) => r[c]))]));
       }
-      let ev: Evaluation | undefined, cov: Coverage | undefined;
+      let ev: Evaluation | undefined, cov: Coverage | undefined, trueRead: TrueBoxReading | undefined;
       if (truth) {
         const seen = new Set(res.sizes.map((s) => s.id));
         const missing = truth.images.filter((f) => !seen.has(f));
@@ -124,12 +131,24 @@ export function register(program: Command): void {
           );
         ev = evaluate(res.boxes, truth.boxes, new Set([...truth.images, ...seen]).size);
         cov = coverage(res.boxes, truth.boxes);
+        trueRead = await readTrueMarkers(ds.records, truth.boxes, model);
       }
       const speed = res.sizes.length / Math.max(res.seconds, 1e-9);
       if (o.json) {
         printJson({
           ...(ev ?? {}),
           ...(cov ? { coverage: cov } : {}),
+          ...(trueRead
+            ? {
+                read_on_true_boxes: {
+                  sides: trueRead.sides,
+                  lr: trueRead.lr,
+                  misread: trueRead.markers
+                    .filter((m) => m.read !== m.side)
+                    .map((m) => ({ ...m.marker, read: m.read ?? null, glyph: m.glyph ?? null })),
+                },
+              }
+            : {}),
           images: res.sizes.length,
           boxes: res.boxes.length,
           skipped: ds.issues.length + res.issues.length,
@@ -142,6 +161,7 @@ export function register(program: Command): void {
         );
         if (ev) process.stdout.write(describeEval(ev));
         if (cov) process.stdout.write(describeCoverage(cov));
+        if (trueRead) process.stdout.write(describeTrueRead(trueRead));
       }
       finishBatch(res.sizes.length, ds.issues.length + res.issues.length);
     });

@@ -19,7 +19,9 @@ export {
   fitDetector,
   loadDetectorModel,
   otsu,
+  readTrueMarkers,
   readTruth,
+  type TrueBoxReading,
 } from './detect/index.js';
 export { dicomCrossCheck } from './dicom-crosscheck.js';
 export {
