@@ -20,6 +20,7 @@ export {
   loadDetectorModel,
   otsu,
   readTrueMarkers,
+  refitReader,
   readTruth,
   type TrueBoxReading,
 } from './detect/index.js';

@@ -4,18 +4,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeGrayPng } from '../../src/data/index.js';
-import { GLYPH_FEATURE_NAMES } from '../../src/labels/detect/glyph.js';
+import { loadDetectorModel } from '../../src/labels/detect/detector.js';
+import {
+  glyphFeatures,
+  GLYPH_FEATURE_NAMES,
+  readerFeatures,
+  READER_FEATURE_NAMES,
+} from '../../src/labels/detect/glyph.js';
+import { renderedMarkers } from '../../src/labels/detect/glyph-render.js';
+import { SIDE_OF_LETTER } from '../../src/labels/detect/side.js';
 import type { MlpWeights } from '../../src/labels/detect/mlp.js';
-import { readFeatures } from '../../src/labels/detect/reader.js';
+import { readCrop, readFeatures } from '../../src/labels/detect/reader.js';
 import { readTrueMarkers } from '../../src/labels/detect/true-read.js';
 import type { LabelBox } from '../../src/labels/types.js';
 
 /** A reader whose output ignores its input: class probabilities `p` (the hidden layer is all zero). */
-function constantReader(classes: string[], p: number[]): MlpWeights {
-  const d = GLYPH_FEATURE_NAMES.length;
+function constantReader(classes: string[], p: number[], names: readonly string[] = GLYPH_FEATURE_NAMES): MlpWeights {
+  const d = names.length;
   return {
     classes,
-    features: [...GLYPH_FEATURE_NAMES],
+    features: [...names],
     mean: new Array(d).fill(0),
     std: new Array(d).fill(1),
     w1: [new Array(d).fill(0)],
@@ -65,5 +73,51 @@ test('true markers are read in their images; a marker in an image not given is u
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the letter reader defers to the L/R reader for what it takes for an L or an R', () => {
+  const crop = { width: 0, height: 0, data: new Float32Array(0) };
+  const lr = constantReader(['L', 'R'], [0.2, 0.8]);
+  const letters = (p: number[]) => constantReader(['L', 'R', 'D', 'I'], p, READER_FEATURE_NAMES);
+  // the letter reader says L (0.5), its side L; the L/R reader is asked and says R
+  assert.deepEqual(readCrop({ reader: letters([0.5, 0.1, 0.1, 0.3]), lrReader: lr, minReadConfidence: 0.6 }, crop), {
+    side: 'R',
+    letter: 'R',
+  });
+  // the letter reader says D: its reading stands
+  assert.deepEqual(readCrop({ reader: letters([0.1, 0.2, 0.6, 0.1]), lrReader: lr, minReadConfidence: 0.6 }, crop), {
+    side: 'R',
+    letter: 'D',
+  });
+  assert.deepEqual(readCrop({ reader: letters([0.1, 0.1, 0.2, 0.6]), lrReader: lr, minReadConfidence: 0.6 }, crop), {
+    side: 'L',
+    letter: 'I',
+  });
+});
+
+test('reader features start with the glyph features stage 2 sees; renders are the same for a seed', () => {
+  const a = renderedMarkers(11, 6),
+    b = renderedMarkers(11, 6);
+  assert.deepEqual(
+    a.map((m) => [m.letter, ...m.crop.data]),
+    b.map((m) => [m.letter, ...m.crop.data]),
+  );
+  assert.notDeepEqual(
+    renderedMarkers(12, 6).map((m) => [...m.crop.data]),
+    a.map((m) => [...m.crop.data]),
+  );
+  for (const m of a)
+    assert.deepEqual(readerFeatures(m.crop).slice(0, GLYPH_FEATURE_NAMES.length), glyphFeatures(m.crop));
+});
+
+test('the shipped reader reads rendered D/I/S markers it was not trained on as their side', (t) => {
+  const model = loadDetectorModel();
+  const marks = renderedMarkers(99, 60);
+  for (const letter of ['D', 'I', 'S', 'L', 'R']) {
+    const of = marks.filter((m) => m.letter === letter);
+    const right = of.filter((m) => readCrop(model, m.crop).side === SIDE_OF_LETTER[letter]).length;
+    t.diagnostic(`${letter}: ${right}/${of.length}`);
+    assert.ok(right / of.length >= 0.75, `${letter}: ${right} of ${of.length} read as their side`);
   }
 });

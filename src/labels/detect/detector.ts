@@ -9,7 +9,7 @@ import type { LabelBox, LabelCategory } from '../types.js';
 import { boxOf, groupCandidates, prepare, type Candidate, type Working } from './candidates.js';
 import { BOX_FEATURE_NAMES, boxFitFeatures, candidateFeatures, FEATURE_NAMES } from './features.js';
 import { cropImage, glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
-import { readBox } from './reader.js';
+import { readBox, takesReaderFeatures } from './reader.js';
 import { predict, type MlpWeights } from './mlp.js';
 import { elongation } from './components.js';
 import { readMarkerStyle, type DetectedMarkerStyle } from './marker-style.js';
@@ -40,6 +40,8 @@ export interface DetectorModel {
   rescoreFrom: number;
   /** Marker reader over glyph features; classes are letters (L, R; newer weights also D, I, S), each with a side (side.ts). */
   reader: MlpWeights;
+  /** With a letter reader of D, I, S too: the L/R reader (glyph features) that reads what it takes for L or R (reader.ts). */
+  lrReader?: MlpWeights;
   /**
    * Median offsets (fractions of width/height) from a candidate's box to the label's, left, top, right, bottom:
    * for boxes around components (letters, frames) and for holder boxes found around letters.
@@ -76,7 +78,8 @@ export function loadDetectorModel(path: string | URL = DEFAULT_MODEL_URL): Detec
   if (
     m.version !== 1 ||
     m.verifier?.features?.join() !== FEATURE_NAMES.join() ||
-    m.reader?.features?.join() !== GLYPH_FEATURE_NAMES.join() ||
+    (m.reader?.features?.join() !== GLYPH_FEATURE_NAMES.join() && !(m.reader && takesReaderFeatures(m.reader))) ||
+    (m.lrReader && m.lrReader.features?.join() !== GLYPH_FEATURE_NAMES.join()) ||
     m.rescorer?.features?.join() !== RESCORER_FEATURE_NAMES.join() ||
     m.fitter?.features?.join() !== RESCORER_FEATURE_NAMES.join()
   ) {

@@ -41,7 +41,7 @@ export function tally(reads: readonly TrueMarkerRead[]): SideReading {
 export async function readTrueMarkers(
   records: readonly Pick<ImageRecord, 'id' | 'path' | 'frame'>[],
   truths: readonly LabelBox[],
-  model: Pick<DetectorModel, 'reader' | 'minReadConfidence'>,
+  model: Pick<DetectorModel, 'reader' | 'minReadConfidence' | 'lrReader'>,
 ): Promise<TrueBoxReading> {
   const byFile = new Map<string, LabelBox[]>();
   for (const t of truths) if (trueMarkerSide(t)) (byFile.get(t.file) ?? byFile.set(t.file, []).get(t.file)!).push(t);
