@@ -14,7 +14,7 @@
 # five 0.977, 0.972, 0.972, 0.958; at 0.5, five 0.975, 0.970, 0.968, 0.958 before stage 2 saw the enclosing tab
 # (encl_tab_logit), 0.975, 0.971, 0.975, 0.960 with it. Seeds 701-705 served for earlier design choices.
 # The marker reader is fitted on the same data plus rendered letters (src/labels/detect/glyph-render.ts: L, R and
-# the Spanish/Italian D, I, S); scripts/train-reader.sh refits it alone, the same reader this script makes.
+# the Spanish/Italian D, I); scripts/train-reader.sh refits it alone, the same reader this script makes.
 # The test seeds (901-903, the study's seed 0) were not used for any choice. Evaluate on any other seed, e.g.:
 #   confound synth --out /tmp/t901 --studies 60 --seed 901 &&
 #   confound detect --data /tmp/t901 --out /tmp/t901.boxes.json --eval /tmp/t901/labels.coco.json

@@ -31,7 +31,7 @@ export function register(program: Command): void {
     )
     .option(
       '--reader-only <weights>',
-      'refit only the marker reader (on the markers of --data and rendered D/I/S/L/R letters, as a full fit does) ' +
+      'refit only the marker reader (on the markers of --data and rendered D/I/L/R letters, as a full fit does) ' +
         'and keep the other networks of <weights>; --members is then unused',
     )
     .option('--json', 'print the training summary as JSON')

@@ -38,7 +38,7 @@ export interface DetectorModel {
    */
   fitter: MlpWeights;
   rescoreFrom: number;
-  /** Marker reader over glyph features; classes are letters (L, R; newer weights also D, I, S), each with a side (side.ts). */
+  /** Marker reader over glyph features; classes are letters (L, R; newer weights also D, I), each with a side (side.ts). */
   reader: MlpWeights;
   /** With a letter reader of D, I, S too: the L/R reader (glyph features) that reads what it takes for L or R (reader.ts). */
   lrReader?: MlpWeights;

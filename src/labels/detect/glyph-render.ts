@@ -111,10 +111,14 @@ function strokeAt(d: DrawnLabel, x: number, y: number): number {
   return top * (1 - ty) + bottom * ty;
 }
 
-/** `perLetter` rendered markers of each of RENDERED_LETTERS, in a fixed order from `seed`. */
-export function renderedMarkers(seed: number, perLetter: number): { crop: Crop; letter: string }[] {
+/** `perLetter` rendered markers of each of `letters` (of RENDERED_LETTERS), in a fixed order from `seed`. */
+export function renderedMarkers(
+  seed: number,
+  perLetter: number,
+  letters: readonly string[] = RENDERED_LETTERS,
+): { crop: Crop; letter: string }[] {
   const out: { crop: Crop; letter: string }[] = [];
-  for (const letter of RENDERED_LETTERS) {
+  for (const letter of letters) {
     const rng = new Rng(`reader-render:${seed}:${letter}`);
     for (let k = 0; k < perLetter; k++) out.push({ crop: renderMarker(letter, rng).crop, letter });
   }

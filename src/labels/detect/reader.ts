@@ -1,6 +1,6 @@
 /**
  * Reading a laterality marker's side from the reader network over glyph features. The reader's classes are
- * letters (L, R, and in newer weights D, I, S); each gives a side (side.ts), and a side's probability is the sum
+ * letters (L, R, and in newer weights D, I); each gives a side (side.ts), and a side's probability is the sum
  * of its letters', so a D (derecha/destra) and an R both read "R". A side below the weights' minReadConfidence is
  * unread. Weights with an L/R reader too (the first reader, phantom L/R markers only) let it read what the letter
  * reader takes for an L or an R: it reads the phantom's markers better than one network that learns five letters.

@@ -29,8 +29,11 @@ import { mergeMlps, predict, trainMlp, type MlpWeights } from './mlp.js';
 import { iou } from './evaluate.js';
 
 export const VERIFIER_CLASSES = ['background', 'laterality', 'technologist'];
-/** The reader's letters (side.ts gives each its side): L, R, Spanish/Italian D (right), Spanish I and Italian S (left). */
-export const READER_CLASSES = ['L', 'R', 'D', 'I', 'S'];
+/**
+ * The reader's letters (side.ts gives each its side): L, R, Spanish/Italian D (right), Spanish I (left). Not the
+ * Italian S: with it, the letter reader took a few of the phantom's R markers for an S (left).
+ */
+export const READER_CLASSES = ['L', 'R', 'D', 'I'];
 /** Rendered markers per letter (glyph-render.ts) added to the phantom's L/R markers to train the reader. */
 export const RENDERED_PER_LETTER = 1500;
 const LR_CLASSES = ['L', 'R'];
@@ -271,7 +274,7 @@ export function fitReader(set: TrainingSet, seed: number): { reader: MlpWeights;
     [...GLYPH_FEATURE_NAMES],
     { hidden: 8, epochs: 400, learningRate: 0.02, l2: 1e-4, seed },
   );
-  const rendered = renderedMarkers(seed, RENDERED_PER_LETTER).map((m) => ({
+  const rendered = renderedMarkers(seed, RENDERED_PER_LETTER, READER_CLASSES).map((m) => ({
     features: readerFeatures(m.crop),
     text: m.letter,
   }));
