@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { writeJsonAtomic } from '../util/index.js';
 import { progress } from '../util/index.js';
-import { addCocoDataset, emptyTrainingSet, fitDetector } from '../labels/index.js';
+import { addCocoDataset, emptyTrainingSet, fitDetector, loadDetectorModel, refitReader } from '../labels/index.js';
+import { resolve } from 'node:path';
 import { printJson } from './common.js';
 import * as opt from './options.js';
 
@@ -28,16 +29,40 @@ export function register(program: Command): void {
       opt.intArg('--members', 1),
       5,
     )
+    .option(
+      '--reader-only <weights>',
+      'refit only the marker reader (on the markers of --data and rendered D/I/L/R letters, as a full fit does) ' +
+        'and keep the other networks of <weights>; --members is then unused',
+    )
     .option('--json', 'print the training summary as JSON')
     .action(async (o) => {
+      const base = o.readerOnly ? loadDetectorModel(resolve(o.readerOnly)) : undefined;
       const set = emptyTrainingSet();
       for (const dir of o.data as string[]) {
         let bar: ReturnType<typeof progress> | undefined;
-        await addCocoDataset(set, dir, undefined, (_done, total) => {
-          bar ??= progress(`read ${dir}`.slice(0, 14), total);
-          bar.tick();
-        });
+        await addCocoDataset(
+          set,
+          dir,
+          undefined,
+          (_done, total) => {
+            bar ??= progress(`read ${dir}`.slice(0, 14), total);
+            bar.tick();
+          },
+          Boolean(base),
+        );
         bar?.stop();
+      }
+      if (base) {
+        const model = refitReader(base, set, o.seed, {
+          command: `confound detect-train --data ${(o.data as string[]).join(' ')} --seed ${o.seed} --reader-only ${o.readerOnly}`,
+        });
+        await writeJsonAtomic(o.out, model);
+        if (o.json) printJson({ out: o.out, ...(model.trained.reader as object) });
+        else
+          process.stdout.write(
+            `reader refitted on ${set.images} images, ${model.trained.glyphs} markers; weights in ${o.out}\n`,
+          );
+        return;
       }
       const model = fitDetector(
         set,

@@ -12,9 +12,11 @@ import {
   DETECTION_TABLE_COLUMNS,
   loadDetectorModel,
   readTruth,
+  readTrueMarkers,
   type Coverage,
   type CoverageScore,
   type Evaluation,
+  type TrueBoxReading,
 } from '../labels/index.js';
 import { checkOutputFile } from '../util/index.js';
 import { loadDatasetReported, datasetInputs, printJson } from './common.js';
@@ -31,7 +33,9 @@ function describeEval(e: Evaluation): string {
   return (
     `precision ${pct(e.precision)}, recall ${pct(e.recall)}, F1 ${e.f1.toFixed(3)}, mean IoU ${e.mean_iou.toFixed(3)} ` +
     `(${e.truths} true, ${e.predictions} found, ${e.images} images)\n${cats}\ncategory accuracy ${pct(e.category_accuracy)}, ` +
-    `L/R reading accuracy ${pct(e.lr_accuracy)} of ${e.lr_total} markers (read ${pct(e.lr_read_rate)})\n`
+    `L/R reading accuracy ${pct(e.lr_accuracy)} of ${e.lr_total} markers (read ${pct(e.lr_read_rate)}); ` +
+    `side reading accuracy ${pct(e.side_accuracy)} of ${e.side_total} markers with a readable side, D/I/S included ` +
+    `(read ${pct(e.side_read_rate)})\n`
   );
 }
 
@@ -47,8 +51,15 @@ function describeCoverage(c: Coverage): string {
     `coverage (true box >= 80% covered; found box >= 50% on a true box grown by 4 px): ${frac(c)}\n` +
     [...cats, ...(folders.length > 1 || !c.by_folder['.'] ? folders : [])].join('\n') +
     '\n' +
-    `L/R read right on ${c.lr.right} of ${c.lr.markers} covered L/R markers (${c.lr.wrong} wrong, ${c.lr.unread} unread)\n`
+    `L/R read right on ${c.lr.right} of ${c.lr.markers} covered L/R markers (${c.lr.wrong} wrong, ${c.lr.unread} unread); ` +
+    `side read right on ${c.sides.right} of ${c.sides.markers} covered markers with a readable side, D/I/S included ` +
+    `(${c.sides.wrong} wrong, ${c.sides.unread} unread)\n`
   );
+}
+
+function describeTrueRead(t: TrueBoxReading): string {
+  const f = (s: TrueBoxReading['sides']) => `${s.right} of ${s.markers} (${s.wrong} wrong, ${s.unread} unread)`;
+  return `read on true boxes (the reader alone, found or not): side right on ${f(t.sides)} markers with a readable side; L/R-texted ${f(t.lr)}\n`;
 }
 
 export function register(program: Command): void {
@@ -110,7 +121,7 @@ export function register(program: Command): void {
         const cols = DETECTION_TABLE_COLUMNS;
         await writeFileAtomic(o.table, toCsv([[...cols], ...rows.map((r) => cols.map((c) => r[c]))]));
       }
-      let ev: Evaluation | undefined, cov: Coverage | undefined;
+      let ev: Evaluation | undefined, cov: Coverage | undefined, trueRead: TrueBoxReading | undefined;
       if (truth) {
         const seen = new Set(res.sizes.map((s) => s.id));
         const missing = truth.images.filter((f) => !seen.has(f));
@@ -120,12 +131,24 @@ export function register(program: Command): void {
           );
         ev = evaluate(res.boxes, truth.boxes, new Set([...truth.images, ...seen]).size);
         cov = coverage(res.boxes, truth.boxes);
+        trueRead = await readTrueMarkers(ds.records, truth.boxes, model);
       }
       const speed = res.sizes.length / Math.max(res.seconds, 1e-9);
       if (o.json) {
         printJson({
           ...(ev ?? {}),
           ...(cov ? { coverage: cov } : {}),
+          ...(trueRead
+            ? {
+                read_on_true_boxes: {
+                  sides: trueRead.sides,
+                  lr: trueRead.lr,
+                  misread: trueRead.markers
+                    .filter((m) => m.read !== m.side)
+                    .map((m) => ({ ...m.marker, read: m.read ?? null, glyph: m.glyph ?? null })),
+                },
+              }
+            : {}),
           images: res.sizes.length,
           boxes: res.boxes.length,
           skipped: ds.issues.length + res.issues.length,
@@ -138,6 +161,7 @@ export function register(program: Command): void {
         );
         if (ev) process.stdout.write(describeEval(ev));
         if (cov) process.stdout.write(describeCoverage(cov));
+        if (trueRead) process.stdout.write(describeTrueRead(trueRead));
       }
       finishBatch(res.sizes.length, ds.issues.length + res.issues.length);
     });

@@ -19,7 +19,10 @@ export {
   fitDetector,
   loadDetectorModel,
   otsu,
+  readTrueMarkers,
+  refitReader,
   readTruth,
+  type TrueBoxReading,
 } from './detect/index.js';
 export { dicomCrossCheck } from './dicom-crosscheck.js';
 export {

@@ -39,6 +39,8 @@ const BLOCK: Record<string, string[]> = {
   E: ['4,0 0,0 0,6 4,6', '0,3 3,3'],
   G: ['4,1 3,0 1,0 0,1 0,5 1,6 3,6 4,5 4,3.5 2.3,3.5'],
   H: ['0,0 0,6', '4,0 4,6', '0,3 4,3'],
+  // serif I: drawn only for the label detector's reader (Spanish izquierda = left), never by the phantom
+  I: ['2,0 2,6', '1,0 3,0', '1,6 3,6'],
   J: ['4,0 4,5 3,6 1,6 0,5'],
   K: ['0,0 0,6', '4,0 0,3.8', '1.4,2.7 4,6'],
   L: ['0,0 0,6 4,6'],

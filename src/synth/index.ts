@@ -21,6 +21,7 @@ export { COCO_CATEGORIES, generateDataset, type Progress, renderSpecFor, type Sy
 export { FONT_NAMES, type FontName, FONTS, INITIAL_LETTERS, type StrokeFont } from './fonts.js';
 export { abnormalProbability, BASE_PREVALENCE, confoundScore, DEFAULT_OPTIONS, sampleMetadata } from './metadata.js';
 export { resolveOptions } from './options.js';
+export { drawLabel, type DrawnLabel, type LabelShape } from './labels.js';
 export { LABEL_CODES, type RenderedImage, type RenderedLabel, renderImage, type RenderSpec } from './render.js';
 export { renderInOrder, type RenderedPixels } from './render-pool.js';
 export { labelsOnlyAuc, type SplitSummary, summarizeTruth, TRUTH_COLUMNS, type TruthRow, truthRows } from './truth.js';

@@ -125,6 +125,8 @@ test('L/R reading is judged on covered markers whose true text starts with L or 
     box('b.png', 0, 0, 10, 10),
     { ...box('c.png', 0, 0, 10, 10), text: 'L' },
   ];
-  const { lr } = coverage(preds, truths);
+  const { lr, sides } = coverage(preds, truths);
   assert.deepEqual(lr, { markers: 3, right: 1, wrong: 1, unread: 1, accuracy: 1 / 3 });
+  // every marker with a readable side counts there: the D (derecha = right) read R and "Left" read L are right
+  assert.deepEqual(sides, { markers: 5, right: 3, wrong: 1, unread: 1, accuracy: 3 / 5 });
 });

@@ -21,6 +21,7 @@ import { Rng } from '../../src/util/rng.js';
 import { compositeLabel, drawLabel, labelBox } from '../../src/synth/labels.js';
 import { FONT_NAMES, MARKER_STYLES } from '../../src/synth/index.js';
 import { cropImage, glyphFeatures } from '../../src/labels/detect/glyph.js';
+import { readCrop } from '../../src/labels/detect/reader.js';
 import { predict } from '../../src/labels/detect/mlp.js';
 import {
   contextFeatures,
@@ -216,12 +217,9 @@ test('the L/R reader reads markers of every style and font at any rotation the p
           );
           compositeLabel(img, size, new Uint8Array(size * size), drawn, 1, rng);
           const [x, y, w, h] = labelBox(drawn)!;
-          const p = predict(
-            model.reader,
-            glyphFeatures(cropImage({ width: size, height: size, data: img }, { x, y, w, h })),
-          );
+          const read = readCrop(model, cropImage({ width: size, height: size, data: img }, { x, y, w, h }));
           total++;
-          if (model.reader.classes[p[1] > p[0] ? 1 : 0] === text) right++;
+          if (read.side === text) right++;
           else wrong.push(`${text} ${style} ${font} ${deg}`);
         }
       }

@@ -6,6 +6,7 @@
  */
 import type { LabelBox, LabelCategory } from '../types.js';
 import { LABEL_CATEGORIES } from '../types.js';
+import { isLrText, trueMarkerSide, type Side } from './side.js';
 
 type Rect = Pick<LabelBox, 'x' | 'y' | 'w' | 'h'>;
 
@@ -70,10 +71,23 @@ export interface Coverage extends CoverageScore {
    * L/R reading on covered laterality markers whose true text starts with the letter L or R ("L", "R in circle"):
    * the found laterality box covering most of each is read right, read wrong, or not read.
    */
-  lr: { markers: number; right: number; wrong: number; unread: number; accuracy: number };
+  lr: SideReading;
+  /**
+   * The same over every covered marker with a side a person can read (side.ts: L/R, Spanish D/I, Italian
+   * D/DX/S/SX, "Left"): a found box's text is the side it reads.
+   */
+  sides: SideReading;
   /** True boxes left uncovered and predicted boxes that are wrong, for looking at. */
   missed: LabelBox[];
   wrong: LabelBox[];
+}
+
+export interface SideReading {
+  markers: number;
+  right: number;
+  wrong: number;
+  unread: number;
+  accuracy: number;
 }
 
 const grown = (r: Rect, g: number): Rect => ({ x: r.x - g, y: r.y - g, w: r.w + 2 * g, h: r.h + 2 * g });
@@ -148,7 +162,11 @@ export function coverage(
     ...all,
     by_category,
     by_folder,
-    lr: lrReading(
+    lr: sideReading(
+      predsOf,
+      truths.filter((t) => covered.has(t) && isLrText(t)),
+    ),
+    sides: sideReading(
       predsOf,
       truths.filter((t) => covered.has(t)),
     ),
@@ -157,18 +175,15 @@ export function coverage(
   };
 }
 
-/** The side a laterality marker's true text gives: its first word, when that is L or R. */
-export const trueSide = (t: LabelBox): 'L' | 'R' | undefined =>
-  t.category === 'laterality' ? (/^([LR])\b/.exec(t.text ?? '')?.[1] as 'L' | 'R' | undefined) : undefined;
-
-function lrReading(predsOf: Map<string, LabelBox[]>, covered: LabelBox[]): Coverage['lr'] {
-  let markers = 0,
+/** How the found laterality box covering most of each marker reads it (markers without a side are skipped). */
+function sideReading(predsOf: Map<string, LabelBox[]>, markers: LabelBox[]): SideReading {
+  let n = 0,
     right = 0,
     wrong = 0;
-  for (const t of covered) {
-    const side = trueSide(t);
+  for (const t of markers) {
+    const side: Side | undefined = trueMarkerSide(t);
     if (!side) continue;
-    markers++;
+    n++;
     let best: LabelBox | undefined,
       bestArea = 0;
     for (const p of predsOf.get(t.file) ?? []) {
@@ -182,5 +197,5 @@ function lrReading(predsOf: Map<string, LabelBox[]>, covered: LabelBox[]): Cover
     if (best?.text === side) right++;
     else if (best?.text === 'L' || best?.text === 'R') wrong++;
   }
-  return { markers, right, wrong, unread: markers - right - wrong, accuracy: markers ? right / markers : 1 };
+  return { markers: n, right, wrong, unread: n - right - wrong, accuracy: n ? right / n : 1 };
 }

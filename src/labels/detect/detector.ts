@@ -9,6 +9,7 @@ import type { LabelBox, LabelCategory } from '../types.js';
 import { boxOf, groupCandidates, prepare, type Candidate, type Working } from './candidates.js';
 import { BOX_FEATURE_NAMES, boxFitFeatures, candidateFeatures, FEATURE_NAMES } from './features.js';
 import { cropImage, glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
+import { readBox, takesReaderFeatures } from './reader.js';
 import { predict, type MlpWeights } from './mlp.js';
 import { elongation } from './components.js';
 import { readMarkerStyle, type DetectedMarkerStyle } from './marker-style.js';
@@ -38,8 +39,10 @@ export interface DetectorModel {
    */
   fitter: MlpWeights;
   rescoreFrom: number;
-  /** L/R reader over glyph features; classes L, R. */
+  /** Marker reader over glyph features; classes are letters (L, R; newer weights also D, I), each with a side (side.ts). */
   reader: MlpWeights;
+  /** With a letter reader of D, I, S too: the L/R reader (glyph features) that reads what it takes for L or R (reader.ts). */
+  lrReader?: MlpWeights;
   /**
    * Median offsets (fractions of width/height) from a candidate's box to the label's, left, top, right, bottom:
    * for boxes around components (letters, frames) and for holder boxes found around letters.
@@ -57,6 +60,8 @@ export interface DetectedBox extends LabelBox {
   categoryScore: number;
   /** Laterality markers: how the marker is drawn (plain, box, circle, tab). */
   style?: DetectedMarkerStyle;
+  /** Laterality markers read: the letter read (L, R, D, I, S), whose side is `text`. */
+  glyph?: string;
 }
 
 export const DEFAULT_MODEL_URL = new URL('../../../../models/detector.json', import.meta.url);
@@ -74,7 +79,8 @@ export function loadDetectorModel(path: string | URL = DEFAULT_MODEL_URL): Detec
   if (
     m.version !== 1 ||
     m.verifier?.features?.join() !== FEATURE_NAMES.join() ||
-    m.reader?.features?.join() !== GLYPH_FEATURE_NAMES.join() ||
+    (m.reader?.features?.join() !== GLYPH_FEATURE_NAMES.join() && !(m.reader && takesReaderFeatures(m.reader))) ||
+    (m.lrReader && m.lrReader.features?.join() !== GLYPH_FEATURE_NAMES.join()) ||
     m.rescorer?.features?.join() !== RESCORER_FEATURE_NAMES.join() ||
     m.fitter?.features?.join() !== RESCORER_FEATURE_NAMES.join()
   ) {
@@ -357,8 +363,7 @@ export function addOverlayText(
         categoryScore: 1,
       };
       if (box.category === 'laterality') {
-        const text = readLetter(w, box, model);
-        if (text) box.text = text;
+        readInto(box, w, box, model);
         box.style = readMarkerStyle(image, box, {});
       } else box.text = readInitials(image, box);
       out.push(box);
@@ -367,10 +372,13 @@ export function addOverlayText(
   return out;
 }
 
-function readLetter(w: Working, box: Rect, model: DetectorModel): string | undefined {
-  const p = predict(model.reader, glyphFeatures(cropImage(w.fine, box, w.fineFactor)));
-  const ri = p[1] > p[0] ? 1 : 0;
-  return p[ri] >= model.minReadConfidence ? model.reader.classes[ri] : undefined;
+/** Read the marker in `at` (source pixels) and give `box` its side as text and the letter read as glyph. */
+function readInto(box: DetectedBox, w: Working, at: Rect, model: DetectorModel): void {
+  const r = readBox(model, w.fine, at, w.fineFactor);
+  if (r.side) {
+    box.text = r.side;
+    box.glyph = r.letter;
+  }
 }
 
 const CATS: LabelCategory[] = ['laterality', 'technologist'];
@@ -400,8 +408,7 @@ function toBox(w: Working, s: ScoredCandidate, file: string, model: DetectorMode
     categoryScore: round4(category === 'other' ? 1 - catProbs[0] / catTot : catProbs[ci] / catTot),
   };
   if (category === 'laterality') {
-    const text = readLetter(w, cand.isTab ? lettersBox(cand, f) : box, model);
-    if (text) box.text = text;
+    readInto(box, w, cand.isTab ? lettersBox(cand, f) : box, model);
     box.style = readMarkerStyle(image, box, cand);
   }
   if (category !== 'laterality') box.text = readInitials(image, box);

@@ -1,6 +1,7 @@
 /** Detection quality against true boxes: greedy score-ordered matching at an IoU threshold. */
 import type { LabelBox, LabelCategory } from '../types.js';
 import { LABEL_CATEGORIES } from '../types.js';
+import { trueMarkerSide } from './side.js';
 
 type Rect = Pick<LabelBox, 'x' | 'y' | 'w' | 'h'>;
 
@@ -75,6 +76,13 @@ export interface Evaluation {
   lr_total: number;
   /** Share of found laterality markers given a reading at all. */
   lr_read_rate: number;
+  /**
+   * Of found laterality markers with any side a person can read in truth (L/R, Spanish D/I, Italian D/DX/S/SX:
+   * side.ts), the share whose reading (the side, L or R) is right; side_read_rate as lr_read_rate.
+   */
+  side_accuracy: number;
+  side_total: number;
+  side_read_rate: number;
   /** Of found labels, the share whose category is right. */
   category_accuracy: number;
 }
@@ -102,6 +110,9 @@ export function evaluate(
   const readLr = (m: Match) => (m.pred.category === 'laterality' ? m.pred.text : undefined);
   const lrRight = lr.filter((m) => readLr(m) === m.truth.text).length;
   const lrRead = lr.filter((m) => readLr(m) === 'L' || readLr(m) === 'R').length;
+  const sided = matches.filter((m) => trueMarkerSide(m.truth));
+  const sideRight = sided.filter((m) => readLr(m) === trueMarkerSide(m.truth)).length;
+  const sideRead = sided.filter((m) => readLr(m) === 'L' || readLr(m) === 'R').length;
   return {
     images,
     truths: truths.length,
@@ -114,6 +125,9 @@ export function evaluate(
     lr_accuracy: ratio(lrRight, lr.length),
     lr_total: lr.length,
     lr_read_rate: ratio(lrRead, lr.length),
+    side_accuracy: ratio(sideRight, sided.length),
+    side_total: sided.length,
+    side_read_rate: ratio(sideRead, sided.length),
     category_accuracy: ratio(matches.filter((m) => m.pred.category === m.truth.category).length, matches.length),
   };
 }

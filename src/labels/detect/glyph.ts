@@ -197,17 +197,43 @@ function peel(mask: Uint8Array, w: number, h: number): void {
  * Hu 1, Hu 2 (log scale), log aspect of the letter's box, 1 when a letter was found]. All zero when none was.
  */
 export function glyphFeatures(crop: Crop): number[] {
+  const mask = binarise(crop);
+  return mask ? letterFeatures(mask, crop.width, crop.height, true) : [...NONE];
+}
+
+/**
+ * The reader's features: glyphFeatures, then the same of the letter taken without peeling frames off. A thin
+ * "D" (or "O") spans its box with its hole as a frame does, and peeling it breaks it up; unpeeled, it is whole.
+ */
+export const READER_FEATURE_NAMES = [...GLYPH_FEATURE_NAMES, ...GLYPH_FEATURE_NAMES.map((n) => `unpeeled_${n}`)];
+
+export function readerFeatures(crop: Crop): number[] {
+  const mask = binarise(crop);
+  if (!mask) return [...NONE, ...NONE];
+  // the unpeeled letter first: peeling clears pixels of the mask
+  const unpeeled = letterFeatures(mask, crop.width, crop.height, false);
+  return [...letterFeatures(mask, crop.width, crop.height, true), ...unpeeled];
+}
+
+const NONE: readonly number[] = [0, 0, 0, 0, 0, 0, 0];
+
+/** The crop thresholded at Otsu's level (1 = bright), or null for a crop too small to hold a letter. */
+function binarise(crop: Crop): Uint8Array | null {
   const { width: w, height: h, data } = crop;
-  const none = [0, 0, 0, 0, 0, 0, 0];
-  if (w < 4 || h < 4) return none;
+  if (w < 4 || h < 4) return null;
   const t = otsu(data);
   const mask = new Uint8Array(w * h);
   for (let i = 0; i < mask.length; i++) mask[i] = data[i] > t ? 1 : 0;
+  return mask;
+}
+
+function letterFeatures(mask: Uint8Array, w: number, h: number, peelFrames: boolean): number[] {
+  const none = [...NONE];
   let letter = pickLetter(mask, w, h);
   if (!letter) return none;
   // a letter touching its frame makes one component whose holes (the frame's inside) span it: peel the frame
   // off from the outside, one pixel layer at a time, until the frame breaks
-  for (let k = 1; k <= 8 && framed(letter); k++) {
+  for (let k = 1; peelFrames && k <= 8 && framed(letter); k++) {
     peel(mask, w, h);
     letter = pickLetter(mask, w, h);
     if (!letter) return none;

@@ -29,6 +29,9 @@ export {
   addImage,
   addCocoDataset,
   fitDetector,
+  fitReader,
+  refitReader,
+  addImageGlyphs,
   VERIFIER_CLASSES,
   READER_CLASSES,
   type TrainingSet,
@@ -45,5 +48,8 @@ export {
   type Coverage,
   type CoverageScore,
   type CoverageOptions,
+  type SideReading,
 } from './coverage.js';
 export { EXPECTED_COVERAGE, type ExpectedCoverage } from './expected.js';
+export { markerSide, trueMarkerSide, SIDE_OF_LETTER, type Side } from './side.js';
+export { readTrueMarkers, type TrueBoxReading, type TrueMarkerRead } from './true-read.js';

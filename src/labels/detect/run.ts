@@ -124,6 +124,7 @@ export function detectionsToCoco(boxes: readonly DetectedBox[], sizes: readonly 
   const coco = formatCoco(boxes, sizes) as unknown as { annotations: Record<string, unknown>[] };
   coco.annotations.forEach((a, i) => {
     a.category_score = boxes[i].categoryScore;
+    if (boxes[i].glyph) a.glyph = boxes[i].glyph;
   });
   return coco;
 }

@@ -11,7 +11,10 @@ import { parseCoco } from '../formats/coco.js';
 import type { LabelBox } from '../types.js';
 import { groupCandidates, prepare } from './candidates.js';
 import { boxFitFeatures, candidateFeatures, FEATURE_NAMES } from './features.js';
-import { cropImage, glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
+import { cropImage, glyphFeatures, GLYPH_FEATURE_NAMES, readerFeatures, READER_FEATURE_NAMES } from './glyph.js';
+import { renderedMarkers } from './glyph-render.js';
+import { fineCopy } from './reader.js';
+import type { Raster } from './morph.js';
 import {
   contextFeatures,
   MAX_ELONGATION,
@@ -26,7 +29,14 @@ import { mergeMlps, predict, trainMlp, type MlpWeights } from './mlp.js';
 import { iou } from './evaluate.js';
 
 export const VERIFIER_CLASSES = ['background', 'laterality', 'technologist'];
-export const READER_CLASSES = ['L', 'R'];
+/**
+ * The reader's letters (side.ts gives each its side): L, R, Spanish/Italian D (right), Spanish I (left). Not the
+ * Italian S: with it, the letter reader took a few of the phantom's R markers for an S (left).
+ */
+export const READER_CLASSES = ['L', 'R', 'D', 'I'];
+/** Rendered markers per letter (glyph-render.ts) added to the phantom's L/R markers to train the reader. */
+export const RENDERED_PER_LETTER = 1500;
+const LR_CLASSES = ['L', 'R'];
 export const FITTER_CLASSES = ['miss', 'fit'];
 
 interface Row {
@@ -45,10 +55,10 @@ interface Row {
   fit: number[];
 }
 
-/** Reader training example: glyph features of a marker's (jittered) true box and its letter. */
+/** Reader training example: reader features of a marker's (jittered) true box and its letter. */
 interface GlyphRow {
   features: number[];
-  text: 'L' | 'R';
+  text: string;
 }
 
 export interface TrainingSet {
@@ -92,14 +102,27 @@ export function addImage(set: TrainingSet, image: GrayImage, truths: readonly La
       fit: boxFitFeatures(w, c),
     });
   }
+  addGlyphs(set, w.fine, w.fineFactor, truths);
+}
+
+/** The reader's examples of one image: its L/R markers' true boxes, shifted as detected boxes are. */
+function addGlyphs(set: TrainingSet, fine: Raster, fineFactor: number, truths: readonly LabelBox[]): void {
   // the reader sees detected boxes, which are off the true box by a few percent: train it on shifted copies too
   for (const t of truths) {
     if (t.category !== 'laterality' || (t.text !== 'L' && t.text !== 'R')) continue;
     for (const [l, u, r, d] of GLYPH_JITTER) {
       const box = { x: t.x - l * t.w, y: t.y - u * t.h, w: t.w * (1 + l + r), h: t.h * (1 + u + d) };
-      set.glyphs.push({ features: glyphFeatures(cropImage(w.fine, box, w.fineFactor)), text: t.text });
+      set.glyphs.push({ features: readerFeatures(cropImage(fine, box, fineFactor)), text: t.text });
     }
   }
+}
+
+/** Add only the reader's examples of one image (for refitting the reader alone): the same as addImage adds. */
+export function addImageGlyphs(set: TrainingSet, image: GrayImage, truths: readonly LabelBox[]): void {
+  const { fine, fineFactor } = fineCopy(image);
+  set.images++;
+  set.truths += truths.length;
+  addGlyphs(set, fine, fineFactor, truths);
 }
 
 /** Read a dataset with a COCO file of true boxes (paths relative to `dir`) into the training set. */
@@ -108,6 +131,7 @@ export async function addCocoDataset(
   dir: string,
   cocoFile = join(dir, 'labels.coco.json'),
   onImage?: (done: number, total: number) => void,
+  glyphsOnly = false,
 ): Promise<void> {
   let coco: { images: { file_name: string }[] };
   try {
@@ -120,7 +144,7 @@ export async function addCocoDataset(
   for (const b of boxes) (byFile.get(b.file) ?? byFile.set(b.file, []).get(b.file)!).push(b);
   const files = coco.images.map((im) => im.file_name.replace(/\\/g, '/'));
   for (let i = 0; i < files.length; i++) {
-    addImage(set, await readImage(join(dir, files[i])), byFile.get(files[i]) ?? []);
+    (glyphsOnly ? addImageGlyphs : addImage)(set, await readImage(join(dir, files[i])), byFile.get(files[i]) ?? []);
     onImage?.(i + 1, files.length);
   }
 }
@@ -185,8 +209,6 @@ export function fitDetector(
   const xs: number[][] = [],
     ys: number[] = [],
     used: Row[] = [];
-  const gx = set.glyphs.map((g) => g.features),
-    gy = set.glyphs.map((g) => READER_CLASSES.indexOf(g.text));
   const reached = new Set<string>();
   const refined = (r: Row) => refineBox(r.raw, refinerOffsets({ refiner }, { isHolder: r.holder, isTab: r.tab }));
   for (const r of set.rows) {
@@ -203,17 +225,9 @@ export function fitDetector(
   }
   const reachable = reached.size;
   if (!ys.some((y) => y > 0)) throw new Error('no candidate matched a true box: nothing to learn from');
-  if (gy.length < 4) throw new Error(`only ${gy.length} L/R markers found: not enough to train the reader`);
   const fits = Array.from({ length: members }, (_, k) => fitMember({ xs, ys, used, refined }, seed + k));
   const fitted = fits.map((f) => f.weights);
-  // one reader: a merged one is less confident, and more markers fall below minReadConfidence unread
-  const reader = trainMlp(gx, gy, READER_CLASSES, [...GLYPH_FEATURE_NAMES], {
-    hidden: 8,
-    epochs: 400,
-    learningRate: 0.02,
-    l2: 1e-4,
-    seed: seed + 1,
-  });
+  const { reader, lrReader, rows: glyphs } = fitReader(set, seed + 1);
   const merged = (k: keyof MemberWeights) => mergeMlps(fitted.map((f) => f[k]));
   return {
     version: 1,
@@ -228,7 +242,7 @@ export function fitDetector(
       positives: ys.filter((y) => y > 0).length,
       stage2_candidates: fits.map((f) => f.stage2Rows),
       stage2_positives: fits.map((f) => f.stage2Positives),
-      glyphs: gx.length,
+      glyphs,
       fitter_rows: fits.map((f) => f.fitterRows),
     },
     // the threshold is chosen on unseen validation seeds; scripts/train-detector.sh records the shipped weights' figures there
@@ -237,9 +251,60 @@ export function fitDetector(
     fitter: merged('fitter'),
     rescoreFrom: RESCORE_FROM,
     reader,
+    lrReader,
     refiner,
     minScore: MIN_SCORE,
     minReadConfidence: 0.6,
+  };
+}
+
+/**
+ * The readers, each one network (a merged one is less confident, and more markers fall below minReadConfidence
+ * unread): the letter reader over the phantom's L/R markers and RENDERED_PER_LETTER rendered markers of each letter
+ * (from `seed`), and the L/R reader over the phantom's markers alone (glyph features), which reads what the letter
+ * reader takes for L or R.
+ */
+export function fitReader(set: TrainingSet, seed: number): { reader: MlpWeights; lrReader: MlpWeights; rows: number } {
+  if (set.glyphs.length < 4)
+    throw new Error(`only ${set.glyphs.length} L/R markers found: not enough to train the reader`);
+  const lrReader = trainMlp(
+    set.glyphs.map((g) => g.features.slice(0, GLYPH_FEATURE_NAMES.length)),
+    set.glyphs.map((g) => LR_CLASSES.indexOf(g.text)),
+    LR_CLASSES,
+    [...GLYPH_FEATURE_NAMES],
+    { hidden: 8, epochs: 400, learningRate: 0.02, l2: 1e-4, seed },
+  );
+  const rendered = renderedMarkers(seed, RENDERED_PER_LETTER, READER_CLASSES).map((m) => ({
+    features: readerFeatures(m.crop),
+    text: m.letter,
+  }));
+  const rows = [...set.glyphs, ...rendered];
+  const reader = trainMlp(
+    rows.map((g) => g.features),
+    rows.map((g) => READER_CLASSES.indexOf(g.text)),
+    READER_CLASSES,
+    [...READER_FEATURE_NAMES],
+    { hidden: 24, epochs: 400, learningRate: 0.02, l2: 1e-4, seed },
+  );
+  return { reader, lrReader, rows: rows.length };
+}
+
+/**
+ * `base` with its reader refitted on `set` (addImageGlyphs rows) as fitDetector fits it with seed `seed` + 1:
+ * from the same data, the reader fitDetector would make. `provenance` is recorded as trained.reader.
+ */
+export function refitReader(
+  base: DetectorModel,
+  set: TrainingSet,
+  seed: number,
+  provenance: Record<string, unknown>,
+): DetectorModel {
+  const { reader, lrReader, rows } = fitReader(set, seed + 1);
+  return {
+    ...base,
+    lrReader,
+    trained: { ...base.trained, glyphs: rows, reader: { ...provenance, seed, images: set.images, glyphs: rows } },
+    reader,
   };
 }
 

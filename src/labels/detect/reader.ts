@@ -1,0 +1,91 @@
+/**
+ * Reading a laterality marker's side from the reader network over glyph features. The reader's classes are
+ * letters (L, R, and in newer weights D, I); each gives a side (side.ts), and a side's probability is the sum
+ * of its letters', so a D (derecha/destra) and an R both read "R". A side below the weights' minReadConfidence is
+ * unread. Weights with an L/R reader too (the first reader, phantom L/R markers only) let it read what the letter
+ * reader takes for an L or an R: it reads the phantom's markers better than one network that learns five letters.
+ */
+import type { GrayImage } from '../../data/index.js';
+import {
+  cropImage,
+  glyphFeatures,
+  GLYPH_FEATURE_NAMES,
+  readerFeatures,
+  READER_FEATURE_NAMES,
+  type Crop,
+} from './glyph.js';
+import { predict, type MlpWeights } from './mlp.js';
+import { downsample, type Raster } from './morph.js';
+import { SIDE_OF_LETTER, type Side } from './side.js';
+import { FINE_SIDE } from './working.js';
+
+export interface GlyphReading {
+  side?: Side;
+  /** The most probable letter (of the side read), when a side is read. */
+  letter?: string;
+}
+
+/** The reader's verdict on glyph features. */
+export function readFeatures(reader: MlpWeights, minConfidence: number, features: readonly number[]): GlyphReading {
+  const p = predict(reader, features);
+  const bySide: Record<Side, number> = { L: 0, R: 0 };
+  for (let k = 0; k < p.length; k++) {
+    const side = SIDE_OF_LETTER[reader.classes[k]];
+    if (side) bySide[side] += p[k];
+  }
+  const side: Side = bySide.R > bySide.L ? 'R' : 'L';
+  if (bySide[side] < minConfidence) return {};
+  let letter = '',
+    best = -1;
+  for (let k = 0; k < p.length; k++)
+    if (SIDE_OF_LETTER[reader.classes[k]] === side && p[k] > best) {
+      best = p[k];
+      letter = reader.classes[k];
+    }
+  return { side, letter };
+}
+
+/** Whether a reader takes READER_FEATURE_NAMES (else GLYPH_FEATURE_NAMES, as the first weights did). */
+export function takesReaderFeatures(reader: MlpWeights): boolean {
+  return reader.features.join() === READER_FEATURE_NAMES.join();
+}
+
+/** The features `reader` takes, of a crop. */
+export function featuresFor(reader: MlpWeights, crop: Crop): number[] {
+  return takesReaderFeatures(reader) ? readerFeatures(crop) : glyphFeatures(crop);
+}
+
+export interface ReaderWeights {
+  reader: MlpWeights;
+  minReadConfidence: number;
+  /** L/R reader over GLYPH_FEATURE_NAMES, for what `reader` takes for an L or an R. */
+  lrReader?: MlpWeights;
+}
+
+/** Read the marker in a crop. */
+export function readCrop(model: ReaderWeights, crop: Crop): GlyphReading {
+  const f = featuresFor(model.reader, crop);
+  const read = readFeatures(model.reader, model.minReadConfidence, f);
+  if (!model.lrReader) return read;
+  const p = predict(model.reader, f);
+  const top = model.reader.classes[p.indexOf(Math.max(...p))];
+  if (top !== 'L' && top !== 'R') return read;
+  // reader features start with the glyph features the L/R reader takes
+  return readFeatures(model.lrReader, model.minReadConfidence, f.slice(0, GLYPH_FEATURE_NAMES.length));
+}
+
+/** Read the marker inside `box` (source pixels) of `fine`, the source downsampled by `fineFactor`. */
+export function readBox(
+  model: ReaderWeights,
+  fine: Raster,
+  box: { x: number; y: number; w: number; h: number },
+  fineFactor: number,
+): GlyphReading {
+  return readCrop(model, cropImage(fine, box, fineFactor));
+}
+
+/** The fine copy the detector reads markers from (as prepare makes it): the source downsampled to about FINE_SIDE. */
+export function fineCopy(image: GrayImage): { fine: Raster; fineFactor: number } {
+  const fineFactor = Math.max(1, Math.floor(Math.max(image.width, image.height) / FINE_SIDE));
+  return { fine: downsample({ width: image.width, height: image.height, data: image.data }, fineFactor), fineFactor };
+}
