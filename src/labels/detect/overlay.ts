@@ -41,6 +41,13 @@ export const MIN_EDGE_GLYPH_PX = 8;
 /** Least contrast (white level less the darkest level around, over the range) of a line and of a lone glyph. */
 export const MIN_LINE_CONTRAST = 0.45;
 export const MIN_GLYPH_CONTRAST = 0.7;
+/**
+ * Least contrast of a block at the image's edge: a film's white border is noisy, and its specks against the dark
+ * exposure beside it make rows of glyph-like marks (phantom 902: 0.57 and 0.62; phantom blocks at the edge 0.48-0.65,
+ * real-dev and real-extra text at the edge 0.71 and above, but for a Spanish disc cut by the edge at 0.56, which the
+ * ring stage also finds).
+ */
+export const MIN_EDGE_CONTRAST = 0.66;
 /** Most share of near-white pixels (the lower band) around a block, in a band as wide as the block is high. */
 export const MAX_WHITE_AROUND = 0.2;
 /** The hysteresis' lower band: a glyph's pixels lie within it, and some within WHITE_BAND. */
@@ -251,6 +258,7 @@ export function findOverlayText(image: GrayImage, copies: OverlayCopies = overla
     const edge = box.x0 <= 1 || box.y0 <= 1 || box.x1 >= mx.width - 2 || box.y1 >= mx.height - 2;
     const heights = members.map(height).sort((a, b) => a - b);
     if (edge && heights[heights.length >> 1] < MIN_EDGE_GLYPH_PX) continue;
+    if (edge && contrast < MIN_EDGE_CONTRAST) continue;
     // a lone glyph must stand out more than a line: bright noise over dense tissue can make one glyph-like
     // speck, seldom a row of them (real-dev: specks 0.42-0.62, markers the learned stages missed 0.70-0.99)
     if (contrast < (members.length > 1 ? MIN_LINE_CONTRAST : MIN_GLYPH_CONTRAST)) continue;
