@@ -12,7 +12,16 @@ import type { GrayImage } from '../../data/index.js';
 import { labelComponents, type Component } from './components.js';
 import type { Raster } from './morph.js';
 import { isRingMarker } from './ring.js';
-import { aligned, glyphs, groupGlyphs, overlayCopies, type OverlayBlock, type OverlayCopies } from './overlay.js';
+import {
+  aligned,
+  copyBoxToSource,
+  glyphs,
+  groupGlyphs,
+  overlayCopies,
+  type CopyBox,
+  type OverlayBlock,
+  type OverlayCopies,
+} from './overlay.js';
 
 /**
  * Share of the image's full range (minimum to maximum of the copies) at each end that counts as full white or full
@@ -32,12 +41,7 @@ export interface EdgedBlock extends OverlayBlock {
   ring: boolean;
 }
 
-interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
+type Box = CopyBox;
 
 function extremes(r: Raster): [number, number] {
   let lo = Infinity,
@@ -165,16 +169,7 @@ export function findEdgedText(image: GrayImage, copies: OverlayCopies = overlayC
     : [];
   const kept = [...light, ...rings, ...dark].filter((c, i, a) => a.indexOf(c) === i);
   const out: EdgedBlock[] = [];
-  const toSource = (b: Box) => {
-    const x0 = Math.max(0, (b.x0 - 1) * f),
-      y0 = Math.max(0, (b.y0 - 1) * f);
-    return {
-      x: x0,
-      y: y0,
-      w: Math.min(image.width, (b.x1 + 2) * f) - x0,
-      h: Math.min(image.height, (b.y1 + 2) * f) - y0,
-    };
-  };
+  const toSource = (b: Box) => copyBoxToSource(b, f, image);
   for (const members of groupGlyphs(kept, (line) => aligned(line, H))) {
     const box = members.reduce<Box>(
       (u, c) => ({

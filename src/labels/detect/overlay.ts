@@ -53,11 +53,28 @@ export const MAX_WHITE_AROUND = 0.2;
 /** The hysteresis' lower band: a glyph's pixels lie within it, and some within WHITE_BAND. */
 export const LOW_BAND = 0.25;
 
-interface Box {
+/** A box on a reduced copy, inclusive corners. */
+export interface CopyBox {
   x0: number;
   y0: number;
   x1: number;
   y1: number;
+}
+type Box = CopyBox;
+
+/**
+ * A copy box in source pixels (x, y, w, h), with a copy pixel's margin: the block-maximum copy rounds a stroke's
+ * edge to its block.
+ */
+export function copyBoxToSource(b: CopyBox, f: number, image: { width: number; height: number }) {
+  const x0 = Math.max(0, (b.x0 - 1) * f),
+    y0 = Math.max(0, (b.y0 - 1) * f);
+  return {
+    x: x0,
+    y: y0,
+    w: Math.min(image.width, (b.x1 + 2) * f) - x0,
+    h: Math.min(image.height, (b.y1 + 2) * f) - y0,
+  };
 }
 const height = (b: Box) => b.y1 - b.y0 + 1;
 const width = (b: Box) => b.x1 - b.x0 + 1;
@@ -262,17 +279,7 @@ export function findOverlayText(image: GrayImage, copies: OverlayCopies = overla
     // a lone glyph must stand out more than a line: bright noise over dense tissue can make one glyph-like
     // speck, seldom a row of them (real-dev: specks 0.42-0.62, markers the learned stages missed 0.70-0.99)
     if (contrast < (members.length > 1 ? MIN_LINE_CONTRAST : MIN_GLYPH_CONTRAST)) continue;
-    // a copy pixel's margin around each box: the block-maximum copy rounds a stroke's edge to its block
-    const toSource = (b: Box) => {
-      const x0 = Math.max(0, (b.x0 - 1) * f),
-        y0 = Math.max(0, (b.y0 - 1) * f);
-      return {
-        x: x0,
-        y: y0,
-        w: Math.min(image.width, (b.x1 + 2) * f) - x0,
-        h: Math.min(image.height, (b.y1 + 2) * f) - y0,
-      };
-    };
+    const toSource = (b: Box) => copyBoxToSource(b, f, image);
     out.push({ ...toSource(box), glyphs: members.length, contrast, glyphBoxes: members.map(toSource) });
   }
   return out;
