@@ -177,6 +177,7 @@ export function fitDetector(
   seed: number,
   provenance: Record<string, unknown>,
   members = 1,
+  renderedPerLetter = RENDERED_PER_LETTER,
 ): DetectorModel {
   // 1. box refiner: median offsets (fractions of the candidate's width/height) from candidate to its true box
   const offsets = (holder: boolean, tab: boolean) => {
@@ -227,7 +228,7 @@ export function fitDetector(
   if (!ys.some((y) => y > 0)) throw new Error('no candidate matched a true box: nothing to learn from');
   const fits = Array.from({ length: members }, (_, k) => fitMember({ xs, ys, used, refined }, seed + k));
   const fitted = fits.map((f) => f.weights);
-  const { reader, lrReader, rows: glyphs } = fitReader(set, seed + 1);
+  const { reader, lrReader, rows: glyphs } = fitReader(set, seed + 1, renderedPerLetter);
   const merged = (k: keyof MemberWeights) => mergeMlps(fitted.map((f) => f[k]));
   return {
     version: 1,
@@ -264,7 +265,11 @@ export function fitDetector(
  * (from `seed`), and the L/R reader over the phantom's markers alone (glyph features), which reads what the letter
  * reader takes for L or R.
  */
-export function fitReader(set: TrainingSet, seed: number): { reader: MlpWeights; lrReader: MlpWeights; rows: number } {
+export function fitReader(
+  set: TrainingSet,
+  seed: number,
+  renderedPerLetter = RENDERED_PER_LETTER,
+): { reader: MlpWeights; lrReader: MlpWeights; rows: number } {
   if (set.glyphs.length < 4)
     throw new Error(`only ${set.glyphs.length} L/R markers found: not enough to train the reader`);
   const lrReader = trainMlp(
@@ -274,7 +279,7 @@ export function fitReader(set: TrainingSet, seed: number): { reader: MlpWeights;
     [...GLYPH_FEATURE_NAMES],
     { hidden: 8, epochs: 400, learningRate: 0.02, l2: 1e-4, seed },
   );
-  const rendered = renderedMarkers(seed, RENDERED_PER_LETTER, READER_CLASSES).map((m) => ({
+  const rendered = renderedMarkers(seed, renderedPerLetter, READER_CLASSES).map((m) => ({
     features: readerFeatures(m.crop),
     text: m.letter,
   }));
