@@ -142,49 +142,6 @@ export function whiteTopHat(src: Raster, k: number): Raster {
 }
 
 /**
- * Block-maximum downsample by an integer factor (edge remainders dropped): a thin bright stroke keeps its level.
- */
-export function downsampleMax(src: Raster, factor: number): Raster {
-  if (factor <= 1) return { width: src.width, height: src.height, data: src.data };
-  const w = Math.floor(src.width / factor),
-    h = Math.floor(src.height / factor);
-  const hi = new Float32Array(w * h);
-  const d = src.data,
-    sw = src.width;
-  if (factor === 2) {
-    // the common case (images of 769 to 1,536 px) unrolled
-    for (let y = 0, o = 0; y < h; y++) {
-      for (let x = 0, a = 2 * y * sw, b = a + sw; x < w; x++, o++, a += 2, b += 2) {
-        const p = d[a],
-          q = d[a + 1],
-          r = d[b],
-          t = d[b + 1];
-        const m1 = p > q ? p : q,
-          m2 = r > t ? r : t;
-        hi[o] = m1 > m2 ? m1 : m2;
-      }
-    }
-    return { width: w, height: h, data: hi };
-  }
-  // row by row of the source, reading it in order
-  hi.fill(-Infinity);
-  for (let y = 0; y < h; y++) {
-    const o = y * w;
-    for (let dy = 0; dy < factor; dy++) {
-      for (let x = 0, i = (y * factor + dy) * sw; x < w; x++) {
-        let m = hi[o + x];
-        for (const end = i + factor; i < end; i++) {
-          const v = d[i];
-          m = v > m ? v : m;
-        }
-        hi[o + x] = m;
-      }
-    }
-  }
-  return { width: w, height: h, data: hi };
-}
-
-/**
  * Block-maximum and block-minimum downsamples by an integer factor in one pass over the source (edge remainders
  * dropped): thin bright and thin dark strokes keep their level.
  */
