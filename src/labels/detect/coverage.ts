@@ -175,15 +175,25 @@ export function coverage(
   };
 }
 
+/** Markers read right, wrong (the other side) and not at all, of markers each with its true side and the side read. */
+export function tallySides(reads: readonly { side: Side; read?: Side }[]): SideReading {
+  const right = reads.filter((r) => r.read === r.side).length,
+    wrong = reads.filter((r) => r.read !== undefined && r.read !== r.side).length;
+  return {
+    markers: reads.length,
+    right,
+    wrong,
+    unread: reads.length - right - wrong,
+    accuracy: reads.length ? right / reads.length : 1,
+  };
+}
+
 /** How the found laterality box covering most of each marker reads it (markers without a side are skipped). */
 function sideReading(predsOf: Map<string, LabelBox[]>, markers: LabelBox[]): SideReading {
-  let n = 0,
-    right = 0,
-    wrong = 0;
+  const reads: { side: Side; read?: Side }[] = [];
   for (const t of markers) {
     const side: Side | undefined = trueMarkerSide(t);
     if (!side) continue;
-    n++;
     let best: LabelBox | undefined,
       bestArea = 0;
     for (const p of predsOf.get(t.file) ?? []) {
@@ -194,8 +204,7 @@ function sideReading(predsOf: Map<string, LabelBox[]>, markers: LabelBox[]): Sid
         bestArea = a;
       }
     }
-    if (best?.text === side) right++;
-    else if (best?.text === 'L' || best?.text === 'R') wrong++;
+    reads.push({ side, read: best?.text === 'L' || best?.text === 'R' ? best.text : undefined });
   }
-  return { markers: n, right, wrong, unread: n - right - wrong, accuracy: n ? right / n : 1 };
+  return tallySides(reads);
 }

@@ -5,7 +5,7 @@
  */
 import { readImage, type GrayImage, type ImageRecord } from '../../data/index.js';
 import type { LabelBox } from '../types.js';
-import type { SideReading } from './coverage.js';
+import { tallySides, type SideReading } from './coverage.js';
 import type { DetectorModel } from './detector.js';
 import { fineCopy, readBox } from './reader.js';
 import { isLrText, trueMarkerSide, type Side } from './side.js';
@@ -23,18 +23,6 @@ export interface TrueBoxReading {
   sides: SideReading;
   lr: SideReading;
   markers: TrueMarkerRead[];
-}
-
-export function tally(reads: readonly TrueMarkerRead[]): SideReading {
-  const right = reads.filter((r) => r.read === r.side).length,
-    wrong = reads.filter((r) => r.read && r.read !== r.side).length;
-  return {
-    markers: reads.length,
-    right,
-    wrong,
-    unread: reads.length - right - wrong,
-    accuracy: reads.length ? right / reads.length : 1,
-  };
 }
 
 /** Read the true markers of `truths` (file = the record's id) in the images of `records`, one image at a time. */
@@ -67,5 +55,5 @@ export async function readTrueMarkers(
   // markers of images not among the records are not read
   for (const [file, marks] of byFile)
     if (!seen.has(file)) for (const m of marks) reads.push({ marker: m, side: trueMarkerSide(m)! });
-  return { sides: tally(reads), lr: tally(reads.filter((r) => isLrText(r.marker))), markers: reads };
+  return { sides: tallySides(reads), lr: tallySides(reads.filter((r) => isLrText(r.marker))), markers: reads };
 }
