@@ -5,7 +5,6 @@
  * unread. Weights with an L/R reader too (the first reader, phantom L/R markers only) let it read what the letter
  * reader takes for an L or an R: it reads the phantom's markers better than one network that learns five letters.
  */
-import type { GrayImage } from '../../data/index.js';
 import {
   cropImage,
   glyphFeatures,
@@ -15,9 +14,8 @@ import {
   type Crop,
 } from './glyph.js';
 import { predict, type MlpWeights } from './mlp.js';
-import { downsample, type Raster } from './morph.js';
+import type { Raster } from './morph.js';
 import { SIDE_OF_LETTER, type Side } from './side.js';
-import { FINE_SIDE } from './working.js';
 
 export interface GlyphReading {
   side?: Side;
@@ -27,10 +25,14 @@ export interface GlyphReading {
 
 /** The reader's verdict on glyph features. */
 export function readFeatures(reader: MlpWeights, minConfidence: number, features: readonly number[]): GlyphReading {
-  const p = predict(reader, features);
+  return readProbabilities(reader.classes, minConfidence, predict(reader, features));
+}
+
+/** The same, of the reader's class probabilities `p`. */
+function readProbabilities(classes: readonly string[], minConfidence: number, p: readonly number[]): GlyphReading {
   const bySide: Record<Side, number> = { L: 0, R: 0 };
   for (let k = 0; k < p.length; k++) {
-    const side = SIDE_OF_LETTER[reader.classes[k]];
+    const side = SIDE_OF_LETTER[classes[k]];
     if (side) bySide[side] += p[k];
   }
   const side: Side = bySide.R > bySide.L ? 'R' : 'L';
@@ -38,9 +40,9 @@ export function readFeatures(reader: MlpWeights, minConfidence: number, features
   let letter = '',
     best = -1;
   for (let k = 0; k < p.length; k++)
-    if (SIDE_OF_LETTER[reader.classes[k]] === side && p[k] > best) {
+    if (SIDE_OF_LETTER[classes[k]] === side && p[k] > best) {
       best = p[k];
-      letter = reader.classes[k];
+      letter = classes[k];
     }
   return { side, letter };
 }
@@ -65,9 +67,9 @@ export interface ReaderWeights {
 /** Read the marker in a crop. */
 export function readCrop(model: ReaderWeights, crop: Crop): GlyphReading {
   const f = featuresFor(model.reader, crop);
-  const read = readFeatures(model.reader, model.minReadConfidence, f);
-  if (!model.lrReader) return read;
   const p = predict(model.reader, f);
+  const read = readProbabilities(model.reader.classes, model.minReadConfidence, p);
+  if (!model.lrReader) return read;
   const top = model.reader.classes[p.indexOf(Math.max(...p))];
   if (top !== 'L' && top !== 'R') return read;
   // reader features start with the glyph features the L/R reader takes
@@ -82,10 +84,4 @@ export function readBox(
   fineFactor: number,
 ): GlyphReading {
   return readCrop(model, cropImage(fine, box, fineFactor));
-}
-
-/** The fine copy the detector reads markers from (as prepare makes it): the source downsampled to about FINE_SIDE. */
-export function fineCopy(image: GrayImage): { fine: Raster; fineFactor: number } {
-  const fineFactor = Math.max(1, Math.floor(Math.max(image.width, image.height) / FINE_SIDE));
-  return { fine: downsample({ width: image.width, height: image.height, data: image.data }, fineFactor), fineFactor };
 }

@@ -13,7 +13,7 @@ import { groupCandidates, prepare } from './candidates.js';
 import { boxFitFeatures, candidateFeatures, FEATURE_NAMES } from './features.js';
 import { cropImage, glyphFeatures, GLYPH_FEATURE_NAMES, readerFeatures, READER_FEATURE_NAMES } from './glyph.js';
 import { renderedMarkers } from './glyph-render.js';
-import { fineCopy } from './reader.js';
+import { fineCopy } from './working.js';
 import type { Raster } from './morph.js';
 import {
   contextFeatures,

@@ -7,7 +7,8 @@ import { readImage, type GrayImage, type ImageRecord } from '../../data/index.js
 import type { LabelBox } from '../types.js';
 import { tallySides, type SideReading } from './coverage.js';
 import type { DetectorModel } from './detector.js';
-import { fineCopy, readBox } from './reader.js';
+import { readBox } from './reader.js';
+import { fineCopy } from './working.js';
 import { isLrText, trueMarkerSide, type Side } from './side.js';
 
 export interface TrueMarkerRead {

@@ -87,12 +87,17 @@ function percentiles(data: Float32Array, qs: number[]): number[] {
   });
 }
 
+/** The fine copy the detector reads markers from: the source downsampled to about FINE_SIDE. */
+export function fineCopy(image: GrayImage): { fine: Raster; fineFactor: number } {
+  const fineFactor = Math.max(1, Math.floor(Math.max(image.width, image.height) / FINE_SIDE));
+  return { fine: downsample({ width: image.width, height: image.height, data: image.data }, fineFactor), fineFactor };
+}
+
 /** Downsample, top-hat, threshold and label one image. */
 export function prepare(image: GrayImage): Working {
   const side = Math.max(image.width, image.height);
   const factor = Math.max(1, Math.floor(side / WORKING_SIDE));
-  const fineFactor = Math.max(1, Math.floor(side / FINE_SIDE));
-  const fine = downsample({ width: image.width, height: image.height, data: image.data }, fineFactor);
+  const { fine, fineFactor } = fineCopy(image);
   // floor(floor(n / a) / b) = floor(n / ab), and block means of block means are block means
   const img =
     factor % fineFactor === 0
