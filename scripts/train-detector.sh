@@ -19,12 +19,5 @@
 #   confound synth --out /tmp/t901 --studies 60 --seed 901 &&
 #   confound detect --data /tmp/t901 --out /tmp/t901.boxes.json --eval /tmp/t901/labels.coco.json
 # The weights record the command with the data folders relative to WORKDIR, so any WORKDIR gives the same file.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-root="$(pwd)"
-npx tsc -p tsconfig.json
-work="${1:-$(mktemp -d)}"
-scripts/detector-data.sh "$work"
-cli="node $root/dist/src/cli/main.js"
-cd "$work"
-$cli detect-train --data s101 s102 s103 s104 s105 s106 s107 s108 s109 s110 s111 s112 --seed 1 --members 5 --out "$root/models/detector.json"
+source "$(dirname "$0")/detector-work.sh"
+$cli detect-train --data "${data[@]}" --seed 1 --members 5 --out "$root/models/detector.json"

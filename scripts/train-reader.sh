@@ -8,13 +8,6 @@
 # both give the same readers; run again on its own output, it gives the same file. The Italian S is left out: with
 # it, a few phantom R markers read as S (left). Measure on real films with the readers alone on the true boxes:
 #   confound detect --data real-dev --out /tmp/x.json --eval real-dev/boxes.csv   ("read on true boxes")
-set -euo pipefail
-cd "$(dirname "$0")/.."
-root="$(pwd)"
-npx tsc -p tsconfig.json
-work="${1:-$(mktemp -d)}"
-scripts/detector-data.sh "$work"
-cli="node $root/dist/src/cli/main.js"
+source "$(dirname "$0")/detector-work.sh"
 cp "$root/models/detector.json" "$work/detector.json"
-cd "$work"
-$cli detect-train --data s101 s102 s103 s104 s105 s106 s107 s108 s109 s110 s111 s112 --seed 1 --reader-only detector.json --out "$root/models/detector.json"
+$cli detect-train --data "${data[@]}" --seed 1 --reader-only detector.json --out "$root/models/detector.json"

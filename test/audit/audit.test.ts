@@ -169,18 +169,7 @@ test('confound audit --json prints the verdict; bad invocations fail with a mess
     /give --boxes FILE or --detect/,
   );
   await assert.rejects(
-    run(process.execPath, [
-      cli,
-      'audit',
-      '--model',
-      join(dir, 'missing.onnx'),
-      '--data',
-      data.manifest,
-      '--boxes',
-      data.boxes,
-      '--out',
-      out,
-    ]),
+    run(process.execPath, args(join(dir, 'missing.onnx'))),
     /missing\.onnx: no such model file/,
   );
 });
