@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Installs confound's system packages (Debian 12, as root) and its npm dependencies, and builds the engine addon.
-# libgdcm-tools: gdcmconv decodes 12-bit JPEG extended DICOM (no maintained npm decoder); dcmtk: the tests make DICOMs.
+# libgdcm-tools: gdcmconv decodes 12-bit JPEG extended DICOM (no maintained npm decoder); dcmtk: the tests make DICOMs;
+# tesseract-ocr: `confound detect --read-text` reads the words of the text boxes the detector found.
 #   scripts/setup.sh          what the tool needs
 #   scripts/setup.sh --test   also the reference implementations and the browser the tests use
-#   (--test: dcmtk's dump2dcm writes the DICOM files test/data/dicom-table.test.ts reads)
+#   (--test: dcmtk's dump2dcm writes the DICOM files test/data/dicom-table.test.ts reads; fonts-dejavu-core draws the
+#   overlay text test/labels/text-reader.test.ts reads)
 # With LIBTORCH=/path/to/libtorch set, Debian's libtorch-dev is not installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-need=(g++ make python3 libgdcm-tools)
+need=(g++ make python3 libgdcm-tools tesseract-ocr)
 [ -n "${LIBTORCH:-}" ] || need+=(libtorch-dev libgloo-dev)  # Gloo headers: data-parallel training
 if [ "${1:-}" = "--test" ]; then
-  need+=(r-cran-proc python3-sklearn python3-torch python3-torchvision chromium dcmtk)
+  need+=(r-cran-proc python3-sklearn python3-torch python3-torchvision chromium dcmtk fonts-dejavu-core)
 fi
 missing=()
 for p in "${need[@]}"; do

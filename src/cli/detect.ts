@@ -17,6 +17,12 @@ import {
   type CoverageScore,
   type Evaluation,
   type TrueBoxReading,
+  readOtherText,
+  tesseractAvailable,
+  tesseractCommand,
+  imagesWithText,
+  scoreTextReading,
+  type TextReading,
 } from '../labels/index.js';
 import { checkOutputFile } from '../util/index.js';
 import { loadDatasetReported, datasetInputs, printJson } from './common.js';
@@ -85,15 +91,24 @@ export function register(program: Command): void {
       '--table <csv>',
       'one row per image: path, has_laterality, laterality_read, marker_style, has_technologist, initials_read, n_other, other_text, patient, study, part, label (for confound screen)',
     )
+    .option(
+      '--read-text',
+      "read the words of each 'other' box (PORTABLE, AP ERECT) with Debian's tesseract-ocr into its text and the " +
+        "table's other_text; with --eval, report the words read",
+    )
     .addOption(opt.minScoreOption())
     .addOption(opt.detectorModelOption())
     .option('--allow-outside', opt.ALLOW_OUTSIDE_HELP)
     .option(
       '--json',
       'print a JSON summary (with --eval: precision, recall, f1, mean_iou, images, by_category, lr_accuracy, ' +
-        'coverage with its missed and wrong boxes)',
+        'coverage with its missed and wrong boxes; with --read-text, text_reading)',
     )
     .action(async (o) => {
+      if (o.readText && !tesseractAvailable())
+        throw new Error(
+          `--read-text needs tesseract (\`${tesseractCommand()}\` did not run): apt-get install tesseract-ocr, or bash scripts/setup.sh`,
+        );
       const model = loadDetectorModel(o.model ? resolve(o.model) : undefined);
       const truth = o.eval ? await readTruth(o.eval) : undefined;
       // At once against --data; after loading, also against the folder its images are in.
@@ -110,6 +125,11 @@ export function register(program: Command): void {
       const bar = progress('detect', ds.records.length);
       const res = await detectDataset(ds.records, model, { minScore: o.minScore }, () => bar.tick());
       bar.stop();
+      if (o.readText) {
+        const textBar = progress('read text', imagesWithText(res.boxes));
+        res.issues.push(...(await readOtherText(ds.records, res.boxes, () => textBar.tick())));
+        textBar.stop();
+      }
       printSkipped(res.issues);
       await writeJsonAtomic(o.out, detectionsToCoco(res.boxes, res.sizes));
       if (o.table) {
@@ -121,7 +141,10 @@ export function register(program: Command): void {
         const cols = DETECTION_TABLE_COLUMNS;
         await writeFileAtomic(o.table, toCsv([[...cols], ...rows.map((r) => cols.map((c) => r[c]))]));
       }
-      let ev: Evaluation | undefined, cov: Coverage | undefined, trueRead: TrueBoxReading | undefined;
+      let ev: Evaluation | undefined,
+        cov: Coverage | undefined,
+        trueRead: TrueBoxReading | undefined,
+        text: (TextReading & { on_true_boxes: TextReading }) | undefined;
       if (truth) {
         const seen = new Set(res.sizes.map((s) => s.id));
         const missing = truth.images.filter((f) => !seen.has(f));
@@ -132,6 +155,14 @@ export function register(program: Command): void {
         ev = evaluate(res.boxes, truth.boxes, new Set([...truth.images, ...seen]).size);
         cov = coverage(res.boxes, truth.boxes);
         trueRead = await readTrueMarkers(ds.records, truth.boxes, model);
+        if (o.readText) {
+          // the reader alone, on the true text boxes (found or not), as for the markers
+          const onTruth = truth.boxes
+            .filter((b) => b.category === 'other')
+            .map((b) => ({ ...b, text: '', score: 1, categoryScore: 1 }));
+          await readOtherText(ds.records, onTruth);
+          text = { ...scoreTextReading(res.boxes, truth.boxes), on_true_boxes: scoreTextReading(onTruth, truth.boxes) };
+        }
       }
       const speed = res.sizes.length / Math.max(res.seconds, 1e-9);
       if (o.json) {
@@ -149,6 +180,7 @@ export function register(program: Command): void {
                 },
               }
             : {}),
+          ...(text ? { text_reading: text } : {}),
           images: res.sizes.length,
           boxes: res.boxes.length,
           skipped: ds.issues.length + res.issues.length,
@@ -162,6 +194,12 @@ export function register(program: Command): void {
         if (ev) process.stdout.write(describeEval(ev));
         if (cov) process.stdout.write(describeCoverage(cov));
         if (trueRead) process.stdout.write(describeTrueRead(trueRead));
+        if (text)
+          process.stdout.write(
+            `text of 'other' boxes: every word read in ${text.read} of ${text.boxes} true boxes with words, ` +
+              `${text.words_read} of ${text.words} words; on the true boxes (found or not) ${text.on_true_boxes.read} of ` +
+              `${text.on_true_boxes.boxes}, ${text.on_true_boxes.words_read} of ${text.on_true_boxes.words} words\n`,
+          );
       }
       finishBatch(res.sizes.length, ds.issues.length + res.issues.length);
     });

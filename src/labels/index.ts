@@ -23,6 +23,12 @@ export {
   refitReader,
   readTruth,
   type TrueBoxReading,
+  readOtherText,
+  tesseractAvailable,
+  tesseractCommand,
+  imagesWithText,
+  scoreTextReading,
+  type TextReading,
 } from './detect/index.js';
 export { dicomCrossCheck } from './dicom-crosscheck.js';
 export {

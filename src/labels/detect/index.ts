@@ -53,3 +53,5 @@ export {
 export { EXPECTED_COVERAGE, type ExpectedCoverage } from './expected.js';
 export { markerSide, trueMarkerSide, SIDE_OF_LETTER, type Side } from './side.js';
 export { readTrueMarkers, type TrueBoxReading, type TrueMarkerRead } from './true-read.js';
+export { readOtherText, readBoxText, tesseractAvailable, tesseractCommand, imagesWithText } from './text-reader.js';
+export { scoreTextReading, textWords, type TextReading } from './text-score.js';
