@@ -168,8 +168,5 @@ test('confound audit --json prints the verdict; bad invocations fail with a mess
     run(process.execPath, [cli, 'audit', '--model', cornerModel, '--data', data.manifest, '--out', out]),
     /give --boxes FILE or --detect/,
   );
-  await assert.rejects(
-    run(process.execPath, args(join(dir, 'missing.onnx'))),
-    /missing\.onnx: no such model file/,
-  );
+  await assert.rejects(run(process.execPath, args(join(dir, 'missing.onnx'))), /missing\.onnx: no such model file/);
 });
