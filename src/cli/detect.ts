@@ -18,9 +18,6 @@ import {
   type Evaluation,
   type TrueBoxReading,
   readOtherText,
-  tesseractAvailable,
-  tesseractCommand,
-  imagesWithText,
   scoreTextReading,
   type TextReading,
 } from '../labels/index.js';
@@ -28,6 +25,7 @@ import { checkOutputFile } from '../util/index.js';
 import { loadDatasetReported, datasetInputs, printJson } from './common.js';
 import * as opt from './options.js';
 import { finishBatch, printSkipped } from './outcome.js';
+import { READ_TEXT_HELP, readTextShown, requireTesseract } from './read-text.js';
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
@@ -91,11 +89,7 @@ export function register(program: Command): void {
       '--table <csv>',
       'one row per image: path, has_laterality, laterality_read, marker_style, has_technologist, initials_read, n_other, other_text, patient, study, part, label (for confound screen)',
     )
-    .option(
-      '--read-text',
-      "read the words of each 'other' box (PORTABLE, AP ERECT) with Debian's tesseract-ocr into its text and the " +
-        "table's other_text; with --eval, report the words read",
-    )
+    .option('--read-text', `${READ_TEXT_HELP}; with --eval, report the words read`)
     .addOption(opt.minScoreOption())
     .addOption(opt.detectorModelOption())
     .option('--allow-outside', opt.ALLOW_OUTSIDE_HELP)
@@ -105,10 +99,7 @@ export function register(program: Command): void {
         'coverage with its missed and wrong boxes; with --read-text, text_reading)',
     )
     .action(async (o) => {
-      if (o.readText && !tesseractAvailable())
-        throw new Error(
-          `--read-text needs tesseract (\`${tesseractCommand()}\` did not run): apt-get install tesseract-ocr, or bash scripts/setup.sh`,
-        );
+      if (o.readText) requireTesseract();
       const model = loadDetectorModel(o.model ? resolve(o.model) : undefined);
       const truth = o.eval ? await readTruth(o.eval) : undefined;
       // At once against --data; after loading, also against the folder its images are in.
@@ -125,11 +116,7 @@ export function register(program: Command): void {
       const bar = progress('detect', ds.records.length);
       const res = await detectDataset(ds.records, model, { minScore: o.minScore }, () => bar.tick());
       bar.stop();
-      if (o.readText) {
-        const textBar = progress('read text', imagesWithText(res.boxes));
-        res.issues.push(...(await readOtherText(ds.records, res.boxes, () => textBar.tick())));
-        textBar.stop();
-      }
+      if (o.readText) res.issues.push(...(await readTextShown(ds.records, res.boxes)));
       printSkipped(res.issues);
       await writeJsonAtomic(o.out, detectionsToCoco(res.boxes, res.sizes));
       if (o.table) {

@@ -8,6 +8,7 @@ import { checkOutputFile } from '../util/index.js';
 import { loadDatasetReported, datasetInputs, printJson } from './common.js';
 import * as opt from './options.js';
 import { finishBatch, printSkipped } from './outcome.js';
+import { READ_TEXT_HELP, readTextShown, requireTesseract } from './read-text.js';
 
 export function register(program: Command): void {
   program
@@ -24,6 +25,7 @@ export function register(program: Command): void {
       '--keep-identifiers',
       'also write the DICOM fields that identify a person or an exam (PatientName, PatientID, StudyInstanceUID, ...)',
     )
+    .option('--read-text', READ_TEXT_HELP)
     .addOption(opt.minScoreOption())
     .addOption(opt.detectorModelOption())
     .option('--allow-outside', opt.ALLOW_OUTSIDE_HELP)
@@ -37,7 +39,9 @@ export function register(program: Command): void {
         model?: string;
         json?: boolean;
         allowOutside?: boolean;
+        readText?: boolean;
       }) => {
+        if (o.readText) requireTesseract();
         const model = loadDetectorModel(o.model ? resolve(o.model) : undefined);
         await checkOutputFile(o.out, [{ what: 'dataset', path: o.data }]);
         const ds = await loadDatasetReported(o.data, o);
@@ -45,6 +49,7 @@ export function register(program: Command): void {
         const bar = progress('table', ds.records.length);
         const det = await detectDataset(ds.records, model, { minScore: o.minScore }, () => bar.tick());
         bar.stop();
+        if (o.readText) det.issues.push(...(await readTextShown(ds.records, det.boxes)));
         const t = await curationTable(ds.records, det, { keepIdentifiers: o.keepIdentifiers });
         const issues = [...det.issues, ...t.issues];
         printSkipped(issues);

@@ -29,6 +29,7 @@ export {
   imagesWithText,
   scoreTextReading,
   type TextReading,
+  type DetectedBox,
 } from './detect/index.js';
 export { dicomCrossCheck } from './dicom-crosscheck.js';
 export {
