@@ -235,7 +235,7 @@ export function brightParts(
 }
 
 /** The crop thresholded at Otsu's level (1 = bright), or null for a crop too small to hold a letter. */
-function binarise(crop: Crop): Uint8Array | null {
+export function binarise(crop: Crop): Uint8Array | null {
   const { width: w, height: h, data } = crop;
   if (w < 4 || h < 4) return null;
   const t = otsu(data);

@@ -17,6 +17,7 @@ import {
 import { predict, type MlpWeights } from './mlp.js';
 import type { Raster } from './morph.js';
 import { SIDE_OF_LETTER, type Side } from './side.js';
+import { clearRing } from './unring.js';
 
 export interface GlyphReading {
   side?: Side;
@@ -82,9 +83,11 @@ function scoredRead(model: ReaderWeights, crop: Crop): { reading: GlyphReading; 
   if (!model.lrReader) return read;
   const top = model.reader.classes[p.indexOf(Math.max(...p))];
   if (top !== 'L' && top !== 'R') return read;
-  // reader features start with the glyph features the L/R reader takes
+  // reader features start with the glyph features the L/R reader takes; when it is unsure (it learned the
+  // phantom's markers only), the letter reader's own reading stands
   const g = f.slice(0, GLYPH_FEATURE_NAMES.length);
-  return readProbabilities(model.lrReader.classes, model.minReadConfidence, predict(model.lrReader, g));
+  const lr = readProbabilities(model.lrReader.classes, model.minReadConfidence, predict(model.lrReader, g));
+  return lr.reading.side ? lr : read;
 }
 
 type Box = { x: number; y: number; w: number; h: number };
@@ -95,14 +98,20 @@ const MIN_PART_SHARE = 0.03;
 const PART_MARGIN = 0.15;
 
 /**
- * Read the marker inside `box` (source pixels) of `fine`, the source downsampled by `fineFactor`: the whole box,
- * and its inner part on its own (the largest bright part that does not reach the crop's edge, cut out with a
+ * Read the marker inside `box` (source pixels) of `fine`, the source downsampled by `fineFactor`: the whole box
+ * (with a ring that surrounds the letter taken off when the whole box reads nothing), and its inner part on its own (the largest bright part that does not reach the crop's edge, cut out with a
  * margin); the more confident reading wins. In a box that takes in bright surroundings (the film outside a black
  * disc, a broken ring's arcs) the whole crop's letter is one of those; the letter inside them is the inner part.
  */
 export function readBox(model: ReaderWeights, fine: Raster, box: Box, fineFactor: number): GlyphReading {
   const crop = cropImage(fine, box, fineFactor);
-  const whole = scoredRead(model, crop);
+  let whole = scoredRead(model, crop);
+  // a letter that touches its ring leaves the reader unsure: read it with the ring taken off
+  const unringed = whole.reading.side ? undefined : clearRing(crop);
+  if (unringed) {
+    const u = scoredRead(model, unringed);
+    if (u.reading.side) whole = u;
+  }
   const inner = innerPart(crop);
   if (!inner) return whole.reading;
   const sx = box.w / crop.width,
