@@ -76,7 +76,7 @@ test('true markers are read in their images; a marker in an image not given is u
   }
 });
 
-test('the letter reader defers to the L/R reader for what it takes for an L or an R', () => {
+test('the letter reader defers to the L/R reader for what it takes for an L or an R, unless that one is unsure', () => {
   const crop = { width: 0, height: 0, data: new Float32Array(0) };
   const lr = constantReader(['L', 'R'], [0.2, 0.8]);
   const letters = (p: number[]) => constantReader(['L', 'R', 'D', 'I'], p, READER_FEATURE_NAMES);
@@ -94,6 +94,15 @@ test('the letter reader defers to the L/R reader for what it takes for an L or a
     side: 'L',
     letter: 'I',
   });
+  // the L/R reader is unsure (0.55 < 0.6): the letter reader's own reading stands
+  const unsure = constantReader(['L', 'R'], [0.45, 0.55]);
+  assert.deepEqual(
+    readCrop({ reader: letters([0.1, 0.7, 0.1, 0.1]), lrReader: unsure, minReadConfidence: 0.6 }, crop),
+    {
+      side: 'R',
+      letter: 'R',
+    },
+  );
 });
 
 test('reader features start with the glyph features stage 2 sees; renders are the same for a seed', () => {

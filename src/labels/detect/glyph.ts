@@ -217,8 +217,25 @@ export function readerFeatures(crop: Crop): number[] {
 
 const NONE: readonly number[] = [0, 0, 0, 0, 0, 0, 0];
 
+/**
+ * The bright parts of a crop (at Otsu's threshold) that could each be a letter on their own: components of at
+ * least `minShare` of the crop, as boxes in crop pixels (inclusive). A plate's letter, or a letter inside a ring
+ * that does not touch it, is one of them.
+ */
+export function brightParts(
+  crop: Crop,
+  minShare: number,
+): { x0: number; y0: number; x1: number; y1: number; area: number; border: boolean }[] {
+  const mask = binarise(crop);
+  if (!mask) return [];
+  const minArea = minShare * crop.width * crop.height;
+  return components(mask, crop.width, crop.height, 1)
+    .comps.filter((c) => c.area >= minArea)
+    .map(({ x0, y0, x1, y1, area, border }) => ({ x0, y0, x1, y1, area, border }));
+}
+
 /** The crop thresholded at Otsu's level (1 = bright), or null for a crop too small to hold a letter. */
-function binarise(crop: Crop): Uint8Array | null {
+export function binarise(crop: Crop): Uint8Array | null {
   const { width: w, height: h, data } = crop;
   if (w < 4 || h < 4) return null;
   const t = otsu(data);
