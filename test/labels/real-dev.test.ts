@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coverage, detectLabels, loadDetectorModel, readTruth } from '../../src/labels/detect/index.js';
+import { coveredShare } from '../../src/labels/detect/coverage.js';
 import { readImage } from '../../src/data/index.js';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -49,4 +50,31 @@ test('real films: every label of a few dev films is covered, every box found lie
   assert.deepEqual(c.lr, { markers: 3, right: 3, wrong: 0, unread: 0, accuracy: 1 });
   // the part of "AP ERECT" that the learned stages left is added by the overlay stage, as "other" text
   assert.ok(found.some((b) => b.file === FILMS[0] && b.category === 'other'));
+});
+
+test('real films: overlay words the learned stages cut into pieces are boxed whole, as "other" text', {
+  skip: !REAL_DEV && 'no ../shared/real-dev',
+}, async () => {
+  const model = loadDetectorModel();
+  const films = ['figure1_covid_agchung/COVID-00001.jpg', 'figure1_covid_agchung/COVID-00043a.jpg'];
+  const truth = (await readTruth(join(REAL_DEV!, 'boxes.csv'))).boxes.filter((b) => films.includes(b.file));
+  const found = [];
+  for (const f of films) found.push(...detectLabels(await readImage(join(REAL_DEV!, f)), f, model));
+  const c = coverage(found, truth);
+  assert.deepEqual(
+    c.missed.map((b) => `${b.file} ${b.text}`),
+    [],
+  );
+  assert.deepEqual(
+    c.wrong.map((b) => `${b.file} ${b.x},${b.y}`),
+    [],
+  );
+  // "MOBILE / AP / ERECT" (three lines) and "UPRIGHT": each in one box of its own
+  for (const word of ['MOBILE / AP / ERECT', 'UPRIGHT']) {
+    const t = truth.find((b) => b.text === word)!;
+    assert.ok(
+      found.some((b) => b.file === t.file && b.category === 'other' && coveredShare(t, [b]) >= 0.8),
+      `${word}: ${JSON.stringify(found.filter((b) => b.file === t.file))}`,
+    );
+  }
 });

@@ -348,8 +348,16 @@ export function addOverlayText(
     const lone = b.glyphs === 1 && !b.ring && !hasText && b.contrast < MIN_LONE_CONTRAST;
     if (score < minScore || lone || coveredShare(b, boxes) >= 0.8) continue;
     const free = b.glyphBoxes.filter((g) => !boxes.some((k) => coveredArea(g, [k]) > 0));
-    // a letter in a ring is one marker, boxed whole
-    const whole = b.ring || free.length === b.glyphBoxes.length;
+    // a letter in a ring is one marker, boxed whole; so is a block of type too long to be a marker and its
+    // initials, whose pieces the learned stages boxed apart: they are one label, and the block replaces them
+    const block =
+      !b.ring &&
+      b.glyphs >= MIN_BLOCK_GLYPHS &&
+      b.contrast >= MIN_BLOCK_CONTRAST &&
+      free.length < b.glyphBoxes.length &&
+      !holdsRing(b.glyphBoxes);
+    if (block) dropPieces(out, b);
+    const whole = b.ring || block || free.length === b.glyphBoxes.length;
     const groups = whole ? [{ box: b, glyphs: b.ring ? 1 : b.glyphs }] : groupGlyphRects(free);
     for (const { box: r, glyphs } of groups) {
       const box: DetectedBox = {
@@ -370,6 +378,34 @@ export function addOverlayText(
     }
   }
   return out;
+}
+
+/**
+ * Least glyph count of an overlay block that is boxed whole over the learned stages' pieces of it. A marker and
+ * its initials make a line of up to four (the phantom's plates: a letter, a ring, two or three initials), which
+ * must stay two boxes; real overlay words the learned stages cut apart ("MOBILE / AP / ERECT", "UPRIGHT") have
+ * six and more.
+ */
+export const MIN_BLOCK_GLYPHS = 5;
+/**
+ * Least contrast of such a block: digital overlay text is drawn at the white level on a dark ground (real-all: the
+ * words cut apart 0.76-0.99), while a marker plate stacked over its initials, imaged through tissue, stands out less
+ * (phantom 901 and 903: two such plates read as one block at 0.58 and 0.52, and were merged into one box).
+ */
+export const MIN_BLOCK_CONTRAST = 0.7;
+/** Share of a box's area inside a block above which it is a piece of the block's text. */
+export const PIECE_SHARE = 0.7;
+
+/** Whether a glyph encloses another: a ringed marker, which a block of type beside it does not swallow. */
+function holdsRing(gs: readonly Rect[]): boolean {
+  return gs.some((a) =>
+    gs.some((g) => g !== a && g.x >= a.x && g.y >= a.y && g.x + g.w <= a.x + a.w && g.y + g.h <= a.y + a.h),
+  );
+}
+
+/** Remove from `boxes` those lying mostly inside `block` (PIECE_SHARE of their area). */
+function dropPieces(boxes: DetectedBox[], block: Rect): void {
+  for (let i = boxes.length - 1; i >= 0; i--) if (coveredShare(boxes[i], [block]) >= PIECE_SHARE) boxes.splice(i, 1);
 }
 
 /** Read the marker in `at` (source pixels) and give `box` its side as text and the letter read as glyph. */
