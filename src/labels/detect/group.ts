@@ -83,6 +83,12 @@ function wordLinks(w: Working, comps: Component[]): number[][] {
   return links;
 }
 
+/** Union-find's root of a, halving the path (module-level: a closure made per call is recompiled at each major GC). */
+function find(parent: number[], a: number): number {
+  while (parent[a] !== a) a = parent[a] = parent[parent[a]];
+  return a;
+}
+
 /** Words: every linked pair and chain of three is a candidate, and so is each whole linked cluster of 4 to 12. */
 function addWords(list: CandidateList, comps: Component[], links: number[][]): void {
   for (let i = 0; i < comps.length; i++) {
@@ -93,18 +99,10 @@ function addWords(list: CandidateList, comps: Component[], links: number[][]): v
     }
   }
   const parent = comps.map((_, i) => i);
-  const find = (a: number): number => {
-    while (parent[a] !== a) a = parent[a] = parent[parent[a]];
-    return a;
-  };
-  links.forEach((ls, i) =>
-    ls.forEach((j) => {
-      parent[find(i)] = find(j);
-    }),
-  );
+  for (let i = 0; i < links.length; i++) for (const j of links[i]) parent[find(parent, i)] = find(parent, j);
   const clusters = new Map<number, Component[]>();
   comps.forEach((c, i) => {
-    const r = find(i);
+    const r = find(parent, i);
     (clusters.get(r) ?? clusters.set(r, []).get(r)!).push(c);
   });
   for (const g of clusters.values()) if (g.length > 3 && g.length <= 12) list.add(g);

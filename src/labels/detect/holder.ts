@@ -8,30 +8,33 @@ import { patchLevel } from './patch.js';
  * the non-letter pixels between the strokes). A side without a visible edge (the patch can match the tissue
  * behind it) takes the median distance of the sides that have one; at least two sides must.
  */
+/** Mean of the working copy over an inclusive rectangle, NaN when it leaves the image. */
+function lineMean(w: Working, x0: number, y0: number, x1: number, y1: number): number {
+  const W = w.img.width,
+    W1 = W + 1,
+    sat = w.sat;
+  if (x0 < 0 || y0 < 0 || x1 >= W || y1 >= w.img.height) return NaN;
+  const sum = sat[(y1 + 1) * W1 + x1 + 1] - sat[y0 * W1 + x1 + 1] - sat[(y1 + 1) * W1 + x0] + sat[y0 * W1 + x0];
+  return sum / ((x1 - x0 + 1) * (y1 - y0 + 1));
+}
+
 export function findHolder(w: Working, c: Candidate): { box: Candidate; contrast: number; sides: number } | null {
   const W = w.img.width,
-    H = w.img.height,
-    sat = w.sat,
-    W1 = W + 1;
+    H = w.img.height;
   const s = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
   const maxD = Math.ceil(0.8 * s) + 3;
   const range = Math.max(w.pmax - w.p01, 1e-3);
-  const lineMean = (x0: number, y0: number, x1: number, y1: number): number => {
-    if (x0 < 0 || y0 < 0 || x1 >= W || y1 >= H) return NaN;
-    const sum = sat[(y1 + 1) * W1 + x1 + 1] - sat[y0 * W1 + x1 + 1] - sat[(y1 + 1) * W1 + x0] + sat[y0 * W1 + x0];
-    return sum / ((x1 - x0 + 1) * (y1 - y0 + 1));
-  };
   const level = patchLevel(w, c);
   if (level === null) return null;
   const thr = 0.05 * range;
   const line = (side: number, k: number) =>
     side === 0
-      ? lineMean(c.x0 - k, c.y0, c.x0 - k, c.y1)
+      ? lineMean(w, c.x0 - k, c.y0, c.x0 - k, c.y1)
       : side === 1
-        ? lineMean(c.x0, c.y0 - k, c.x1, c.y0 - k)
+        ? lineMean(w, c.x0, c.y0 - k, c.x1, c.y0 - k)
         : side === 2
-          ? lineMean(c.x1 + k, c.y0, c.x1 + k, c.y1)
-          : lineMean(c.x0, c.y1 + k, c.x1, c.y1 + k);
+          ? lineMean(w, c.x1 + k, c.y0, c.x1 + k, c.y1)
+          : lineMean(w, c.x0, c.y1 + k, c.x1, c.y1 + k);
   const dist: (number | null)[] = [],
     step: number[] = [];
   for (const side of [0, 1, 2, 3]) {
