@@ -124,12 +124,14 @@ export interface ScoredCandidate {
   quality?: number;
 }
 
+const isWire = (m: Candidate['members'][number]) => elongation(m).ratio > MAX_ELONGATION;
+
 /** Score every candidate (stage 1) and refine its box (in working pixels). */
 export function scoreCandidates(w: Working, cands: Candidate[], model: DetectorModel): ScoredCandidate[] {
   return cands.map((cand) => {
     // a member thinner than any letter stroke run (a wire, a plate edge) rules the candidate out (and it never
     // reaches stage 2, so its features are not needed)
-    const wire = cand.members.some((m) => elongation(m).ratio > MAX_ELONGATION);
+    const wire = cand.members.some(isWire);
     const features = wire ? [] : candidateFeatures(w, cand);
     const probs = wire ? [1, 0, 0] : predict(model.verifier, features);
     const raw = { x: cand.x0, y: cand.y0, w: cand.x1 - cand.x0 + 1, h: cand.y1 - cand.y0 + 1 };
@@ -237,11 +239,12 @@ export function rescore(
   scored: ScoredCandidate[],
   model: DetectorModel,
 ): ScoredCandidate[] {
-  const likely = scored.filter((s) => s.score >= model.rescoreFrom);
-  const ctx = contextFeatures(
-    likely.map((s) => ({ box: s.box, probs: s.probs, holder: Boolean(s.cand.isHolder), tab: Boolean(s.cand.isTab) })),
-  );
-  return likely.map((s, i) => {
+  const likely: ScoredCandidate[] = [];
+  for (const s of scored) if (s.score >= model.rescoreFrom) likely.push(s);
+  const ctx = contextFeatures(likely.map(alternativeOf));
+  const out: ScoredCandidate[] = [];
+  for (let i = 0; i < likely.length; i++) {
+    const s = likely[i];
     const f = w.factor;
     const crop = cropImage(
       w.fine,
@@ -250,9 +253,17 @@ export function rescore(
     );
     const x = [...s.features, ...ctx[i], ...glyphFeatures(crop), ...boxFitFeatures(w, s.cand)];
     const probs = predict(model.rescorer, x);
-    return { ...s, probs, score: 1 - probs[0], quality: predict(model.fitter, x)[1] };
-  });
+    out.push({ ...s, probs, score: 1 - probs[0], quality: predict(model.fitter, x)[1] });
+  }
+  return out;
 }
+
+const alternativeOf = (s: ScoredCandidate): Alternative => ({
+  box: s.box,
+  probs: s.probs,
+  holder: Boolean(s.cand.isHolder),
+  tab: Boolean(s.cand.isTab),
+});
 
 function overlapRatio(a: Rect, b: Rect): { iou: number; inMin: number } {
   const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
@@ -264,12 +275,14 @@ function overlapRatio(a: Rect, b: Rect): { iou: number; inMin: number } {
 /** Suppression's ranking: score times predicted box quality (stage-2 scores saturate near 1 for a label's every box). */
 export const rankOf = (s: ScoredCandidate) => s.score * (s.quality ?? 1);
 
+const byRank = (a: ScoredCandidate, b: ScoredCandidate) => rankOf(b) - rankOf(a);
+
 /**
  * Keep the candidates of highest rank (score times box quality) among those reaching minScore; drop any that
  * overlap a kept one (burned-in labels do not overlap each other).
  */
 export function suppress(scored: ScoredCandidate[], minScore: number): ScoredCandidate[] {
-  const order = scored.filter((s) => s.score >= minScore).sort((a, b) => rankOf(b) - rankOf(a));
+  const order = scored.filter((s) => s.score >= minScore).sort(byRank);
   const kept: ScoredCandidate[] = [];
   for (const s of order) {
     if (

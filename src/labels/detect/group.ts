@@ -34,6 +34,9 @@ export function boxOf(members: Component[]): Candidate {
   return { members, x0, y0, x1, y1 };
 }
 
+const uidOf = (m: Component) => m.uid;
+const ascending = (a: number, b: number) => a - b;
+
 /** The candidates so far, without repeats: a member set is added once, and so is a box. */
 class CandidateList {
   readonly out: Candidate[] = [];
@@ -48,10 +51,7 @@ class CandidateList {
     return true;
   }
   add(members: Component[]): void {
-    const key = members
-      .map((m) => m.uid)
-      .sort((a, b) => a - b)
-      .join(',');
+    const key = members.map(uidOf).sort(ascending).join(',');
     if (this.seenMembers.has(key)) return;
     this.seenMembers.add(key);
     this.push(boxOf(members));
@@ -114,9 +114,10 @@ function addWords(list: CandidateList, comps: Component[], links: number[][]): v
  */
 function addFrames(list: CandidateList, w: Working, comps: Component[]): void {
   for (const f of comps) {
-    const inside = comps.filter(
-      (c) => c !== f && c.labels === f.labels && c.x0 >= f.x0 && c.x1 <= f.x1 && c.y0 >= f.y0 && c.y1 <= f.y1,
-    );
+    const inside: Component[] = [];
+    for (const c of comps)
+      if (c !== f && c.labels === f.labels && c.x0 >= f.x0 && c.x1 <= f.x1 && c.y0 >= f.y0 && c.y1 <= f.y1)
+        inside.push(c);
     if (inside.length === 0 || inside.length > 6) continue;
     const fm = memberMask(boxOf([f]), w.img.width);
     if (countHoles(fm.mask, fm.bw, fm.bh) > 0) list.add([f, ...inside]);

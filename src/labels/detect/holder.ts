@@ -8,6 +8,9 @@ import { patchLevel } from './patch.js';
  * the non-letter pixels between the strokes). A side without a visible edge (the patch can match the tissue
  * behind it) takes the median distance of the sides that have one; at least two sides must.
  */
+const isNumber = (v: number | null): v is number => v !== null;
+const ascending = (a: number, b: number) => a - b;
+
 /** Mean of the working copy over an inclusive rectangle, NaN when it leaves the image. */
 function lineMean(w: Working, x0: number, y0: number, x1: number, y1: number): number {
   const W = w.img.width,
@@ -54,19 +57,23 @@ export function findHolder(w: Working, c: Candidate): { box: Candidate; contrast
   }
   // a side whose edge lies much further out than the nearest side's is the tissue's edge, not the holder's
   // (the holder matched the tissue there): it counts as a side without an edge
-  const nearest = Math.min(...dist.filter((v): v is number => v !== null));
-  dist.forEach((v, i) => {
+  // (loops and module-level callbacks: a closure made per call is recompiled after each major GC)
+  const nearest = Math.min(...dist.filter(isNumber));
+  for (let i = 0; i < dist.length; i++) {
+    const v = dist[i];
     if (v !== null && v > 2.5 * nearest + 3) {
       dist[i] = null;
       step[i] = 0;
     }
-  });
-  const found = dist.filter((v) => v !== null).length;
+  }
+  const known = dist.filter(isNumber);
+  const found = known.length;
   if (found < 2) return null;
-  const contrast = step.reduce((a, b) => a + b, 0);
-  const known = dist.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  let contrast = 0;
+  for (const s of step) contrast += s;
+  known.sort(ascending);
   const fill = known[known.length >> 1];
-  const [l, t, r, b] = dist.map((v) => v ?? fill);
+  const [l, t, r, b] = [dist[0] ?? fill, dist[1] ?? fill, dist[2] ?? fill, dist[3] ?? fill];
   const box = {
     x0: Math.max(0, c.x0 - l + 1),
     y0: Math.max(0, c.y0 - t + 1),

@@ -76,15 +76,19 @@ function percentiles(data: Float32Array, qs: number[]): number[] {
     const v = data[i];
     hist[v <= 0 ? 0 : v >= 1 ? bins - 1 : Math.floor(v * bins)]++;
   }
-  return qs.map((q) => {
-    const target = q * data.length;
-    let acc = 0;
-    for (let b = 0; b < bins; b++) {
-      acc += hist[b];
-      if (acc >= target) return (b + 0.5) / bins;
-    }
-    return 1;
-  });
+  const out: number[] = [];
+  for (const q of qs) out.push(histQuantile(hist, q * data.length));
+  return out;
+}
+
+/** The centre of the histogram bin where the running count reaches `target` (1 when it never does). */
+function histQuantile(hist: Uint32Array, target: number): number {
+  let acc = 0;
+  for (let b = 0; b < hist.length; b++) {
+    acc += hist[b];
+    if (acc >= target) return (b + 0.5) / hist.length;
+  }
+  return 1;
 }
 
 /** The fine copy the detector reads markers from: the source downsampled to about FINE_SIDE. */
