@@ -128,15 +128,17 @@ const isWire = (m: Candidate['members'][number]) => elongation(m).ratio > MAX_EL
 
 /** Score every candidate (stage 1) and refine its box (in working pixels). */
 export function scoreCandidates(w: Working, cands: Candidate[], model: DetectorModel): ScoredCandidate[] {
-  return cands.map((cand) => {
+  const out: ScoredCandidate[] = [];
+  for (const cand of cands) {
     // a member thinner than any letter stroke run (a wire, a plate edge) rules the candidate out (and it never
     // reaches stage 2, so its features are not needed)
     const wire = cand.members.some(isWire);
     const features = wire ? [] : candidateFeatures(w, cand);
     const probs = wire ? [1, 0, 0] : predict(model.verifier, features);
     const raw = { x: cand.x0, y: cand.y0, w: cand.x1 - cand.x0 + 1, h: cand.y1 - cand.y0 + 1 };
-    return { cand, box: refineBox(raw, refinerOffsets(model, cand)), probs, score: 1 - probs[0], features };
-  });
+    out.push({ cand, box: refineBox(raw, refinerOffsets(model, cand)), probs, score: 1 - probs[0], features });
+  }
+  return out;
 }
 
 export const CONTEXT_FEATURE_NAMES = [
