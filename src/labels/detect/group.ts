@@ -101,10 +101,10 @@ function addWords(list: CandidateList, comps: Component[], links: number[][]): v
   const parent = comps.map((_, i) => i);
   for (let i = 0; i < links.length; i++) for (const j of links[i]) parent[find(parent, i)] = find(parent, j);
   const clusters = new Map<number, Component[]>();
-  comps.forEach((c, i) => {
+  for (let i = 0; i < comps.length; i++) {
     const r = find(parent, i);
-    (clusters.get(r) ?? clusters.set(r, []).get(r)!).push(c);
-  });
+    (clusters.get(r) ?? clusters.set(r, []).get(r)!).push(comps[i]);
+  }
   for (const g of clusters.values()) if (g.length > 3 && g.length <= 12) list.add(g);
 }
 
@@ -174,7 +174,8 @@ function addHolders(list: CandidateList, w: Working, comps: Component[], links: 
  */
 export function groupCandidates(w: Working): Candidate[] {
   const maxSize = Math.max(w.img.width, w.img.height) / 3;
-  const comps = w.levels.flatMap((l) => l.components).filter((c) => size(c) <= maxSize && size(c) >= 3);
+  const comps: Component[] = [];
+  for (const l of w.levels) for (const c of l.components) if (size(c) <= maxSize && size(c) >= 3) comps.push(c);
   const list = new CandidateList(maxSize);
   for (const c of comps) list.add([c]);
   const links = wordLinks(w, comps);
