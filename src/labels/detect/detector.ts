@@ -124,17 +124,21 @@ export interface ScoredCandidate {
   quality?: number;
 }
 
+const isWire = (m: Candidate['members'][number]) => elongation(m).ratio > MAX_ELONGATION;
+
 /** Score every candidate (stage 1) and refine its box (in working pixels). */
 export function scoreCandidates(w: Working, cands: Candidate[], model: DetectorModel): ScoredCandidate[] {
-  return cands.map((cand) => {
+  const out: ScoredCandidate[] = [];
+  for (const cand of cands) {
     // a member thinner than any letter stroke run (a wire, a plate edge) rules the candidate out (and it never
     // reaches stage 2, so its features are not needed)
-    const wire = cand.members.some((m) => elongation(m).ratio > MAX_ELONGATION);
+    const wire = cand.members.some(isWire);
     const features = wire ? [] : candidateFeatures(w, cand);
     const probs = wire ? [1, 0, 0] : predict(model.verifier, features);
     const raw = { x: cand.x0, y: cand.y0, w: cand.x1 - cand.x0 + 1, h: cand.y1 - cand.y0 + 1 };
-    return { cand, box: refineBox(raw, refinerOffsets(model, cand)), probs, score: 1 - probs[0], features };
-  });
+    out.push({ cand, box: refineBox(raw, refinerOffsets(model, cand)), probs, score: 1 - probs[0], features });
+  }
+  return out;
 }
 
 export const CONTEXT_FEATURE_NAMES = [
@@ -176,50 +180,58 @@ const logit = (p: number) => Math.log(Math.max(p, 1e-4) / Math.max(1 - p, 1e-4))
  * of the smaller box inside the larger, 1.2x its area.
  */
 export function contextFeatures(alts: readonly Alternative[]): number[][] {
-  const score = (a: Alternative) => 1 - a.probs[0];
-  const area = (r: Rect) => r.w * r.h;
-  return alts.map((a, i) => {
-    let encl = -1,
-      enclTab = -1,
-      inside = -1,
-      peer = 0,
-      insideCount = 0,
-      rank = 0;
-    for (let j = 0; j < alts.length; j++) {
-      if (j === i) continue;
-      const b = alts[j];
-      const ix = Math.max(0, Math.min(a.box.x + a.box.w, b.box.x + b.box.w) - Math.max(a.box.x, b.box.x));
-      const iy = Math.max(0, Math.min(a.box.y + a.box.h, b.box.y + b.box.h) - Math.max(a.box.y, b.box.y));
-      const inter = ix * iy;
-      if (inter <= 0) continue;
-      const sa = area(a.box),
-        sb = area(b.box);
-      if (inter / sa >= 0.7 && sb >= 1.2 * sa) {
-        if (encl < 0 || score(b) > score(alts[encl])) encl = j;
-        if (b.tab && (enclTab < 0 || score(b) > score(alts[enclTab]))) enclTab = j;
-      } else if (inter / sb >= 0.7 && sa >= 1.2 * sb) {
-        insideCount++;
-        if (inside < 0 || score(b) > score(alts[inside])) inside = j;
-      } else if (inter / (sa + sb - inter) >= 0.2) peer = Math.max(peer, score(b));
-      if (score(b) > score(a)) rank++;
-    }
-    const catTot = a.probs[1] + a.probs[2] || 1;
-    const e = encl >= 0 ? alts[encl] : null,
-      n = inside >= 0 ? alts[inside] : null;
-    return [
-      logit(score(a)),
-      a.probs[1] / catTot,
-      e ? logit(score(e)) : -10,
-      e ? Math.log(area(e.box) / area(a.box)) : 0,
-      e?.holder ? 1 : 0,
-      n ? logit(score(n)) : -10,
-      n ? Math.log(area(a.box) / area(n.box)) : 0,
-      Math.min(insideCount, 5),
-      logit(peer),
-      Math.min(rank, 5),
-      enclTab >= 0 ? logit(score(alts[enclTab])) : -10,
-    ];
-  });
+  const out: number[][] = [];
+  for (let i = 0; i < alts.length; i++) out.push(contextOf(alts, i));
+  return out;
+}
+
+// module-level, not closures made per call: V8 keeps a closure's optimised code only while the closure lives
+const altScore = (a: Alternative) => 1 - a.probs[0];
+const rectArea = (r: Rect) => r.w * r.h;
+
+/** contextFeatures of alternative i. */
+function contextOf(alts: readonly Alternative[], i: number): number[] {
+  const a = alts[i];
+  let encl = -1,
+    enclTab = -1,
+    inside = -1,
+    peer = 0,
+    insideCount = 0,
+    rank = 0;
+  for (let j = 0; j < alts.length; j++) {
+    if (j === i) continue;
+    const b = alts[j];
+    const ix = Math.max(0, Math.min(a.box.x + a.box.w, b.box.x + b.box.w) - Math.max(a.box.x, b.box.x));
+    const iy = Math.max(0, Math.min(a.box.y + a.box.h, b.box.y + b.box.h) - Math.max(a.box.y, b.box.y));
+    const inter = ix * iy;
+    if (inter <= 0) continue;
+    const sa = rectArea(a.box),
+      sb = rectArea(b.box);
+    if (inter / sa >= 0.7 && sb >= 1.2 * sa) {
+      if (encl < 0 || altScore(b) > altScore(alts[encl])) encl = j;
+      if (b.tab && (enclTab < 0 || altScore(b) > altScore(alts[enclTab]))) enclTab = j;
+    } else if (inter / sb >= 0.7 && sa >= 1.2 * sb) {
+      insideCount++;
+      if (inside < 0 || altScore(b) > altScore(alts[inside])) inside = j;
+    } else if (inter / (sa + sb - inter) >= 0.2) peer = Math.max(peer, altScore(b));
+    if (altScore(b) > altScore(a)) rank++;
+  }
+  const catTot = a.probs[1] + a.probs[2] || 1;
+  const e = encl >= 0 ? alts[encl] : null,
+    n = inside >= 0 ? alts[inside] : null;
+  return [
+    logit(altScore(a)),
+    a.probs[1] / catTot,
+    e ? logit(altScore(e)) : -10,
+    e ? Math.log(rectArea(e.box) / rectArea(a.box)) : 0,
+    e?.holder ? 1 : 0,
+    n ? logit(altScore(n)) : -10,
+    n ? Math.log(rectArea(a.box) / rectArea(n.box)) : 0,
+    Math.min(insideCount, 5),
+    logit(peer),
+    Math.min(rank, 5),
+    enclTab >= 0 ? logit(altScore(alts[enclTab])) : -10,
+  ];
 }
 
 /** Stage 2: rescore the candidates with stage-1 score >= model.rescoreFrom (the rest are dropped). */
@@ -229,11 +241,12 @@ export function rescore(
   scored: ScoredCandidate[],
   model: DetectorModel,
 ): ScoredCandidate[] {
-  const likely = scored.filter((s) => s.score >= model.rescoreFrom);
-  const ctx = contextFeatures(
-    likely.map((s) => ({ box: s.box, probs: s.probs, holder: Boolean(s.cand.isHolder), tab: Boolean(s.cand.isTab) })),
-  );
-  return likely.map((s, i) => {
+  const likely: ScoredCandidate[] = [];
+  for (const s of scored) if (s.score >= model.rescoreFrom) likely.push(s);
+  const ctx = contextFeatures(likely.map(alternativeOf));
+  const out: ScoredCandidate[] = [];
+  for (let i = 0; i < likely.length; i++) {
+    const s = likely[i];
     const f = w.factor;
     const crop = cropImage(
       w.fine,
@@ -242,9 +255,17 @@ export function rescore(
     );
     const x = [...s.features, ...ctx[i], ...glyphFeatures(crop), ...boxFitFeatures(w, s.cand)];
     const probs = predict(model.rescorer, x);
-    return { ...s, probs, score: 1 - probs[0], quality: predict(model.fitter, x)[1] };
-  });
+    out.push({ ...s, probs, score: 1 - probs[0], quality: predict(model.fitter, x)[1] });
+  }
+  return out;
 }
+
+const alternativeOf = (s: ScoredCandidate): Alternative => ({
+  box: s.box,
+  probs: s.probs,
+  holder: Boolean(s.cand.isHolder),
+  tab: Boolean(s.cand.isTab),
+});
 
 function overlapRatio(a: Rect, b: Rect): { iou: number; inMin: number } {
   const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
@@ -256,12 +277,14 @@ function overlapRatio(a: Rect, b: Rect): { iou: number; inMin: number } {
 /** Suppression's ranking: score times predicted box quality (stage-2 scores saturate near 1 for a label's every box). */
 export const rankOf = (s: ScoredCandidate) => s.score * (s.quality ?? 1);
 
+const byRank = (a: ScoredCandidate, b: ScoredCandidate) => rankOf(b) - rankOf(a);
+
 /**
  * Keep the candidates of highest rank (score times box quality) among those reaching minScore; drop any that
  * overlap a kept one (burned-in labels do not overlap each other).
  */
 export function suppress(scored: ScoredCandidate[], minScore: number): ScoredCandidate[] {
-  const order = scored.filter((s) => s.score >= minScore).sort((a, b) => rankOf(b) - rankOf(a));
+  const order = scored.filter((s) => s.score >= minScore).sort(byRank);
   const kept: ScoredCandidate[] = [];
   for (const s of order) {
     if (

@@ -70,14 +70,14 @@ function dilate3(mask: Uint8Array, W: number, H: number): Uint8Array {
 }
 
 /** Pixels of component `c` (in `labels`) with a pixel of the other extreme (`other`) in their 3 x 3 neighbourhood. */
-function touching(c: Component, labels: Int32Array, W: number, H: number, other: (i: number) => boolean): number {
+function touching(c: Component, labels: Int32Array, W: number, H: number, other: Uint8Array): number {
   let n = 0;
   for (let y = c.y0; y <= c.y1; y++)
     for (let x = c.x0; x <= c.x1; x++) {
       if (labels[y * W + x] !== c.id) continue;
       search: for (let yy = Math.max(0, y - 1); yy <= Math.min(H - 1, y + 1); yy++)
         for (let xx = Math.max(0, x - 1); xx <= Math.min(W - 1, x + 1); xx++)
-          if (other(yy * W + xx)) {
+          if (other[yy * W + xx]) {
             n++;
             break search;
           }
@@ -93,7 +93,7 @@ const TILE = 4;
  * hold one and the other, side by side): a dilated stroke of `mask` touches `other` only then, and labelling all
  * of a film's black air, far from anything white, is most of this stage's time.
  */
-function meet(mask: Uint8Array, other: (i: number) => boolean, W: number, H: number): boolean {
+function meet(mask: Uint8Array, other: Uint8Array, W: number, H: number): boolean {
   const tw = Math.ceil(W / TILE),
     th = Math.ceil(H / TILE);
   const inMask = new Uint8Array(tw * th),
@@ -101,7 +101,7 @@ function meet(mask: Uint8Array, other: (i: number) => boolean, W: number, H: num
   for (let y = 0; y < H; y++)
     for (let x = 0, i = y * W, t = Math.floor(y / TILE) * tw; x < W; x++, i++) {
       if (mask[i]) inMask[t + Math.floor(x / TILE)] = 1;
-      if (other(i)) inOther[t + Math.floor(x / TILE)] = 1;
+      if (other[i]) inOther[t + Math.floor(x / TILE)] = 1;
     }
   for (let ty = 0; ty < th; ty++)
     for (let tx = 0; tx < tw; tx++) {
@@ -130,7 +130,7 @@ function strokes(
   H: number,
   mask: Uint8Array,
   values: Float32Array,
-  other: (i: number) => boolean,
+  other: Uint8Array,
   side: number,
   seen: (c: Component, labels: Int32Array) => void,
 ): Component[] {
@@ -154,8 +154,9 @@ export function findEdgedText(image: GrayImage, copies: OverlayCopies = overlayC
     blackCore = threshold(mn, lo + CORE_BAND * range, true);
   const whiteEdge = hi - EDGE_BAND * range,
     blackEdge = lo + EDGE_BAND * range;
-  const white = (i: number) => mx.data[i] >= whiteEdge,
-    black = (i: number) => mn.data[i] <= blackEdge;
+  // masks, not predicates: a closure made per image loses its optimised code at each major GC
+  const white = threshold(mx, whiteEdge, false),
+    black = threshold(mn, blackEdge, true);
   const copySide = Math.max(W, H);
   const rings = new Set<Component>();
   // full-white strokes edged by full black (a shadow, an outline, a disc), and white rings around a letter

@@ -58,46 +58,63 @@ export function countHoles(inBox: Uint8Array, w: number, h: number): number {
     const o = (y + 1) * W + 1;
     for (let x = 0; x < w; x++) pad[o + x] = inBox[y * w + x] ? 1 : 0;
   }
-  const flood = (s: number): void => {
-    let top = 0;
-    stack[top++] = s;
-    pad[s] = 1;
-    while (top) {
-      const i = stack[--top];
-      if (!pad[i - 1]) {
-        pad[i - 1] = 1;
-        stack[top++] = i - 1;
-      }
-      if (!pad[i + 1]) {
-        pad[i + 1] = 1;
-        stack[top++] = i + 1;
-      }
-      if (!pad[i - W]) {
-        pad[i - W] = 1;
-        stack[top++] = i - W;
-      }
-      if (!pad[i + W]) {
-        pad[i + W] = 1;
-        stack[top++] = i + W;
-      }
-    }
-  };
   for (let x = 1; x <= w; x++) {
-    if (!pad[W + x]) flood(W + x);
-    if (!pad[h * W + x]) flood(h * W + x);
+    if (!pad[W + x]) flood(pad, stack, W, W + x);
+    if (!pad[h * W + x]) flood(pad, stack, W, h * W + x);
   }
   for (let y = 1; y <= h; y++) {
-    if (!pad[y * W + 1]) flood(y * W + 1);
-    if (!pad[y * W + w]) flood(y * W + w);
+    if (!pad[y * W + 1]) flood(pad, stack, W, y * W + 1);
+    if (!pad[y * W + w]) flood(pad, stack, W, y * W + w);
   }
   let holes = 0;
   for (let y = 2; y < h; y++)
     for (let i = y * W + 2, end = y * W + w - 1; i <= end; i++) {
       if (pad[i]) continue;
       holes++;
-      flood(i);
+      flood(pad, stack, W, i);
     }
   return holes;
+}
+
+/** Mark done the 4-connected background region of `pad` (row length W) from s. */
+function flood(pad: Uint8Array, stack: Int32Array, W: number, s: number): void {
+  let top = 0;
+  stack[top++] = s;
+  pad[s] = 1;
+  while (top) {
+    const i = stack[--top];
+    if (!pad[i - 1]) {
+      pad[i - 1] = 1;
+      stack[top++] = i - 1;
+    }
+    if (!pad[i + 1]) {
+      pad[i + 1] = 1;
+      stack[top++] = i + 1;
+    }
+    if (!pad[i - W]) {
+      pad[i - W] = 1;
+      stack[top++] = i - W;
+    }
+    if (!pad[i + W]) {
+      pad[i + W] = 1;
+      stack[top++] = i + W;
+    }
+  }
+}
+
+// Helpers at module level, not closures made per call: V8 keeps a closure's optimised code only while the
+// closure lives, so per-call closures were recompiled after every major GC (once or more per image).
+function mean(a: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s / a.length;
+}
+function cv(a: readonly number[]): number {
+  const m = mean(a);
+  if (a.length < 2 || m === 0) return 0;
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - m) ** 2;
+  return Math.sqrt(s / a.length) / m;
 }
 
 export function candidateFeatures(w: Working, c: Candidate): number[] {
@@ -130,11 +147,6 @@ export function candidateFeatures(w: Working, c: Candidate): number[] {
     maxMajor = Math.max(maxMajor, e.major);
     largest = Math.max(largest, m.area);
   }
-  const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
-  const cv = (a: number[]) => {
-    const m = mean(a);
-    return a.length < 2 || m === 0 ? 0 : Math.sqrt(mean(a.map((v) => (v - m) ** 2))) / m;
-  };
   // saturation and edge sharpness over member pixels; ring = 2-pixel band around the box
   let sat = 0,
     edge = 0,
@@ -253,7 +265,6 @@ export const BOX_FEATURE_NAMES = [
 export function boxFitFeatures(w: Working, c: { x0: number; y0: number; x1: number; y1: number }): number[] {
   const W = w.img.width,
     H = w.img.height,
-    d = w.img.data,
     t = w.top.data;
   const range = Math.max(w.pmax - w.p01, 1e-3);
   const x0 = Math.max(0, c.x0),
@@ -263,18 +274,6 @@ export function boxFitFeatures(w: Working, c: { x0: number; y0: number; x1: numb
   let peak = 0;
   for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) if (t[y * W + x] > peak) peak = t[y * W + x];
   peak = Math.max(peak, 1e-3 * range);
-  // a line of pixels from (ax, ay) along (dx, dy) for n steps: mean value and max top-hat (NaN when off the image)
-  const line = (ax: number, ay: number, dx: number, dy: number, n: number): [number, number] => {
-    if (ax < 0 || ay < 0 || ax >= W || ay >= H) return [NaN, NaN];
-    let s = 0,
-      m = 0;
-    for (let k = 0; k < n; k++) {
-      const i = (ay + k * dy) * W + ax + k * dx;
-      s += d[i];
-      if (t[i] > m) m = t[i];
-    }
-    return [s / n, m];
-  };
   const bw = x1 - x0 + 1,
     bh = y1 - y0 + 1;
   const steps: number[] = [],
@@ -288,9 +287,9 @@ export function boxFitFeatures(w: Working, c: { x0: number; y0: number; x1: numb
     [x0, y1, 1, 0, bw, 0, 1],
   ];
   for (const [ax, ay, dx, dy, n, ox, oy] of sides) {
-    const [inMean, inTop] = line(ax, ay, dx, dy, n);
-    const o1 = line(ax + ox, ay + oy, dx, dy, n),
-      o2 = line(ax + 2 * ox, ay + 2 * oy, dx, dy, n);
+    const [inMean, inTop] = lineStats(w, ax, ay, dx, dy, n);
+    const o1 = lineStats(w, ax + ox, ay + oy, dx, dy, n),
+      o2 = lineStats(w, ax + 2 * ox, ay + 2 * oy, dx, dy, n);
     const outs = [o1, o2].filter((o) => Number.isFinite(o[0]));
     if (!outs.length) {
       steps.push(0);
@@ -304,40 +303,63 @@ export function boxFitFeatures(w: Working, c: { x0: number; y0: number; x1: numb
     touch.push((inTop - outTop) / peak);
     spill.push(outTop / peak);
   }
-  const bandStd = (inside: boolean): number => {
-    let n = 0,
-      s = 0,
-      q = 0;
-    const ex0 = inside ? x0 : c.x0 - 2,
-      ey0 = inside ? y0 : c.y0 - 2,
-      ex1 = inside ? x1 : c.x1 + 2,
-      ey1 = inside ? y1 : c.y1 + 2;
-    for (let y = ey0; y <= ey1; y++) {
-      if (y < 0 || y >= H) continue;
-      for (let x = ex0; x <= ex1; x++) {
-        if (x < 0 || x >= W) continue;
-        const dIn = Math.min(x - ex0, ex1 - x, y - ey0, ey1 - y);
-        if (dIn >= 2) {
-          x = Math.max(x, ex1 - 2);
-          continue;
-        }
-        if (!inside && x >= c.x0 && x <= c.x1 && y >= c.y0 && y <= c.y1) continue;
-        const v = d[y * W + x];
-        n++;
-        s += v;
-        q += v * v;
-      }
-    }
-    return n ? Math.sqrt(Math.max(0, q / n - (s / n) ** 2)) / range : 0;
-  };
-  const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
   return [
     mean(steps),
     Math.min(...steps),
     mean(touch),
     Math.min(...touch),
     Math.max(...spill),
-    bandStd(true),
-    bandStd(false),
+    bandStd(w, c, true) / range,
+    bandStd(w, c, false) / range,
   ];
+}
+
+/** A line of pixels from (ax, ay) along (dx, dy) for n steps: mean value and max top-hat (NaN when off the image). */
+function lineStats(w: Working, ax: number, ay: number, dx: number, dy: number, n: number): [number, number] {
+  const W = w.img.width,
+    d = w.img.data,
+    t = w.top.data;
+  if (ax < 0 || ay < 0 || ax >= W || ay >= w.img.height) return [NaN, NaN];
+  let s = 0,
+    m = 0;
+  for (let k = 0; k < n; k++) {
+    const i = (ay + k * dy) * W + ax + k * dx;
+    s += d[i];
+    if (t[i] > m) m = t[i];
+  }
+  return [s / n, m];
+}
+
+/**
+ * Spread of intensity in a 2-pixel band just inside a box's edge (clipped to the image) or, with inside false,
+ * just outside it.
+ */
+function bandStd(w: Working, c: { x0: number; y0: number; x1: number; y1: number }, inside: boolean): number {
+  const W = w.img.width,
+    H = w.img.height,
+    d = w.img.data;
+  let n = 0,
+    s = 0,
+    q = 0;
+  const ex0 = inside ? Math.max(0, c.x0) : c.x0 - 2,
+    ey0 = inside ? Math.max(0, c.y0) : c.y0 - 2,
+    ex1 = inside ? Math.min(W - 1, c.x1) : c.x1 + 2,
+    ey1 = inside ? Math.min(H - 1, c.y1) : c.y1 + 2;
+  for (let y = ey0; y <= ey1; y++) {
+    if (y < 0 || y >= H) continue;
+    for (let x = ex0; x <= ex1; x++) {
+      if (x < 0 || x >= W) continue;
+      const dIn = Math.min(x - ex0, ex1 - x, y - ey0, ey1 - y);
+      if (dIn >= 2) {
+        x = Math.max(x, ex1 - 2);
+        continue;
+      }
+      if (!inside && x >= c.x0 && x <= c.x1 && y >= c.y0 && y <= c.y1) continue;
+      const v = d[y * W + x];
+      n++;
+      s += v;
+      q += v * v;
+    }
+  }
+  return n ? Math.sqrt(Math.max(0, q / n - (s / n) ** 2)) : 0;
 }

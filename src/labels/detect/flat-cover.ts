@@ -53,18 +53,40 @@ export function dropFlatCovers<T extends Rect>(boxes: T[], image: GrayImage): T[
   return boxes.filter((b) => !isFlatCover(image, b));
 }
 
+/**
+ * The value that first reaches the highest count, in raster order. Counted on a sorted copy (a Map of float keys
+ * cost more than the rest of this stage); ties at the highest count go to the value whose last needed pixel
+ * comes first, as counting in raster order would give.
+ */
 function commonest(image: GrayImage, b: Span): number {
-  const counts = new Map<number, number>();
-  let best = 0,
-    most = 0;
-  for (let y = b.y0; y < b.y1; y++)
-    for (let x = b.x0; x < b.x1; x++) {
-      const v = image.data[y * image.width + x];
-      const c = (counts.get(v) ?? 0) + 1;
-      counts.set(v, c);
-      if (c > most) [best, most] = [v, c];
+  const w = b.x1 - b.x0,
+    n = w * (b.y1 - b.y0);
+  if (n <= 0) return 0;
+  const vals = new Float32Array(n);
+  for (let y = b.y0, k = 0; y < b.y1; y++, k += w)
+    vals.set(image.data.subarray(y * image.width + b.x0, y * image.width + b.x1), k);
+  const sorted = vals.slice().sort();
+  let most = 0;
+  const tied: number[] = [];
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && sorted[j] === sorted[i]) j++;
+    if (j - i > most) {
+      most = j - i;
+      tied.length = 0;
     }
-  return best;
+    if (j - i === most) tied.push(sorted[i]);
+    i = j;
+  }
+  if (tied.length === 1) return tied[0];
+  const counts = new Map<number, number>(tied.map((v) => [v, 0]));
+  for (let k = 0; k < n; k++) {
+    const c = counts.get(vals[k]);
+    if (c === undefined) continue;
+    if (c + 1 === most) return vals[k];
+    counts.set(vals[k], c + 1);
+  }
+  return tied[0];
 }
 
 /** The largest rectangle of pixels equal to value inside b (the histogram-and-stack method, one pass a row). */
@@ -107,13 +129,11 @@ function floodFrom(im: GrayImage, x: number, y: number, v: number, lim: Span) {
     span.x1 = Math.max(span.x1, px + 1);
     span.y0 = Math.min(span.y0, py);
     span.y1 = Math.max(span.y1, py + 1);
-    for (const [nx, ny] of [
-      [px - 1, py],
-      [px + 1, py],
-      [px, py - 1],
-      [px, py + 1],
-    ]) {
-      if (im.data[ny * im.width + nx] !== v || nx < 0 || ny < 0 || nx >= im.width || ny >= im.height) continue;
+    // the four neighbours, without an array each (this runs for every pixel of the patch)
+    for (let q = 0; q < 4; q++) {
+      const nx = q === 0 ? px - 1 : q === 1 ? px + 1 : px,
+        ny = q === 2 ? py - 1 : q === 3 ? py + 1 : py;
+      if (nx < 0 || ny < 0 || nx >= im.width || ny >= im.height || im.data[ny * im.width + nx] !== v) continue;
       if (nx < lim.x0 || ny < lim.y0 || nx >= lim.x1 || ny >= lim.y1) return undefined;
       const k = (ny - lim.y0) * lw + (nx - lim.x0);
       if (seen[k]) continue;

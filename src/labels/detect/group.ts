@@ -34,6 +34,9 @@ export function boxOf(members: Component[]): Candidate {
   return { members, x0, y0, x1, y1 };
 }
 
+const uidOf = (m: Component) => m.uid;
+const ascending = (a: number, b: number) => a - b;
+
 /** The candidates so far, without repeats: a member set is added once, and so is a box. */
 class CandidateList {
   readonly out: Candidate[] = [];
@@ -48,10 +51,7 @@ class CandidateList {
     return true;
   }
   add(members: Component[]): void {
-    const key = members
-      .map((m) => m.uid)
-      .sort((a, b) => a - b)
-      .join(',');
+    const key = members.map(uidOf).sort(ascending).join(',');
     if (this.seenMembers.has(key)) return;
     this.seenMembers.add(key);
     this.push(boxOf(members));
@@ -83,6 +83,12 @@ function wordLinks(w: Working, comps: Component[]): number[][] {
   return links;
 }
 
+/** Union-find's root of a, halving the path (module-level: a closure made per call is recompiled at each major GC). */
+function find(parent: number[], a: number): number {
+  while (parent[a] !== a) a = parent[a] = parent[parent[a]];
+  return a;
+}
+
 /** Words: every linked pair and chain of three is a candidate, and so is each whole linked cluster of 4 to 12. */
 function addWords(list: CandidateList, comps: Component[], links: number[][]): void {
   for (let i = 0; i < comps.length; i++) {
@@ -93,20 +99,12 @@ function addWords(list: CandidateList, comps: Component[], links: number[][]): v
     }
   }
   const parent = comps.map((_, i) => i);
-  const find = (a: number): number => {
-    while (parent[a] !== a) a = parent[a] = parent[parent[a]];
-    return a;
-  };
-  links.forEach((ls, i) =>
-    ls.forEach((j) => {
-      parent[find(i)] = find(j);
-    }),
-  );
+  for (let i = 0; i < links.length; i++) for (const j of links[i]) parent[find(parent, i)] = find(parent, j);
   const clusters = new Map<number, Component[]>();
-  comps.forEach((c, i) => {
-    const r = find(i);
-    (clusters.get(r) ?? clusters.set(r, []).get(r)!).push(c);
-  });
+  for (let i = 0; i < comps.length; i++) {
+    const r = find(parent, i);
+    (clusters.get(r) ?? clusters.set(r, []).get(r)!).push(comps[i]);
+  }
   for (const g of clusters.values()) if (g.length > 3 && g.length <= 12) list.add(g);
 }
 
@@ -116,9 +114,10 @@ function addWords(list: CandidateList, comps: Component[], links: number[][]): v
  */
 function addFrames(list: CandidateList, w: Working, comps: Component[]): void {
   for (const f of comps) {
-    const inside = comps.filter(
-      (c) => c !== f && c.labels === f.labels && c.x0 >= f.x0 && c.x1 <= f.x1 && c.y0 >= f.y0 && c.y1 <= f.y1,
-    );
+    const inside: Component[] = [];
+    for (const c of comps)
+      if (c !== f && c.labels === f.labels && c.x0 >= f.x0 && c.x1 <= f.x1 && c.y0 >= f.y0 && c.y1 <= f.y1)
+        inside.push(c);
     if (inside.length === 0 || inside.length > 6) continue;
     const fm = memberMask(boxOf([f]), w.img.width);
     if (countHoles(fm.mask, fm.bw, fm.bh) > 0) list.add([f, ...inside]);
@@ -175,7 +174,8 @@ function addHolders(list: CandidateList, w: Working, comps: Component[], links: 
  */
 export function groupCandidates(w: Working): Candidate[] {
   const maxSize = Math.max(w.img.width, w.img.height) / 3;
-  const comps = w.levels.flatMap((l) => l.components).filter((c) => size(c) <= maxSize && size(c) >= 3);
+  const comps: Component[] = [];
+  for (const l of w.levels) for (const c of l.components) if (size(c) <= maxSize && size(c) >= 3) comps.push(c);
   const list = new CandidateList(maxSize);
   for (const c of comps) list.add([c]);
   const links = wordLinks(w, comps);

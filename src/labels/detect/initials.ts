@@ -28,7 +28,9 @@ function toGrid(mask: Float32Array, mw: number, x0: number, y0: number, w: numbe
       const v = mask[(y0 + y) * mw + x0 + x];
       if (v) g[Math.min(GH - 1, Math.floor((y * GH) / h)) * GW + Math.min(GW - 1, Math.floor((x * GW) / w))] += v;
     }
-  const mean = g.reduce((a, b) => a + b, 0) / g.length;
+  let sum = 0;
+  for (let i = 0; i < g.length; i++) sum += g[i];
+  const mean = sum / g.length;
   let norm = 0;
   for (let i = 0; i < g.length; i++) {
     g[i] -= mean;
@@ -134,7 +136,8 @@ export function readInitials(img: GrayImage, box: Box): string {
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) vals[y * w + x] = img.data[(y0 + y) * img.width + x0 + x];
   const [lo, hi] = twoOrderStats(vals, Math.floor(0.05 * (vals.length - 1)), vals.length - 1);
   const cut = lo + 0.5 * (hi - lo);
-  const mask = vals.map((v) => (v >= cut ? 1 : 0));
+  const mask = new Float32Array(vals.length);
+  for (let i = 0; i < vals.length; i++) mask[i] = vals[i] >= cut ? 1 : 0;
   // glyphs: columns of ink separated by empty columns (the fonts' letters do not overlap horizontally)
   const ink = new Uint16Array(w);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) ink[x] += mask[y * w + x];

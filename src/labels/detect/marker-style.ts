@@ -85,19 +85,31 @@ function brightComponents(img: GrayImage, x0: number, y0: number, w: number, h: 
   return labels;
 }
 
-/** Median of the window's dark (unlabelled) values at offsets (dx, dy) from the box's centre that keep passes. */
+/** Whether offset (dx, dy) from a box's centre lies well inside the box (inner) or well outside it. */
+function inBand(dx: number, dy: number, box: Box, inner: boolean): boolean {
+  return inner
+    ? Math.abs(dx) < 0.55 * box.w && Math.abs(dy) < 0.55 * box.h
+    : Math.max(Math.abs(dx) / box.w, Math.abs(dy) / box.h) > 0.85;
+}
+
+/**
+ * Median of the window's dark (unlabelled) values at offsets from the box's centre well inside the box (inner) or
+ * well outside it (a flag, not a callback: a closure made per call is recompiled after each major GC).
+ */
 function medianWhere(
   img: GrayImage,
   labels: Int32Array,
   win: { x0: number; y0: number; w: number; h: number; cx: number; cy: number },
-  keep: (dx: number, dy: number) => boolean,
+  box: Box,
+  inner: boolean,
 ): number {
   const { x0, y0, w, h, cx, cy } = win;
   const v = new Float32Array(w * h);
   let n = 0;
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++)
-      if (!labels[y * w + x] && keep(x + x0 - cx, y + y0 - cy)) v[n++] = img.data[(y0 + y) * img.width + x0 + x];
+      if (!labels[y * w + x] && inBand(x + x0 - cx, y + y0 - cy, box, inner))
+        v[n++] = img.data[(y0 + y) * img.width + x0 + x];
   return n ? selectKth(v.subarray(0, n), n >> 1) : NaN;
 }
 
@@ -149,7 +161,7 @@ export function readMarkerStyle(
   // a holder whose fill behind the letter differs from the surroundings is a tab; anything else unframed is plain
   if (!kind.isHolder) return 'plain';
   const win = { x0, y0, w, h, cx, cy };
-  const inner = medianWhere(img, labels, win, (dx, dy) => Math.abs(dx) < 0.55 * box.w && Math.abs(dy) < 0.55 * box.h);
-  const outer = medianWhere(img, labels, win, (dx, dy) => Math.max(Math.abs(dx) / box.w, Math.abs(dy) / box.h) > 0.85);
+  const inner = medianWhere(img, labels, win, box, true);
+  const outer = medianWhere(img, labels, win, box, false);
   return Math.abs(inner - outer) > 0.08 ? 'tab' : 'plain';
 }

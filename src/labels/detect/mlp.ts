@@ -66,9 +66,14 @@ export function predict(m: MlpWeights, x: readonly number[]): number[] {
     z[c] = p.b2[c] + s;
   }
   const mx = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - mx));
-  const tot = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / tot);
+  // loops, not callbacks (a closure made per call is recompiled after each major GC)
+  let tot = 0;
+  for (let c = 0; c < C; c++) {
+    z[c] = Math.exp(z[c] - mx);
+    tot += z[c];
+  }
+  for (let c = 0; c < C; c++) z[c] /= tot;
+  return z;
 }
 
 export interface TrainOptions {

@@ -234,6 +234,20 @@ export function overlayCopies(image: GrayImage): OverlayCopies {
   return { f, max, min };
 }
 
+/** Glyphs among the copy's components at or above `threshold` that reach `level`. */
+function whiteGlyphs(mx: Raster, threshold: number, level: number, side: number): Component[] {
+  const n = mx.width * mx.height,
+    d = mx.data;
+  const mask = new Uint8Array(n);
+  for (let i = 0; i < n; i++) mask[i] = d[i] >= threshold ? 1 : 0;
+  return glyphs(
+    labelComponents(mask, mx.width, mx.height, d, d).components.filter((c) => c.maxVal >= level),
+    side,
+  );
+}
+
+const overlaps = (a: Box, b: Box) => a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
+
 /** Find blocks of white type in an image. */
 export function findOverlayText(image: GrayImage, copies: OverlayCopies = overlayCopies(image)): OverlayBlock[] {
   const { f, max: mx } = copies;
@@ -251,17 +265,8 @@ export function findOverlayText(image: GrayImage, copies: OverlayCopies = overla
   const low = pmax - LOW_BAND * range,
     level = pmax - WHITE_BAND * range;
   const mside = Math.max(mx.width, mx.height);
-  const at = (threshold: number) => {
-    const mask = new Uint8Array(n);
-    for (let i = 0; i < n; i++) mask[i] = mx.data[i] >= threshold ? 1 : 0;
-    return glyphs(
-      labelComponents(mask, mx.width, mx.height, mx.data, mx.data).components.filter((c) => c.maxVal >= level),
-      mside,
-    );
-  };
-  const wide = at(low);
-  const overlaps = (a: Box, b: Box) => a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
-  const gs = [...wide, ...at(level).filter((g) => !wide.some((c) => overlaps(c, g)))];
+  const wide = whiteGlyphs(mx, low, level, mside);
+  const gs = [...wide, ...whiteGlyphs(mx, level, level, mside).filter((g) => !wide.some((c) => overlaps(c, g)))];
   const out: OverlayBlock[] = [];
   for (const members of groupGlyphs(gs, (line) => aligned(line, mx.height))) {
     const box = members.reduce<Box>((u, c) => union(u, c), members[0]);

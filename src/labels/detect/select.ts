@@ -40,6 +40,14 @@ function swap(a: Float32Array, i: number, j: number): void {
   a[j] = t;
 }
 
+/** The histogram bin holding rank k, and the rank within it. */
+function rankBin(hist: Int32Array, k: number): [number, number] {
+  let acc = 0,
+    b = 0;
+  while (acc + hist[b] <= k) acc += hist[b++];
+  return [b, k - acc];
+}
+
 /**
  * sorted[k1] and sorted[k2] (k1 <= k2) of the values, which are left as they were: a histogram over the values'
  * range finds the bin of each rank (binning is monotonic, so ranks keep to their bins), and selection within that
@@ -60,14 +68,8 @@ export function twoOrderStats(values: Float32Array, k1: number, k2: number): [nu
   const hist = new Int32Array(bins);
   for (let i = 0; i < n; i++) hist[((values[i] - lo) * scale) | 0]++;
   // each rank's bin, and the rank within it
-  const find = (k: number): [number, number] => {
-    let acc = 0,
-      b = 0;
-    while (acc + hist[b] <= k) acc += hist[b++];
-    return [b, k - acc];
-  };
-  const [b1, r1] = find(k1),
-    [b2, r2] = find(k2);
+  const [b1, r1] = rankBin(hist, k1),
+    [b2, r2] = rankBin(hist, k2);
   const in1 = new Float32Array(hist[b1]),
     in2 = b2 === b1 ? in1 : new Float32Array(hist[b2]);
   let n1 = 0,

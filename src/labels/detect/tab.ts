@@ -79,39 +79,8 @@ export function floodHolder(w: Working, c: Candidate): Candidate | null {
     wy0 = Math.max(0, c.y0 - s),
     wx1 = Math.min(W - 1, c.x1 + s),
     wy1 = Math.min(H - 1, c.y1 + s);
-  // near: within the tolerance (or a letter pixel); beyond the window, the window's edge pixel stands in
-  const isNear = (x: number, y: number): boolean => {
-    x = x < wx0 ? wx0 : x > wx1 ? wx1 : x;
-    y = y < wy0 ? wy0 : y > wy1 ? wy1 : y;
-    const k = y * W + x;
-    if (near[k] >> 1 !== epoch) {
-      const letter = x >= c.x0 && x <= c.x1 && y >= c.y0 && y <= c.y1 && mask[(y - c.y0) * bw + x - c.x0] === 1;
-      near[k] = letter || Math.abs(d[k] - level) <= tol ? yes : no;
-    }
-    return near[k] === yes;
-  };
   const e = TAB_ERODE;
-  // the erosion, memoised: row, whether the 2e + 1 pixels of a row centred on a pixel are near; core, whether the
-  // whole square is (a pixel is asked about from each of its four neighbours)
-  const rowNear = (x: number, y: number): boolean => {
-    const yc = y < wy0 ? wy0 : y > wy1 ? wy1 : y;
-    const k = yc * W + x;
-    if (row[k] >> 1 !== epoch) {
-      let ok = true;
-      for (let dx = -e; dx <= e && ok; dx++) ok = isNear(x + dx, yc);
-      row[k] = ok ? yes : no;
-    }
-    return row[k] === yes;
-  };
-  const inside = (x: number, y: number): boolean => {
-    const k = y * W + x;
-    if (core[k] >> 1 !== epoch) {
-      let ok = true;
-      for (let dy = -e; dy <= e && ok; dy++) ok = rowNear(x, y + dy);
-      core[k] = ok ? yes : no;
-    }
-    return core[k] === yes;
-  };
+  const f: Erosion = { W, wx0, wy0, wx1, wy1, near, row, core, epoch, yes, no, c, mask, bw, d, level, tol };
   // the flooded pixels' box (the eroded tab's), then grown back by the erosion radius; the flood starts from
   // each seed in the box in turn (the same pixels as from all at once), so a leak ends it before the rest are tried
   let x0 = c.x0,
@@ -121,7 +90,7 @@ export function floodHolder(w: Working, c: Candidate): Candidate | null {
   let top = 0;
   for (let sy = c.y0; sy <= c.y1; sy++)
     for (let sx = c.x0; sx <= c.x1; sx++) {
-      if (seen[sy * W + sx] === epoch || !inside(sx, sy)) continue;
+      if (seen[sy * W + sx] === epoch || !inside(f, sx, sy)) continue;
       seen[sy * W + sx] = epoch;
       stack[top++] = sy * W + sx;
       while (top) {
@@ -141,7 +110,7 @@ export function floodHolder(w: Working, c: Candidate): Candidate | null {
           if (nx < 0 || ny < 0 || nx >= W || ny >= H) continue;
           const k = ny * W + nx;
           if (seen[k] === epoch) continue;
-          if (inside(nx, ny)) {
+          if (inside(f, nx, ny)) {
             seen[k] = epoch;
             stack[top++] = k;
           }
@@ -156,4 +125,63 @@ export function floodHolder(w: Working, c: Candidate): Candidate | null {
     x1: Math.min(W - 1, x1 + e),
     y1: Math.min(H - 1, y1 + e),
   };
+}
+
+/** What the erosion's memoised tests read (module-level functions: closures made per call were recompiled at each major GC). */
+interface Erosion {
+  W: number;
+  wx0: number;
+  wy0: number;
+  wx1: number;
+  wy1: number;
+  near: Int32Array;
+  row: Int32Array;
+  core: Int32Array;
+  epoch: number;
+  yes: number;
+  no: number;
+  c: Candidate;
+  mask: Uint8Array;
+  bw: number;
+  d: Float32Array;
+  level: number;
+  tol: number;
+}
+
+/** Near: within the tolerance (or a letter pixel); beyond the window, the window's edge pixel stands in. */
+function isNear(f: Erosion, x: number, y: number): boolean {
+  x = x < f.wx0 ? f.wx0 : x > f.wx1 ? f.wx1 : x;
+  y = y < f.wy0 ? f.wy0 : y > f.wy1 ? f.wy1 : y;
+  const k = y * f.W + x;
+  if (f.near[k] >> 1 !== f.epoch) {
+    const c = f.c;
+    const letter = x >= c.x0 && x <= c.x1 && y >= c.y0 && y <= c.y1 && f.mask[(y - c.y0) * f.bw + x - c.x0] === 1;
+    f.near[k] = letter || Math.abs(f.d[k] - f.level) <= f.tol ? f.yes : f.no;
+  }
+  return f.near[k] === f.yes;
+}
+
+/**
+ * The erosion, memoised: rowNear, whether the 2e + 1 pixels of a row centred on a pixel are near; inside, whether
+ * the whole square is (a pixel is asked about from each of its four neighbours).
+ */
+function rowNear(f: Erosion, x: number, y: number): boolean {
+  const yc = y < f.wy0 ? f.wy0 : y > f.wy1 ? f.wy1 : y;
+  const k = yc * f.W + x;
+  if (f.row[k] >> 1 !== f.epoch) {
+    let ok = true;
+    for (let dx = -TAB_ERODE; dx <= TAB_ERODE && ok; dx++) ok = isNear(f, x + dx, yc);
+    f.row[k] = ok ? f.yes : f.no;
+  }
+  return f.row[k] === f.yes;
+}
+
+function inside(f: Erosion, x: number, y: number): boolean {
+  const k = y * f.W + x;
+  if (f.core[k] >> 1 !== f.epoch) {
+    let ok = true;
+    for (let dy = -TAB_ERODE; dy <= TAB_ERODE && ok; dy++) ok = rowNear(f, x, y + dy);
+    f.core[k] = ok ? f.yes : f.no;
+  }
+  return f.core[k] === f.yes;
 }

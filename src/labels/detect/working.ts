@@ -76,15 +76,19 @@ function percentiles(data: Float32Array, qs: number[]): number[] {
     const v = data[i];
     hist[v <= 0 ? 0 : v >= 1 ? bins - 1 : Math.floor(v * bins)]++;
   }
-  return qs.map((q) => {
-    const target = q * data.length;
-    let acc = 0;
-    for (let b = 0; b < bins; b++) {
-      acc += hist[b];
-      if (acc >= target) return (b + 0.5) / bins;
-    }
-    return 1;
-  });
+  const out: number[] = [];
+  for (const q of qs) out.push(histQuantile(hist, q * data.length));
+  return out;
+}
+
+/** The centre of the histogram bin where the running count reaches `target` (1 when it never does). */
+function histQuantile(hist: Uint32Array, target: number): number {
+  let acc = 0;
+  for (let b = 0; b < hist.length; b++) {
+    acc += hist[b];
+    if (acc >= target) return (b + 0.5) / hist.length;
+  }
+  return 1;
 }
 
 /** The fine copy the detector reads markers from: the source downsampled to about FINE_SIDE. */
@@ -114,22 +118,16 @@ export function prepare(image: GrayImage): Working {
   const mask = new Uint8Array(n);
   const levels: Level[] = [];
   const w0 = (frac: number) => (frac > 0 ? p01 + frac * range : -Infinity);
-  LEVELS.forEach((lv, li) => {
+  // a plain loop, not a callback: V8 keeps a closure's optimised code only while the closure lives, so a callback
+  // made per image ran its pixel loops unoptimised, then recompiled, on every image
+  for (let li = 0; li < LEVELS.length; li++) {
+    const lv = LEVELS[li];
     const t = lv.top * range,
       v = w0(lv.value);
     // hysteresis: a component must reach a higher top-hat response somewhere
     const peakNeeded = lv.peak * range;
-    for (let i = 0; i < n; i++) mask[i] = top.data[i] > t && img.data[i] >= v ? 1 : 0;
-    const lab = labelComponents(mask, img.width, img.height, img.data, top.data);
-    const peak = new Float32Array(lab.components.length + 1);
-    for (let i = 0; i < n; i++) {
-      const l = lab.labels[i];
-      if (l && top.data[i] > peak[l]) peak[l] = top.data[i];
-    }
-    const components = lab.components.filter((c) => c.area >= 3 && peak[c.id] > peakNeeded);
-    for (const c of components) c.uid = li * 1_000_000 + c.id;
-    levels.push({ threshold: t, labels: lab.labels, components });
-  });
+    levels.push(thresholdLevel(img, top, mask, t, v, peakNeeded, li));
+  }
   return {
     factor,
     img,
@@ -145,6 +143,35 @@ export function prepare(image: GrayImage): Working {
     sat: summedArea(img),
     satTop: summedArea(top),
   };
+}
+
+/** One threshold level: pixels over top-hat `t` and intensity `v`, labelled, in components that reach `peakNeeded`. */
+function thresholdLevel(
+  img: Raster,
+  top: Raster,
+  mask: Uint8Array,
+  t: number,
+  v: number,
+  peakNeeded: number,
+  li: number,
+): Level {
+  const n = img.width * img.height,
+    td = top.data,
+    id = img.data;
+  for (let i = 0; i < n; i++) mask[i] = td[i] > t && id[i] >= v ? 1 : 0;
+  const lab = labelComponents(mask, img.width, img.height, id, td);
+  const peak = new Float32Array(lab.components.length + 1);
+  for (let i = 0; i < n; i++) {
+    const l = lab.labels[i];
+    if (l && td[i] > peak[l]) peak[l] = td[i];
+  }
+  const components: Component[] = [];
+  for (const c of lab.components)
+    if (c.area >= 3 && peak[c.id] > peakNeeded) {
+      c.uid = li * 1_000_000 + c.id;
+      components.push(c);
+    }
+  return { threshold: t, labels: lab.labels, components };
 }
 
 /** Summed-area table: sat[(y+1)*(w+1) + x+1] is the sum of img over [0..x] x [0..y]. */
