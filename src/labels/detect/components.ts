@@ -28,6 +28,35 @@ export interface Labelling {
   components: Component[];
 }
 
+// the union-find forest of labelComponents, kept from call to call (labels are numbered from 1; 0 is background)
+let parent = new Int32Array(1 << 12);
+
+function growParent(): void {
+  const p = new Int32Array(2 * parent.length);
+  p.set(parent);
+  parent = p;
+}
+
+function find(a: number): number {
+  while (parent[a] !== a) {
+    parent[a] = parent[parent[a]];
+    a = parent[a];
+  }
+  return a;
+}
+
+function union(a: number, b: number): number {
+  const ra = find(a),
+    rb = find(b);
+  if (ra === rb) return ra;
+  if (ra < rb) {
+    parent[rb] = ra;
+    return ra;
+  }
+  parent[ra] = rb;
+  return rb;
+}
+
 /** Label the mask with a two-pass union-find; components are numbered from 1 in raster order of first pixel. */
 export function labelComponents(
   mask: Uint8Array,
@@ -37,25 +66,7 @@ export function labelComponents(
   tophat: Float32Array,
 ): Labelling {
   const labels = new Int32Array(width * height);
-  const parent: number[] = [0];
-  const find = (a: number): number => {
-    while (parent[a] !== a) {
-      parent[a] = parent[parent[a]];
-      a = parent[a];
-    }
-    return a;
-  };
-  const union = (a: number, b: number): number => {
-    const ra = find(a),
-      rb = find(b);
-    if (ra === rb) return ra;
-    if (ra < rb) {
-      parent[rb] = ra;
-      return ra;
-    }
-    parent[ra] = rb;
-    return rb;
-  };
+  let next = 1;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
@@ -72,15 +83,16 @@ export function labelComponents(
         if (c) l = l ? (l === c ? l : union(l, c)) : c;
       }
       if (!l) {
-        l = parent.length;
-        parent.push(l);
+        if (next === parent.length) growParent();
+        l = next++;
+        parent[l] = l;
       }
       labels[i] = l;
     }
   }
-  const remap = new Int32Array(parent.length);
+  const remap = new Int32Array(next);
   let count = 0;
-  for (let l = 1; l < parent.length; l++) {
+  for (let l = 1; l < next; l++) {
     const r = find(l);
     remap[l] = r === l ? ++count : remap[r];
   }
