@@ -54,10 +54,40 @@ function levelTable(bits: 8 | 16): Float32Array {
   return levels[bits];
 }
 
+/**
+ * Pixel stores of decoded images that their reader gave back (releaseGray), to decode the next ones into: a
+ * 2,500 px film's pixels are some 20 MB of float32, and allocating them afresh for each image of a run drove the
+ * garbage collector. Only stores that rawToGray made are taken back.
+ */
+const spare: ArrayBuffer[] = [];
+const made = new WeakSet<ArrayBuffer>();
+const SPARES = 2;
+
+/** Give back a decoded image's pixel store: the caller must not use the image (nor anything holding it) after. */
+export function releaseGray(img: GrayImage): void {
+  const buf = img.data.buffer as ArrayBuffer;
+  if (made.has(buf) && spare.length < SPARES && !spare.includes(buf)) spare.push(buf);
+}
+
+/** A float32 store of n values (not zeroed when it is a spare: every value is written), the smallest spare that fits. */
+function pixelStore(n: number): Float32Array {
+  let best = -1;
+  for (let i = 0; i < spare.length; i++)
+    if (spare[i].byteLength >= 4 * n && (best < 0 || spare[i].byteLength < spare[best].byteLength)) best = i;
+  if (best < 0) {
+    const out = new Float32Array(n);
+    made.add(out.buffer);
+    return out;
+  }
+  const buf = spare[best];
+  spare.splice(best, 1);
+  return new Float32Array(buf, 0, n);
+}
+
 /** One-channel raw sharp output (8-bit, or native-endian 16-bit) as a grayscale image in [0, 1]. */
 export function rawToGray(data: Buffer, width: number, height: number, sixteen: boolean): GrayImage {
   const n = width * height;
-  const out = new Float32Array(n);
+  const out = pixelStore(n);
   if (sixteen) {
     // Copy when the buffer is not 2-byte aligned so the view is valid.
     const src = data.byteOffset % 2 === 0 ? data : Buffer.from(data);

@@ -38,7 +38,14 @@ export {
   readNaturalDataset,
   writeNaturalDataset,
 } from './dicom/write.js';
-export { decodeRaster, encodeGrayPng, type GrayImage, type ImageHeader, writeGrayPng } from './image.js';
+export {
+  decodeRaster,
+  encodeGrayPng,
+  type GrayImage,
+  type ImageHeader,
+  releaseGray,
+  writeGrayPng,
+} from './image.js';
 export { printSkipped, skipSummary } from './issues.js';
 export type { Rect } from './letterbox.js';
 export { type AxisWeights, resampleAxis, resampleChanged, resampleInto } from './resample.js';

@@ -28,6 +28,78 @@ export interface Labelling {
   components: Component[];
 }
 
+/**
+ * Label rasters handed out while an image is being detected (between openLabelPool and closeLabelPool), and those
+ * of the last image, free to hand out again: a 1,024 px film's stages label some 6 MB of masks, and allocating
+ * them afresh drove a major GC every other image.
+ */
+const kept: { inUse: Int32Array[]; free: Int32Array[] } = { inUse: [], free: [] };
+let pooling = false;
+
+/**
+ * Take label rasters from the pool until closeLabelPool: the rasters (and the components that point at them) must
+ * not be kept past it, as the next image's stages overwrite them. False (and nothing to close) where one is open.
+ */
+export function openLabelPool(): boolean {
+  if (pooling) return false;
+  pooling = true;
+  return true;
+}
+
+/** Give back this image's label rasters, for the next image (those of other sizes are let go). */
+export function closeLabelPool(): void {
+  kept.free = kept.inUse;
+  kept.inUse = [];
+  pooling = false;
+}
+
+/** A zeroed label raster of n pixels, from the pool where one is open. */
+function labelRaster(n: number): Int32Array {
+  if (!pooling) return new Int32Array(n);
+  const free = kept.free;
+  for (let i = 0; i < free.length; i++) {
+    if (free[i].length !== n) continue;
+    const a = free[i];
+    free[i] = free[free.length - 1];
+    free.pop();
+    a.fill(0);
+    kept.inUse.push(a);
+    return a;
+  }
+  const a = new Int32Array(n);
+  kept.inUse.push(a);
+  return a;
+}
+
+// the union-find forest of labelComponents, kept from call to call (labels are numbered from 1; 0 is background)
+let parent = new Int32Array(1 << 12);
+
+function growParent(): void {
+  const p = new Int32Array(2 * parent.length);
+  p.set(parent);
+  parent = p;
+}
+
+function find(a: number): number {
+  while (parent[a] !== a) {
+    parent[a] = parent[parent[a]];
+    a = parent[a];
+  }
+  return a;
+}
+
+function union(a: number, b: number): number {
+  const ra = find(a),
+    rb = find(b);
+  if (ra === rb) return ra;
+  if (ra < rb) {
+    parent[rb] = ra;
+    return ra;
+  }
+  parent[ra] = rb;
+  return rb;
+}
+
 /** Label the mask with a two-pass union-find; components are numbered from 1 in raster order of first pixel. */
 export function labelComponents(
   mask: Uint8Array,
@@ -36,26 +108,8 @@ export function labelComponents(
   value: Float32Array,
   tophat: Float32Array,
 ): Labelling {
-  const labels = new Int32Array(width * height);
-  const parent: number[] = [0];
-  const find = (a: number): number => {
-    while (parent[a] !== a) {
-      parent[a] = parent[parent[a]];
-      a = parent[a];
-    }
-    return a;
-  };
-  const union = (a: number, b: number): number => {
-    const ra = find(a),
-      rb = find(b);
-    if (ra === rb) return ra;
-    if (ra < rb) {
-      parent[rb] = ra;
-      return ra;
-    }
-    parent[ra] = rb;
-    return rb;
-  };
+  const labels = labelRaster(width * height);
+  let next = 1;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
@@ -72,15 +126,16 @@ export function labelComponents(
         if (c) l = l ? (l === c ? l : union(l, c)) : c;
       }
       if (!l) {
-        l = parent.length;
-        parent.push(l);
+        if (next === parent.length) growParent();
+        l = next++;
+        parent[l] = l;
       }
       labels[i] = l;
     }
   }
-  const remap = new Int32Array(parent.length);
+  const remap = new Int32Array(next);
   let count = 0;
-  for (let l = 1; l < parent.length; l++) {
+  for (let l = 1; l < next; l++) {
     const r = find(l);
     remap[l] = r === l ? ++count : remap[r];
   }

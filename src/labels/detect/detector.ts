@@ -11,7 +11,7 @@ import { BOX_FEATURE_NAMES, boxFitFeatures, candidateFeatures, FEATURE_NAMES } f
 import { cropImage, glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
 import { readBox, takesReaderFeatures } from './reader.js';
 import { predict, type MlpWeights } from './mlp.js';
-import { elongation } from './components.js';
+import { closeLabelPool, elongation, openLabelPool } from './components.js';
 import { readMarkerStyle, type DetectedMarkerStyle } from './marker-style.js';
 import { readInitials } from './initials.js';
 import { coveredArea, coveredShare } from './coverage.js';
@@ -310,6 +310,15 @@ export function detectLabels(
   model: DetectorModel,
   opts: DetectOptions = {},
 ): DetectedBox[] {
+  const pooled = openLabelPool();
+  try {
+    return detectIn(image, file, model, opts);
+  } finally {
+    if (pooled) closeLabelPool();
+  }
+}
+
+function detectIn(image: GrayImage, file: string, model: DetectorModel, opts: DetectOptions): DetectedBox[] {
   const w = prepare(image);
   const scored = rescore(w, image, scoreCandidates(w, groupCandidates(w), model), model);
   const minScore = opts.minScore ?? model.minScore;

@@ -53,40 +53,56 @@ export function dropFlatCovers<T extends Rect>(boxes: T[], image: GrayImage): T[
   return boxes.filter((b) => !isFlatCover(image, b));
 }
 
+// the counting table of commonest, kept from call to call: a value's float32 bits, and its count (0: slot empty)
+let keys = new Int32Array(0),
+  counts = new Int32Array(0),
+  seen = new Int32Array(0);
+
+/** The slot of `key` in a table of 2^bits slots (linear probing). */
+function slotOf(key: number, shift: number, mask: number): number {
+  let s = Math.imul(key, 0x9e3779b1) >>> shift;
+  while (counts[s] !== 0 && keys[s] !== key) s = (s + 1) & mask;
+  return s;
+}
+
 /**
- * The value that first reaches the highest count, in raster order. Counted on a sorted copy (a Map of float keys
- * cost more than the rest of this stage); ties at the highest count go to the value whose last needed pixel
- * comes first, as counting in raster order would give.
+ * The value that first reaches the highest count, in raster order: counted in a hash table of the values' bits
+ * (a Map of float keys, or sorting a copy, cost more than the rest of this stage); ties at the highest count go
+ * to the value whose last needed pixel comes first, as counting in raster order would give.
  */
 function commonest(image: GrayImage, b: Span): number {
   const w = b.x1 - b.x0,
     n = w * (b.y1 - b.y0);
   if (n <= 0) return 0;
-  const vals = new Float32Array(n);
-  for (let y = b.y0, k = 0; y < b.y1; y++, k += w)
-    vals.set(image.data.subarray(y * image.width + b.x0, y * image.width + b.x1), k);
-  const sorted = vals.slice().sort();
+  let bits = 4;
+  while (1 << bits < 2 * n) bits++;
+  const size = 1 << bits,
+    shift = 32 - bits,
+    mask = size - 1;
+  if (keys.length < size) {
+    keys = new Int32Array(size);
+    counts = new Int32Array(size);
+    seen = new Int32Array(size);
+  } else counts.fill(0, 0, size);
+  const d = image.data,
+    db = new Int32Array(d.buffer, d.byteOffset, d.length);
   let most = 0;
-  const tied: number[] = [];
-  for (let i = 0; i < n; ) {
-    let j = i + 1;
-    while (j < n && sorted[j] === sorted[i]) j++;
-    if (j - i > most) {
-      most = j - i;
-      tied.length = 0;
+  for (let y = b.y0; y < b.y1; y++)
+    for (let i = y * image.width + b.x0, end = i + w; i < end; i++) {
+      const key = d[i] === 0 ? 0 : db[i]; // -0 counts as 0, as === has it
+      const s = slotOf(key, shift, mask);
+      keys[s] = key;
+      const c = ++counts[s];
+      if (c > most) most = c;
     }
-    if (j - i === most) tied.push(sorted[i]);
-    i = j;
-  }
-  if (tied.length === 1) return tied[0];
-  const counts = new Map<number, number>(tied.map((v) => [v, 0]));
-  for (let k = 0; k < n; k++) {
-    const c = counts.get(vals[k]);
-    if (c === undefined) continue;
-    if (c + 1 === most) return vals[k];
-    counts.set(vals[k], c + 1);
-  }
-  return tied[0];
+  // the first value in raster order whose running count reaches the highest count
+  seen.fill(0, 0, size);
+  for (let y = b.y0; y < b.y1; y++)
+    for (let i = y * image.width + b.x0, end = i + w; i < end; i++) {
+      const s = slotOf(d[i] === 0 ? 0 : db[i], shift, mask);
+      if (counts[s] === most && ++seen[s] === most) return d[i];
+    }
+  return 0;
 }
 
 /** The largest rectangle of pixels equal to value inside b (the histogram-and-stack method, one pass a row). */

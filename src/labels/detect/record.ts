@@ -1,5 +1,5 @@
 /** One image's detection as a thread does it (the calling thread and each worker alike): read it, then detect. */
-import { readImage, type GrayImage } from '../../data/index.js';
+import { readImage, releaseGray, type GrayImage } from '../../data/index.js';
 import { detectLabels, type DetectedBox, type DetectorModel, type DetectOptions } from './detector.js';
 
 export interface WorkerTask {
@@ -25,5 +25,8 @@ export async function detectRecord(task: WorkerTask, model: DetectorModel, opts:
     return { index: task.index, boxes: detectLabels(img, task.id, model, opts), width: img.width, height: img.height };
   } catch (err) {
     return { index: task.index, error: (err as Error).message };
+  } finally {
+    // the boxes hold nothing of the image: its pixel store can take the next image read
+    releaseGray(img);
   }
 }
