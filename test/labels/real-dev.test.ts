@@ -30,33 +30,9 @@ const FILMS = [
   'figure1_covid_agchung/COVID-00024.jpg',
 ];
 
-test('real films: every label of a few dev films is covered, every box found lies on a label, lead L/R read right', {
-  skip: !REAL_DEV && 'no ../shared/real-dev',
-}, async () => {
+/** Detect the labels of some dev films, and check that each true box is covered and each found box lies on a label. */
+async function detectAllCovered(films: readonly string[]) {
   const model = loadDetectorModel();
-  const truth = (await readTruth(join(REAL_DEV!, 'boxes.csv'))).boxes.filter((b) => FILMS.includes(b.file));
-  assert.ok(truth.length >= 6, 'the chosen films have their boxes in boxes.csv');
-  const found = [];
-  for (const f of FILMS) found.push(...detectLabels(await readImage(join(REAL_DEV!, f)), f, model));
-  const c = coverage(found, truth);
-  assert.deepEqual(
-    c.missed.map((b) => `${b.file} ${b.text}`),
-    [],
-  );
-  assert.deepEqual(
-    c.wrong.map((b) => `${b.file} ${b.x},${b.y}`),
-    [],
-  );
-  assert.deepEqual(c.lr, { markers: 3, right: 3, wrong: 0, unread: 0, accuracy: 1 });
-  // the part of "AP ERECT" that the learned stages left is added by the overlay stage, as "other" text
-  assert.ok(found.some((b) => b.file === FILMS[0] && b.category === 'other'));
-});
-
-test('real films: overlay words the learned stages cut into pieces are boxed whole, as "other" text', {
-  skip: !REAL_DEV && 'no ../shared/real-dev',
-}, async () => {
-  const model = loadDetectorModel();
-  const films = ['figure1_covid_agchung/COVID-00001.jpg', 'figure1_covid_agchung/COVID-00043a.jpg'];
   const truth = (await readTruth(join(REAL_DEV!, 'boxes.csv'))).boxes.filter((b) => films.includes(b.file));
   const found = [];
   for (const f of films) found.push(...detectLabels(await readImage(join(REAL_DEV!, f)), f, model));
@@ -69,6 +45,24 @@ test('real films: overlay words the learned stages cut into pieces are boxed who
     c.wrong.map((b) => `${b.file} ${b.x},${b.y}`),
     [],
   );
+  return { truth, found, c };
+}
+
+test('real films: every label of a few dev films is covered, every box found lies on a label, lead L/R read right', {
+  skip: !REAL_DEV && 'no ../shared/real-dev',
+}, async () => {
+  const { truth, found, c } = await detectAllCovered(FILMS);
+  assert.ok(truth.length >= 6, 'the chosen films have their boxes in boxes.csv');
+  assert.deepEqual(c.lr, { markers: 3, right: 3, wrong: 0, unread: 0, accuracy: 1 });
+  // the part of "AP ERECT" that the learned stages left is added by the overlay stage, as "other" text
+  assert.ok(found.some((b) => b.file === FILMS[0] && b.category === 'other'));
+});
+
+test('real films: overlay words the learned stages cut into pieces are boxed whole, as "other" text', {
+  skip: !REAL_DEV && 'no ../shared/real-dev',
+}, async () => {
+  const films = ['figure1_covid_agchung/COVID-00001.jpg', 'figure1_covid_agchung/COVID-00043a.jpg'];
+  const { truth, found } = await detectAllCovered(films);
   // "MOBILE / AP / ERECT" (three lines) and "UPRIGHT": each in one box of its own
   for (const word of ['MOBILE / AP / ERECT', 'UPRIGHT']) {
     const t = truth.find((b) => b.text === word)!;
