@@ -9,6 +9,7 @@ import { readImage, type GrayImage, type ImageRecord, type LoadIssue } from '../
 import type { LabelBox } from '../types.js';
 import type { DetectedBox, Rect } from './detector.js';
 import { otsu } from './glyph.js';
+import { twoOrderStats } from './select.js';
 
 /** Tesseract's program name (CONFOUND_TESSERACT overrides it, e.g. for a copy outside the PATH). */
 export function tesseractCommand(): string {
@@ -46,18 +47,17 @@ const DRAWINGS: readonly { mode: CropMode; flip: boolean }[] = [
   { mode: 'extreme', flip: true },
 ];
 
-/**
- * The crop tesseract is given: the box and a margin, contrast stretched between the crop's 2nd and 98th
- * percentiles, dark text on a light ground (burned-in text is usually light: inverted when the crop's border is
- * darker than its middle, or the other way with `flip`), scaled so its text lines are about LINE_PX high, and a white border; with the number of
- * text lines found (bands of rows with ink, from the row profile).
- */
-export async function textCrop(
-  img: GrayImage,
-  box: Rect,
-  mode: CropMode = 'gray',
-  flip = false,
-): Promise<{ png: Buffer; lines: number }> {
+/** A box's crop (the box and a margin), contrast stretched to [0, 1] between its 2nd and 98th percentiles. */
+export interface StretchedCrop {
+  width: number;
+  height: number;
+  data: Float32Array;
+  /** Whether its text is taken to be light: the crop's border is darker than its middle (burned-in text usually is). */
+  light: boolean;
+}
+
+/** Cut a box and a margin out of an image and stretch its contrast (once per box, whatever drawings are read). */
+export function stretchedCrop(img: GrayImage, box: Rect): StretchedCrop {
   const x0 = Math.max(0, Math.floor(box.x) - MARGIN),
     y0 = Math.max(0, Math.floor(box.y) - MARGIN);
   const x1 = Math.min(img.width, Math.ceil(box.x + box.w) + MARGIN),
@@ -67,9 +67,7 @@ export async function textCrop(
   const px = new Float32Array(w * h);
   for (let y = 0; y < h; y++)
     px.set(img.data.subarray((y0 + y) * img.width + x0, (y0 + y) * img.width + x0 + w), y * w);
-  const sorted = Float32Array.from(px).sort();
-  const lo = sorted[Math.floor(0.02 * (sorted.length - 1))],
-    hi = sorted[Math.ceil(0.98 * (sorted.length - 1))];
+  const [lo, hi] = twoOrderStats(px, Math.floor(0.02 * (px.length - 1)), Math.ceil(0.98 * (px.length - 1)));
   const span = Math.max(hi - lo, 1e-6);
   let border = 0,
     nBorder = 0,
@@ -83,12 +81,27 @@ export async function textCrop(
         nBorder++;
       }
     }
-  const invert = border / nBorder < middle / (w * h) !== flip;
+  for (let i = 0; i < px.length; i++) px[i] = Math.min(1, Math.max(0, (px[i] - lo) / span));
+  return { width: w, height: h, data: px, light: border / nBorder < middle / (w * h) };
+}
+
+/**
+ * One drawing of a stretched crop for tesseract: dark text on a light ground (light text inverted, or the other
+ * way with `flip`), in `mode`, scaled so its text lines are about LINE_PX high, with a white border; and the number
+ * of text lines found (bands of rows with ink, from the row profile).
+ */
+export async function drawCrop(
+  crop: StretchedCrop,
+  boxHeight: number,
+  mode: CropMode = 'gray',
+  flip = false,
+): Promise<{ png: Buffer; lines: number }> {
+  const { width: w, height: h, data } = crop;
+  const invert = crop.light !== flip;
   const out = Buffer.alloc(w * h);
   const inkRows = new Uint8Array(h);
-  for (let i = 0; i < px.length; i++) {
-    const t = Math.min(1, Math.max(0, (px[i] - lo) / span));
-    const v = Math.round(255 * (invert ? 1 - t : t));
+  for (let i = 0; i < data.length; i++) {
+    const v = Math.round(255 * (invert ? 1 - data[i] : data[i]));
     out[i] = v;
     if (v < 128) inkRows[Math.floor(i / w)] = 1;
   }
@@ -98,7 +111,7 @@ export async function textCrop(
     for (let i = 0; i < out.length; i++) out[i] = out[i] <= t ? 0 : 255;
   }
   const bands = inkBands(inkRows);
-  const lineHeight = bands.length ? median(bands) : box.h;
+  const lineHeight = bands.length ? median(bands) : boxHeight;
   const scale = Math.min(8, Math.max(1, LINE_PX / Math.max(1, lineHeight)));
   const png = await sharp(out, { raw: { width: w, height: h, channels: 1 } })
     .resize(Math.round(w * scale), Math.round(h * scale), { kernel: 'cubic' })
@@ -174,9 +187,10 @@ function runTesseract(png: Buffer, oneLine: boolean): Promise<ReadWord[]> {
 export async function readBoxText(img: GrayImage, box: Rect): Promise<string> {
   // blurred or noisy text often reads better in black and white, outlined type as its core alone: until tesseract
   // is sure, try the next drawing and keep the reading it is surest of
+  const stretched = stretchedCrop(img, box);
   let words: ReadWord[] = [];
   for (const { mode, flip } of DRAWINGS) {
-    const crop = await textCrop(img, box, mode, flip);
+    const crop = await drawCrop(stretched, box.h, mode, flip);
     const read = await runTesseract(crop.png, crop.lines === 1);
     if (meanConf(read) > meanConf(words)) words = read;
     if (meanConf(words) >= SURE_CONF) break;

@@ -4,6 +4,7 @@
  * truth text (in parentheses) and words cut at the image edge (written with "..") are not counted.
  */
 import type { LabelBox } from '../types.js';
+import { coveredArea } from './coverage.js';
 
 export interface TextReading {
   /** True "other" boxes with at least one countable word. */
@@ -26,8 +27,7 @@ export function textWords(text: string): string[] {
     .filter((w) => w.length >= 2);
 }
 
-const overlaps = (a: LabelBox, b: LabelBox) =>
-  a.file === b.file && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+const overlaps = (a: LabelBox, b: LabelBox) => a.file === b.file && coveredArea(a, [b]) > 0;
 
 export function scoreTextReading(found: readonly LabelBox[], truth: readonly LabelBox[]): TextReading {
   const out: TextReading = { boxes: 0, read: 0, words: 0, words_read: 0, misread: [] };
