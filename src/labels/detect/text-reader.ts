@@ -47,16 +47,18 @@ const DRAWINGS: readonly { mode: CropMode; flip: boolean }[] = [
   { mode: 'extreme', flip: true },
 ];
 
-/** A box's crop (the box and a margin), contrast stretched to [0, 1] between its 2nd and 98th percentiles. */
+/** A box's crop (the box and a margin), with the stretch that takes its 2nd..98th percentiles to [0, 1]. */
 export interface StretchedCrop {
   width: number;
   height: number;
   data: Float32Array;
+  lo: number;
+  span: number;
   /** Whether its text is taken to be light: the crop's border is darker than its middle (burned-in text usually is). */
   light: boolean;
 }
 
-/** Cut a box and a margin out of an image and stretch its contrast (once per box, whatever drawings are read). */
+/** Cut a box and a margin out of an image and find its stretch (once per box, whatever drawings are read). */
 export function stretchedCrop(img: GrayImage, box: Rect): StretchedCrop {
   const x0 = Math.max(0, Math.floor(box.x) - MARGIN),
     y0 = Math.max(0, Math.floor(box.y) - MARGIN);
@@ -81,8 +83,7 @@ export function stretchedCrop(img: GrayImage, box: Rect): StretchedCrop {
         nBorder++;
       }
     }
-  for (let i = 0; i < px.length; i++) px[i] = Math.min(1, Math.max(0, (px[i] - lo) / span));
-  return { width: w, height: h, data: px, light: border / nBorder < middle / (w * h) };
+  return { width: w, height: h, data: px, lo, span, light: border / nBorder < middle / (w * h) };
 }
 
 /**
@@ -96,12 +97,13 @@ export async function drawCrop(
   mode: CropMode = 'gray',
   flip = false,
 ): Promise<{ png: Buffer; lines: number }> {
-  const { width: w, height: h, data } = crop;
+  const { width: w, height: h, data, lo, span } = crop;
   const invert = crop.light !== flip;
   const out = Buffer.alloc(w * h);
   const inkRows = new Uint8Array(h);
   for (let i = 0; i < data.length; i++) {
-    const v = Math.round(255 * (invert ? 1 - data[i] : data[i]));
+    const t = Math.min(1, Math.max(0, (data[i] - lo) / span));
+    const v = Math.round(255 * (invert ? 1 - t : t));
     out[i] = v;
     if (v < 128) inkRows[Math.floor(i / w)] = 1;
   }
