@@ -72,3 +72,12 @@ test('real films: overlay words the learned stages cut into pieces are boxed who
     );
   }
 });
+
+test('real films: a lead R of larger type over its plate\'s words ("A LETTO"), boxed with them as initials, is read', {
+  skip: !REAL_DEV && 'no ../shared/real-dev',
+}, async () => {
+  const film = 'figure1_covid_agchung/COVID-00029.jpg';
+  const truth = (await readTruth(join(REAL_DEV!, 'boxes.csv'))).boxes.filter((b) => b.file === film);
+  const found = detectLabels(await readImage(join(REAL_DEV!, film)), film, loadDetectorModel());
+  assert.deepEqual(coverage(found, truth).lr, { markers: 1, right: 1, wrong: 0, unread: 0, accuracy: 1 });
+});

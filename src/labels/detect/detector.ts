@@ -18,6 +18,7 @@ import { coveredArea, coveredShare } from './coverage.js';
 import { findOverlayText, groupGlyphRects, overlayCopies, type OverlayBlock } from './overlay.js';
 import { dropFlatCovers } from './flat-cover.js';
 import { findEdgedText, type EdgedBlock } from './edged.js';
+import { addPlateMarkers } from './plate-marker.js';
 
 /** Principal-axis ratio above which a component is a wire or an edge, never a glyph (an "I" is about 5). */
 export const MAX_ELONGATION = 10;
@@ -335,13 +336,14 @@ function detectIn(image: GrayImage, file: string, model: DetectorModel, opts: De
     edged.filter((b) => b.ring),
   );
   const withOverlay = add(withRings, findOverlayText(image, copies));
-  return dropFlatCovers(
+  const found = dropFlatCovers(
     add(
       withOverlay,
       edged.filter((b) => !b.ring),
     ),
     image,
   );
+  return addPlateMarkers(found, model, w.fine, w.fineFactor, image);
 }
 
 /**
