@@ -9,7 +9,7 @@ import type { DetectedBox } from './detector.js';
 import { brightParts, cropImage } from './glyph.js';
 import { readMarkerStyle } from './marker-style.js';
 import type { Raster } from './morph.js';
-import { readBoxScored, type ReaderWeights } from './reader.js';
+import { readBox, type ReaderWeights } from './reader.js';
 
 type Rect = { x: number; y: number; w: number; h: number };
 type Part = { x0: number; y0: number; x1: number; y1: number; area: number; border: boolean };
@@ -67,7 +67,7 @@ export function findPlateMarker(
     w: (pick.part.x1 - pick.part.x0 + 1) * sx,
     h: (pick.part.y1 - pick.part.y0 + 1) * sy,
   };
-  const { reading } = readBoxScored(model, fine, at, fineFactor);
+  const reading = readBox(model, fine, at, fineFactor);
   if (!reading.side) return undefined;
   return { box: at, side: reading.side, letter: reading.letter, ringed: pick.ringed };
 }

@@ -104,16 +104,6 @@ const PART_MARGIN = 0.15;
  * disc, a broken ring's arcs) the whole crop's letter is one of those; the letter inside them is the inner part.
  */
 export function readBox(model: ReaderWeights, fine: Raster, box: Box, fineFactor: number): GlyphReading {
-  return readBoxScored(model, fine, box, fineFactor).reading;
-}
-
-/** The same, with the reader's probability of the side read. */
-export function readBoxScored(
-  model: ReaderWeights,
-  fine: Raster,
-  box: Box,
-  fineFactor: number,
-): { reading: GlyphReading; confidence: number } {
   const crop = cropImage(fine, box, fineFactor);
   let whole = scoredRead(model, crop);
   // a letter that touches its ring leaves the reader unsure: read it with the ring taken off
@@ -123,7 +113,7 @@ export function readBoxScored(
     if (u.reading.side) whole = u;
   }
   const inner = innerPart(crop);
-  if (!inner) return whole;
+  if (!inner) return whole.reading;
   const sx = box.w / crop.width,
     sy = box.h / crop.height;
   const pw = inner.x1 - inner.x0 + 1,
@@ -131,7 +121,7 @@ export function readBoxScored(
   const m = PART_MARGIN * Math.max(pw * sx, ph * sy);
   const at = { x: box.x + inner.x0 * sx - m, y: box.y + inner.y0 * sy - m, w: pw * sx + 2 * m, h: ph * sy + 2 * m };
   const part = scoredRead(model, cropImage(fine, at, fineFactor));
-  return part.reading.side && part.confidence > whole.confidence ? part : whole;
+  return part.reading.side && part.confidence > whole.confidence ? part.reading : whole.reading;
 }
 
 /** The largest bright part of a crop clear of its edge, unless it fills the crop (then it is what the crop shows). */
