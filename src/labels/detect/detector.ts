@@ -19,6 +19,7 @@ import { findOverlayText, groupGlyphRects, overlayCopies, type OverlayBlock } fr
 import { dropFlatCovers } from './flat-cover.js';
 import { findEdgedText, type EdgedBlock } from './edged.js';
 import { addPlateMarkers } from './plate-marker.js';
+import { findGroundText } from './ground-text.js';
 
 /** Principal-axis ratio above which a component is a wire or an edge, never a glyph (an "I" is about 5). */
 export const MAX_ELONGATION = 10;
@@ -335,7 +336,7 @@ function detectIn(image: GrayImage, file: string, model: DetectorModel, opts: De
     boxes,
     edged.filter((b) => b.ring),
   );
-  const withOverlay = add(withRings, findOverlayText(image, copies));
+  const withOverlay = add(add(withRings, findOverlayText(image, copies)), findGroundText(image, copies));
   const found = dropFlatCovers(
     add(
       withOverlay,

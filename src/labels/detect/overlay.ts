@@ -85,7 +85,8 @@ const union = (a: Box, b: Box): Box => ({
   y1: Math.max(a.y1, b.y1),
 });
 
-function p01Of(data: Float32Array): number {
+/** The 1st percentile of values in [0, 1], to 1/1024. */
+export function p01Of(data: Float32Array): number {
   const bins = 1024,
     hist = new Uint32Array(bins);
   for (let i = 0; i < data.length; i++) {
@@ -104,7 +105,7 @@ function p01Of(data: Float32Array): number {
  * Mean of the block-minimum copy (blockMin of `src` by `f`, `width` x `height`) in a band `pad` pixels wide around
  * a box (outside it), or NaN when the band is off the image.
  */
-function bandMinMean(src: Raster, f: number, width: number, height: number, b: Box, pad: number): number {
+export function bandMinMean(src: Raster, f: number, width: number, height: number, b: Box, pad: number): number {
   let s = 0,
     n = 0;
   for (let y = b.y0 - pad; y <= b.y1 + pad; y++) {
@@ -124,7 +125,7 @@ function bandMinMean(src: Raster, f: number, width: number, height: number, b: B
 }
 
 /** Share of the pixels at or above `low` in a band `pad` wide around a box (outside it). */
-function whiteShare(r: Raster, b: Box, pad: number, low: number): number {
+export function whiteShare(r: Raster, b: Box, pad: number, low: number): number {
   let white = 0,
     n = 0;
   for (let y = Math.max(0, b.y0 - pad); y <= Math.min(r.height - 1, b.y1 + pad); y++) {
