@@ -20,6 +20,7 @@ import { dropFlatCovers } from './flat-cover.js';
 import { findEdgedText, type EdgedBlock } from './edged.js';
 import { addPlateMarkers } from './plate-marker.js';
 import { findGroundText } from './ground-text.js';
+import { upsample, upsampleFactor } from './upsample.js';
 
 /** Principal-axis ratio above which a component is a wire or an edge, never a glyph (an "I" is about 5). */
 export const MAX_ELONGATION = 10;
@@ -314,10 +315,17 @@ export function detectLabels(
 ): DetectedBox[] {
   const pooled = openLabelPool();
   try {
-    return detectIn(image, file, model, opts);
+    const u = upsampleFactor(image.width, image.height);
+    const boxes = detectIn(upsample(image, u), file, model, opts);
+    return u === 1 ? boxes : boxes.map((b) => shrinkBox(b, u));
   } finally {
     if (pooled) closeLabelPool();
   }
+}
+
+/** A box found on a film enlarged by `u`, in the film's own pixels. */
+export function shrinkBox(b: DetectedBox, u: number): DetectedBox {
+  return { ...b, x: round2(b.x / u), y: round2(b.y / u), w: round2(b.w / u), h: round2(b.h / u) };
 }
 
 function detectIn(image: GrayImage, file: string, model: DetectorModel, opts: DetectOptions): DetectedBox[] {
