@@ -21,6 +21,7 @@ import { findEdgedText, type EdgedBlock } from './edged.js';
 import { addPlateMarkers } from './plate-marker.js';
 import { findGroundText } from './ground-text.js';
 import { upsample, upsampleFactor } from './upsample.js';
+import { extendLines } from './line-extend.js';
 
 /** Principal-axis ratio above which a component is a wire or an edge, never a glyph (an "I" is about 5). */
 export const MAX_ELONGATION = 10;
@@ -352,7 +353,21 @@ function detectIn(image: GrayImage, file: string, model: DetectorModel, opts: De
     ),
     image,
   );
-  return addPlateMarkers(found, model, w.fine, w.fineFactor, image);
+  const all = addPlateMarkers(found, model, w.fine, w.fineFactor, image);
+  return extendLines(all, image, (r, from) => {
+    const box: DetectedBox = {
+      file,
+      x: r.x,
+      y: r.y,
+      w: r.w,
+      h: r.h,
+      category: 'other',
+      score: from.score,
+      categoryScore: 1,
+    };
+    box.text = readInitials(image, box);
+    return box;
+  });
 }
 
 /**
