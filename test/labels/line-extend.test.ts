@@ -6,6 +6,7 @@ import {
   lineGlyphs,
   MAX_EDGE_GAP,
   MAX_GAP,
+  MAX_LINE_SHARE,
   MIN_EXTEND_SIDE,
 } from '../../src/labels/detect/line-extend.js';
 
@@ -93,4 +94,12 @@ test('films under MIN_EXTEND_SIDE (the phantom’s) are left as the learned stag
   line(small, 20, 6, 20, 10);
   assert.equal(lineGlyphs(small, box).length, 4);
   assert.equal(extendLines([box], small, (r) => r).length, 1);
+});
+
+test('a box taller than MAX_LINE_SHARE of the film (a marker plate, not a line of type) is not walked', () => {
+  const tall = Math.ceil(MAX_LINE_SHARE * W) + 2;
+  const img = film();
+  line(img, 20, 6, 5, tall - 10, 4);
+  assert.equal(lineGlyphs(img, { x: 20, y: 5, w: 16, h: tall - 10 }).length, 4);
+  assert.deepEqual(lineGlyphs(img, { x: 20, y: 0, w: 16, h: tall }), []);
 });

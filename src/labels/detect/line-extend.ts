@@ -19,6 +19,13 @@ type Rect = { x: number; y: number; w: number; h: number };
  */
 export const MIN_EXTEND_SIDE = 512;
 
+/**
+ * Most height of a box whose line is walked, as a share of the film's longest side: overlay type is small beside the
+ * film (real-all: the lines walked are 10 px of 1,440 and 50 of 1,962, 1/40 and under), while a phantom's marker
+ * plate is a fifth of it (a 1,024-px phantom, seed 901: plates 230 px high, whose walk boxed tissue beside them and
+ * cost 0.016 precision).
+ */
+export const MAX_LINE_SHARE = 1 / 16;
 /** Share of a box's height the strip reaches above and below it; a glyph reaching the strip's edge is not type. */
 export const STRIP_MARGIN = 0.3;
 /** How far (in box heights) the walk reaches beyond the box on each side. */
@@ -72,7 +79,7 @@ export function lineGlyphs(img: GrayImage, b: Rect): Rect[] {
     by0 = Math.max(0, Math.floor(b.y)),
     bx1 = Math.min(W - 1, Math.ceil(b.x + b.w) - 1),
     by1 = Math.min(H - 1, Math.ceil(b.y + b.h) - 1);
-  if (h < 4 || bx1 < bx0 || by1 < by0) return [];
+  if (h < 4 || h > MAX_LINE_SHARE * Math.max(W, H) || bx1 < bx0 || by1 < by0) return [];
   const [lo, hi] = quantiles(img, bx0, by0, bx1, by1, [0.25, 0.95]);
   if (hi - lo < MIN_STROKE) return [];
   const t = (lo + hi) / 2;
