@@ -376,6 +376,18 @@ function detectIn(image: GrayImage, file: string, model: DetectorModel, opts: De
  * 903 lose 0.003 and 0.006 precision), at 0.85 none do.
  */
 export const MIN_LONE_CONTRAST = 0.85;
+/**
+ * The same on films of REAL_FILM_SIDE or more (not the phantom's 256 px): real-all, COVID-00040b's lone L stands out
+ * 0.70 from grey tissue; at 0.69 it is found, and one metal snap (0.83) on an Actualmed film is boxed too (real-all
+ * 180/197 covered, 186/205 right, against 179/197 and 185/203 at 0.85).
+ */
+export const MIN_LONE_CONTRAST_REAL = 0.69;
+/** Least longest side of a film that is not a phantom's (256 px; real films are 556 px and more). */
+export const REAL_FILM_SIDE = 512;
+
+/** MIN_LONE_CONTRAST or, on a film of REAL_FILM_SIDE or more, MIN_LONE_CONTRAST_REAL. */
+export const minLoneContrast = (width: number, height: number) =>
+  Math.max(width, height) >= REAL_FILM_SIDE ? MIN_LONE_CONTRAST_REAL : MIN_LONE_CONTRAST;
 
 /** Overlay boxes' score: the rule's, from the block's contrast (the learned stages never see these boxes). */
 export const overlayScore = (b: OverlayBlock) => round4(Math.min(0.99, 0.5 + 0.5 * b.contrast));
@@ -401,9 +413,10 @@ export function addOverlayText(
   // strongly (MIN_LONE_CONTRAST; the edged stage's glyphs, full white on full black, always do); elsewhere it was
   // as often metal or a letter on a tab that the learned stages had boxed otherwise (phantom seed 902)
   const hasText = blocks.some((b) => b.glyphs > 1 && overlayScore(b) >= minScore && coveredShare(b, boxes) < 0.8);
+  const minLone = minLoneContrast(image.width, image.height);
   for (const b of blocks) {
     const score = overlayScore(b);
-    const lone = b.glyphs === 1 && !b.ring && !hasText && b.contrast < MIN_LONE_CONTRAST;
+    const lone = b.glyphs === 1 && !b.ring && !hasText && b.contrast < minLone;
     if (score < minScore || lone || coveredShare(b, boxes) >= 0.8) continue;
     const free = b.glyphBoxes.filter((g) => !boxes.some((k) => coveredArea(g, [k]) > 0));
     // a letter in a ring is one marker, boxed whole; so is a block of type too long to be a marker and its
