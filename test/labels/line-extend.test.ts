@@ -1,14 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GrayImage } from '../../src/data/image.js';
-import {
-  extendLines,
-  lineGlyphs,
-  MAX_EDGE_GAP,
-  MAX_GAP,
-  MAX_LINE_SHARE,
-  MIN_EXTEND_SIDE,
-} from '../../src/labels/detect/line-extend.js';
+import { extendLines, lineGlyphs, MAX_EDGE_GAP, MAX_GAP, MAX_LINE_SHARE } from '../../src/labels/detect/line-extend.js';
+import { REAL_FILM_SIDE } from '../../src/labels/detect/working.js';
 
 const W = 600,
   H = 60;
@@ -89,8 +83,8 @@ test('along a line cut by the top edge, short cut glyphs count and word spaces m
   assert.deepEqual(lineGlyphs(img2, { x: 20, y: 30, w: 16, h: 10 }), []);
 });
 
-test('films under MIN_EXTEND_SIDE (the phantom’s) are left as the learned stages boxed them', () => {
-  const small = film(0.1, MIN_EXTEND_SIDE - 1);
+test('films under REAL_FILM_SIDE (the phantom’s) are left as the learned stages boxed them', () => {
+  const small = film(0.1, REAL_FILM_SIDE - 1);
   line(small, 20, 6, 20, 10);
   assert.equal(lineGlyphs(small, box).length, 4);
   assert.equal(extendLines([box], small, (r) => r).length, 1);

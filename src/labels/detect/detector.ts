@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { GrayImage } from '../../data/index.js';
 import type { LabelBox, LabelCategory } from '../types.js';
 import { boxOf, groupCandidates, prepare, type Candidate, type Working } from './candidates.js';
+import { REAL_FILM_SIDE } from './working.js';
 import { BOX_FEATURE_NAMES, boxFitFeatures, candidateFeatures, FEATURE_NAMES } from './features.js';
 import { cropImage, glyphFeatures, GLYPH_FEATURE_NAMES } from './glyph.js';
 import { readBox, takesReaderFeatures } from './reader.js';
@@ -382,8 +383,6 @@ export const MIN_LONE_CONTRAST = 0.85;
  * 180/197 covered, 186/205 right, against 179/197 and 185/203 at 0.85).
  */
 export const MIN_LONE_CONTRAST_REAL = 0.69;
-/** Least longest side of a film that is not a phantom's (256 px; real films are 556 px and more). */
-export const REAL_FILM_SIDE = 512;
 
 /** MIN_LONE_CONTRAST or, on a film of REAL_FILM_SIDE or more, MIN_LONE_CONTRAST_REAL. */
 export const minLoneContrast = (width: number, height: number) =>

@@ -8,16 +8,9 @@
 import type { GrayImage } from '../../data/index.js';
 import { labelComponents, type Component } from './components.js';
 import { coveredShare } from './coverage.js';
+import { REAL_FILM_SIDE } from './working.js';
 
 type Rect = { x: number; y: number; w: number; h: number };
-
-/**
- * Least longest side of a film whose lines are walked. The learned stages were trained on the phantom's 256-px
- * films and box their labels whole; there the walk only found marks beside them (phantom 901-903 precision 0.970,
- * 0.953, 0.958 fell to 0.967, 0.946, 0.952, under the 0.95 bar). Real films are 556 px and more (a thumbnail is
- * enlarged to 512 or more first, upsample.ts).
- */
-export const MIN_EXTEND_SIDE = 512;
 
 /**
  * Most height of a box whose line is walked, as a share of the film's longest side: overlay type is small beside the
@@ -134,7 +127,7 @@ export function lineGlyphs(img: GrayImage, b: Rect): Rect[] {
  */
 export function extendLines<B extends Rect>(boxes: readonly B[], img: GrayImage, make: (r: Rect, from: B) => B): B[] {
   const out = [...boxes];
-  if (Math.max(img.width, img.height) < MIN_EXTEND_SIDE) return out;
+  if (Math.max(img.width, img.height) < REAL_FILM_SIDE) return out;
   for (const b of boxes) {
     const free = lineGlyphs(img, b).filter((g) => coveredShare(g, out) < 0.5);
     for (const dir of [1, -1]) {
