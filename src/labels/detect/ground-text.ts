@@ -8,6 +8,7 @@
  */
 import type { GrayImage } from '../../data/index.js';
 import { labelComponents } from './components.js';
+import type { Raster } from './morph.js';
 import {
   aligned,
   bandMinMean,
@@ -42,7 +43,35 @@ export const MAX_GROUND_SHARE = 0.05;
  */
 export const MIN_GROUND_CONTRAST = 0.3;
 
+/**
+ * Side of the cells (copy pixels) whose pixels all at or above the threshold are tissue, left out of the mask:
+ * labelling the inside of bright tissue was most of this stage's cost, and type on a ground leaves ground in every
+ * cell it touches unless its strokes are CELL wide.
+ */
+export const CELL = 8;
+
 const height = (b: CopyBox) => b.y1 - b.y0 + 1;
+
+/** Set `mask` to the pixels of `r` at or above `t`, but for those in CELL x CELL cells entirely at or above it. */
+function brightOffTissue(r: Raster, t: number, mask: Uint8Array): void {
+  const { width: W, height: H, data: d } = r;
+  const cw = Math.ceil(W / CELL),
+    ch = Math.ceil(H / CELL);
+  const bright = new Int32Array(cw * ch);
+  for (let y = 0; y < H; y++) {
+    const row = (y / CELL) | 0;
+    for (let x = 0; x < W; x++) if (d[y * W + x] >= t) bright[row * cw + ((x / CELL) | 0)]++;
+  }
+  for (let cy = 0; cy < ch; cy++)
+    for (let cx = 0; cx < cw; cx++) {
+      const x0 = cx * CELL,
+        y0 = cy * CELL,
+        x1 = Math.min(W, x0 + CELL),
+        y1 = Math.min(H, y0 + CELL);
+      if (bright[cy * cw + cx] === (x1 - x0) * (y1 - y0)) continue;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) mask[y * W + x] = d[y * W + x] >= t ? 1 : 0;
+    }
+}
 
 /** Blocks of type at GROUND_LEVEL on an even dark ground, in source pixels. */
 export function findGroundText(image: GrayImage, copies: OverlayCopies = overlayCopies(image)): OverlayBlock[] {
@@ -57,7 +86,7 @@ export function findGroundText(image: GrayImage, copies: OverlayCopies = overlay
   if (range <= 0.05) return [];
   const t = p01 + GROUND_LEVEL * range;
   const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) mask[i] = d[i] >= t ? 1 : 0;
+  brightOffTissue(mx, t, mask);
   const gs = glyphs(labelComponents(mask, mx.width, mx.height, d, d).components, Math.max(mx.width, mx.height));
   const out: OverlayBlock[] = [];
   for (const members of groupGlyphs(gs, (line) => aligned(line, mx.height))) {
