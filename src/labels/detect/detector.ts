@@ -355,20 +355,28 @@ function detectIn(image: GrayImage, file: string, model: DetectorModel, opts: De
     image,
   );
   const all = addPlateMarkers(found, model, w.fine, w.fineFactor, image);
-  return extendLines(all, image, (r, from) => {
-    const box: DetectedBox = {
-      file,
-      x: r.x,
-      y: r.y,
-      w: r.w,
-      h: r.h,
-      category: 'other',
-      score: from.score,
-      categoryScore: 1,
-    };
-    box.text = readInitials(image, box);
-    return box;
-  });
+  return extendLines(all, image, (r, from) => ruleBox(r, 'other', from.score, file, w, image, model));
+}
+
+/**
+ * A box a rule-based stage found: a marker is read for its side and style, anything else for its text. The learned
+ * stages' category score does not apply (1).
+ */
+function ruleBox(
+  r: Rect,
+  category: LabelCategory,
+  score: number,
+  file: string,
+  w: Working,
+  image: GrayImage,
+  model: DetectorModel,
+): DetectedBox {
+  const box: DetectedBox = { file, x: r.x, y: r.y, w: r.w, h: r.h, category, score, categoryScore: 1 };
+  if (category === 'laterality') {
+    readInto(box, w, box, model);
+    box.style = readMarkerStyle(image, box, {});
+  } else box.text = readInitials(image, box);
+  return box;
 }
 
 /**
@@ -429,23 +437,8 @@ export function addOverlayText(
     if (block) dropPieces(out, b);
     const whole = b.ring || block || free.length === b.glyphBoxes.length;
     const groups = whole ? [{ box: b, glyphs: b.ring ? 1 : b.glyphs }] : groupGlyphRects(free);
-    for (const { box: r, glyphs } of groups) {
-      const box: DetectedBox = {
-        file,
-        x: r.x,
-        y: r.y,
-        w: r.w,
-        h: r.h,
-        category: glyphs > 1 ? 'other' : 'laterality',
-        score,
-        categoryScore: 1,
-      };
-      if (box.category === 'laterality') {
-        readInto(box, w, box, model);
-        box.style = readMarkerStyle(image, box, {});
-      } else box.text = readInitials(image, box);
-      out.push(box);
-    }
+    for (const { box: r, glyphs } of groups)
+      out.push(ruleBox(r, glyphs > 1 ? 'other' : 'laterality', score, file, w, image, model));
   }
   return out;
 }
